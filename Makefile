@@ -1,0 +1,17 @@
+.PHONY: run test setup lint bench
+
+run:            ## set everything up and serve the demo on http://127.0.0.1:8000
+	bash scripts/run.sh
+
+test:           ## set everything up and run the whole suite (SQLite, PostgreSQL, browser)
+	bash scripts/test.sh
+
+setup:
+	bash scripts/setup.sh test
+
+lint:
+	.venv/bin/ruff check .
+
+bench:
+	DJANGO_HTTPS=0 DJANGO_MANIFEST_STATIC=0 .venv/bin/python bench/ledger_page.py
+	DJANGO_HTTPS=0 DJANGO_MANIFEST_STATIC=0 .venv/bin/python bench/checklist_pdf.py

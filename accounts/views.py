@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError, add_to_form
+
+from . import services
+from .forms import LoginForm, TokenForm
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return reverse_lazy(settings.LOGIN_REDIRECT_URL)
+
+
+def login_view(request):
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect(_next_url(request))
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return render(request, "accounts/locked_out.html", status=429)
+        if user is None:
+            form.add_error(None, _("ユーザー名またはパスワードが正しくありません。"))
+        else:
+            login(request, user)
+            request.session["after_login"] = str(_next_url(request))
+            if services.has_second_factor(user):
+                return redirect("accounts:verify")
+            if not settings.DEMO_SKIP_TWO_FACTOR_ENROLMENT:
+                return redirect("accounts:enrol")
+            return redirect(request.session.pop("after_login"))
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+def verify_view(request):
+    if request.user.is_verified():
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    if not services.has_second_factor(request.user):
+        return redirect("accounts:enrol")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.second_factor_verify(request=request, user=request.user, token=form.cleaned_data["token"])
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            return redirect(request.session.pop("after_login", None) or settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+@login_required
+def enrol_view(request):
+    if services.has_second_factor(request.user) and not request.user.is_verified():
+        return redirect("accounts:verify")
+    if services.has_second_factor(request.user):
+        messages.info(request, _("二要素認証はすでに登録されています。"))
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    device = services.pending_device(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.second_factor_enrol(request=request, user=request.user, token=form.cleaned_data["token"])
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("二要素認証を登録しました。次回からログイン時に確認コードを入力します。"))
+            return redirect(request.session.pop("after_login", None) or settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/enrol.html", {
+        "form": form, "qr_svg": services.qr_svg(device), "manual_key": services.manual_key(device),
+    })
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, _("ログアウトしました。"))
+    return redirect("accounts:login")
+
+
+class PasswordChange(PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("core:dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        from audit.services import audit_log
+
+        audit_log(action="auth.password.changed", actor=self.request.user, request=self.request)
+        messages.success(self.request, gettext_lazy("パスワードを変更しました。"))
+        return response

@@ -1,0 +1,103 @@
+"""The audit trail: one append-only, hash-chained log of every state change and every access to
+personal data. Rows are written only by :func:`audit.services.audit_log`."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntryImmutable(Exception):
+    """Raised on any attempt to change or remove an audit entry through the ORM."""
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditEntryImmutable("Audit entries are append-only.")
+
+    def delete(self):
+        raise AuditEntryImmutable("Audit entries are append-only.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AuditEntryImmutable("Audit entries are append-only.")
+
+
+class AuditChainHead(models.Model):
+    """One row holding the chain's last sequence number and hash.
+
+    Every append first updates this row, which takes a row lock on PostgreSQL and the write lock on
+    SQLite, so concurrent appends queue one behind another and the chain never forks.
+    """
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    class Meta:
+        verbose_name = _("監査証跡の末尾")
+
+    def __str__(self):
+        return f"#{self.last_seq}"
+
+
+class AuditEntry(models.Model):
+    seq = models.BigIntegerField(_("連番"), unique=True, editable=False)
+    created_at = models.DateTimeField(_("日時（UTC）"), editable=False, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作者"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    actor_label = models.CharField(_("操作者名"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=100, db_index=True)
+    contract = models.ForeignKey(
+        "contracts.Contract", verbose_name=_("契約"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="audit_entries",
+    )
+    object_type = models.CharField(_("対象の種類"), max_length=100, blank=True)
+    object_id = models.CharField(_("対象ID"), max_length=64, blank=True)
+    object_repr = models.CharField(_("対象"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("IPアドレス"), null=True, blank=True)
+    payload = models.JSONField(_("内容"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("監査証跡")
+        verbose_name_plural = _("監査証跡")
+        permissions = [("view_security_log", _("契約に属さない記録（ログイン等）を閲覧できる"))]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise AuditEntryImmutable("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditEntryImmutable("Audit entries are append-only.")
+
+    def canonical(self) -> bytes:
+        """The bytes the hash covers: every field but the hash itself, in a fixed order."""
+        data = {
+            "seq": self.seq,
+            "created_at": self.created_at.isoformat(timespec="microseconds"),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "contract": self.contract_id,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "ip_address": self.ip_address,
+            "payload": self.payload,
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical()).hexdigest()

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "委託業務 個人情報管理 管理画面"
+admin.site.site_title = "委託個人情報管理"
+
+urlpatterns = [
+    # The admin signs in through the app's own login, with the same second factor and lockout.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="admin_login"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("contracts/", include("contracts.urls")),
+    path("audit/", include("audit.urls")),
+    path("handover/", include("handover.urls")),
+    path("checklist/", include("checklist.urls")),
+    path("", include("core.urls")),
+]
+
+handler403 = "core.errors_views.forbidden"
+handler404 = "core.errors_views.not_found"

@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from .models import Contract, ContractStep, Designation, Membership, Organisation, UserProfile
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "emergency_contact_name", "emergency_contact_phone"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "user", "organisation"]
+    list_filter = ["organisation"]
+
+
+class StepInline(admin.TabularInline):
+    model = ContractStep
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ["title", "fiscal_year", "contractor", "status"]
+    list_filter = ["fiscal_year", "status"]
+    search_fields = ["title", "slug"]
+    inlines = [StepInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Memberships and designations change only through the approval services, which keep the
+    per-contract permissions in step; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "user", "role", "granted_at", "revoked_at"]
+    list_filter = ["role"]
+
+
+@admin.register(Designation)
+class DesignationAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "user", "kind", "status", "reported_at", "decided_at"]
+    list_filter = ["kind", "status"]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ContractsConfig(AppConfig):
+    name = "contracts"
+    verbose_name = "委託契約"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from core import dashboard
+
+        from . import roles, selectors
+
+        dashboard.register(selectors.waiting_designations)
+        post_migrate.connect(roles.ensure_groups, sender=self)

@@ -1,0 +1,249 @@
+"""Organisations, contracts (every field of the council submission), memberships and designations."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        WARD_SECTION = "ward_section", _("区の担当課")
+        CONTRACTOR = "contractor", _("委託事業者")
+
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    address = models.CharField(_("所在地"), max_length=300, blank=True)
+    emergency_contact_name = models.CharField(_("緊急連絡先（担当者）"), max_length=100, blank=True)
+    emergency_contact_phone = models.CharField(_("緊急連絡先（電話）"), max_length=50, blank=True)
+    emergency_contact_email = models.EmailField(_("緊急連絡先（メール）"), blank=True)
+    emergency_procedure = models.TextField(_("緊急時の連絡体制・対応手順"), blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("組織")
+        verbose_name_plural = _("組織")
+
+    def __str__(self):
+        return self.name
+
+
+class UserProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("所属組織"), on_delete=models.PROTECT)
+    display_name = models.CharField(_("氏名"), max_length=100)
+
+    class Meta:
+        verbose_name = _("利用者情報")
+        verbose_name_plural = _("利用者情報")
+
+    def __str__(self):
+        return self.display_name
+
+
+class Contract(models.Model):
+    """委託契約: one fiscal year's outsourcing contract, with the council submission's fields."""
+
+    class Step(models.IntegerChoices):
+        # 資料2-1, the six steps of the data flow.
+        FORM_CREATED = 1, _("① LoGoフォームでフォーマットを作成し、全庁へ通知文の送付")
+        ANSWERED = 2, _("② LoGoフォームで各自回答")
+        DATA_SENT = 3, _("③ データ取りまとめ及びCD-R等で送付")
+        REPORT_WRITTEN = 4, _("④ 調査結果をもとに報告書（個人情報なし）作成")
+        RETURNED = 5, _("⑤ 報告書（個人情報なし）およびデータ返却（CD-R等）")
+        MEASURES = 6, _("⑥ 対応策・改善策検討")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("準備中")
+        ACTIVE = "active", _("履行中")
+        CLOSED = "closed", _("完了")
+
+    slug = models.SlugField(_("識別子"), max_length=80, unique=True)
+    # 付議事項
+    title = models.CharField(_("件名"), max_length=300)
+    project_name = models.CharField(_("事業名"), max_length=300)
+    department = models.CharField(_("担当部課"), max_length=200)
+    regulation_basis = models.CharField(_("要綱の根拠"), max_length=300)
+    purpose = models.TextField(_("目的"))
+    subjects = models.TextField(_("対象者"))
+    subject_count = models.CharField(_("対象者数"), max_length=100)
+    project_description = models.TextField(_("事業内容"))
+    holding_section = models.CharField(_("保有課（担当課）"), max_length=200)
+    registered_work_name = models.CharField(_("登録業務の名称"), max_length=300)
+    ward_section = models.ForeignKey(
+        Organisation, verbose_name=_("担当課（組織）"), on_delete=models.PROTECT, related_name="owned_contracts",
+        limit_choices_to={"kind": Organisation.Kind.WARD_SECTION},
+    )
+    contractor = models.ForeignKey(
+        Organisation, verbose_name=_("委託先"), on_delete=models.PROTECT, related_name="contracts",
+        limit_choices_to={"kind": Organisation.Kind.CONTRACTOR},
+    )
+    information_items = models.TextField(_("委託に伴い事業者処理させる情報項目（だれの、どのような項目か）"))
+    recording_media = models.CharField(_("処理させる情報項目の記録媒体"), max_length=200)
+    reason = models.TextField(_("委託理由"))
+    work_content = models.TextField(_("委託の内容"))
+    start_date = models.DateField(_("委託の開始時期"))
+    end_date = models.DateField(_("委託の期限"))
+    period_note = models.CharField(_("開始時期及び期限の備考"), max_length=300, blank=True)
+    protection_measures_note = models.CharField(
+        _("委託にあたり区が行う情報保護対策"), max_length=300, default="別紙チェックリストのとおり"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度（西暦）"))
+    recurring = models.BooleanField(_("次年度以降も同様の委託を行う"), default=False)
+    previous = models.ForeignKey(
+        "self", verbose_name=_("前年度の契約"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-fiscal_year", "title"]
+        verbose_name = _("委託契約")
+        verbose_name_plural = _("委託契約")
+        permissions = [
+            ("manage_contract", _("区の担当として契約を管理する")),
+            ("receive_items", _("指定された取扱者として受領・保管・返却を行う")),
+            ("manage_contractor_side", _("取扱責任者として事業者側の対応を行う")),
+            ("audit_contract", _("監査のため閲覧・出力する")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="contract_period_order"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class ContractStep(models.Model):
+    """Progress of one of the six steps of 資料2-1 on one contract."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="steps")
+    step = models.PositiveSmallIntegerField(_("工程"), choices=Contract.Step.choices)
+    completed_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("備考"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["contract", "step"]
+        constraints = [models.UniqueConstraint(fields=["contract", "step"], name="one_row_per_step")]
+        verbose_name = _("工程の進捗")
+        verbose_name_plural = _("工程の進捗")
+
+    def __str__(self):
+        return self.get_step_display()
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_at is not None
+
+
+class Role(models.TextChoices):
+    HR = "hr", _("人材育成等担当（区）")
+    CONTRACTOR_MANAGER = "contractor_manager", _("取扱責任者（委託先）")
+    CONTRACTOR_HANDLER = "contractor_handler", _("取扱者（委託先）")
+    AUDITOR = "auditor", _("監査")
+
+
+# The contract permissions each role holds; granted and taken away only in contracts.services.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.HR: ("view_contract", "change_contract", "manage_contract", "audit_contract"),
+    Role.CONTRACTOR_MANAGER: ("view_contract", "receive_items", "manage_contractor_side"),
+    Role.CONTRACTOR_HANDLER: ("view_contract", "receive_items"),
+    Role.AUDITOR: ("view_contract", "audit_contract"),
+}
+
+
+class Membership(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("役割"), max_length=30, choices=Role.choices)
+    granted_at = models.DateTimeField(_("付与日時"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["contract", "role", "user__username"]
+        verbose_name = _("契約の利用者")
+        verbose_name_plural = _("契約の利用者")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "user", "role"], condition=models.Q(revoked_at__isnull=True),
+                name="one_active_membership_per_role",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} / {self.get_role_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Designation(models.Model):
+    """取扱者指定: a person the contractor names for this contract (seed: 取扱責任者及び取扱者をあらかじめ
+    指定し、区に報告する), approved or revoked by the ward."""
+
+    class Kind(models.TextChoices):
+        MANAGER = "manager", _("取扱責任者")
+        HANDLER = "handler", _("取扱者")
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("報告済み（承認待ち）")
+        APPROVED = "approved", _("承認済み")
+        REJECTED = "rejected", _("不承認")
+        REVOKED = "revoked", _("取消")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="designations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("氏名"), on_delete=models.PROTECT,
+                             related_name="designations")
+    kind = models.CharField(_("区分"), max_length=10, choices=Kind.choices)
+    duties = models.CharField(_("担当業務"), max_length=200, blank=True)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.REPORTED)
+    reported_at = models.DateTimeField(_("報告日時"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("承認・不承認日時"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    valid_from = models.DateField(_("指定期間（開始）"), null=True, blank=True)
+    valid_until = models.DateField(_("指定期間（終了）"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.CharField(_("備考"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["contract", "kind", "reported_at"]
+        verbose_name = _("取扱者指定")
+        verbose_name_plural = _("取扱者指定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "user"], condition=models.Q(status__in=["reported", "approved"]),
+                name="one_open_designation_per_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.user}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.REPORTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def role(self) -> str:
+        return Role.CONTRACTOR_MANAGER if self.kind == self.Kind.MANAGER else Role.CONTRACTOR_HANDLER

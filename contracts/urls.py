@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "contracts"
+urlpatterns = [
+    path("", views.contract_list, name="list"),
+    path("new/", views.contract_create, name="create"),
+    path("<slug:slug>/", views.contract_detail, name="detail"),
+    path("<slug:slug>/edit/", views.contract_edit, name="edit"),
+    path("<slug:slug>/copy/", views.contract_copy, name="copy"),
+    path("<slug:slug>/steps/", views.contract_step, name="step"),
+    path("<slug:slug>/members/", views.membership_grant, name="member_grant"),
+    path("<slug:slug>/members/<int:pk>/revoke/", views.membership_revoke, name="member_revoke"),
+    path("<slug:slug>/designations/", views.designations, name="designations"),
+    path("<slug:slug>/designations/report/", views.designation_report, name="designation_report"),
+    path("<slug:slug>/designations/<int:pk>/approve/", views.designation_approve, name="designation_approve"),
+    path("<slug:slug>/designations/<int:pk>/reject/", views.designation_reject, name="designation_reject"),
+    path("<slug:slug>/designations/<int:pk>/revoke/", views.designation_revoke, name="designation_revoke"),
+]

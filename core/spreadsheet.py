@@ -1,0 +1,82 @@
+"""XLSX helpers shared by every exporter.
+
+Every string that goes into a cell passes through :func:`cell_text`, so a value that a user typed
+(``=HYPERLINK(...)``, ``+cmd``, ``@SUM``) is shown as text and never evaluated as a formula.
+"""
+
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# Characters that are not allowed in XML 1.0 and that openpyxl refuses.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
+FONT_NAME = "BIZ UDゴシック"
+
+
+def cell_text(value):
+    """Escape a value for a spreadsheet cell: strings that a spreadsheet would run become text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("", value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
+        return value
+    return value
+
+
+def new_a4_workbook(title: str, *, landscape: bool = True):
+    """A workbook whose first sheet prints on A4, fitted to the page width."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    setup_print(ws, landscape=landscape)
+    return wb, ws
+
+
+def setup_print(ws, *, landscape: bool = True, header_row: int | None = None):
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+
+
+def write_table(ws, *, start_row: int, headers: list[str], rows, widths: list[float]):
+    """Write a header row and data rows with borders and wrapped text; returns the next free row."""
+    for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = ws.cell(row=start_row, column=col, value=cell_text(header))
+        cell.font = Font(name=FONT_NAME, bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.column_dimensions[get_column_letter(col)].width = width
+    row_number = start_row
+    for row_number, row in enumerate(rows, start=start_row + 1):
+        for col, value in enumerate(row, start=1):
+            cell = ws.cell(row=row_number, column=col, value=cell_text(value))
+            cell.font = Font(name=FONT_NAME)
+            cell.border = BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    setup_print(ws, landscape=ws.page_setup.orientation == "landscape", header_row=start_row)
+    return row_number + 1
+
+
+def workbook_bytes(wb) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

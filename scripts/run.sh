@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Set everything up and serve the demo on http://127.0.0.1:8000 (SQLite, demo data, demo users).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh run
+
+# A local demonstration: plain HTTP on loopback, and accounts without a TOTP device may sign in
+# (every page says so in a banner).
+export DJANGO_HTTPS=0 DJANGO_DEMO_SKIP_TWO_FACTOR_ENROLMENT=1
+py=.venv/bin/python
+$py manage.py migrate --noinput -v 0
+$py manage.py collectstatic --noinput -v 0
+$py manage.py seed_demo
+echo "Serving http://127.0.0.1:8000/  (Ctrl-C to stop)"
+exec $py manage.py runserver "${DJANGO_RUN_ADDR:-127.0.0.1:8000}" --noreload

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: checks, then SQLite, then a real PostgreSQL server, then the browser journeys.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test
+
+export DJANGO_HTTPS=0 DJANGO_MANIFEST_STATIC=0 DJANGO_VAR_DIR="$PWD/var/test"
+py=.venv/bin/python
+pytest=(.venv/bin/pytest -p no:cacheprovider -q)
+
+echo "== Lint and migrations"
+.venv/bin/ruff check .
+$py manage.py makemigrations --check --dry-run >/dev/null
+
+echo "== Test suite on SQLite"
+"${pytest[@]}" -m "not browser"
+
+echo "== Test suite on PostgreSQL"
+trap 'scripts/pg_test_server.sh stop' EXIT
+DATABASE_URL="$(scripts/pg_test_server.sh start)" "${pytest[@]}" -m "not browser"
+scripts/pg_test_server.sh stop
+trap - EXIT
+
+echo "== Browser journeys (Chromium)"
+"${pytest[@]}" -m browser
