@@ -1,6 +1,7 @@
 """Organisations, contracts (every field of the council submission), memberships and designations."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +113,11 @@ class Contract(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # Reported on the field; full_clean then skips the database constraint that says the same.
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("委託の期限は開始時期より後の日付にしてください。")})
 
     @property
     def is_closed(self) -> bool:

@@ -1,0 +1,141 @@
+"""Contracts, memberships and designations: the ward approves the people the contractor names."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from contracts import services
+from contracts.models import Contract, Designation, Membership
+from contracts.permissions import can
+from core.errors import DomainError
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _audit_count(action):
+    return AuditEntry.objects.filter(action=action).count()
+
+
+def test_a_reported_handler_can_receive_only_after_the_ward_approves(world):
+    """別紙: 「取扱責任者及び取扱者をあらかじめ指定し、区に報告するよう指導する。」"""
+    analyst = make_user("analyst", world.contractor)
+    designation = services.designation_report(contract=world.contract, user=analyst, kind="handler",
+                                              actor=world.manager)
+    assert designation.is_pending
+    assert not can(analyst, world.contract, "view")
+    services.designation_approve(designation=designation, actor=world.hr)
+    analyst = type(analyst).objects.get(pk=analyst.pk)
+    assert can(analyst, world.contract, "receive")
+    assert not can(analyst, world.contract, "manage")
+    assert _audit_count("contract.designation.approved") == 4  # three in the world, this one
+
+
+def test_revoking_a_designation_takes_the_contract_away_at_once(client_as, world):
+    designation = world.contract.designations.get(user=world.handler)
+    services.designation_revoke(designation=designation, actor=world.hr, note="異動のため")
+    client = client_as(world.handler)
+    assert client.get(reverse("contracts:detail", args=[world.contract.slug])).status_code == 404
+    assert not Membership.objects.filter(user=world.handler, contract=world.contract, revoked_at__isnull=True).exists()
+
+
+def test_only_people_of_the_contractor_can_be_designated(world):
+    before = Designation.objects.count()
+    with pytest.raises(DomainError, match="委託先（委託先A株式会社）に所属する方のみ"):
+        services.designation_report(contract=world.contract, user=world.other_manager, kind="handler",
+                                    actor=world.manager)
+    assert Designation.objects.count() == before
+
+
+def test_a_decided_designation_cannot_be_approved_twice(world):
+    designation = world.contract.designations.get(user=world.handler)
+    before = (designation.status, designation.decided_at)
+    with pytest.raises(DomainError, match="承認済み"):
+        services.designation_approve(designation=designation, actor=world.hr)
+    designation.refresh_from_db()
+    assert (designation.status, designation.decided_at) == before
+
+
+def test_rejecting_needs_a_reason(world):
+    analyst = make_user("analyst", world.contractor)
+    designation = services.designation_report(contract=world.contract, user=analyst, kind="handler",
+                                              actor=world.manager)
+    with pytest.raises(DomainError, match="不承認の理由"):
+        services.designation_reject(designation=designation, actor=world.hr, note=" ")
+    designation.refresh_from_db()
+    assert designation.is_pending
+
+
+def test_the_manager_reports_a_handler_through_the_page(client_as, world):
+    analyst = make_user("analyst", world.contractor, display_name="分析 次郎")
+    client = client_as(world.manager)
+    response = client.post(reverse("contracts:designation_report", args=[world.contract.slug]),
+                           {"user": analyst.pk, "kind": "handler", "duties": "集計"})
+    assert response.status_code == 302
+    page = client.get(reverse("contracts:designations", args=[world.contract.slug])).content.decode()
+    assert "分析 次郎" in page and "報告済み（承認待ち）" in page
+
+
+def test_hr_sees_reported_designations_waiting_on_the_dashboard(client_as, world):
+    analyst = make_user("analyst", world.contractor, display_name="分析 次郎")
+    services.designation_report(contract=world.contract, user=analyst, kind="handler", actor=world.manager)
+    page = client_as(world.hr).get("/").content.decode()
+    assert "取扱者指定の承認待ち: 分析 次郎" in page
+
+
+def test_an_invalid_period_is_refused_at_the_end_date_field(client_as, world):
+    client = client_as(world.hr)
+    url = reverse("contracts:edit", args=[world.contract.slug])
+    data = {f: getattr(world.contract, f) for f in services.CONTRACT_FIELDS}
+    data.update(ward_section=world.ward.pk, contractor=world.contractor.pk,
+                start_date="2025-05-01", end_date="2025-04-01", recurring="on")
+    data = {k: v for k, v in data.items() if v not in (None, False)}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "委託の期限は開始時期より後の日付にしてください。" in response.content.decode()
+    world.contract.refresh_from_db()
+    assert world.contract.end_date == dt.date(2026, 3, 31)
+
+
+def test_copying_a_recurring_contract_makes_next_fiscal_year(world):
+    copy = services.contract_copy_to_next_year(contract=world.contract, actor=world.hr)
+    assert copy.fiscal_year == 2026
+    assert copy.start_date == dt.date(2026, 5, 1) and copy.end_date == dt.date(2027, 3, 31)
+    assert copy.previous == world.contract
+    assert copy.title == world.contract.title
+    # The people named last year are not carried over: the contractor names them again.
+    assert not copy.designations.exists()
+    with pytest.raises(DomainError, match="翌年度の契約"):
+        services.contract_copy_to_next_year(contract=world.contract, actor=world.hr)
+
+
+def test_step_progress_is_recorded_once_with_one_audit_entry(world):
+    before = AuditEntry.objects.count()
+    services.contract_step_set(contract=world.contract, step=Contract.Step.DATA_SENT, done=True,
+                               actor=world.hr, note="CD-Rで送付")
+    assert AuditEntry.objects.count() == before + 1
+    with pytest.raises(DomainError):
+        services.contract_step_set(contract=world.contract, step=Contract.Step.DATA_SENT, done=True,
+                                   actor=world.hr)
+    assert world.contract.steps.get(step=3).is_done
+
+
+def test_only_ward_people_can_be_given_hr_or_auditor_access(world):
+    with pytest.raises(DomainError, match="区の職員のみ"):
+        services.membership_grant(contract=world.contract, user=world.other_manager, role="auditor", actor=world.hr)
+    assert not can(world.other_manager, world.contract, "view")
+
+
+def test_the_seed_contract_is_created_word_for_word_by_seed_demo():
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # safe to run twice
+    contract = Contract.objects.get(slug="shinjuku-engagement-2025")
+    assert contract.title == "新宿区職員エンゲージメント向上等支援に係る業務の委託について"
+    assert contract.contractor.name == "パブリックタレントモビリティ株式会社"
+    assert contract.recording_media == "電磁的記録(CD-R等)"
+    assert contract.start_date == dt.date(2025, 5, 1) and contract.end_date == dt.date(2026, 3, 31)
+    assert Contract.objects.count() == 2
