@@ -3,6 +3,7 @@ role, and a second contractor with its own contract so that isolation can be see
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -11,6 +12,7 @@ from . import services
 from .models import Contract, Designation, Organisation, UserProfile
 from .roles import AUDIT_GROUP, HR_GROUP
 
+TOKYO = ZoneInfo("Asia/Tokyo")
 DEMO_PASSWORD = "demo-passphrase-2025"
 SEED_SLUG = "shinjuku-engagement-2025"
 OTHER_SLUG = "sample-analysis-2025"
@@ -154,9 +156,12 @@ def seed_contracts() -> DemoWorld:
         if contract is None:
             contract = services.contract_create(actor=hr, slug=slug, ward_section=ward, contractor=org, **fields)
             if slug == SEED_SLUG:
-                services.contract_step_set(contract=contract, step=1, done=True, actor=hr, note="通知文を送付")
-                services.contract_step_set(contract=contract, step=2, done=True, actor=hr, note="回答期間終了")
-                services.contract_step_set(contract=contract, step=3, done=True, actor=hr, note="CD-Rで送付")
+                for step, day, note in ((1, dt.date(2025, 5, 12), "通知文を送付"), (2, dt.date(2025, 6, 13), "回答期間終了"),
+                                        (3, dt.date(2025, 6, 20), "CD-Rで送付")):
+                    row = services.contract_step_set(contract=contract, step=step, done=True, actor=hr, note=note)
+                    # The demo tells the year as it happened: the steps were done on their own days.
+                    row.completed_at = dt.datetime.combine(day, dt.time(10, 0), tzinfo=TOKYO)
+                    row.save(update_fields=["completed_at"])
             contract.status = Contract.Status.ACTIVE
             contract.save(update_fields=["status"])
         if not contract.memberships.filter(user=users["auditor"], revoked_at__isnull=True).exists():
