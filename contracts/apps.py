@@ -13,4 +13,5 @@ class ContractsConfig(AppConfig):
         from . import roles, selectors
 
         dashboard.register(selectors.waiting_designations)
+        dashboard.register(selectors.waiting_my_reports)
         post_migrate.connect(roles.ensure_groups, sender=self)

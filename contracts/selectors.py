@@ -5,7 +5,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from core.dashboard import Waiting
 
-from .models import Contract, Designation, Membership, Organisation, Role
+from .models import Contract, Designation, Membership, Organisation
 
 
 def contracts_for(user, *, perm: str = "contracts.view_contract"):
@@ -77,4 +77,17 @@ def waiting_designations(user):
         )
 
 
-__all__ = ["Role"]
+
+def waiting_my_reports(user):
+    """Contractor manager: the people they named, still waiting for the ward's approval."""
+    managed = contracts_for(user, perm="contracts.manage_contractor_side")
+    pending = Designation.objects.filter(contract__in=managed, status=Designation.Status.REPORTED).select_related(
+        "contract", "user__profile"
+    )
+    for d in pending:
+        yield Waiting(
+            title=_("区の承認待ち: %(name)s（%(kind)s）") % {"name": display_name(d.user), "kind": d.get_kind_display()},
+            url=reverse("contracts:designations", kwargs={"slug": d.contract.slug}),
+            contract=d.contract,
+            due=d.reported_at,
+        )

@@ -139,3 +139,11 @@ def test_the_seed_contract_is_created_word_for_word_by_seed_demo():
     assert contract.recording_media == "電磁的記録(CD-R等)"
     assert contract.start_date == dt.date(2025, 5, 1) and contract.end_date == dt.date(2026, 3, 31)
     assert Contract.objects.count() == 2
+
+
+def test_the_manager_sees_the_people_waiting_for_the_wards_approval(client_as, world):
+    analyst = make_user("analyst", world.contractor, display_name="分析 次郎")
+    services.designation_report(contract=world.contract, user=analyst, kind="handler", actor=world.manager)
+    page = client_as(world.manager).get("/").content.decode()
+    assert "区の承認待ち: 分析 次郎（取扱者）" in page
+    assert "区の承認待ち" not in client_as(world.other_manager).get("/").content.decode()
