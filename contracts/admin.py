@@ -1,38 +1,36 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from core.admin import AuditedAdminMixin
 
 from .models import Contract, ContractStep, Designation, Membership, Organisation, UserProfile
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "emergency_contact_name", "emergency_contact_phone"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(admin.ModelAdmin):
+class UserProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["display_name", "user", "organisation"]
     list_filter = ["organisation"]
 
 
-class StepInline(admin.TabularInline):
-    model = ContractStep
-    extra = 0
-    can_delete = False
+admin.site.unregister(get_user_model())
 
 
-@admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
-    list_display = ["title", "fiscal_year", "contractor", "status"]
-    list_filter = ["fiscal_year", "status"]
-    search_fields = ["title", "slug"]
-    inlines = [StepInline]
+@admin.register(get_user_model())
+class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
+    pass
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Memberships and designations change only through the approval services, which keep the
-    per-contract permissions in step; the admin shows them."""
+    """Shown, never changed here: memberships and designations change only through the approval
+    services, which keep the per-contract permissions in step."""
 
     def has_add_permission(self, request):
         return False
@@ -42,6 +40,28 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class StepInline(admin.TabularInline):
+    model = ContractStep
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Contract)
+class ContractAdmin(ReadOnlyAdmin):
+    """Contracts are created and changed on the app's own pages, through the audited services."""
+
+    list_display = ["title", "fiscal_year", "contractor", "status"]
+    list_filter = ["fiscal_year", "status"]
+    search_fields = ["title", "slug"]
+    inlines = [StepInline]
 
 
 @admin.register(Membership)

@@ -147,3 +147,19 @@ def test_the_manager_sees_the_people_waiting_for_the_wards_approval(client_as, w
     page = client_as(world.manager).get("/").content.decode()
     assert "区の承認待ち: 分析 次郎（取扱者）" in page
     assert "区の承認待ち" not in client_as(world.other_manager).get("/").content.decode()
+
+
+def test_master_data_edited_in_the_admin_is_audited(client_as, world):
+    world.hr.is_staff = world.hr.is_superuser = True
+    world.hr.save()
+    client = client_as(world.hr)
+    url = reverse("admin:contracts_organisation_change", args=[world.contractor.pk])
+    response = client.post(url, {"name": world.contractor.name, "kind": "contractor",
+                                 "emergency_contact_name": "新しい担当", "emergency_contact_phone": "03-9999-9999"})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="admin.contracts.organisation.changed").get()
+    assert entry.actor == world.hr
+    assert "emergency_contact_name" in entry.payload["fields"]
+    # Contracts are changed on the app's pages, not in the admin.
+    assert client.get(reverse("admin:contracts_contract_change", args=[world.contract.pk])).status_code == 200
+    assert client.post(reverse("admin:contracts_contract_change", args=[world.contract.pk]), {}).status_code == 403
