@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from .services import has_second_factor
 
-OPEN_PATHS = ("accounts:login", "accounts:logout", "accounts:verify", "accounts:enrol", "set_language")
+OPEN_PATHS = ("accounts:login", "accounts:logout", "accounts:verify", "accounts:enrol")
 
 
 class RequireSecondFactorMiddleware:

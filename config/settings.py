@@ -78,7 +78,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -190,7 +189,8 @@ if HTTPS:
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Japanese first; English one setting away (DJANGO_LANGUAGE_CODE=en).
+# Japanese first; English one setting away (DJANGO_LANGUAGE_CODE=en). The language is the site's
+# setting, not the browser's: a ward PC with an English browser still gets the Japanese documents.
 LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "ja")
 LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

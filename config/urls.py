@@ -9,7 +9,6 @@ urlpatterns = [
     # The admin signs in through the app's own login, with the same second factor and lockout.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="admin_login"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("contracts/", include("contracts.urls")),
     path("audit/", include("audit.urls")),

@@ -2,8 +2,6 @@ from tests.matrix import LOGIN, Row, statuses
 
 ROWS = [
     Row("core:dashboard", get=statuses(200), post=statuses(405)),
-    # Django's language switch redirects back whatever the method; it changes only a cookie.
-    Row("set_language", get=statuses(302), post=statuses(302), data=lambda w: {"language": "ja"}),
     Row("admin_login", get=statuses(302), post=statuses(302)),
     # The whole admin site sits behind the app's login and second factor; no role of the matrix is staff.
     Row("admin:index", get=statuses(302, anon=LOGIN), post=statuses(302, anon=LOGIN), covers=("admin:*",)),
