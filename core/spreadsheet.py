@@ -28,7 +28,8 @@ def cell_text(value):
         return ""
     if isinstance(value, str):
         value = _ILLEGAL.sub("", value)
-        if value.startswith(FORMULA_TRIGGERS):
+        # A lone "-" (the seed's "not needed" mark, a common blank) cannot start a formula: left as it is.
+        if value.startswith(FORMULA_TRIGGERS) and value not in FORMULA_TRIGGERS:
             return "'" + value
         return value
     return value
