@@ -1,0 +1,64 @@
+"""The admin shows the checklists; every change goes through the services (plan, attestation, review,
+template versions), which keep the history and the audit trail."""
+
+from django.contrib import admin
+
+from .models import Checklist, ChecklistEvent, ChecklistItem, ChecklistSide, ChecklistTemplate, TemplateItem
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TemplateItemInline(admin.TabularInline):
+    model = TemplateItem
+    fields = ["position", "key", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(ReadOnlyAdmin):
+    list_display = ["version", "title", "created_at", "change_note"]
+    inlines = [TemplateItemInline]
+
+
+class ChecklistSideInline(admin.TabularInline):
+    model = ChecklistSide
+    fields = ["side", "status", "submitted_at", "locked_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "template", "plan_status", "plan_revision", "plan_finalised_at"]
+    list_filter = ["plan_status"]
+    inlines = [ChecklistSideInline]
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(ReadOnlyAdmin):
+    list_display = ["checklist", "template_item", "mark", "attestation", "review", "flagged"]
+    list_filter = ["mark", "attestation", "review", "flagged"]
+
+
+@admin.register(ChecklistEvent)
+class ChecklistEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "checklist", "kind", "side", "actor"]
+    list_filter = ["kind", "side"]

@@ -1,0 +1,153 @@
+"""Live evidence: what the app itself knows about a checklist item's control on one contract.
+
+Some controls of the checklist are carried out in this app (the designation of handlers, the ledger,
+the separation of medium and password notice, storage, the deletion report, access logs). For those
+items the checklist shows, beside the attestation, what the app's own records say, and an item attested
+as in place while the app shows the control unmet is flagged for the reviewer.
+
+How another app adds a provider — in its ``AppConfig.ready`` (never at import time of models)::
+
+    from checklist import evidence
+
+    def ledger_evidence(contract) -> evidence.Evidence:
+        ...
+        return evidence.Evidence(met=True, summary="受渡し 3件を管理簿に記録", url=reverse(...))
+
+    evidence.register("ward.operational.09", ledger_evidence)
+    evidence.register("contractor.operational.09", ledger_evidence)
+
+A provider takes the contract and returns one :class:`Evidence`: ``met`` True (the records show the
+control in place), False (they show it unmet) or None (nothing to judge yet, e.g. before any handover);
+``summary`` is one short Japanese sentence for the page and the exports; ``url`` the page that shows
+the records, or None. Providers are called on every view of a checklist side: keep them to a few queries.
+A provider that raises is reported as "could not be read" rather than breaking the page.
+
+Item keys are stable across template versions: ``<side>.<section>.<number>``, side ``ward`` or
+``contractor``, section ``operational`` (13 items) or ``system`` (11), number two digits in the seed's
+order. The ones the app can speak to:
+
+- ``*.operational.04`` 取扱責任者及び取扱者をあらかじめ指定し、区に報告 — registered here (designations)
+- ``*.operational.07`` パスワードを付して暗号化、媒体とパスワード通知書は別の機会に手渡し — handover
+- ``*.operational.08`` 鍵付きカバン等を使用して運搬 — handover
+- ``*.operational.09`` 管理簿に記載（日時、取扱者、情報の内容、数量） — handover
+- ``*.operational.10`` 施錠できる金庫又はキャビネット等に保管 — handover
+- ``*.operational.11`` 返却、電子データの消去、消去の報告書 — handover
+- ``ward.system.08`` アクセスログ等を取得、定期的に分析 — registered here (the audit trail)
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    met: bool | None
+    summary: str
+    url: str | None = None
+
+
+Provider = Callable[[object], Evidence]
+_providers: dict[str, list[Provider]] = {}
+
+
+def register(item_key: str, provider: Provider) -> Provider:
+    """Add ``provider`` for the item ``item_key``; registering the same provider twice is harmless."""
+    providers = _providers.setdefault(item_key, [])
+    if provider not in providers:
+        providers.append(provider)
+    return provider
+
+
+def registered_keys() -> set[str]:
+    return {key for key, providers in _providers.items() if providers}
+
+
+def evidence_for(contract, item_key: str) -> list[Evidence]:
+    results = []
+    for provider in _providers.get(item_key, ()):
+        try:
+            results.append(provider(contract))
+        except Exception:  # a broken provider must not hide the checklist
+            logger.exception("checklist evidence provider %r failed for %s", provider, item_key)
+            results.append(Evidence(met=None, summary=_("アプリの記録を読み取れませんでした。")))
+    return results
+
+
+def evidence_by_key(contract, item_keys: Iterable[str]) -> dict[str, list[Evidence]]:
+    """Evidence for every key that has a provider; each provider is asked once per request."""
+    cache: dict[Provider, Evidence] = {}
+    result: dict[str, list[Evidence]] = {}
+    for key in item_keys:
+        rows = []
+        for provider in _providers.get(key, ()):
+            if provider not in cache:
+                try:
+                    cache[provider] = provider(contract)
+                except Exception:
+                    logger.exception("checklist evidence provider %r failed for %s", provider, key)
+                    cache[provider] = Evidence(met=None, summary=_("アプリの記録を読み取れませんでした。"))
+            rows.append(cache[provider])
+        if rows:
+            result[key] = rows
+    return result
+
+
+def shows_unmet(evidence: Iterable[Evidence]) -> bool:
+    return any(e.met is False for e in evidence)
+
+
+# Providers for what exists now. Other apps register theirs in their own AppConfig.ready.
+
+def designation_evidence(contract) -> Evidence:
+    """取扱責任者及び取扱者をあらかじめ指定し、区に報告: an approved manager, and the handlers named."""
+    from contracts.models import Designation
+
+    counts = {"manager": 0, "handler": 0, "pending": 0}
+    for kind, status in contract.designations.filter(
+        status__in=[Designation.Status.APPROVED, Designation.Status.REPORTED]
+    ).values_list("kind", "status"):
+        if status == Designation.Status.REPORTED:
+            counts["pending"] += 1
+        else:
+            counts[kind] += 1
+    summary = _("取扱責任者 %(manager)s名・取扱者 %(handler)s名を区が承認済み（承認待ち %(pending)s件）") % counts
+    if not counts["manager"]:
+        summary = _("承認された取扱責任者がいません。") + summary
+    return Evidence(met=counts["manager"] > 0, summary=summary,
+                    url=reverse("contracts:designations", kwargs={"slug": contract.slug}))
+
+
+def access_log_evidence(contract) -> Evidence:
+    """アクセスログ等を取得: the audit trail records this contract's changes and accesses, untampered.
+
+    Each of the contract's entries is re-hashed (the whole chain is verified by the audit office's
+    ``verify_audit``; walking it on every page view would not scale).
+    """
+    from audit.models import AuditEntry
+
+    count = 0
+    broken = 0
+    for entry in AuditEntry.objects.filter(contract=contract).order_by("seq").iterator(chunk_size=1000):
+        count += 1
+        if entry.compute_hash() != entry.hash:
+            broken += 1
+    url = reverse("audit:log") + f"?contract={contract.slug}"
+    if broken:
+        return Evidence(met=False, summary=_("監査証跡 %(n)s件のうち %(b)s件でハッシュが一致しません。")
+                        % {"n": count, "b": broken}, url=url)
+    if not count:
+        return Evidence(met=None, summary=_("この契約の監査証跡はまだありません。"), url=url)
+    return Evidence(met=True, summary=_("この契約の操作・閲覧 %(n)s件を監査証跡に記録（ハッシュ検証済み）")
+                    % {"n": count}, url=url)
+
+
+def register_builtin() -> None:
+    register("ward.operational.04", designation_evidence)
+    register("contractor.operational.04", designation_evidence)
+    register("ward.system.08", access_log_evidence)

@@ -1,0 +1,207 @@
+"""The checklist as A4 PDF (laid out like the seed's table) and as XLSX.
+
+Each exporter returns ``(filename, content_type, bytes)``; the view and the management command check
+who may have it.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from openpyxl.styles import Alignment, Font
+
+from contracts.selectors import display_name
+from core.dates import fiscal_year_label, wareki, wareki_datetime
+from core.pdf import PDF_CONTENT_TYPE, render_pdf
+from core.spreadsheet import (
+    FONT_NAME,
+    XLSX_CONTENT_TYPE,
+    cell_text,
+    new_a4_workbook,
+    setup_print,
+    workbook_bytes,
+    write_table,
+)
+
+from .models import Side
+from .selectors import SideView, side_views
+
+SIDE_CHOICES = ("ward", "contractor", "both")
+FORMATS = ("pdf", "xlsx")
+
+# Column widths in mm: fixed, so WeasyPrint does not measure every CJK character for the layout.
+PDF_CSS = """
+@page { @top-right { content: "別紙"; font-family: "DocumentGothic"; font-size: 8pt; } }
+.side + .side { break-before: page; }
+h1 { font-size: 12pt; margin-bottom: 1mm; }
+.subtitle { text-align: center; margin: 0 0 3mm; }
+table.meta { margin-bottom: 3mm; }
+table.meta th { width: 26mm; text-align: left; background: none; }
+table.checklist col.no { width: 8mm; }
+table.checklist col.mark { width: 24mm; }
+table.checklist col.status { width: 17mm; }
+table.checklist col.review { width: 29mm; }
+table.checklist thead th { font-size: 7.5pt; text-align: center; vertical-align: middle; }
+table.checklist tr.section { break-after: avoid; }
+table.checklist tr.section th { text-align: left; background: #f4f4f4; font-weight: bold; }
+table.checklist td.mark { text-align: center; font-size: 11pt; vertical-align: middle; }
+table.checklist td.no, table.checklist td.status { text-align: center; }
+table.checklist td.review { font-size: 7.5pt; }
+table.checklist tr { break-inside: avoid; }
+.reason { display: block; font-size: 7.5pt; margin-top: 0.5mm; }
+table.summary { margin-top: 3mm; }
+table.summary th { width: 30mm; text-align: left; }
+"""
+
+SEALS = {
+    Side.WARD: ("課長", "確認者", "記入者"),
+    Side.CONTRACTOR: ("取扱責任者（委託事業者）", "確認者（区）", "課長（区）"),
+}
+
+
+@dataclass
+class PrintRow:
+    number: int
+    mark: str
+    text: str
+    reason: str
+    attestation: str
+    reviewer: str
+    review: str
+    review_date: str
+
+
+def _print_rows(view: SideView):
+    for section in view.sections:
+        rows = []
+        for row in section.rows:
+            item = row.item
+            mark = ""
+            if item is not None and item.mark:
+                mark = "○" if item.is_planned else view.no_mark
+            if item is None or not item.mark:
+                attestation = ""
+            elif item.is_not_needed:
+                attestation = "対象外"
+            else:
+                attestation = item.get_attestation_display()
+            reviewed = item is not None and item.is_planned and item.reviewed_at is not None
+            rows.append(PrintRow(
+                number=row.template_item.number, mark=mark, text=row.template_item.text,
+                reason=item.mark_reason if item is not None and item.is_not_needed else "",
+                attestation=attestation,
+                reviewer=display_name(item.reviewed_by) if reviewed else "",
+                review=item.get_review_display() if reviewed else "",
+                review_date=wareki(item.reviewed_at) if reviewed else "",
+            ))
+        yield section.heading, rows
+
+
+def sides_of(side: str) -> list[str]:
+    return [Side.WARD, Side.CONTRACTOR] if side == "both" else [side]
+
+
+def _filename(contract, side: str, ext: str) -> str:
+    return f"checklist-{contract.slug}-{side}-{timezone.localtime():%Y%m%d}.{ext}"
+
+
+def _plan_line(checklist) -> str:
+    if checklist is None or not checklist.is_finalised:
+        return "未確定（計画中）"
+    line = f"第{checklist.plan_revision}版 {wareki(checklist.plan_finalised_at)}確定"
+    if checklist.plan_revision > 1:
+        line += f"（最終変更 {wareki(checklist.plan_changed_at)}）"
+    return line
+
+
+def _state_lines(view: SideView) -> dict[str, str]:
+    state = view.state
+    return {
+        "status": state.get_status_display() if state is not None else "未作成",
+        "submitted": (f"{display_name(state.submitted_by)} {wareki_datetime(state.submitted_at)}"
+                      if state is not None and state.submitted_at else ""),
+        "locked": (f"{display_name(state.locked_by)} {wareki_datetime(state.locked_at)}"
+                   if state is not None and state.locked_at else ""),
+    }
+
+
+def checklist_pdf(contract, side: str) -> tuple[str, str, bytes]:
+    views = side_views(contract, sides_of(side))
+    today = timezone.localdate()
+    context = {
+        "contract": contract,
+        "fiscal_year": fiscal_year_label(contract.fiscal_year),
+        "printed_on": wareki(today),
+        "sides": [
+            {"view": view, "sections": list(_print_rows(view)), "state": _state_lines(view),
+             "seals": SEALS[view.side], "plan": _plan_line(view.checklist)}
+            for view in views
+        ],
+    }
+    content = render_pdf("checklist/checklist_pdf.html", context, extra_css=PDF_CSS)
+    return _filename(contract, side, "pdf"), PDF_CONTENT_TYPE, content
+
+
+XLSX_HEADERS = ["No.", "区分", None, None, "「ー」の理由", "実施状況", "実施内容・未実施の理由", "根拠資料",
+                "記入者", "記入日時", "アプリの記録", "確認", "確認者", "確認日", "確認のコメント"]
+XLSX_WIDTHS = [6, 22, 14, 60, 24, 11, 36, 22, 14, 20, 30, 11, 14, 16, 30]
+HEADER_ROW = 7
+
+
+def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
+    views = side_views(contract, sides_of(side))
+    wb = None
+    for view in views:
+        title = "区が行う対策" if view.side == Side.WARD else "委託事業者に行わせる対策"
+        if wb is None:
+            wb, ws = new_a4_workbook(title)
+        else:
+            ws = wb.create_sheet(title)
+            setup_print(ws)
+        template = view.template
+        meta = [
+            template.title, f"{template.subtitle} {view.heading}",
+            f"件名: {contract.title}（委託先: {contract.contractor}）",
+            f"年度: {fiscal_year_label(contract.fiscal_year)}　計画: {_plan_line(view.checklist)}"
+            f"　ひな形: 第{template.version}版",
+            f"状態: {_state_lines(view)['status']}　出力日: {wareki(timezone.localdate())}",
+        ]
+        for row_number, text in enumerate(meta, start=1):
+            cell = ws.cell(row=row_number, column=1, value=cell_text(text))
+            cell.font = Font(name=FONT_NAME, bold=row_number == 1, size=12 if row_number == 1 else 10)
+        headers = list(XLSX_HEADERS)
+        headers[2], headers[3] = view.mark_header, template.control_header
+        rows = []
+        for section in view.sections:
+            for row in section.rows:
+                item = row.item
+                planned = item is not None and item.is_planned
+                mark = "" if item is None or not item.mark else ("○" if planned else view.no_mark)
+                rows.append([
+                    row.template_item.number, f"{view.heading} {section.heading}", mark, row.template_item.text,
+                    item.mark_reason if item is not None and item.is_not_needed else "",
+                    (item.get_attestation_display() if planned else ("対象外" if item is not None and item.mark
+                                                                      else "")),
+                    item.note if planned else "", item.evidence if planned else "",
+                    display_name(item.attested_by) if planned else "",
+                    wareki_datetime(item.attested_at) if planned and item.attested_at else "",
+                    (("【要確認】" if item.flagged else "") + item.app_evidence) if planned else "",
+                    item.get_review_display() if planned else "",
+                    display_name(item.reviewed_by) if planned and item.reviewed_at else "",
+                    wareki(item.reviewed_at) if planned and item.reviewed_at else "",
+                    item.review_comment if planned else "",
+                ])
+        last = write_table(ws, start_row=HEADER_ROW, headers=headers, rows=rows, widths=XLSX_WIDTHS)
+        for row_cells in ws.iter_rows(min_row=HEADER_ROW + 1, max_row=last - 1, min_col=3, max_col=3):
+            for cell in row_cells:
+                cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
+        state = _state_lines(view)
+        footer = [f"提出: {state['submitted']}", f"確定: {state['locked']}"]
+        for offset, text in enumerate(footer, start=1):
+            ws.cell(row=last + offset, column=2, value=cell_text(text)).font = Font(name=FONT_NAME)
+    return _filename(contract, side, "xlsx"), XLSX_CONTENT_TYPE, workbook_bytes(wb)
+
+
+def export(contract, side: str, fmt: str) -> tuple[str, str, bytes]:
+    if side not in SIDE_CHOICES or fmt not in FORMATS:
+        raise ValueError((side, fmt))
+    return (checklist_pdf if fmt == "pdf" else checklist_xlsx)(contract, side)

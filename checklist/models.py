@@ -1,0 +1,325 @@
+"""The two checklists of the seed (別紙「5 業務委託にかかる個人情報保護対策チェックリスト」).
+
+A *template* holds the 48 items word for word, in the seed's order; every installation gets version 1
+from ``fixtures/checklist_items.json`` through a data migration. A contract's :class:`Checklist` points
+at one template version: once any contract uses a version it is frozen, and a change to the wording
+makes a new version (``services.template_new_version``) while old checklists keep theirs.
+
+Per contract the ward plans every item ○ (the measure will be taken) or ー (not needed, with a reason)
+for the council, then during the contract each ○ item is attested (the contractor's manager for the
+contractor side, HR for the ward side), reviewed by HR item by item and finally locked.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TemplateFrozen(Exception):
+    """A template version that a contract uses cannot change; make a new version instead."""
+
+
+class Side(models.TextChoices):
+    WARD = "ward", _("区が行う対策")
+    CONTRACTOR = "contractor", _("委託事業者に行わせる対策")
+
+
+class Section(models.TextChoices):
+    OPERATIONAL = "operational", _("運用上の対策")
+    SYSTEM = "system", _("システム上の対策")
+
+
+class Mark(models.TextChoices):
+    # The seed's two marks. ー is written 「-」 on the ward's list and 「ー」 on the contractor's; the
+    # printed symbol comes from the template (``ChecklistTemplate.no_mark``).
+    PLANNED = "planned", "○"
+    NOT_NEEDED = "not_needed", "ー"
+
+
+class ChecklistTemplate(models.Model):
+    version = models.PositiveIntegerField(_("版"), unique=True)
+    title = models.CharField(_("表題"), max_length=200)
+    subtitle = models.CharField(_("副題"), max_length=200, blank=True)
+    control_header = models.CharField(_("対策欄の見出し"), max_length=100)
+    ward_heading = models.CharField(_("区側の見出し"), max_length=200)
+    ward_mark_header = models.CharField(_("区側の記入欄の見出し"), max_length=200)
+    ward_no_mark = models.CharField(_("区側の「必要なし」の記号"), max_length=5)
+    contractor_heading = models.CharField(_("事業者側の見出し"), max_length=200)
+    contractor_mark_header = models.CharField(_("事業者側の記入欄の見出し"), max_length=200)
+    contractor_no_mark = models.CharField(_("事業者側の「必要なし」の記号"), max_length=5)
+    operational_heading = models.CharField(_("運用上の対策の見出し"), max_length=100)
+    system_heading = models.CharField(_("システム上の対策の見出し"), max_length=100)
+    source = models.CharField(_("出典"), max_length=300)
+    change_note = models.TextField(_("改版の理由"), blank=True)
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("チェックリストのひな形")
+        verbose_name_plural = _("チェックリストのひな形")
+
+    def __str__(self):
+        return f"{self.title}（第{self.version}版）"
+
+    def save(self, *args, **kwargs):
+        if self.is_in_use:
+            raise TemplateFrozen("This template version is used by a contract; make a new version.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_in_use:
+            raise TemplateFrozen("This template version is used by a contract.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_in_use(self) -> bool:
+        return self.pk is not None and self.checklists.exists()
+
+    def heading(self, side: str) -> str:
+        return self.ward_heading if side == Side.WARD else self.contractor_heading
+
+    def mark_header(self, side: str) -> str:
+        return self.ward_mark_header if side == Side.WARD else self.contractor_mark_header
+
+    def no_mark(self, side: str) -> str:
+        return self.ward_no_mark if side == Side.WARD else self.contractor_no_mark
+
+    def section_heading(self, section: str) -> str:
+        return self.operational_heading if section == Section.OPERATIONAL else self.system_heading
+
+
+class TemplateItem(models.Model):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    # Stable across versions ("contractor.operational.09"): the evidence registry and the comparison of
+    # versions use it. A new version keeps the key of an item whose wording it only corrects.
+    key = models.CharField(_("キー"), max_length=40)
+    side = models.CharField(_("区分"), max_length=12, choices=Side.choices)
+    section = models.CharField(_("対策の種類"), max_length=12, choices=Section.choices)
+    number = models.PositiveSmallIntegerField(_("番号"))
+    position = models.PositiveSmallIntegerField(_("順序"))
+    text = models.TextField(_("個人情報保護対策"))
+    seed_mark = models.CharField(_("原本の記入"), max_length=5, blank=True)
+
+    class Meta:
+        ordering = ["template", "position"]
+        verbose_name = _("チェック項目（ひな形）")
+        verbose_name_plural = _("チェック項目（ひな形）")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="checklist_template_key_unique"),
+            models.UniqueConstraint(fields=["template", "position"], name="checklist_template_position_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.text[:30]}"
+
+    def save(self, *args, **kwargs):
+        if self.template_id and ChecklistTemplate.objects.filter(pk=self.template_id, checklists__isnull=False).exists():
+            raise TemplateFrozen("This template version is used by a contract; make a new version.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.template.is_in_use:
+            raise TemplateFrozen("This template version is used by a contract.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """How a clerk names the item: 区が行う対策・運用上の対策 4."""
+        return f"{self.get_side_display()}・{self.get_section_display()} {self.number}"
+
+
+class Checklist(models.Model):
+    """One contract's two checklists, on one template version."""
+
+    class PlanStatus(models.TextChoices):
+        DRAFT = "draft", _("計画中（未確定）")
+        FINALISED = "finalised", _("確定済み")
+
+    contract = models.OneToOneField("contracts.Contract", on_delete=models.CASCADE, related_name="checklist")
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, related_name="checklists")
+    plan_status = models.CharField(_("計画の状態"), max_length=10, choices=PlanStatus.choices,
+                                   default=PlanStatus.DRAFT)
+    # 0 until the plan is first finalised for the council; each later change adds one.
+    plan_revision = models.PositiveSmallIntegerField(_("計画の版"), default=0)
+    plan_finalised_at = models.DateTimeField(_("計画の確定日時"), null=True, blank=True)
+    plan_finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    plan_changed_at = models.DateTimeField(_("計画の最終変更日時"), null=True, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("個人情報保護対策チェックリスト")
+        verbose_name_plural = _("個人情報保護対策チェックリスト")
+
+    def __str__(self):
+        return f"{self.contract} チェックリスト"
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.plan_status == self.PlanStatus.FINALISED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.plan_status == self.PlanStatus.DRAFT
+
+
+class ChecklistSide(models.Model):
+    """The attestation and review of one side's list."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("記入中")
+        SUBMITTED = "submitted", _("確認待ち")
+        RETURNED = "returned", _("差戻し")
+        ACCEPTED = "accepted", _("全項目確認済み（確定待ち）")
+        LOCKED = "locked", _("確定")
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="sides")
+    side = models.CharField(_("区分"), max_length=12, choices=Side.choices)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    submitted_at = models.DateTimeField(_("提出日時"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    submission_count = models.PositiveSmallIntegerField(_("提出回数"), default=0)
+    locked_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["checklist", "-side"]
+        verbose_name = _("チェックリスト（区分別）")
+        verbose_name_plural = _("チェックリスト（区分別）")
+        constraints = [models.UniqueConstraint(fields=["checklist", "side"], name="checklist_one_row_per_side")]
+
+    def __str__(self):
+        return f"{self.checklist} {self.get_side_display()}"
+
+    @property
+    def is_with_attester(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.RETURNED)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.LOCKED
+
+
+class ChecklistItem(models.Model):
+    """One of the 48 items on one contract: its plan mark, attestation and review."""
+
+    class Attestation(models.TextChoices):
+        BLANK = "blank", _("未記入")
+        IN_PLACE = "in_place", _("実施済み")
+        NOT_YET = "not_yet", _("未実施")
+
+    class Review(models.TextChoices):
+        NONE = "none", _("未確認")
+        ACCEPTED = "accepted", _("確認済み")
+        RETURNED = "returned", _("差戻し")
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    template_item = models.ForeignKey(TemplateItem, on_delete=models.PROTECT, related_name="+")
+    mark = models.CharField(_("計画"), max_length=12, choices=Mark.choices, blank=True)
+    mark_reason = models.TextField(_("「ー」の理由"), blank=True)
+    attestation = models.CharField(_("実施状況"), max_length=10, choices=Attestation.choices,
+                                   default=Attestation.BLANK)
+    note = models.TextField(_("実施内容・未実施の理由"), blank=True)
+    evidence = models.CharField(_("根拠資料"), max_length=300, blank=True)
+    attested_at = models.DateTimeField(_("記入日時"), null=True, blank=True)
+    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    # Attested as in place while the app's own records showed the control unmet: the reviewer sees it.
+    flagged = models.BooleanField(_("アプリの記録と不一致"), default=False)
+    app_evidence = models.TextField(_("記入時のアプリの記録"), blank=True)
+    review = models.CharField(_("確認"), max_length=10, choices=Review.choices, default=Review.NONE)
+    review_comment = models.TextField(_("確認のコメント"), blank=True)
+    reviewed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["checklist", "template_item__position"]
+        verbose_name = _("チェック項目")
+        verbose_name_plural = _("チェック項目")
+        constraints = [
+            models.UniqueConstraint(fields=["checklist", "template_item"], name="checklist_item_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.template_item.key}"
+
+    @property
+    def side(self) -> str:
+        return self.template_item.side
+
+    @property
+    def is_planned(self) -> bool:
+        return self.mark == Mark.PLANNED
+
+    @property
+    def is_not_needed(self) -> bool:
+        return self.mark == Mark.NOT_NEEDED
+
+    @property
+    def is_attested(self) -> bool:
+        return self.attestation != self.Attestation.BLANK
+
+    @property
+    def is_in_place(self) -> bool:
+        return self.attestation == self.Attestation.IN_PLACE
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.review == self.Review.ACCEPTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.review == self.Review.RETURNED
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.is_planned and self.is_attested and self.review == self.Review.NONE
+
+
+class ChecklistEvent(models.Model):
+    """The checklist's own history: who said what, when (the audit trail holds the same, hash-chained)."""
+
+    class Kind(models.TextChoices):
+        PLAN_SAVED = "plan_saved", _("計画を保存")
+        PLAN_FINALISED = "plan_finalised", _("計画を確定")
+        PLAN_REVISED = "plan_revised", _("計画を変更")
+        ITEM_ATTESTED = "item_attested", _("実施状況を記入")
+        ITEM_ACCEPTED = "item_accepted", _("確認済みとした")
+        ITEM_RETURNED = "item_returned", _("差し戻した")
+        SIDE_SUBMITTED = "side_submitted", _("確認を依頼")
+        SIDE_LOCKED = "side_locked", _("確定")
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="events")
+    item = models.ForeignKey(ChecklistItem, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    side = models.CharField(_("区分"), max_length=12, choices=Side.choices, blank=True)
+    kind = models.CharField(_("内容"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    created_at = models.DateTimeField(_("日時"), auto_now_add=True)
+    revision = models.PositiveSmallIntegerField(_("計画の版"), default=0)
+    text = models.TextField(_("コメント・理由"), blank=True)
+    detail = models.JSONField(_("詳細"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("チェックリストの履歴")
+        verbose_name_plural = _("チェックリストの履歴")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,258 @@
+"""Reads of the checklists, shaped for the pages, the exports and the dashboard."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contracts.models import Contract
+from contracts.selectors import contracts_for
+from core.dashboard import Link, Waiting
+
+from . import evidence as live_evidence
+from .models import (
+    Checklist,
+    ChecklistEvent,
+    ChecklistItem,
+    ChecklistSide,
+    ChecklistTemplate,
+    Mark,
+    Section,
+    Side,
+)
+from .permissions import may
+
+
+def checklist_of(contract: Contract) -> Checklist | None:
+    return Checklist.objects.select_related("template", "plan_finalised_by__profile").filter(contract=contract).first()
+
+
+def template_for(contract: Contract, checklist: Checklist | None = None) -> ChecklistTemplate | None:
+    """The version the contract uses, or the one a new plan would start on."""
+    if checklist is not None:
+        return checklist.template
+    return ChecklistTemplate.objects.order_by("-version").first()
+
+
+@dataclass
+class Row:
+    template_item: object
+    item: ChecklistItem | None
+    evidence: list = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.template_item.key
+
+    @property
+    def anchor(self) -> str:
+        return "item-" + self.template_item.key.replace(".", "-")
+
+    @property
+    def shows_unmet(self) -> bool:
+        return live_evidence.shows_unmet(self.evidence)
+
+
+@dataclass
+class SectionRows:
+    section: str
+    heading: str
+    rows: list[Row]
+
+
+@dataclass
+class SideView:
+    side: str
+    template: ChecklistTemplate
+    checklist: Checklist | None
+    state: ChecklistSide | None
+    sections: list[SectionRows]
+
+    @property
+    def heading(self) -> str:
+        return self.template.heading(self.side)
+
+    @property
+    def mark_header(self) -> str:
+        return self.template.mark_header(self.side)
+
+    @property
+    def no_mark(self) -> str:
+        return self.template.no_mark(self.side)
+
+    @property
+    def label(self) -> str:
+        return Side(self.side).label
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for section in self.sections for row in section.rows]
+
+    @property
+    def items(self) -> list[ChecklistItem]:
+        return [row.item for row in self.rows if row.item is not None]
+
+    def count(self, predicate) -> int:
+        return sum(1 for item in self.items if predicate(item))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "planned": self.count(lambda i: i.is_planned),
+            "not_needed": self.count(lambda i: i.is_not_needed),
+            "attested": self.count(lambda i: i.is_planned and i.is_attested),
+            "in_place": self.count(lambda i: i.is_planned and i.is_in_place),
+            "accepted": self.count(lambda i: i.is_planned and i.is_accepted),
+            "returned": self.count(lambda i: i.is_planned and i.is_returned),
+            "awaiting": self.count(lambda i: i.awaits_review),
+            "flagged": self.count(lambda i: i.is_planned and i.flagged and not i.is_accepted),
+        }
+
+
+def _items(checklist: Checklist):
+    return (checklist.items.select_related("template_item", "attested_by__profile", "reviewed_by__profile")
+            .order_by("template_item__position"))
+
+
+def side_views(contract: Contract, sides, *, with_evidence: bool = False) -> list[SideView]:
+    """The requested sides in the seed's order (ward, then contractor), grouped under the four headings."""
+    checklist = checklist_of(contract)
+    template = template_for(contract, checklist)
+    if template is None:
+        return []
+    by_template_item = {}
+    states = {}
+    if checklist is not None:
+        by_template_item = {item.template_item_id: item for item in _items(checklist)}
+        states = {row.side: row for row in checklist.sides.select_related("submitted_by__profile",
+                                                                          "locked_by__profile")}
+    template_items = list(template.items.order_by("position"))
+    evidence = {}
+    if with_evidence:
+        evidence = live_evidence.evidence_by_key(
+            contract, [t.key for t in template_items if t.side in sides]
+        )
+    views = []
+    for side in (Side.WARD, Side.CONTRACTOR):
+        if side not in sides:
+            continue
+        sections = []
+        for section in (Section.OPERATIONAL, Section.SYSTEM):
+            rows = [Row(t, by_template_item.get(t.pk), evidence.get(t.key, []))
+                    for t in template_items if t.side == side and t.section == section]
+            sections.append(SectionRows(section, template.section_heading(section), rows))
+        views.append(SideView(side, template, checklist, states.get(side), sections))
+    return views
+
+
+def side_view(contract: Contract, side: str, *, with_evidence: bool = True) -> SideView | None:
+    views = side_views(contract, [side], with_evidence=with_evidence)
+    return views[0] if views else None
+
+
+def previous_plan(contract: Contract) -> dict[str, tuple[str, str]]:
+    """Last year's finalised marks by item key, to start this year's plan from (journeys: April)."""
+    if contract.previous_id is None:
+        return {}
+    previous = Checklist.objects.filter(contract_id=contract.previous_id,
+                                        plan_status=Checklist.PlanStatus.FINALISED).first()
+    if previous is None:
+        return {}
+    return {item.template_item.key: (item.mark, item.mark_reason)
+            for item in previous.items.select_related("template_item")}
+
+
+@dataclass
+class HistoryRow:
+    event: ChecklistEvent
+    changes: list = field(default_factory=list)
+
+
+def history(checklist: Checklist | None, sides) -> list[HistoryRow]:
+    """Who said what, when; a contractor's people see their own side's entries and the plan's changes
+    to their own side only."""
+    if checklist is None:
+        return []
+    labels = {t.key: t for t in checklist.template.items.all()}
+    rows = []
+    events = (checklist.events.select_related("actor__profile", "item__template_item")
+              .order_by("-created_at", "-pk"))
+    for event in events:
+        if event.side and event.side not in sides:
+            continue
+        changes = []
+        for change in event.detail.get("changes", []) if isinstance(event.detail, dict) else []:
+            template_item = labels.get(change.get("key"))
+            if template_item is None or template_item.side not in sides:
+                continue
+            symbols = {Mark.PLANNED: "○", Mark.NOT_NEEDED: checklist.template.no_mark(template_item.side), "": ""}
+            changes.append({**change, "label": template_item.label,
+                            "before": symbols.get(change.get("before"), ""),
+                            "after": symbols.get(change.get("after"), ""),
+                            "reason": change.get("reason_after", change.get("reason", ""))})
+        if event.kind in (ChecklistEvent.Kind.PLAN_SAVED, ChecklistEvent.Kind.PLAN_REVISED) and not changes \
+                and Side.WARD not in sides:
+            continue
+        rows.append(HistoryRow(event, changes))
+    return rows
+
+
+def mark_symbol(item: ChecklistItem | None, template: ChecklistTemplate, side: str) -> str:
+    if item is None or not item.mark:
+        return ""
+    return "○" if item.mark == Mark.PLANNED else template.no_mark(side)
+
+
+# Dashboard and contract menu.
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def waiting_checklists(user):
+    """What waits on the checklists: HR plans, reviews and locks; the contractor's manager attests."""
+    today = timezone.localdate()
+    managed = contracts_for(user, perm="contracts.manage_contract").exclude(status=Contract.Status.CLOSED)
+    attesting = contracts_for(user, perm="contracts.manage_contractor_side").exclude(status=Contract.Status.CLOSED)
+    managed_ids = set(managed.values_list("pk", flat=True))
+    attesting_ids = set(attesting.values_list("pk", flat=True))
+    contracts = Contract.objects.filter(pk__in=managed_ids | attesting_ids).order_by("start_date", "pk")
+    checklists = {c.contract_id: c for c in Checklist.objects.filter(contract__in=contracts).prefetch_related(
+        Prefetch("sides", queryset=ChecklistSide.objects.order_by("-side")))}
+    for contract in contracts:
+        checklist = checklists.get(contract.pk)
+        if contract.pk in managed_ids and (checklist is None or checklist.is_draft):
+            yield Waiting(title=_("個人情報保護対策チェックリストの計画（○/ー）を確定してください"),
+                          url=reverse("checklist:plan", kwargs={"slug": contract.slug}), contract=contract,
+                          due=_start_of(contract.start_date), overdue=today >= contract.start_date)
+            continue
+        if checklist is None or not checklist.is_finalised:
+            continue
+        for state in checklist.sides.all():
+            url = reverse("checklist:side", kwargs={"slug": contract.slug, "side": state.side})
+            label = Side(state.side).label
+            ours = contract.pk in (attesting_ids if state.side == Side.CONTRACTOR else managed_ids)
+            if contract.pk in managed_ids and state.is_submitted:
+                yield Waiting(title=_("チェックリスト（%(side)s）の確認依頼があります") % {"side": label},
+                              url=url, contract=contract, due=state.submitted_at)
+            elif contract.pk in managed_ids and state.is_accepted:
+                yield Waiting(title=_("チェックリスト（%(side)s）は全項目確認済みです。確定してください")
+                              % {"side": label}, url=url, contract=contract)
+            elif ours and state.status == ChecklistSide.Status.RETURNED:
+                yield Waiting(title=_("チェックリスト（%(side)s）に差し戻された項目があります") % {"side": label},
+                              url=url, contract=contract)
+            elif ours and state.is_with_attester:
+                yield Waiting(title=_("チェックリスト（%(side)s）の実施状況を記入して提出してください")
+                              % {"side": label}, url=url, contract=contract)
+
+
+def contract_menu(user, contract):
+    if may(user, contract, Side.CONTRACTOR, "view"):
+        yield Link(title=_("個人情報保護対策チェックリスト"),
+                   url=reverse("checklist:overview", kwargs={"slug": contract.slug}))
+
+
+

@@ -1,0 +1,403 @@
+"""Every write on the checklists: plan, attestation, review, lock, template versions.
+
+Seed rule (別紙5): per item 「対策が可能であれば「○」・対策の必要がない場合は「ー」」; the marked list goes to the
+council before the contract starts; each ○ must then be carried out during the contract.
+
+Each state change is one function: keyword-only arguments, one transaction, the rows re-read with
+``select_for_update``, illegal states refused with a :class:`DomainError` a clerk can act on, one
+:class:`ChecklistEvent` for the checklist's own history and exactly one audit entry.
+"""
+
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from contracts.models import Contract
+from contracts.permissions import can
+from core.errors import DomainError
+
+from . import evidence as live_evidence
+from .models import (
+    Checklist,
+    ChecklistEvent,
+    ChecklistItem,
+    ChecklistSide,
+    ChecklistTemplate,
+    Mark,
+    Side,
+    TemplateItem,
+)
+from .permissions import may
+
+# Plan input: item key → (mark, reason). The mark is "" (not yet marked), Mark.PLANNED or Mark.NOT_NEEDED.
+Marks = Mapping[str, tuple[str, str]]
+
+
+def latest_template() -> ChecklistTemplate:
+    template = ChecklistTemplate.objects.order_by("-version").first()
+    if template is None:
+        raise DomainError(_("チェックリストのひな形がありません。管理者に連絡してください（migrate が必要です）。"))
+    return template
+
+
+def _listing(items, limit: int = 3) -> str:
+    labels = [item.template_item.label for item in items]
+    text = "、".join(labels[:limit])
+    if len(labels) > limit:
+        text += _(" ほか%(n)s件") % {"n": len(labels) - limit}
+    return text
+
+
+def _record(*, checklist, kind, actor, request, action, obj, payload, item=None, side="", text="") -> None:
+    ChecklistEvent.objects.create(checklist=checklist, item=item, side=side, kind=kind, actor=actor,
+                                  revision=checklist.plan_revision, text=text, detail=payload)
+    audit_log(action=action, actor=actor, contract=checklist.contract, obj=obj, request=request, payload=payload)
+
+
+def _require(actor, contract, side: str, action: str) -> None:
+    # The views refuse first (403/404); this keeps a service called from elsewhere honest too.
+    if not may(actor, contract, side, action):
+        raise PermissionDenied
+
+
+def _require_plan_owner(actor, contract) -> None:
+    if not can(actor, contract, "manage"):
+        raise PermissionDenied
+
+
+def _locked_items(checklist: Checklist) -> dict[str, ChecklistItem]:
+    items = (ChecklistItem.objects.select_for_update(of=("self",)).filter(checklist=checklist)
+             .select_related("template_item").order_by("template_item__position"))
+    return {item.template_item.key: item for item in items}
+
+
+def _clean_marks(marks: Marks, items: dict[str, ChecklistItem], *, require_all: bool) -> dict[str, tuple[str, str]]:
+    """Check the plan input; ー needs a reason (the council reads why a measure is not needed)."""
+    unknown = set(marks) - set(items)
+    if unknown:
+        raise DomainError(_("チェックリストにない項目が指定されました: %(keys)s") % {"keys": ", ".join(sorted(unknown))})
+    cleaned = {}
+    for key, item in items.items():
+        mark, reason = marks.get(key, (item.mark, item.mark_reason))
+        reason = (reason or "").strip()
+        position = item.template_item.position
+        if mark not in ("", Mark.PLANNED, Mark.NOT_NEEDED):
+            raise DomainError(_("「○」か「ー」を選んでください（%(item)s）。") % {"item": item.template_item.label},
+                              field=f"mark_{position}")
+        if require_all and not mark:
+            raise DomainError(_("「○」か「ー」を選んでください（%(item)s）。") % {"item": item.template_item.label},
+                              field=f"mark_{position}")
+        if mark == Mark.NOT_NEEDED and not reason:
+            raise DomainError(
+                _("「ー」（対策の必要なし）とした項目には、必要がない理由を入力してください（%(item)s）。")
+                % {"item": item.template_item.label},
+                field=f"reason_{position}",
+            )
+        cleaned[key] = (mark, reason if mark == Mark.NOT_NEEDED else "")
+    return cleaned
+
+
+def _checklist_for_update(contract: Contract) -> Checklist:
+    checklist = (Checklist.objects.select_for_update(of=("self",)).select_related("contract", "template")
+                 .filter(contract=contract).first())
+    if checklist is None:
+        raise DomainError(_("まだ計画がありません。まず各項目に「○」か「ー」を記入して保存してください。"))
+    return checklist
+
+
+def _create_checklist(*, contract: Contract, actor) -> Checklist:
+    template = latest_template()
+    checklist = Checklist.objects.create(contract=contract, template=template, created_by=actor)
+    ChecklistSide.objects.bulk_create([ChecklistSide(checklist=checklist, side=side) for side in Side.values])
+    ChecklistItem.objects.bulk_create([
+        ChecklistItem(checklist=checklist, template_item=template_item)
+        for template_item in template.items.order_by("position")
+    ])
+    return checklist
+
+
+@transaction.atomic
+def plan_save(*, contract: Contract, marks: Marks, actor, request=None) -> Checklist:
+    """Save the ward's draft plan (○/ー per item). The contract's checklist is created here, on the
+    newest template version, the first time HR saves a plan: that is the moment the version is frozen."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    _require_plan_owner(actor, contract)
+    if contract.is_closed:
+        raise DomainError(_("完了した契約のチェックリストは変更できません。"))
+    checklist = Checklist.objects.select_for_update().filter(contract=contract).first()
+    created = checklist is None
+    if created:
+        checklist = _create_checklist(contract=contract, actor=actor)
+    elif not checklist.is_draft:
+        raise DomainError(_("計画は確定済みです。変更するには、変更の理由を入力して「計画を変更する」を押してください。"))
+    items = _locked_items(checklist)
+    cleaned = _clean_marks(marks, items, require_all=False)
+    changes = []
+    for key, (mark, reason) in cleaned.items():
+        item = items[key]
+        if (item.mark, item.mark_reason) != (mark, reason):
+            changes.append({"key": key, "before": item.mark, "after": mark, "reason": reason})
+            item.mark, item.mark_reason = mark, reason
+            item.save(update_fields=["mark", "mark_reason"])
+    if created or changes:
+        _record(checklist=checklist, kind=ChecklistEvent.Kind.PLAN_SAVED, actor=actor, request=request,
+                action="checklist.plan.saved", obj=checklist,
+                payload={"created": created, "template_version": checklist.template.version, "changes": changes})
+    return checklist
+
+
+@transaction.atomic
+def plan_finalise(*, contract: Contract, actor, request=None) -> Checklist:
+    """Fix the plan for the council (付議): every item marked, every ー with its reason."""
+    _require_plan_owner(actor, contract)
+    checklist = _checklist_for_update(contract)
+    if not checklist.is_draft:
+        raise DomainError(_("計画はすでに確定しています。"))
+    items = _locked_items(checklist)
+    unmarked = [item for item in items.values() if not item.mark]
+    if unmarked:
+        raise DomainError(_("すべての項目に「○」か「ー」を記入してから確定してください（未記入: %(items)s）。")
+                          % {"items": _listing(unmarked)})
+    _clean_marks({}, items, require_all=True)
+    now = timezone.now()
+    checklist.plan_status = Checklist.PlanStatus.FINALISED
+    checklist.plan_revision = 1
+    checklist.plan_finalised_at = checklist.plan_changed_at = now
+    checklist.plan_finalised_by = actor
+    checklist.save(update_fields=["plan_status", "plan_revision", "plan_finalised_at", "plan_changed_at",
+                                  "plan_finalised_by"])
+    not_needed = [{"key": key, "reason": item.mark_reason} for key, item in items.items() if item.is_not_needed]
+    _record(checklist=checklist, kind=ChecklistEvent.Kind.PLAN_FINALISED, actor=actor, request=request,
+            action="checklist.plan.finalised", obj=checklist,
+            payload={"revision": 1, "planned": len(items) - len(not_needed), "not_needed": not_needed})
+    return checklist
+
+
+def _settle(side_row: ChecklistSide, items) -> None:
+    """After a review round: all ○ accepted → ready to lock; nothing left to review → back to the attester."""
+    planned = [item for item in items if item.is_planned]
+    if side_row.is_submitted and not any(item.awaits_review for item in planned):
+        side_row.status = (ChecklistSide.Status.ACCEPTED if all(item.is_accepted for item in planned)
+                           else ChecklistSide.Status.RETURNED)
+        side_row.save(update_fields=["status"])
+    elif side_row.is_accepted and not all(item.is_accepted for item in planned):
+        side_row.status = ChecklistSide.Status.OPEN
+        side_row.save(update_fields=["status"])
+
+
+@transaction.atomic
+def plan_revise(*, contract: Contract, marks: Marks, reason: str, actor, request=None) -> Checklist:
+    """Change a finalised plan: a new revision with its reason; the earlier ones stay in the history.
+
+    An item whose mark changes starts its attestation afresh. A locked side cannot change."""
+    _require_plan_owner(actor, contract)
+    checklist = _checklist_for_update(contract)
+    if checklist.contract.is_closed:
+        raise DomainError(_("完了した契約のチェックリストは変更できません。"))
+    if not checklist.is_finalised:
+        raise DomainError(_("計画はまだ確定していません。下書きとして保存してください。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("確定後に計画を変更するときは、変更の理由を入力してください。"), field="revision_reason")
+    items = _locked_items(checklist)
+    cleaned = _clean_marks(marks, items, require_all=True)
+    changed = {key: value for key, value in cleaned.items() if (items[key].mark, items[key].mark_reason) != value}
+    if not changed:
+        raise DomainError(_("変更された項目がありません。"))
+    sides = {row.side: row for row in ChecklistSide.objects.select_for_update().filter(checklist=checklist)}
+    locked = [items[key] for key in changed if sides[items[key].template_item.side].is_locked]
+    if locked:
+        raise DomainError(_("確定したチェックリストの項目は変更できません（%(items)s）。") % {"items": _listing(locked)})
+    changes = []
+    for key, (mark, mark_reason) in changed.items():
+        item = items[key]
+        changes.append({"key": key, "before": item.mark, "after": mark, "reason_before": item.mark_reason,
+                        "reason_after": mark_reason})
+        fields = ["mark", "mark_reason"]
+        if item.mark != mark:
+            item.attestation, item.note, item.evidence = ChecklistItem.Attestation.BLANK, "", ""
+            item.attested_at = item.attested_by = item.reviewed_at = item.reviewed_by = None
+            item.flagged, item.app_evidence = False, ""
+            item.review, item.review_comment = ChecklistItem.Review.NONE, ""
+            fields += ["attestation", "note", "evidence", "attested_at", "attested_by", "flagged", "app_evidence",
+                       "review", "review_comment", "reviewed_at", "reviewed_by"]
+        item.mark, item.mark_reason = mark, mark_reason
+        item.save(update_fields=fields)
+    for side, row in sides.items():
+        _settle(row, [item for item in items.values() if item.template_item.side == side])
+    checklist.plan_revision += 1
+    checklist.plan_changed_at = timezone.now()
+    checklist.save(update_fields=["plan_revision", "plan_changed_at"])
+    _record(checklist=checklist, kind=ChecklistEvent.Kind.PLAN_REVISED, actor=actor, request=request,
+            action="checklist.plan.revised", obj=checklist, text=reason,
+            payload={"revision": checklist.plan_revision, "reason": reason, "changes": changes})
+    return checklist
+
+
+def _side_row(checklist: Checklist, side: str) -> ChecklistSide:
+    return ChecklistSide.objects.select_for_update().get(checklist=checklist, side=side)
+
+
+def _refuse_unless_with_attester(side_row: ChecklistSide) -> None:
+    if side_row.is_locked:
+        raise DomainError(_("確定したチェックリストは変更できません。"))
+    if side_row.is_submitted:
+        raise DomainError(_("区に確認を依頼中のため変更できません。確認の結果（差戻し）を待ってください。"))
+    if side_row.is_accepted:
+        raise DomainError(_("すべての項目が確認済みのため変更できません。"))
+
+
+@transaction.atomic
+def item_attest(*, item: ChecklistItem, attestation: str, note: str = "", evidence: str = "", actor,
+                request=None) -> ChecklistItem:
+    """Record that a ○ measure is in place (実施済み, with what was done and the evidence), or not yet
+    (未実施, with why). Allowed while the app's records show the control unmet, but then flagged."""
+    checklist = Checklist.objects.select_for_update().select_related("contract").get(pk=item.checklist_id)
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("template_item").get(pk=item.pk)
+    side = item.template_item.side
+    _require(actor, checklist.contract, side, "attest")
+    if not checklist.is_finalised:
+        raise DomainError(_("区が計画を確定するまで、実施状況は記入できません。"))
+    _refuse_unless_with_attester(_side_row(checklist, side))
+    if not item.is_planned:
+        raise DomainError(_("「ー」（対策の必要なし）とした項目は記入できません。"))
+    if item.is_accepted:
+        raise DomainError(_("区が確認済みとした項目は変更できません。"))
+    note, evidence = (note or "").strip(), (evidence or "").strip()
+    if attestation == ChecklistItem.Attestation.NOT_YET and not note:
+        raise DomainError(_("未実施の場合は、その理由と実施の予定を入力してください。"), field="note")
+    if attestation == ChecklistItem.Attestation.IN_PLACE and not (note or evidence):
+        raise DomainError(_("実施済みの場合は、実施の内容か根拠資料を入力してください。"), field="note")
+    if attestation not in (ChecklistItem.Attestation.IN_PLACE, ChecklistItem.Attestation.NOT_YET):
+        raise DomainError(_("「実施済み」か「未実施」を選んでください。"), field="attestation")
+    shown = live_evidence.evidence_for(checklist.contract, item.template_item.key)
+    item.flagged = attestation == ChecklistItem.Attestation.IN_PLACE and live_evidence.shows_unmet(shown)
+    item.app_evidence = "\n".join(e.summary for e in shown)
+    item.attestation, item.note, item.evidence = attestation, note, evidence
+    item.attested_at, item.attested_by = timezone.now(), actor
+    item.review, item.review_comment, item.reviewed_at, item.reviewed_by = ChecklistItem.Review.NONE, "", None, None
+    item.save(update_fields=["attestation", "note", "evidence", "attested_at", "attested_by", "flagged",
+                             "app_evidence", "review", "review_comment", "reviewed_at", "reviewed_by"])
+    _record(checklist=checklist, kind=ChecklistEvent.Kind.ITEM_ATTESTED, actor=actor, request=request,
+            action="checklist.item.attested", obj=item, item=item, side=side, text=note,
+            payload={"key": item.template_item.key, "attestation": attestation, "note": note, "evidence": evidence,
+                     "flagged": item.flagged, "app_evidence": item.app_evidence})
+    return item
+
+
+@transaction.atomic
+def side_submit(*, contract: Contract, side: str, actor, request=None) -> ChecklistSide:
+    """Ask the ward to review: every ○ item of the side has been attested."""
+    _require(actor, contract, side, "attest")
+    checklist = _checklist_for_update(contract)
+    if not checklist.is_finalised:
+        raise DomainError(_("区が計画を確定するまで、提出できません。"))
+    row = _side_row(checklist, side)
+    _refuse_unless_with_attester(row)
+    items = list(_locked_items(checklist).values())
+    items = [item for item in items if item.template_item.side == side]
+    blank = [item for item in items if item.is_planned and not item.is_attested]
+    if blank:
+        raise DomainError(_("「○」のすべての項目に実施状況を記入してから提出してください（未記入: %(items)s）。")
+                          % {"items": _listing(blank)})
+    row.status = ChecklistSide.Status.SUBMITTED
+    row.submitted_at, row.submitted_by = timezone.now(), actor
+    row.submission_count += 1
+    row.save(update_fields=["status", "submitted_at", "submitted_by", "submission_count"])
+    _settle(row, items)
+    _record(checklist=checklist, kind=ChecklistEvent.Kind.SIDE_SUBMITTED, actor=actor, request=request,
+            action="checklist.side.submitted", obj=row, side=side,
+            payload={"side": side, "submission": row.submission_count,
+                     "awaiting_review": sum(1 for item in items if item.awaits_review)})
+    return row
+
+
+@transaction.atomic
+def item_review(*, item: ChecklistItem, decision: str, comment: str = "", actor, request=None) -> ChecklistItem:
+    """HR accepts an attested item, or sends it back with a comment saying what is missing."""
+    checklist = Checklist.objects.select_for_update().select_related("contract").get(pk=item.checklist_id)
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("template_item").get(pk=item.pk)
+    side = item.template_item.side
+    _require(actor, checklist.contract, side, "review")
+    row = _side_row(checklist, side)
+    if row.is_locked:
+        raise DomainError(_("確定したチェックリストは変更できません。"))
+    if not row.is_submitted:
+        raise DomainError(_("確認を依頼されていないため、確認できません。"))
+    if not item.awaits_review:
+        raise DomainError(_("この項目は確認の対象ではありません（確認済み・差戻し済み、または「ー」の項目です）。"))
+    comment = (comment or "").strip()
+    if decision == ChecklistItem.Review.ACCEPTED:
+        if not item.is_in_place:
+            raise DomainError(_("未実施の項目は確認済みにできません。差し戻してください。"))
+        kind, action = ChecklistEvent.Kind.ITEM_ACCEPTED, "checklist.item.accepted"
+    elif decision == ChecklistItem.Review.RETURNED:
+        if not comment:
+            raise DomainError(_("差し戻す理由をコメントに入力してください。"), field="comment")
+        kind, action = ChecklistEvent.Kind.ITEM_RETURNED, "checklist.item.returned"
+    else:
+        raise DomainError(_("「確認済み」か「差戻し」を選んでください。"), field="decision")
+    item.review, item.review_comment = decision, comment
+    item.reviewed_at, item.reviewed_by = timezone.now(), actor
+    item.save(update_fields=["review", "review_comment", "reviewed_at", "reviewed_by"])
+    side_items = [i for i in _locked_items(checklist).values() if i.template_item.side == side]
+    _settle(row, side_items)
+    _record(checklist=checklist, kind=kind, actor=actor, request=request, action=action, obj=item, item=item,
+            side=side, text=comment,
+            payload={"key": item.template_item.key, "decision": decision, "comment": comment,
+                     "flagged": item.flagged, "side_status": row.status})
+    return item
+
+
+@transaction.atomic
+def side_lock(*, contract: Contract, side: str, actor, request=None) -> ChecklistSide:
+    """Close one side once every ○ item is accepted; nothing on it changes afterwards."""
+    _require(actor, contract, side, "review")
+    checklist = _checklist_for_update(contract)
+    row = _side_row(checklist, side)
+    if row.is_locked:
+        raise DomainError(_("このチェックリストはすでに確定しています。"))
+    if not row.is_accepted:
+        raise DomainError(_("「○」のすべての項目を確認済みにしてから確定してください。"))
+    row.status = ChecklistSide.Status.LOCKED
+    row.locked_at, row.locked_by = timezone.now(), actor
+    row.save(update_fields=["status", "locked_at", "locked_by"])
+    _record(checklist=checklist, kind=ChecklistEvent.Kind.SIDE_LOCKED, actor=actor, request=request,
+            action="checklist.side.locked", obj=row, side=side, payload={"side": side})
+    return row
+
+
+@transaction.atomic
+def template_new_version(*, base: ChecklistTemplate, texts: Mapping[str, str], note: str, actor,
+                         request=None) -> ChecklistTemplate:
+    """Change the wording of items: a new template version. Checklists on older versions keep theirs;
+    contracts that start a plan afterwards get the new one."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("改版の理由を入力してください。"), field="note")
+    base_items = {item.key: item for item in base.items.order_by("position")}
+    unknown = set(texts) - set(base_items)
+    if unknown:
+        raise DomainError(_("ひな形にない項目が指定されました: %(keys)s") % {"keys": ", ".join(sorted(unknown))})
+    changed = {key: text.strip() for key, text in texts.items() if text.strip() != base_items[key].text}
+    if not changed:
+        raise DomainError(_("文言が変更された項目がありません。"))
+    # Two people making a version at once: the unique version number lets only one of them through.
+    version = (ChecklistTemplate.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+    copied = {f.name: getattr(base, f.name) for f in ChecklistTemplate._meta.concrete_fields
+              if f.name not in ("id", "version", "change_note", "previous", "created_at", "created_by")}
+    template = ChecklistTemplate.objects.create(version=version, change_note=note, previous=base, created_by=actor,
+                                                **copied)
+    TemplateItem.objects.bulk_create([
+        TemplateItem(template=template, key=item.key, side=item.side, section=item.section, number=item.number,
+                     position=item.position, text=changed.get(item.key, item.text), seed_mark=item.seed_mark)
+        for item in base_items.values()
+    ])
+    audit_log(action="checklist.template.versioned", actor=actor, obj=template, request=request,
+              payload={"version": version, "from": base.version, "note": note, "changed": sorted(changed)})
+    return template
