@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from audit.services import audit_log
+from handover.notifications import send_reminders
+
+
+class Command(BaseCommand):
+    help = ("Remind people of acknowledgements pending for over a day and of overdue storage checks. "
+            "Meant for a daily cron job.")
+
+    def handle(self, *args, **options):
+        sent, handovers, items = send_reminders()
+        audit_log(action="handover.reminders.sent", actor_label="manage.py send_reminders",
+                  payload={"mails": sent, "pending_acknowledgements": handovers, "overdue_checks": items})
+        self.stdout.write(self.style.SUCCESS(
+            f"{sent} reminder mails sent ({handovers} pending acknowledgements, {items} overdue storage checks)."))

@@ -1,0 +1,101 @@
+"""E-mails: the request for acknowledgement, and the daily reminders.
+
+Mails carry the contract, the ledger numbers and the items' labels, never personal data, and a
+link to the page where the person acts.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contracts.selectors import display_name
+
+from . import selectors
+
+
+def absolute(url: str) -> str:
+    return settings.SITE_URL.rstrip("/") + url
+
+
+def handover_url(handover) -> str:
+    return absolute(reverse("handover:handover_detail", kwargs={"slug": handover.contract.slug, "pk": handover.pk}))
+
+
+def acknowledgement_requested(handover_pk: int) -> int:
+    """Ask the recipient of a new handover to acknowledge it in the app."""
+    from .models import Handover
+
+    handover = Handover.objects.select_related("contract", "giver__profile", "recipient__profile").get(pk=handover_pk)
+    recipient = handover.recipient
+    if not recipient.email:
+        return 0
+    labels = [line.item.label for line in handover.lines.select_related("item").order_by("item__label")]
+    body = render_to_string("handover/email/acknowledgement_request.txt", {
+        "handover": handover, "labels": labels, "url": handover_url(handover),
+        "recipient_name": display_name(recipient), "giver_name": display_name(handover.giver),
+    })
+    subject = _("【受領確認のお願い】%(contract)s 受渡し No.%(number)s") % {
+        "contract": handover.contract.title, "number": handover.number}
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+
+
+@dataclass
+class Reminder:
+    user: object
+    handovers: list = field(default_factory=list)
+    items: list = field(default_factory=list)
+
+
+def collect_reminders(now=None) -> dict[int, Reminder]:
+    """Who is reminded of what: acknowledgements pending over a day go to the recipient and the giver;
+    overdue storage checks to the holder and to the contract's HR members."""
+    now = now or timezone.now()
+    reminders: dict[int, Reminder] = {}
+
+    def add(user, kind, obj):
+        if user is None or not user.is_active or not user.email:
+            return
+        reminder = reminders.setdefault(user.pk, Reminder(user=user))
+        bucket = getattr(reminder, kind)
+        if obj not in bucket:
+            bucket.append(obj)
+
+    for handover in selectors.pending_acknowledgements(now=now, overdue_only=True):
+        add(handover.recipient, "handovers", handover)
+        add(handover.giver, "handovers", handover)
+
+    hr_by_contract = defaultdict(list)
+    overdue = list(selectors.overdue_storage_checks(now=now))
+    for membership in selectors.hr_memberships([item.contract_id for item in overdue]):
+        hr_by_contract[membership.contract_id].append(membership.user)
+    for item in overdue:
+        add(item.holder, "items", item)
+        for user in hr_by_contract[item.contract_id]:
+            add(user, "items", item)
+    return reminders
+
+
+def send_reminders(now=None) -> tuple[int, int, int]:
+    """Send one mail per person. Returns (mails sent, pending acknowledgements, overdue checks)."""
+    now = now or timezone.now()
+    reminders = collect_reminders(now)
+    handovers, items = set(), set()
+    sent = 0
+    for reminder in reminders.values():
+        handovers.update(h.pk for h in reminder.handovers)
+        items.update(i.pk for i in reminder.items)
+        body = render_to_string("handover/email/reminder.txt", {
+            "name": display_name(reminder.user),
+            "handovers": [(h, handover_url(h)) for h in reminder.handovers],
+            "items": [(i, absolute(reverse("handover:item_detail",
+                                           kwargs={"slug": i.contract.slug, "pk": i.pk}))) for i in reminder.items],
+        })
+        sent += send_mail(_("【督促】受領確認・保管状況の定期確認のお願い"), body, settings.DEFAULT_FROM_EMAIL,
+                          [reminder.user.email])
+    return sent, len(handovers), len(items)

@@ -1,0 +1,231 @@
+"""Reads that depend on who asks: ledgers, item lists, histories and what waits on the dashboard."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contracts.models import Contract, Designation, Membership, Role
+from contracts.selectors import approved_designees, contracts_for, display_name
+from core.dashboard import Link, Waiting
+
+from . import rules
+from .models import Handover, HandoverLine, Item, StorageCheck, StorageRecord
+
+
+def _people(*fields: str) -> list[str]:
+    return [f"{f}__profile" for f in fields]
+
+
+def items_of(contract: Contract):
+    return (contract.handover_items.select_related("medium_kind", "holder__profile", "storage", "opens")
+            .order_by("category", "label"))
+
+
+def eligible_items(contract: Contract, direction: str):
+    """Items that may go on a new handover in ``direction``: at the ward for a delivery, at the
+    contractor for a return."""
+    state = Item.State.PREPARED if direction == Handover.Direction.DELIVERY else Item.State.AT_CONTRACTOR
+    return contract.handover_items.filter(state=state).select_related("medium_kind", "opens").order_by("label")
+
+
+def recipients_for(contract: Contract, direction: str):
+    """Who may be handed items: the approved designees on a delivery, the HR members on a return."""
+    if direction == Handover.Direction.DELIVERY:
+        return approved_designees(contract).order_by("username")
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        memberships__contract=contract, memberships__role=Role.HR, memberships__revoked_at__isnull=True,
+    ).select_related("profile").order_by("username").distinct()
+
+
+def _lines_prefetch():
+    return Prefetch("lines", queryset=HandoverLine.objects.select_related("item__medium_kind").order_by("item__label"))
+
+
+def ledger_for(user, *, contract: Contract | None = None, date_from: dt.date | None = None,
+               date_to: dt.date | None = None, category: str = "", direction: str = "", status: str = "",
+               contract_filter: Contract | None = None):
+    """The ledger (管理簿) rows this person may read, newest first, with everything a row shows.
+
+    The query count does not depend on the number of rows: people come by join, lines by one prefetch.
+    """
+    if contract is not None:
+        qs = Handover.objects.filter(contract=contract)
+    else:
+        qs = Handover.objects.filter(contract__in=contracts_for(user))
+        if contract_filter is not None:
+            qs = qs.filter(contract=contract_filter)
+    # Whole days in Tokyo, as bounds on the indexed column rather than a function of it.
+    if date_from:
+        qs = qs.filter(handed_at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(handed_at__lt=_day_start(date_to + dt.timedelta(days=1)))
+    if category:
+        qs = qs.filter(Exists(HandoverLine.objects.filter(handover=OuterRef("pk"), item__category=category)))
+    if direction:
+        qs = qs.filter(direction=direction)
+    if status:
+        qs = qs.filter(status=status)
+    return (qs.select_related("contract", *_people("giver", "recipient", "acknowledged_by", "cancelled_by"))
+            .prefetch_related(_lines_prefetch()).order_by("-handed_at", "-number"))
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=rules.RULE_TIMEZONE)
+
+
+def handover_detail(handover: Handover) -> Handover:
+    return (Handover.objects.select_related("contract", *_people("giver", "recipient", "acknowledged_by",
+                                                                  "cancelled_by", "recorded_by"))
+            .prefetch_related(_lines_prefetch()).get(pk=handover.pk))
+
+
+def hash_mismatches(handover: Handover):
+    """The refused acknowledgements of this handover whose SHA-256 did not match (from the audit trail)."""
+    from audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(action="handover.hash_mismatch", object_type="handover.handover",
+                                     object_id=str(handover.pk)).order_by("seq")
+
+
+@dataclass(frozen=True)
+class Event:
+    at: dt.datetime
+    title: str
+    person: object = None
+    detail: str = ""
+    url: str = ""
+
+
+def item_history(item: Item) -> list[Event]:
+    """Everything that happened to one item, oldest first: registration, each handover and its
+    acknowledgement or cancellation, each storage record and periodic check."""
+    slug = item.contract.slug
+    events = [Event(item.created_at, _("登録"), item.created_by, item.contents)]
+    lines = item.handover_lines.select_related("handover", *_people(
+        "handover__giver", "handover__recipient", "handover__acknowledged_by", "handover__cancelled_by"))
+    for line in lines:
+        h = line.handover
+        url = reverse("handover:handover_detail", kwargs={"slug": slug, "pk": h.pk})
+        events.append(Event(h.handed_at, _("受渡し No.%(n)s（%(direction)s）") % {
+            "n": h.number, "direction": h.get_direction_display()}, h.giver,
+            _("受け取った者: %(name)s・%(method)s") % {"name": display_name(h.recipient), "method": method_text(h)}, url))
+        if h.acknowledged_at:
+            detail = _("SHA-256一致を確認") if line.hash_verified else ""
+            events.append(Event(h.acknowledged_at, _("受領確認（受渡し No.%(n)s）") % {"n": h.number},
+                                h.acknowledged_by, detail, url))
+        if h.cancelled_at:
+            events.append(Event(h.cancelled_at, _("受渡しの取消（No.%(n)s）") % {"n": h.number}, h.cancelled_by,
+                                h.cancel_reason, url))
+    for record in StorageRecord.objects.filter(item=item).select_related("recorded_by__profile"):
+        events.append(Event(record.recorded_at, _("保管場所の記録"), record.recorded_by, str(record)))
+    for check in StorageCheck.objects.filter(item=item).select_related("checked_by__profile", "storage"):
+        events.append(Event(check.checked_at, _("定期確認（所在を確認）"), check.checked_by,
+                            f"{check.storage}{'・' + check.note if check.note else ''}"))
+    return sorted(events, key=lambda e: e.at)
+
+
+def method_text(handover: Handover) -> str:
+    parts = [_("手渡し")] if handover.by_hand else []
+    if handover.container:
+        parts.append(handover.container)
+    return "・".join(parts)
+
+
+# --- what waits for whom -------------------------------------------------------------------------
+
+
+def pending_acknowledgements(*, now=None, overdue_only=False, contracts=None, direction: str = ""):
+    qs = Handover.objects.filter(status=Handover.Status.IN_TRANSIT)
+    if contracts is not None:
+        qs = qs.filter(contract__in=contracts)
+    if direction:
+        qs = qs.filter(direction=direction)
+    if overdue_only:
+        qs = qs.filter(handed_at__lt=(now or timezone.now()) - rules.ACKNOWLEDGEMENT_DUE)
+    return qs.select_related("contract", *_people("giver", "recipient")).order_by("handed_at")
+
+
+def overdue_storage_checks(*, now=None, contracts=None):
+    """Items at the contractor whose last confirmation is older than the check interval."""
+    limit = (now or timezone.now()) - rules.storage_check_interval()
+    qs = Item.objects.filter(state=Item.State.AT_CONTRACTOR, last_checked_at__lt=limit)
+    if contracts is not None:
+        qs = qs.filter(contract__in=contracts)
+    return qs.select_related("contract", "holder__profile", "medium_kind").order_by("last_checked_at")
+
+
+def unstored_items(*, contracts=None):
+    """Items received by the contractor whose storage place is not recorded yet."""
+    qs = Item.objects.filter(state=Item.State.AT_CONTRACTOR, storage__isnull=True)
+    if contracts is not None:
+        qs = qs.filter(contract__in=contracts)
+    return qs.select_related("contract", "medium_kind").order_by("state_changed_at")
+
+
+def hr_memberships(contract_ids):
+    return Membership.objects.filter(contract_id__in=set(contract_ids), role=Role.HR,
+                                     revoked_at__isnull=True).select_related("user__profile")
+
+
+def _labels(handover: Handover) -> str:
+    labels = [line.item.label for line in handover.lines.all()]
+    return "、".join(labels)
+
+
+def waiting_for(user):
+    """Dashboard rows: designees see deliveries to acknowledge, items to store and overdue checks; HR
+    sees returns to acknowledge, deliveries the contractor has not acknowledged yet and overdue checks."""
+    if not user.is_authenticated:
+        return []
+    now = timezone.now()
+    rows: list[Waiting] = []
+    # Contracts where this person is an approved designee now (not merely holding a stale permission).
+    receiving = Contract.objects.filter(
+        pk__in=Designation.objects.filter(user=user, status=Designation.Status.APPROVED).values("contract_id"))
+    managing = Contract.objects.filter(
+        pk__in=Membership.objects.filter(user=user, role=Role.HR, revoked_at__isnull=True).values("contract_id"))
+
+    def handover_row(h, title):
+        return Waiting(title=title, url=reverse("handover:handover_detail", kwargs={"slug": h.contract.slug, "pk": h.pk}),
+                       contract=h.contract, due=h.acknowledgement_due, overdue=h.acknowledgement_due < now)
+
+    pending = pending_acknowledgements(contracts=receiving | managing).prefetch_related(
+        Prefetch("lines", queryset=HandoverLine.objects.select_related("item").order_by("item__label")))
+    receiving_ids = set(receiving.values_list("pk", flat=True))
+    managing_ids = set(managing.values_list("pk", flat=True))
+    for h in pending:
+        names = {"n": h.number, "items": _labels(h)}
+        if h.is_delivery and h.contract_id in receiving_ids:
+            rows.append(handover_row(h, _("受領確認をしてください: 受渡し No.%(n)s（%(items)s）") % names))
+        elif h.is_delivery and h.contract_id in managing_ids:
+            rows.append(handover_row(h, _("委託先の受領確認待ち: 受渡し No.%(n)s（%(items)s）") % names))
+        elif h.is_return and h.contract_id in managing_ids:
+            rows.append(handover_row(h, _("返却の受領確認をしてください: 受渡し No.%(n)s（%(items)s）") % names))
+
+    watched = receiving | managing
+    for item in unstored_items(contracts=receiving):
+        due = item.state_changed_at + rules.STORAGE_RECORD_DUE
+        rows.append(Waiting(title=_("保管場所を記録してください: %(item)s") % {"item": item},
+                            url=reverse("handover:item_detail", kwargs={"slug": item.contract.slug, "pk": item.pk}),
+                            contract=item.contract, due=due, overdue=due < now))
+    for item in overdue_storage_checks(now=now, contracts=watched):
+        rows.append(Waiting(title=_("保管状況の定期確認が期限を過ぎています: %(item)s") % {"item": item},
+                            url=reverse("handover:item_detail", kwargs={"slug": item.contract.slug, "pk": item.pk}),
+                            contract=item.contract, due=item.next_check_due, overdue=True))
+    return rows
+
+
+def contract_links(user, contract):
+    if not user.is_authenticated:
+        return []
+    return [
+        Link(_("記録媒体等・受渡し"), reverse("handover:items", kwargs={"slug": contract.slug})),
+        Link(_("管理簿"), reverse("handover:ledger", kwargs={"slug": contract.slug})),
+    ]
+
