@@ -30,31 +30,29 @@ FORMATS = ("pdf", "xlsx")
 
 # Column widths in mm: fixed, so WeasyPrint does not measure every CJK character for the layout.
 PDF_CSS = """
-@page { @top-right { content: "別紙"; font-family: "DocumentGothic"; font-size: 8pt; } }
 .side + .side { break-before: page; }
-h1 { font-size: 12pt; margin-bottom: 1mm; }
+p.attachment { text-align: right; font-size: 8pt; margin: 0; }
+h1 { font-size: 12pt; font-weight: normal; margin-bottom: 1mm; }
 .subtitle { text-align: center; margin: 0 0 3mm; }
-table.meta { margin-bottom: 3mm; }
-table.meta th { width: 26mm; text-align: left; background: none; }
-table.checklist col.no { width: 8mm; }
+p.meta { margin: 0 0 1mm; }
+table.checklist { margin-top: 2mm; }
 table.checklist col.mark { width: 24mm; }
-table.checklist col.status { width: 17mm; }
-table.checklist col.review { width: 29mm; }
+table.checklist col.status { width: 16mm; }
+table.checklist col.review { width: 30mm; }
 table.checklist thead th { font-size: 7.5pt; text-align: center; vertical-align: middle; }
 table.checklist tr.section { break-after: avoid; }
-table.checklist tr.section th { text-align: left; background: #f4f4f4; font-weight: bold; }
+table.checklist tr.section th { text-align: left; background: #f4f4f4; }
 table.checklist td.mark { text-align: center; font-size: 11pt; vertical-align: middle; }
-table.checklist td.no, table.checklist td.status { text-align: center; }
+table.checklist td.status { text-align: center; }
 table.checklist td.review { font-size: 7.5pt; }
 table.checklist tr { break-inside: avoid; }
 .reason { display: block; font-size: 7.5pt; margin-top: 0.5mm; }
-table.summary { margin-top: 3mm; }
-table.summary th { width: 30mm; text-align: left; }
+p.summary { margin: 3mm 0 0; }
 """
 
 SEALS = {
     Side.WARD: ("課長", "確認者", "記入者"),
-    Side.CONTRACTOR: ("取扱責任者（委託事業者）", "確認者（区）", "課長（区）"),
+    Side.CONTRACTOR: ("取扱責任者", "確認者（区）", "課長（区）"),
 }
 
 

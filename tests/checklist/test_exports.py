@@ -82,7 +82,7 @@ def test_pdf_holds_all_48_items_word_for_word_in_order_with_the_font_embedded(re
     ])
     flat = squash(text)
     for expected in ("契約A", "令和7年度", "理由:再委託を認めない契約のため", "実施済み", "確認済み", "佐藤花子",
-                     "差戻し", "課長", "取扱責任者（委託事業者）", "1/"):
+                     "差戻し", "課長", "確認者（区）", "1/"):
         assert squash(expected) in flat, expected
 
 
