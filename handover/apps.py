@@ -8,7 +8,8 @@ class HandoverConfig(AppConfig):
     def ready(self):
         from core import dashboard
 
-        from . import selectors
+        from . import evidence, selectors
 
         dashboard.register(selectors.waiting_for)
         dashboard.register_contract_links(selectors.contract_links)
+        evidence.register_all()
