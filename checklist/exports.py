@@ -7,6 +7,7 @@ who may have it.
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font
 
 from contracts.selectors import display_name
@@ -50,10 +51,11 @@ table.checklist tr { break-inside: avoid; }
 p.summary { margin: 3mm 0 0; }
 """
 
-SEALS = {
-    Side.WARD: ("課長", "確認者", "記入者"),
-    Side.CONTRACTOR: ("取扱責任者", "確認者（区）", "課長（区）"),
-}
+def seal_labels(side: str) -> tuple[str, ...]:
+    """The signature/seal boxes under each list: who signs for it."""
+    if side == Side.WARD:
+        return _("課長"), _("確認者"), _("記入者")
+    return _("取扱責任者"), _("確認者（区）"), _("課長（区）")
 
 
 @dataclass
@@ -79,7 +81,7 @@ def _print_rows(view: SideView):
             if item is None or not item.mark:
                 attestation = ""
             elif item.is_not_needed:
-                attestation = "対象外"
+                attestation = _("対象外")
             else:
                 attestation = item.get_attestation_display()
             reviewed = item is not None and item.is_planned and item.reviewed_at is not None
@@ -104,17 +106,17 @@ def _filename(contract, side: str, ext: str) -> str:
 
 def _plan_line(checklist) -> str:
     if checklist is None or not checklist.is_finalised:
-        return "未確定（計画中）"
-    line = f"第{checklist.plan_revision}版 {wareki(checklist.plan_finalised_at)}確定"
+        return _("未確定（計画中）")
+    line = _("第%(rev)s版 %(date)s確定") % {"rev": checklist.plan_revision, "date": wareki(checklist.plan_finalised_at)}
     if checklist.plan_revision > 1:
-        line += f"（最終変更 {wareki(checklist.plan_changed_at)}）"
+        line += _("（最終変更 %(date)s）") % {"date": wareki(checklist.plan_changed_at)}
     return line
 
 
 def _state_lines(view: SideView) -> dict[str, str]:
     state = view.state
     return {
-        "status": state.get_status_display() if state is not None else "未作成",
+        "status": state.get_status_display() if state is not None else _("未作成"),
         "submitted": (f"{display_name(state.submitted_by)} {wareki_datetime(state.submitted_at)}"
                       if state is not None and state.submitted_at else ""),
         "locked": (f"{display_name(state.locked_by)} {wareki_datetime(state.locked_at)}"
@@ -131,7 +133,7 @@ def checklist_pdf(contract, side: str) -> tuple[str, str, bytes]:
         "printed_on": wareki(today),
         "sides": [
             {"view": view, "sections": list(_print_rows(view)), "state": _state_lines(view),
-             "seals": SEALS[view.side], "plan": _plan_line(view.checklist)}
+             "seals": seal_labels(view.side), "plan": _plan_line(view.checklist)}
             for view in views
         ],
     }
@@ -139,8 +141,12 @@ def checklist_pdf(contract, side: str) -> tuple[str, str, bytes]:
     return _filename(contract, side, "pdf"), PDF_CONTENT_TYPE, content
 
 
-XLSX_HEADERS = ["No.", "区分", None, None, "「ー」の理由", "実施状況", "実施内容・未実施の理由", "根拠資料",
-                "記入者", "記入日時", "アプリの記録", "確認", "確認者", "確認日", "確認のコメント"]
+def xlsx_headers(view: SideView) -> list[str]:
+    return ["No.", _("区分"), view.mark_header, view.template.control_header, _("「ー」の理由"), _("実施状況"),
+            _("実施内容・未実施の理由"), _("根拠資料"), _("記入者"), _("記入日時"), _("アプリの記録"), _("確認"),
+            _("確認者"), _("確認日"), _("確認のコメント")]
+
+
 XLSX_WIDTHS = [6, 22, 14, 60, 24, 11, 36, 22, 14, 20, 30, 11, 14, 16, 30]
 HEADER_ROW = 7
 
@@ -149,7 +155,7 @@ def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
     views = side_views(contract, sides_of(side))
     wb = None
     for view in views:
-        title = "区が行う対策" if view.side == Side.WARD else "委託事業者に行わせる対策"
+        title = str(Side(view.side).label)
         if wb is None:
             wb, ws = new_a4_workbook(title)
         else:
@@ -158,16 +164,17 @@ def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
         template = view.template
         meta = [
             template.title, f"{template.subtitle} {view.heading}",
-            f"件名: {contract.title}（委託先: {contract.contractor}）",
-            f"年度: {fiscal_year_label(contract.fiscal_year)}　計画: {_plan_line(view.checklist)}"
-            f"　ひな形: 第{template.version}版",
-            f"状態: {_state_lines(view)['status']}　出力日: {wareki(timezone.localdate())}",
+            _("件名: %(title)s（委託先: %(contractor)s）") % {"title": contract.title, "contractor": contract.contractor},
+            _("年度: %(year)s　計画: %(plan)s　ひな形: 第%(version)s版")
+            % {"year": fiscal_year_label(contract.fiscal_year), "plan": _plan_line(view.checklist),
+               "version": template.version},
+            _("状態: %(status)s　出力日: %(date)s") % {"status": _state_lines(view)["status"],
+                                                   "date": wareki(timezone.localdate())},
         ]
         for row_number, text in enumerate(meta, start=1):
             cell = ws.cell(row=row_number, column=1, value=cell_text(text))
             cell.font = Font(name=FONT_NAME, bold=row_number == 1, size=12 if row_number == 1 else 10)
-        headers = list(XLSX_HEADERS)
-        headers[2], headers[3] = view.mark_header, template.control_header
+        headers = xlsx_headers(view)
         rows = []
         for section in view.sections:
             for row in section.rows:
@@ -177,12 +184,12 @@ def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
                 rows.append([
                     row.template_item.number, f"{view.heading} {section.heading}", mark, row.template_item.text,
                     item.mark_reason if item is not None and item.is_not_needed else "",
-                    (item.get_attestation_display() if planned else ("対象外" if item is not None and item.mark
-                                                                      else "")),
+                    (item.get_attestation_display() if planned
+                     else (_("対象外") if item is not None and item.mark else "")),
                     item.note if planned else "", item.evidence if planned else "",
                     display_name(item.attested_by) if planned else "",
                     wareki_datetime(item.attested_at) if planned and item.attested_at else "",
-                    (("【要確認】" if item.flagged else "") + item.app_evidence) if planned else "",
+                    ((_("【要確認】") if item.flagged else "") + item.app_evidence) if planned else "",
                     item.get_review_display() if planned else "",
                     display_name(item.reviewed_by) if planned and item.reviewed_at else "",
                     wareki(item.reviewed_at) if planned and item.reviewed_at else "",
@@ -193,7 +200,7 @@ def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
             for cell in row_cells:
                 cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
         state = _state_lines(view)
-        footer = [f"提出: {state['submitted']}", f"確定: {state['locked']}"]
+        footer = [_("確認の依頼: %(who)s") % {"who": state["submitted"]}, _("確定: %(who)s") % {"who": state["locked"]}]
         for offset, text in enumerate(footer, start=1):
             ws.cell(row=last + offset, column=2, value=cell_text(text)).font = Font(name=FONT_NAME)
     return _filename(contract, side, "xlsx"), XLSX_CONTENT_TYPE, workbook_bytes(wb)

@@ -374,7 +374,7 @@ def side_lock(*, contract: Contract, side: str, actor, request=None) -> Checklis
 
 @transaction.atomic
 def template_new_version(*, base: ChecklistTemplate, texts: Mapping[str, str], note: str, actor,
-                         request=None) -> ChecklistTemplate:
+                         request=None, actor_label: str | None = None) -> ChecklistTemplate:
     """Change the wording of items: a new template version. Checklists on older versions keep theirs;
     contracts that start a plan afterwards get the new one."""
     note = (note or "").strip()
@@ -399,5 +399,5 @@ def template_new_version(*, base: ChecklistTemplate, texts: Mapping[str, str], n
         for item in base_items.values()
     ])
     audit_log(action="checklist.template.versioned", actor=actor, obj=template, request=request,
-              payload={"version": version, "from": base.version, "note": note, "changed": sorted(changed)})
+              actor_label=actor_label, payload={"version": version, "from": base.version, "note": note, "changed": sorted(changed)})
     return template

@@ -53,6 +53,9 @@ def _plan_page(request, contract, form, views, status=200):
 def plan(request, slug):
     contract = contract_for(request.user, slug, "manage")
     views = selectors.side_views(contract, [Side.WARD, Side.CONTRACTOR])
+    if not views:
+        messages.error(request, _("チェックリストのひな形がありません。管理者に連絡してください（migrate が必要です）。"))
+        return redirect("checklist:overview", slug=slug)
     checklist = views[0].checklist
     revising = checklist is not None and checklist.is_finalised
     form = PlanForm(request.POST if request.method == "POST" else None, rows=[row for v in views for row in v.rows], side_views=views,
@@ -91,6 +94,8 @@ def plan_finalise(request, slug):
 
 def _side_page(request, contract, side, *, failed_item=None, failed_form=None, side_error="", status=200):
     view = selectors.side_view(contract, side)
+    if view is None:
+        raise Http404  # no template at all: the installation has not been migrated
     checklist = view.checklist
     state = view.state
     can_attest = (may(request.user, contract, side, "attest") and checklist is not None and checklist.is_finalised

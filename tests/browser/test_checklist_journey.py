@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from checklist.models import ChecklistSide, TemplateItem
+from tests.checklist.helpers import ensure_template
 from tests.factories import make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,6 +26,7 @@ def accept_dialogs(page):
 
 
 def test_plan_attest_send_back_fix_lock_and_the_auditor_downloads_the_pdf(new_page, sign_in):
+    ensure_template()
     world = make_world()
     slug = world.contract.slug
     contractor_keys = list(TemplateItem.objects.filter(template__version=1, side="contractor")

@@ -11,6 +11,15 @@ SEED_TEXTS = [item["text"] for _side, _section, _n, _p, item in iter_items(FIXTU
 SEED_KEYS = [item["key"] for _side, _section, _n, _p, item in iter_items(FIXTURE)]
 
 
+def ensure_template():
+    """Transactional tests (browser, concurrency) run after others have flushed the database, which
+    removes what the data migration loaded: put the seed's template back, as the migration does."""
+    from checklist.fixture import load_template
+    from checklist.models import ChecklistTemplate, TemplateItem
+
+    return load_template(FIXTURE, ChecklistTemplate, TemplateItem)
+
+
 def all_planned(**overrides):
     marks = {key: (Mark.PLANNED, "") for key in SEED_KEYS}
     marks.update(overrides)

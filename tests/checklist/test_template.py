@@ -93,3 +93,19 @@ def test_a_new_version_needs_a_reason_and_a_change(world):
         services.template_new_version(base=old, texts={}, note="理由", actor=world.hr)
     assert ChecklistTemplate.objects.count() == 1
     assert TemplateItem.objects.count() == 48
+
+
+@pytest.mark.django_db
+def test_the_command_makes_a_new_version(tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    texts = tmp_path / "texts.json"
+    texts.write_text(json.dumps({"ward.operational.05": "全体の業務フローを作成し、委託先と共有する（改）。"}), encoding="utf-8")
+    call_command("checklist_template_version", texts=str(texts), note="文言の整理")
+    new = ChecklistTemplate.objects.get(version=2)
+    assert new.change_note == "文言の整理"
+    assert new.items.get(key="ward.operational.05").text.endswith("（改）。")
+    assert AuditEntry.objects.get(action="checklist.template.versioned").actor_label == \
+        "manage.py checklist_template_version"
