@@ -43,3 +43,6 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# Compile the translation catalogues (locale/*/LC_MESSAGES/*.mo are built here, not committed).
+DJANGO_HTTPS=0 .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
