@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -194,6 +195,17 @@ class Membership(models.Model):
         return self.revoked_at is None
 
 
+class DesignationQuerySet(models.QuerySet):
+    def in_force(self, day=None):
+        """Approved, and within the designated period (where one was given) on ``day`` (today in Tokyo)."""
+        day = day or timezone.localdate()
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day),
+            status=Designation.Status.APPROVED,
+        )
+
+
 class Designation(models.Model):
     """取扱者指定: a person the contractor names for this contract (seed: 取扱責任者及び取扱者をあらかじめ
     指定し、区に報告する), approved or revoked by the ward."""
@@ -227,6 +239,8 @@ class Designation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decision_note = models.CharField(_("備考"), max_length=300, blank=True)
+
+    objects = DesignationQuerySet.as_manager()
 
     class Meta:
         ordering = ["contract", "kind", "reported_at"]

@@ -187,7 +187,7 @@ def waiting_for(user):
     rows: list[Waiting] = []
     # Contracts where this person is an approved designee now (not merely holding a stale permission).
     receiving = Contract.objects.filter(
-        pk__in=Designation.objects.filter(user=user, status=Designation.Status.APPROVED).values("contract_id"))
+        pk__in=Designation.objects.in_force().filter(user=user).values("contract_id"))
     managing = Contract.objects.filter(
         pk__in=Membership.objects.filter(user=user, role=Role.HR, revoked_at__isnull=True).values("contract_id"))
 

@@ -49,7 +49,7 @@ def is_hr_member(user, contract: Contract) -> bool:
 
 
 def is_approved_designee(user, contract: Contract) -> bool:
-    return Designation.objects.filter(contract=contract, user=user, status=Designation.Status.APPROVED).exists()
+    return Designation.objects.in_force().filter(contract=contract, user=user).exists()
 
 
 def _refuse_if_closed(contract: Contract) -> None:
@@ -209,7 +209,7 @@ def handover_record(
             raise DomainError(_("委託先へ渡す記録ができるのは、この契約の担当課の職員です。"))
         if not is_approved_designee(recipient, contract):
             raise DomainError(
-                _("%(name)sさんはこの契約の承認された取扱責任者・取扱者ではないため、渡すことはできません。%(rule)s")
+                _("%(name)sさんはこの契約の承認された取扱責任者・取扱者（指定期間内）ではないため、渡すことはできません。%(rule)s")
                 % {"name": display_name(recipient), "rule": quote(rules.DESIGNEE_RULE)},
                 field="recipient", code="not_designee",
             )
