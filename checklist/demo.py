@@ -1,18 +1,142 @@
-"""Demo data: the seed contract's plan is the seed's own — all 48 items ○, finalised. Safe to run twice."""
+"""Demo data for the checklists of the seed contract's two years (see ``contracts.demo``). Safe to run twice.
 
-from .models import Checklist, Mark
-from .services import latest_template, plan_finalise, plan_save
+- FY2025 (the seed contract): the plan is the seed's own — all 48 items ○, finalised in April 2025 for
+  the council. After the returns of February 2026 the contractor's handling manager attests the
+  contractor side and submits it; HR accepts every item but one: 返却・消去・消去の報告書 (operational 11)
+  is attested as not yet done, since the deletion report is still to come, and HR sends it back to wait
+  for it. The side is therefore not locked, and nothing says the data has been deleted.
+- FY2026 (the current year): the plan starts from last year's (as the plan form does) and is finalised
+  in April 2026; attestation of both sides is this year's work, waiting on the dashboards.
+
+The services take the time from the clock; the rows are moved back to the story's dates afterwards with
+``queryset.update``, and the audit trail keeps the true time the demo was seeded. The attestation is
+written after the handover demo has run, so the app's own evidence it records is the finished year's.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from contracts.demo import at
+
+from .models import Checklist, ChecklistEvent, ChecklistItem, ChecklistSide, Mark, Side
+from .selectors import previous_plan
+from .services import item_attest, item_review, latest_template, plan_finalise, plan_save, side_submit
+
+PLAN_FINALISED = {2025: at(dt.date(2025, 4, 15), 11), 2026: at(dt.date(2026, 4, 15), 11)}
+ATTESTED_ON = dt.date(2026, 2, 13)
+REVIEWED_ON = dt.date(2026, 2, 19)
+
+# What the contractor's handling manager wrote for FY2025, item by item (contractor side).
+CONTRACTOR_NOTES = {
+    "operational.01": "特記事項を付した契約を締結。個人情報保護法・新宿区情報セキュリティポリシーの遵守を社内に周知。"
+                      "クラウドサービスは利用していない。",
+    "operational.02": "特記事項に基づき、毎月の作業状況を区に報告。",
+    "operational.03": "再委託なし。",
+    "operational.04": "取扱責任者 田中・取扱者 山田を指定して区に報告し、令和7年5月に承認を受けた。",
+    "operational.05": "区が作成した業務フロー（資料2-1）のとおり実施。",
+    "operational.06": "取扱責任者が毎月、記録媒体とパスワード通知書の保管状況を確認し記録。",
+    "operational.07": "受領したデータは暗号化済み。CD-Rとパスワード通知書は別の日に手渡しで受領し、返却も別の日に行った。",
+    "operational.08": "受領・返却はすべて鍵付きカバンを使用して手渡し。",
+    "operational.09": "受領・返却はすべて管理簿（本システム）に記録。",
+    "operational.10": "CD-Rは分析室キャビネットB-2、パスワード通知書は管理室金庫に施錠して保管。",
+    "operational.12": "業務開始前に緊急時の連絡体制・対応手順を区と確認。",
+    "operational.13": "期間中、事故及び対策の変更はなし。発生時は直ちに区と協議する体制とした。",
+    "system.01": "分析用PCはインターネットに接続しない環境で使用。",
+    "system.02": "分析用PCの通信先をファイアウォールで限定。",
+    "system.03": "個人情報を含むデータの通信は行わない（記録媒体の手渡しのみ）。",
+    "system.04": "ファイアウォール・侵入検知を導入し、セキュリティパッチを毎月適用。",
+    "system.05": "ウイルス対策ソフトウェアを導入し、パターンファイルを自動更新。",
+    "system.06": "分析用PCは取扱者ごとのID・パスワードで利用者を限定。",
+    "system.07": "保存先フォルダのアクセス権を取扱者に限定し、ファイルにパスワードを設定。",
+    "system.08": "分析用PCの操作ログを取得し、取扱責任者が毎月確認。",
+    "system.09": "暗号化したバックアップを取得。",
+    "system.10": "分析室はICカードによる入退室管理を実施。",
+    "system.11": "国内の自社設備のみを使用。",
+}
+NOT_YET_KEY = "operational.11"
+NOT_YET_NOTE = ("CD-R（令和8年2月3日）・パスワード通知書（同2月5日）は返却済み。"
+                "電子データの消去と消去の報告書の提出はこれから行う。")
+RETURN_COMMENT = "消去の報告書の提出を受けてから確認します。"
+
+
+def _backdate_events(checklist, after_pk, when) -> None:
+    ChecklistEvent.objects.filter(checklist=checklist, pk__gt=after_pk).update(created_at=when)
+
+
+def _last_event_pk(checklist) -> int:
+    last = ChecklistEvent.objects.filter(checklist=checklist).order_by("-pk").first()
+    return last.pk if last else 0
+
+
+def _finalised_plan(contract, hr, marks_for, when) -> Checklist:
+    checklist = Checklist.objects.filter(contract=contract).first()
+    if checklist is not None and checklist.is_finalised:
+        return checklist
+    template = checklist.template if checklist is not None else latest_template()
+    plan_save(contract=contract, marks=marks_for(template), actor=hr)
+    checklist = plan_finalise(contract=contract, actor=hr)
+    Checklist.objects.filter(pk=checklist.pk).update(created_at=when - dt.timedelta(days=6), plan_finalised_at=when,
+                                                     plan_changed_at=when)
+    ChecklistEvent.objects.filter(checklist=checklist, kind=ChecklistEvent.Kind.PLAN_SAVED).update(
+        created_at=when - dt.timedelta(days=6))
+    ChecklistEvent.objects.filter(checklist=checklist, kind=ChecklistEvent.Kind.PLAN_FINALISED).update(created_at=when)
+    return checklist
+
+
+def _seed_marks(template):
+    # The marks come from the template's copy of the seed (every item ○ there), not from an assumption.
+    return {item.key: (Mark.PLANNED, "") if item.seed_mark == "○" else (Mark.NOT_NEEDED, "原本で「ー」")
+            for item in template.items.all()}
+
+
+def _contractor_side_attested(contract, world, checklist) -> None:
+    """FY2025: the manager attests and submits; HR accepts all but the deletion item, sent back."""
+    side = ChecklistSide.objects.get(checklist=checklist, side=Side.CONTRACTOR)
+    if side.submission_count or not side.is_with_attester:
+        return
+    if timezone.now() < at(REVIEWED_ON, 12):
+        return  # a clock set before the story's February 2026: nothing attested yet
+    manager, hr = world.users["manager"], world.users["hr"]
+    items = list(ChecklistItem.objects.filter(checklist=checklist, template_item__side=Side.CONTRACTOR,
+                                              mark=Mark.PLANNED).select_related("template_item")
+                 .order_by("template_item__position"))
+    for n, item in enumerate(items):
+        key = item.template_item.key.removeprefix("contractor.")
+        when = at(ATTESTED_ON, 10) + dt.timedelta(minutes=2 * n)
+        last = _last_event_pk(checklist)
+        if key == NOT_YET_KEY:
+            item_attest(item=item, attestation=ChecklistItem.Attestation.NOT_YET, note=NOT_YET_NOTE, actor=manager)
+        else:
+            item_attest(item=item, attestation=ChecklistItem.Attestation.IN_PLACE,
+                        note=CONTRACTOR_NOTES.get(key, "特記事項に基づき実施。"), actor=manager)
+        ChecklistItem.objects.filter(pk=item.pk).update(attested_at=when)
+        _backdate_events(checklist, last, when)
+
+    when = at(ATTESTED_ON, 16)
+    last = _last_event_pk(checklist)
+    side_submit(contract=contract, side=Side.CONTRACTOR, actor=manager)
+    ChecklistSide.objects.filter(pk=side.pk).update(submitted_at=when)
+    _backdate_events(checklist, last, when)
+
+    for n, item in enumerate(items):
+        key = item.template_item.key.removeprefix("contractor.")
+        when = at(REVIEWED_ON, 10) + dt.timedelta(minutes=n)
+        last = _last_event_pk(checklist)
+        if key == NOT_YET_KEY:
+            item_review(item=item, decision=ChecklistItem.Review.RETURNED, comment=RETURN_COMMENT, actor=hr)
+        else:
+            item_review(item=item, decision=ChecklistItem.Review.ACCEPTED, actor=hr)
+        ChecklistItem.objects.filter(pk=item.pk).update(reviewed_at=when)
+        _backdate_events(checklist, last, when)
 
 
 def seed(world) -> None:
-    contract = world.contract
     hr = world.users["hr"]
-    checklist = Checklist.objects.filter(contract=contract).first()
-    if checklist is not None and checklist.is_finalised:
-        return
-    template = checklist.template if checklist is not None else latest_template()
-    # The marks come from the template's copy of the seed (every item ○ there), not from an assumption.
-    marks = {item.key: (Mark.PLANNED, "") if item.seed_mark == "○" else (Mark.NOT_NEEDED, "原本で「ー」")
-             for item in template.items.all()}
-    plan_save(contract=contract, marks=marks, actor=hr)
-    plan_finalise(contract=contract, actor=hr)
+    last_year = _finalised_plan(world.contract, hr, _seed_marks, PLAN_FINALISED[2025])
+    _contractor_side_attested(world.contract, world, last_year)
+    current = world.current_contract
+    if current is not None:
+        # This year's plan starts from last year's finalised one, as the plan form does.
+        _finalised_plan(current, hr, lambda template: previous_plan(current) or _seed_marks(template),
+                        PLAN_FINALISED[2026])

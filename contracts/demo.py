@@ -1,5 +1,18 @@
 """Demo data: the seed's contract word for word, its ward section and contractor, a user for each
-role, and a second contractor with its own contract so that isolation can be seen."""
+role, and a second contractor with its own contract so that isolation can be seen.
+
+The seed contract repeats every year (次年度以降も、同様の業務委託を行う), and the demo tells two of them:
+
+- FY2025 (令和7年度), the seed contract ``shinjuku-engagement-2025``: a finished year, on fixed dates
+  inside its own period (designations approved in May 2025, steps ①–⑥ done between May 2025 and March
+  2026; the handovers and the checklist are seeded by their apps).
+- FY2026 (令和8年度), ``shinjuku-engagement-2026``: the current year, copied from it with
+  ``contract_copy_to_next_year`` in April 2026, active, its people approved again in May 2026; its
+  handovers are told relative to today (see :func:`live_story_days`).
+
+State changes go through the services; the rows are then moved back to the story's dates with
+``queryset.update``. The audit trail keeps the true time the demo was seeded.
+"""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -7,14 +20,16 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from . import services
-from .models import Contract, Designation, Organisation, UserProfile
+from .models import Contract, ContractStep, Designation, Membership, Organisation, UserProfile
 from .roles import AUDIT_GROUP, HR_GROUP
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DEMO_PASSWORD = "demo-passphrase-2025"
 SEED_SLUG = "shinjuku-engagement-2025"
+CURRENT_SLUG = "shinjuku-engagement-2026"  # what contract_copy_to_next_year makes of the seed contract
 OTHER_SLUG = "sample-analysis-2025"
 
 SEED_CONTRACT = {
@@ -84,14 +99,76 @@ OTHER_CONTRACT = {
 }
 
 
+# FY2025, the finished year: the ward's own steps ①–⑥ of 資料2-1, on the days they were done.
+SEED_STEPS = (
+    (1, dt.date(2025, 5, 12), "通知文を送付"),
+    (2, dt.date(2025, 6, 13), "回答期間終了"),
+    (3, dt.date(2025, 6, 24), "CD-Rで送付（手渡し。パスワード通知書は6月26日）"),
+    (4, dt.date(2026, 1, 30), "報告書（個人情報なし）を受領"),
+    (5, dt.date(2026, 2, 6), "CD-R（2月3日）・パスワード通知書（2月5日）の返却を受領"),
+    (6, dt.date(2026, 3, 18), "報告書をもとに改善策を検討"),
+)
+# When each year's contract was prepared (April, before the council) and its people named and approved (May).
+PREPARED_ON = {SEED_SLUG: dt.date(2025, 4, 8), CURRENT_SLUG: dt.date(2026, 4, 8)}
+DESIGNATION_DAYS = {  # slug: ((manager reported, approved), (handler reported, approved))
+    SEED_SLUG: ((dt.date(2025, 5, 1), dt.date(2025, 5, 2)), (dt.date(2025, 5, 7), dt.date(2025, 5, 9))),
+    CURRENT_SLUG: ((dt.date(2026, 5, 1), dt.date(2026, 5, 7)), (dt.date(2026, 5, 7), dt.date(2026, 5, 8))),
+}
+# The current year's first disc is handed over no earlier than this many days into the period (after
+# the approvals above), and its story needs two more days before "this morning".
+FIRST_HANDOVER_OFFSET = dt.timedelta(days=10)
+
+
 @dataclass
 class DemoWorld:
     ward: Organisation
     contractor: Organisation
     other_contractor: Organisation
-    contract: Contract
+    contract: Contract  # the seed contract, FY2025 (finished year)
     other_contract: Contract
     users: dict = field(default_factory=dict)
+    current_contract: Contract | None = None  # FY2026, copied from the seed contract: the current year
+
+
+@dataclass(frozen=True)
+class StoryDays:
+    """The days of the current year's story, told relative to today."""
+
+    today: dt.date             # the story's "today": a second disc is handed over that morning
+    disc: dt.date              # the first disc, about 45 days earlier
+    notice: dt.date            # its password notice, the next day
+    check: dt.date | None      # the monthly storage check, a month after the disc (if before "today")
+    form_sent: dt.date         # step ①
+    answers_closed: dt.date    # step ②
+
+
+def live_story_days(contract: Contract, today: dt.date | None = None) -> StoryDays | None:
+    """The current year's story: a disc about 45 days before today, its notice the next day, a monthly
+    check a month later, and a second disc this morning.
+
+    The dates are kept inside the contract's period. When the demo is run after the period (another
+    year), the story is anchored at the period's last day instead of today; when today is so early in
+    the period (or before it) that the approvals of May and two handover days do not fit before it, the
+    first disc goes as early as the approvals allow. Before that there is nothing to tell: the services
+    refuse handovers dated in the future, so None is returned and no handover is seeded for this year.
+    """
+    today = today or timezone.localdate()
+    earliest = contract.start_date + FIRST_HANDOVER_OFFSET
+    if today < earliest + dt.timedelta(days=2):
+        return None
+    anchor = min(today, contract.end_date)
+    disc = max(anchor - dt.timedelta(days=45), earliest)
+    check = disc + dt.timedelta(days=31)
+    return StoryDays(
+        today=anchor, disc=disc, notice=disc + dt.timedelta(days=1), check=check if check < anchor else None,
+        form_sent=max(disc - dt.timedelta(days=40), contract.start_date),
+        answers_closed=max(disc - dt.timedelta(days=10), contract.start_date),
+    )
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """A moment of the story, in Tokyo."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TOKYO)
 
 
 def _user(username, display_name, organisation, *, email, groups=(), staff=False):
@@ -113,6 +190,52 @@ def _approved(contract, user, kind, *, actor, duties):
     if open_designation.is_pending:
         services.designation_approve(designation=open_designation, actor=actor, note="デモ")
     return open_designation
+
+
+def _approved_on(contract, user, kind, *, actor, duties, days):
+    """``_approved``, then the report and approval moved to their days (only when made now)."""
+    reported, decided = days
+    made_now = not Designation.objects.filter(contract=contract, user=user, status="approved").exists()
+    designation = _approved(contract, user, kind, actor=actor, duties=duties)
+    if made_now:
+        Designation.objects.filter(pk=designation.pk).update(reported_at=at(reported, 10), decided_at=at(decided, 15))
+        Membership.objects.filter(contract=contract, user=user, role=designation.role,
+                                  revoked_at__isnull=True).update(granted_at=at(decided, 15))
+    return designation
+
+
+def _steps_done(contract, steps, *, actor):
+    for step, day, note in steps:
+        services.contract_step_set(contract=contract, step=step, done=True, actor=actor, note=note)
+        # The demo tells the year as it happened: the steps were done on their own days.
+        ContractStep.objects.filter(contract=contract, step=step).update(completed_at=at(day, 10))
+
+
+def _current_year(seed: Contract, users) -> Contract:
+    """FY2026: the seed contract copied into the next fiscal year (April), active, its people approved."""
+    hr = users["hr"]
+    contract = Contract.objects.filter(slug=CURRENT_SLUG).first()
+    if contract is None:
+        contract = services.contract_copy_to_next_year(contract=seed, actor=hr)
+        prepared = at(PREPARED_ON[CURRENT_SLUG], 9)
+        Membership.objects.filter(contract=contract).update(granted_at=prepared)
+        # There is no service for starting a contract; as for the seed contract, the status is set here.
+        contract.status = Contract.Status.ACTIVE
+        contract.save(update_fields=["status"])
+        story = live_story_days(contract)
+        if story is not None:
+            _steps_done(contract, ((1, story.form_sent, "通知文を送付"), (2, story.answers_closed, "回答期間終了"),
+                                   (3, story.disc, "CD-Rで送付（手渡し）")), actor=hr)
+    if not contract.memberships.filter(user=users["auditor"], revoked_at__isnull=True).exists():
+        services.membership_grant(contract=contract, user=users["auditor"], role="auditor", actor=hr)
+        Membership.objects.filter(contract=contract, user=users["auditor"], revoked_at__isnull=True).update(
+            granted_at=at(PREPARED_ON[CURRENT_SLUG], 9))
+    manager_days, handler_days = DESIGNATION_DAYS[CURRENT_SLUG]
+    _approved_on(contract, users["manager"], Designation.Kind.MANAGER, actor=hr, duties="取扱責任者",
+                 days=manager_days)
+    _approved_on(contract, users["handler"], Designation.Kind.HANDLER, actor=users["manager"], duties="データ分析",
+                 days=handler_days)
+    return contract
 
 
 def seed_contracts() -> DemoWorld:
@@ -156,21 +279,25 @@ def seed_contracts() -> DemoWorld:
         if contract is None:
             contract = services.contract_create(actor=hr, slug=slug, ward_section=ward, contractor=org, **fields)
             if slug == SEED_SLUG:
-                for step, day, note in ((1, dt.date(2025, 5, 12), "通知文を送付"), (2, dt.date(2025, 6, 13), "回答期間終了"),
-                                        (3, dt.date(2025, 6, 20), "CD-Rで送付")):
-                    row = services.contract_step_set(contract=contract, step=step, done=True, actor=hr, note=note)
-                    # The demo tells the year as it happened: the steps were done on their own days.
-                    row.completed_at = dt.datetime.combine(day, dt.time(10, 0), tzinfo=TOKYO)
-                    row.save(update_fields=["completed_at"])
+                Membership.objects.filter(contract=contract).update(granted_at=at(PREPARED_ON[SEED_SLUG], 9))
+                _steps_done(contract, SEED_STEPS, actor=hr)
+            # There is no service for starting a contract; the demo sets the status directly. The seed
+            # contract's year is over, but closing it (deletion report) is not part of the demo yet.
             contract.status = Contract.Status.ACTIVE
             contract.save(update_fields=["status"])
         if not contract.memberships.filter(user=users["auditor"], revoked_at__isnull=True).exists():
             services.membership_grant(contract=contract, user=users["auditor"], role="auditor", actor=hr)
+            if slug == SEED_SLUG:
+                Membership.objects.filter(contract=contract, user=users["auditor"], revoked_at__isnull=True).update(
+                    granted_at=at(PREPARED_ON[SEED_SLUG], 9))
         contracts[slug] = contract
 
-    _approved(contracts[SEED_SLUG], users["manager"], Designation.Kind.MANAGER, actor=hr, duties="取扱責任者")
-    _approved(contracts[SEED_SLUG], users["handler"], Designation.Kind.HANDLER, actor=users["manager"],
-              duties="データ分析")
+    manager_days, handler_days = DESIGNATION_DAYS[SEED_SLUG]
+    _approved_on(contracts[SEED_SLUG], users["manager"], Designation.Kind.MANAGER, actor=hr, duties="取扱責任者",
+                 days=manager_days)
+    _approved_on(contracts[SEED_SLUG], users["handler"], Designation.Kind.HANDLER, actor=users["manager"],
+                 duties="データ分析", days=handler_days)
     _approved(contracts[OTHER_SLUG], users["other_manager"], Designation.Kind.MANAGER, actor=hr, duties="取扱責任者")
+    current = _current_year(contracts[SEED_SLUG], users)
     return DemoWorld(ward=ward, contractor=contractor, other_contractor=other, contract=contracts[SEED_SLUG],
-                     other_contract=contracts[OTHER_SLUG], users=users)
+                     other_contract=contracts[OTHER_SLUG], users=users, current_contract=current)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from contracts.demo import DEMO_PASSWORD, seed_contracts
+from core.dates import fiscal_year_label
 
 # Apps that add their own demo data on top of the contracts, in this order (each has demo.seed(world)).
 DEMO_APPS = ["handover", "checklist", "engagement"]
@@ -33,3 +34,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Accounts (password for all: {DEMO_PASSWORD}):"))
         for username, role in ACCOUNTS:
             self.stdout.write(f"  {username:<10} {role}")
+        current, last = world.current_contract, world.contract
+        self.stdout.write(f"Current year's contract: {current.slug} ({fiscal_year_label(current.fiscal_year)}, "
+                          f"{current.start_date} – {current.end_date}); last year's, finished: {last.slug} "
+                          f"({fiscal_year_label(last.fiscal_year)}).")
