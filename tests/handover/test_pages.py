@@ -353,16 +353,22 @@ def test_the_demo_can_be_seeded_twice(db, mailoutbox):
     # What seed_demo does for this app (the other apps' demo data is theirs to test).
     demo.seed(seed_contracts())
     demo.seed(seed_contracts())
-    items = {item.label: item for item in Item.objects.filter(contract__slug="shinjuku-engagement-2025")}
-    assert set(items) == {"CD-2025-001", "PN-2025-001", "CD-2025-002"}
-    assert items["CD-2025-001"].is_at_contractor and items["PN-2025-001"].is_at_contractor
-    assert items["CD-2025-002"].is_in_transit
-    handovers = list(Handover.objects.filter(contract__slug="shinjuku-engagement-2025").order_by("number"))
+    # FY2025 (the seed contract) is a finished year: delivered, then returned.
+    last_year = Handover.objects.filter(contract__slug="shinjuku-engagement-2025").order_by("number")
+    assert [(h.direction, h.status) for h in last_year] == (
+        [("delivery", "acknowledged")] * 2 + [("return", "acknowledged")] * 2)
+    assert all(item.state == "returned" for item in Item.objects.filter(contract__slug="shinjuku-engagement-2025"))
+    # FY2026 (the current year) is told relative to today.
+    items = {item.label: item for item in Item.objects.filter(contract__slug="shinjuku-engagement-2026")}
+    assert set(items) == {"CD-2026-001", "PN-2026-001", "CD-2026-002"}
+    assert items["CD-2026-001"].is_at_contractor and items["PN-2026-001"].is_at_contractor
+    assert items["CD-2026-002"].is_in_transit
+    handovers = list(Handover.objects.filter(contract__slug="shinjuku-engagement-2026").order_by("number"))
     assert [h.status for h in handovers] == ["acknowledged", "acknowledged", "in_transit"]
     first, second = handovers[0].handed_at, handovers[1].handed_at
     assert (second - first) >= dt.timedelta(hours=24)
-    assert all(item.storage_checks.count() == 1 for item in (items["CD-2025-001"], items["PN-2025-001"]))
-    assert items["CD-2025-001"].next_check_due > dt.datetime.now(dt.UTC)
+    assert all(item.storage_checks.count() == 1 for item in (items["CD-2026-001"], items["PN-2026-001"]))
+    assert items["CD-2026-001"].next_check_due > dt.datetime.now(dt.UTC)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
