@@ -219,9 +219,7 @@ def _current_year(seed: Contract, users) -> Contract:
         contract = services.contract_copy_to_next_year(contract=seed, actor=hr)
         prepared = at(PREPARED_ON[CURRENT_SLUG], 9)
         Membership.objects.filter(contract=contract).update(granted_at=prepared)
-        # There is no service for starting a contract; as for the seed contract, the status is set here.
-        contract.status = Contract.Status.ACTIVE
-        contract.save(update_fields=["status"])
+        contract = services.contract_start(contract=contract, actor=hr)
         story = live_story_days(contract)
         if story is not None:
             _steps_done(contract, ((1, story.form_sent, "通知文を送付"), (2, story.answers_closed, "回答期間終了"),
@@ -281,10 +279,8 @@ def seed_contracts() -> DemoWorld:
             if slug == SEED_SLUG:
                 Membership.objects.filter(contract=contract).update(granted_at=at(PREPARED_ON[SEED_SLUG], 9))
                 _steps_done(contract, SEED_STEPS, actor=hr)
-            # There is no service for starting a contract; the demo sets the status directly. The seed
-            # contract's year is over, but closing it (deletion report) is not part of the demo yet.
-            contract.status = Contract.Status.ACTIVE
-            contract.save(update_fields=["status"])
+            # The seed contract's year is over, but closing it (deletion report) is not part of the demo yet.
+            contract = services.contract_start(contract=contract, actor=hr)
         if not contract.memberships.filter(user=users["auditor"], revoked_at__isnull=True).exists():
             services.membership_grant(contract=contract, user=users["auditor"], role="auditor", actor=hr)
             if slug == SEED_SLUG:

@@ -84,6 +84,18 @@ def contract_update(*, contract: Contract, actor, request=None, **fields) -> Con
 
 
 @transaction.atomic
+def contract_start(*, contract: Contract, actor, request=None) -> Contract:
+    """The contract comes into force (準備中 → 履行中), as HR records on the day the contract starts."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.status != Contract.Status.DRAFT:
+        raise DomainError(_("この契約は「%(status)s」のため、履行開始にできません。") % {"status": contract.get_status_display()})
+    contract.status = Contract.Status.ACTIVE
+    contract.save(update_fields=["status", "updated_at"])
+    audit_log(action="contract.started", actor=actor, contract=contract, obj=contract, request=request)
+    return contract
+
+
+@transaction.atomic
 def contract_copy_to_next_year(*, contract: Contract, actor, request=None) -> Contract:
     """Copy a recurring contract into the next fiscal year (次年度以降も同様の業務委託を行う)."""
     source = Contract.objects.get(pk=contract.pk)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/", views.contract_detail, name="detail"),
     path("<slug:slug>/edit/", views.contract_edit, name="edit"),
     path("<slug:slug>/copy/", views.contract_copy, name="copy"),
+    path("<slug:slug>/start/", views.contract_start, name="start"),
     path("<slug:slug>/steps/", views.contract_step, name="step"),
     path("<slug:slug>/members/", views.membership_grant, name="member_grant"),
     path("<slug:slug>/members/<int:pk>/revoke/", views.membership_revoke, name="member_revoke"),

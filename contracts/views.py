@@ -88,6 +88,19 @@ def contract_copy(request, slug):
 
 @login_required
 @contract_post
+def contract_start(request, slug):
+    contract = contract_for(request.user, slug, "manage")
+    try:
+        services.contract_start(contract=contract, actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("契約を履行中にしました。"))
+    return redirect("contracts:detail", slug=contract.slug)
+
+
+@login_required
+@contract_post
 def contract_step(request, slug):
     contract = contract_for(request.user, slug, "manage")
     form = StepForm(request.POST)

@@ -44,9 +44,7 @@ def make_contract(*, hr, ward, contractor, slug=None, **overrides) -> Contract:
     fields.update(overrides)
     contract = services.contract_create(actor=hr, slug=slug or f"contract-{next(_counter)}", ward_section=ward,
                                         contractor=contractor, **fields)
-    contract.status = Contract.Status.ACTIVE
-    contract.save(update_fields=["status"])
-    return contract
+    return services.contract_start(contract=contract, actor=hr)
 
 
 def designate(contract, user, kind=Designation.Kind.HANDLER, *, actor, approve=True) -> Designation:

@@ -90,6 +90,30 @@ def test_the_english_catalogue_is_complete_and_not_fuzzy():
     assert not problems, "\n".join(problems)
 
 
+def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
+    """A string marked for translation but never extracted would show in Japanese on the English site."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("xgettext") is None:
+        pytest.skip("gettext is not installed (scripts/setup.sh installs it)")
+    project = PO_PATH.parents[3]
+    backup = tmp_path / "django.po"
+    shutil.copy2(PO_PATH, backup)
+    try:
+        subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "en", "--ignore=.venv", "--ignore=var",
+                        "--ignore=tests", "--ignore=bench", "--no-obsolete", "-v", "0"],
+                       cwd=project, check=True, capture_output=True, timeout=120,
+                       env={**__import__("os").environ, "DJANGO_HTTPS": "0"})
+        extracted = {entry["msgid"] for entry in read_po(PO_PATH) if entry["msgid"]}
+    finally:
+        shutil.copy2(backup, PO_PATH)
+    translated = {entry["msgid"] for entry in catalogue()}
+    missing = sorted(extracted - translated)
+    assert not missing, f"run makemessages and translate: {missing[:5]}"
+
+
 def test_translations_keep_placeholders_and_speak_english():
     problems = []
     for entry in catalogue():

@@ -163,3 +163,19 @@ def test_master_data_edited_in_the_admin_is_audited(client_as, world):
     # Contracts are changed on the app's pages, not in the admin.
     assert client.get(reverse("admin:contracts_contract_change", args=[world.contract.pk])).status_code == 200
     assert client.post(reverse("admin:contracts_contract_change", args=[world.contract.pk]), {}).status_code == 403
+
+
+def test_hr_starts_a_draft_contract_once(client_as, world):
+    draft = services.contract_create(actor=world.hr, slug="draft-2026", ward_section=world.ward,
+                                     contractor=world.contractor, **{
+                                         f: getattr(world.contract, f) for f in services.CONTRACT_FIELDS
+                                         if f not in ("ward_section", "contractor")})
+    assert draft.status == Contract.Status.DRAFT
+    client = client_as(world.hr)
+    client.post(reverse("contracts:start", args=[draft.slug]))
+    draft.refresh_from_db()
+    assert draft.status == Contract.Status.ACTIVE
+    assert AuditEntry.objects.filter(action="contract.started", contract=draft).count() == 1
+    response = client.post(reverse("contracts:start", args=[draft.slug]), follow=True)
+    assert "この契約は「履行中」のため、履行開始にできません。" in response.content.decode()
+    assert AuditEntry.objects.filter(action="contract.started", contract=draft).count() == 1

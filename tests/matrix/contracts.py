@@ -29,6 +29,9 @@ ROWS = [
         contract_object=True),
     Row("contracts:copy", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=302, **HIDDEN),
         contract_object=True),
+    # Contract A is already in force: HR's start is refused with a message and a redirect.
+    Row("contracts:start", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=302, **HIDDEN),
+        contract_object=True),
     Row("contracts:step", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=302, **HIDDEN),
         data=lambda w: {"step": 1, "done": "on"}, contract_object=True),
     Row("contracts:member_grant", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=302, **HIDDEN),
