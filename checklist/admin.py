@@ -3,29 +3,16 @@ template versions), which keep the history and the audit trail."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyMixin
+
 from .models import Checklist, ChecklistEvent, ChecklistItem, ChecklistSide, ChecklistTemplate, TemplateItem
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class TemplateItemInline(admin.TabularInline):
+class TemplateItemInline(ReadOnlyMixin, admin.TabularInline):
     model = TemplateItem
     fields = ["position", "key", "text"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ChecklistTemplate)
@@ -34,15 +21,11 @@ class ChecklistTemplateAdmin(ReadOnlyAdmin):
     inlines = [TemplateItemInline]
 
 
-class ChecklistSideInline(admin.TabularInline):
+class ChecklistSideInline(ReadOnlyMixin, admin.TabularInline):
     model = ChecklistSide
     fields = ["side", "status", "submitted_at", "locked_at"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Checklist)

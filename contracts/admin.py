@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from core.admin import AuditedAdminMixin
+from core.admin import AuditedAdminMixin, ReadOnlyAdmin, ReadOnlyMixin
 
 from .models import Contract, ContractStep, Designation, Membership, Organisation, UserProfile
 
@@ -28,30 +28,9 @@ class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
     pass
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown, never changed here: memberships and designations change only through the approval
-    services, which keep the per-contract permissions in step."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class StepInline(admin.TabularInline):
+class StepInline(ReadOnlyMixin, admin.TabularInline):
     model = ContractStep
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Contract)

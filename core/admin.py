@@ -1,3 +1,5 @@
+from django.contrib import admin
+
 from audit.services import audit_log
 
 
@@ -14,3 +16,21 @@ class AuditedAdminMixin:
         super().delete_model(request, obj)
         audit_log(action=f"admin.{label}.deleted", actor=request.user, request=request,
                   payload={"id": pk, "object": text})
+
+
+class ReadOnlyMixin:
+    """Shown in the admin, never changed there: these rows change only through the app's services,
+    which enforce the seed's rules, keep permissions in step and write the audit trail."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass

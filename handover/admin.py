@@ -1,41 +1,20 @@
 from django.contrib import admin
 
+from core.admin import AuditedAdminMixin, ReadOnlyAdmin, ReadOnlyMixin
+
 from .models import Handover, HandoverLine, Item, MediumKind, StorageCheck, StorageRecord
 
 
 @admin.register(MediumKind)
-class MediumKindAdmin(admin.ModelAdmin):
+class MediumKindAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The ward adds kinds of media here (CD-R and DVD-R come with the app)."""
 
     list_display = ["name", "sort_order"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Items, handovers and storage change only through the services, which enforce the seed's rules
-    and write the audit trail; the admin shows them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class LineInline(admin.TabularInline):
+class LineInline(ReadOnlyMixin, admin.TabularInline):
     model = HandoverLine
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Item)

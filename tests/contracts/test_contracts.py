@@ -179,3 +179,14 @@ def test_hr_starts_a_draft_contract_once(client_as, world):
     response = client.post(reverse("contracts:start", args=[draft.slug]), follow=True)
     assert "この契約は「履行中」のため、履行開始にできません。" in response.content.decode()
     assert AuditEntry.objects.filter(action="contract.started", contract=draft).count() == 1
+
+
+def test_every_admin_page_opens_for_the_system_administrator(client_as, world):
+    from django.contrib import admin
+
+    world.hr.is_staff = world.hr.is_superuser = True
+    world.hr.save()
+    client = client_as(world.hr)
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
