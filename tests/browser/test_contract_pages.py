@@ -109,3 +109,23 @@ def test_a_person_changes_their_password(new_page, sign_in):
     assert page.get_by_text("パスワードを変更しました。").is_visible()
     world.handler.refresh_from_db()
     assert world.handler.check_password(new)
+
+
+def test_hr_gives_an_auditor_access_and_copies_the_contract_into_next_year(new_page, sign_in):
+    from contracts.roles import AUDIT_GROUP
+
+    world = make_world()
+    make_user("auditor2", world.ward, display_name="監査 二郎", groups=[AUDIT_GROUP])
+    page = sign_in(new_page(), world.hr)
+    page.goto(f"/contracts/{world.contract.slug}/")
+    page.get_by_label("職員").select_option(label="監査 二郎（auditor2）")
+    page.get_by_label("役割").select_option(label="監査")
+    page.get_by_role("button", name="区の職員を登録する").click()
+    assert page.get_by_text("利用者を登録しました。").is_visible()
+    assert page.get_by_role("cell", name="監査 二郎").is_visible()
+
+    page.get_by_role("button", name="翌年度の契約としてコピーする").click()
+    assert page.get_by_text("翌年度の契約を作成しました。").is_visible()
+    copy = Contract.objects.get(previous=world.contract)
+    assert copy.fiscal_year == 2026
+    assert page.get_by_label("委託の開始時期").input_value() == "2026-05-01"
