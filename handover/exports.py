@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from contracts.selectors import display_name
-from core.dates import wareki_datetime
+from core.dates import fiscal_year_label, wareki_datetime
 from core.pdf import PDF_CONTENT_TYPE, render_pdf
 from core.spreadsheet import XLSX_CONTENT_TYPE, new_a4_workbook, workbook_bytes, write_table
 
@@ -56,7 +56,7 @@ def ledger_row(handover: Handover) -> LedgerRow:
     contents = "\n".join(f"{line.item.describe()} {line.quantity}{UNITS.get(line.item.category, '')}"
                          for line in lines)
     return LedgerRow(
-        contract=handover.contract.title, number=handover.number, handed_at=wareki_datetime(handover.handed_at),
+        contract=f"{handover.contract.title}（{fiscal_year_label(handover.contract.fiscal_year)}）", number=handover.number, handed_at=wareki_datetime(handover.handed_at),
         direction=handover.get_direction_display(), giver=display_name(handover.giver),
         recipient=display_name(handover.recipient), contents=contents,
         quantity=sum(line.quantity for line in lines), method=method_text(handover),
