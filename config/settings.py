@@ -38,9 +38,8 @@ def _secret_key() -> str:
     key = os.environ.get("DJANGO_SECRET_KEY")
     if key:
         return key
-    if HTTPS:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when the app is served over HTTPS.")
-    # Local demo and tests: one random key per checkout, kept out of git.
+    # Without one in the environment: a random key made once for this installation, readable by its
+    # owner only and kept out of git. Servers that share sessions must share DJANGO_SECRET_KEY instead.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / "secret_key"
     if not path.exists():
