@@ -5,7 +5,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from core.dashboard import Waiting
 
-from .models import Contract, Designation, Membership, Organisation
+from .models import Contract, Designation, Organisation
 
 
 def contracts_for(user, *, perm: str = "contracts.view_contract"):
@@ -17,12 +17,6 @@ def contracts_for(user, *, perm: str = "contracts.view_contract"):
 
 def contract_list_for(user):
     return contracts_for(user).select_related("ward_section", "contractor").order_by("-fiscal_year", "title")
-
-
-def roles_on(user, contract: Contract) -> list[str]:
-    return list(
-        Membership.objects.filter(contract=contract, user=user, revoked_at__isnull=True).values_list("role", flat=True)
-    )
 
 
 def designations_of(contract: Contract):

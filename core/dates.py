@@ -45,12 +45,6 @@ def wareki_datetime(value) -> str:
     return f"{wareki(local)} {local:%H:%M}"
 
 
-def fiscal_year_of(value) -> int:
-    """The Japanese fiscal year (April to March) a date falls in, as a Western year."""
-    day = to_local_date(value)
-    return day.year if day.month >= 4 else day.year - 1
-
-
 def fiscal_year_label(year: int) -> str:
     """令和7年度 (2025年度)."""
     name, era = era_year(dt.date(year, 4, 1))
