@@ -130,6 +130,11 @@ class TemplateItem(models.Model):
         """How a clerk names the item: 区が行う対策・運用上の対策 4."""
         return f"{self.get_side_display()}・{self.get_section_display()} {self.number}"
 
+    @property
+    def anchor(self) -> str:
+        """The HTML id of the item's row on its side's page (and the fragment that returns there)."""
+        return "item-" + self.key.replace(".", "-")
+
 
 class Checklist(models.Model):
     """One contract's two checklists, on one template version."""

@@ -49,7 +49,7 @@ class Row:
 
     @property
     def anchor(self) -> str:
-        return "item-" + self.template_item.key.replace(".", "-")
+        return self.template_item.anchor
 
     @property
     def shows_unmet(self) -> bool:

@@ -138,7 +138,7 @@ def side(request, slug, side):
 
 
 def _to_item(slug, item):
-    anchor = "item-" + item.template_item.key.replace(".", "-")
+    anchor = item.template_item.anchor
     return redirect(reverse("checklist:side", kwargs={"slug": slug, "side": item.template_item.side}) + "#" + anchor)
 
 
@@ -147,7 +147,7 @@ def _to_item(slug, item):
 def item_attest(request, slug, pk):
     item = item_for(request.user, slug, pk, "attest")
     contract = item.checklist.contract
-    anchor = "item-" + item.template_item.key.replace(".", "-")
+    anchor = item.template_item.anchor
     form = AttestForm(request.POST, auto_id=f"{anchor}-%s")
     if form.is_valid():
         try:
@@ -165,7 +165,7 @@ def item_attest(request, slug, pk):
 def item_review(request, slug, pk):
     item = item_for(request.user, slug, pk, "review")
     contract = item.checklist.contract
-    anchor = "item-" + item.template_item.key.replace(".", "-")
+    anchor = item.template_item.anchor
     form = ReviewForm(request.POST, auto_id=f"{anchor}-review-%s")
     if form.is_valid():
         try:
