@@ -101,7 +101,7 @@ def sides_of(side: str) -> list[str]:
 
 
 def _filename(contract, side: str, ext: str) -> str:
-    return f"checklist-{contract.slug}-{side}-{timezone.localtime():%Y%m%d}.{ext}"
+    return f"checklist-{contract.file_stem}-{side}-{timezone.localtime():%Y%m%d}.{ext}"
 
 
 def _plan_line(checklist) -> str:

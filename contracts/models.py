@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import fiscal_year_label
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -113,7 +115,24 @@ class Contract(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """件名（令和8年度）: the title repeats every year, so wherever a contract is named its fiscal year is
+        named too. Pages, exports, e-mails, choice lists and the admin all come here."""
+        if not self.fiscal_year:
+            return self.title
+        try:
+            year = fiscal_year_label(self.fiscal_year)
+        except (ValueError, OverflowError):
+            year = f"{self.fiscal_year}年度"
+        return _("%(title)s（%(year)s）") % {"title": self.title, "year": year}
+
+    @property
+    def file_stem(self) -> str:
+        """The part of an export's file name that names the contract and its year, in ASCII."""
+        return f"{self.slug}-fy{self.fiscal_year}"
 
     def clean(self):
         # Reported on the field; full_clean then skips the database constraint that says the same.

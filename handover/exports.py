@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from contracts.selectors import display_name
-from core.dates import fiscal_year_label, wareki_datetime
+from core.dates import wareki_datetime
 from core.pdf import PDF_CONTENT_TYPE, render_pdf
 from core.spreadsheet import XLSX_CONTENT_TYPE, new_a4_workbook, workbook_bytes, write_table
 
@@ -56,7 +56,7 @@ def ledger_row(handover: Handover) -> LedgerRow:
     contents = "\n".join(f"{line.item.describe()} {line.quantity}{UNITS.get(line.item.category, '')}"
                          for line in lines)
     return LedgerRow(
-        contract=f"{handover.contract.title}（{fiscal_year_label(handover.contract.fiscal_year)}）", number=handover.number, handed_at=wareki_datetime(handover.handed_at),
+        contract=handover.contract.display_name, number=handover.number, handed_at=wareki_datetime(handover.handed_at),
         direction=handover.get_direction_display(), giver=display_name(handover.giver),
         recipient=display_name(handover.recipient), contents=contents,
         quantity=sum(line.quantity for line in lines), method=method_text(handover),
@@ -69,13 +69,13 @@ def _stamp() -> str:
 
 
 def _filename(contract, extension: str) -> str:
-    return f"ledger-{contract.slug if contract else 'all'}-{_stamp()}.{extension}"
+    return f"ledger-{contract.file_stem if contract else 'all'}-{_stamp()}.{extension}"
 
 
 def ledger_xlsx(handovers, *, contract=None, filters_text: str = "") -> tuple[str, str, bytes]:
     wb, ws = new_a4_workbook(TITLE)
     ws.cell(row=1, column=1, value=TITLE)
-    ws.cell(row=2, column=1, value=f"契約: {contract.title}" if contract else "契約: 閲覧できるすべての契約")
+    ws.cell(row=2, column=1, value=f"契約: {contract.display_name}" if contract else "契約: 閲覧できるすべての契約")
     ws.cell(row=3, column=1, value=f"出力日時: {wareki_datetime(timezone.now())}{'　条件: ' + filters_text if filters_text else ''}")
     with_contract = contract is None
     headers = (["契約", *HEADERS] if with_contract else HEADERS)

@@ -41,7 +41,7 @@ def acknowledgement_requested(handover_pk: int) -> int:
         "recipient_name": display_name(recipient), "giver_name": display_name(handover.giver),
     })
     subject = _("【受領確認のお願い】%(contract)s 受渡し No.%(number)s") % {
-        "contract": handover.contract.title, "number": handover.number}
+        "contract": handover.contract.display_name, "number": handover.number}
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
 
 

@@ -72,7 +72,7 @@ def test_the_auditor_filters_the_log_checks_it_and_downloads_xlsx(new_page, sign
     world = make_world()
     page = sign_in(new_page(), world.auditor)
     page.get_by_role("link", name="監査証跡").click()
-    page.get_by_label("契約").select_option(label="契約A")
+    page.get_by_label("契約").select_option(label="契約A（令和7年度）")
     page.get_by_label("操作（前方一致）").fill("contract.designation")
     page.get_by_role("button", name="絞り込む").click()
     rows = page.locator("table.data tbody tr")

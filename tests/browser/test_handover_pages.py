@@ -81,7 +81,7 @@ def test_hr_cancels_a_mistaken_entry_and_the_auditor_prints_the_ledger(new_page,
 
     auditor = sign_in(new_page(), world.auditor)
     auditor.goto("/handover/")
-    auditor.get_by_label("契約").select_option(label="契約A")
+    auditor.get_by_label("契約").select_option(label="契約A（令和7年度）")
     auditor.get_by_label("状態").select_option(label="受領確認済み")
     auditor.get_by_role("button", name="絞り込む").click()
     rows = auditor.locator("table.ledger tbody tr")

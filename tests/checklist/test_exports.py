@@ -144,7 +144,7 @@ def test_the_auditor_downloads_the_pdf_and_the_download_is_logged(reviewed, clie
     url = reverse("checklist:export", kwargs={"slug": reviewed.contract.slug, "side": "both", "fmt": "pdf"})
     response = client.get(url)
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="checklist-contract-a-both-')
+    assert response["Content-Disposition"].startswith('attachment; filename="checklist-contract-a-fy2025-both-')
     assert_in_order(pdf_text(response.content), SEED_TEXTS)
     assert AuditEntry.objects.filter(action="checklist.exported", actor=reviewed.auditor).count() == 1
 
