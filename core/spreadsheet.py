@@ -2,8 +2,13 @@
 
 Every string that goes into a cell passes through :func:`cell_text`, so a value that a user typed
 (``=HYPERLINK(...)``, ``+cmd``, ``@SUM``) is shown as text and never evaluated as a formula.
+
+Dates and times go in as real spreadsheet dates (:func:`put`, and :func:`write_table` for every
+``date``/``datetime`` in a row), so Excel and LibreOffice sort and filter them, with a number format
+that still shows them in the Japanese era (令和8年4月1日), as the app's documents print them.
 """
 
+import datetime as dt
 import io
 import re
 
@@ -21,6 +26,12 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 FONT_NAME = "BIZ UDゴシック"
 
+# Excel's Japanese-era date (LCID 0x411: ggg = 令和, e = year of the era). LibreOffice shows 令和 for this
+# code too, but not for Excel's newer [$-ja-JP-x-gannen] (it prints the serial number), so the first
+# year of an era reads 令和1年 here rather than 元年.
+WAREKI_DATE_FORMAT = '[$-411]ggge"年"m"月"d"日";@'
+WAREKI_DATETIME_FORMAT = '[$-411]ggge"年"m"月"d"日" hh:mm;@'
+
 
 def cell_text(value):
     """Escape a value for a spreadsheet cell: strings that a spreadsheet would run become text."""
@@ -33,6 +44,29 @@ def cell_text(value):
             return "'" + value
         return value
     return value
+
+
+def spreadsheet_value(value):
+    """``(value, number_format)`` for a cell: a date or time becomes a naive Tokyo date(time) with the
+    era format (a spreadsheet has no time zones), a string is escaped, anything else is left alone."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            from django.utils import timezone
+
+            value = timezone.localtime(value)
+        return value.replace(tzinfo=None, microsecond=0), WAREKI_DATETIME_FORMAT
+    if isinstance(value, dt.date):
+        return value, WAREKI_DATE_FORMAT
+    return cell_text(value), None
+
+
+def put(ws, row: int, column: int, value):
+    """Write one cell the way every exporter should: text escaped, dates as era-formatted dates."""
+    value, number_format = spreadsheet_value(value)
+    cell = ws.cell(row=row, column=column, value=value)
+    if number_format:
+        cell.number_format = number_format
+    return cell
 
 
 def new_a4_workbook(title: str, *, landscape: bool = True):
@@ -69,7 +103,7 @@ def write_table(ws, *, start_row: int, headers: list[str], rows, widths: list[fl
     row_number = start_row
     for row_number, row in enumerate(rows, start=start_row + 1):
         for col, value in enumerate(row, start=1):
-            cell = ws.cell(row=row_number, column=col, value=cell_text(value))
+            cell = put(ws, row_number, col, value)
             cell.font = Font(name=FONT_NAME)
             cell.border = BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="top")
