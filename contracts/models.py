@@ -143,6 +143,18 @@ class Contract(models.Model):
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 
+    @property
+    def is_past_end(self) -> bool:
+        """The period is over (Tokyo's today is after 委託の期限) but the contract has not been closed."""
+        return not self.is_closed and timezone.localdate() > self.end_date
+
+    @property
+    def state_label(self) -> str:
+        # 「履行中」 months after the end misled the ward: past its end, a contract says what it really is.
+        if self.is_past_end:
+            return _("期間終了・未完了")
+        return self.get_status_display()
+
 
 class ContractStep(models.Model):
     """Progress of one of the six steps of 資料2-1 on one contract."""
@@ -167,6 +179,36 @@ class ContractStep(models.Model):
     @property
     def is_done(self) -> bool:
         return self.completed_at is not None
+
+
+class ContractStepEvent(models.Model):
+    """One entry in a step's history: completed (on a stated date, with a note) or put back to 未了 (with a
+    reason). The step row holds only the present state; a mis-click undone keeps what it replaced here."""
+
+    class Kind(models.TextChoices):
+        COMPLETED = "completed", _("完了")
+        REOPENED = "reopened", _("未了に戻す")
+
+    step = models.ForeignKey(ContractStep, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("内容"), max_length=10, choices=Kind.choices)
+    # For a completion, when the step was done (the date the clerk states); for an undo, when it was undone.
+    happened_at = models.DateTimeField(_("日時"))
+    text = models.CharField(_("備考・理由"), max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    recorded_at = models.DateTimeField(_("記録日時"))
+
+    class Meta:
+        ordering = ["step", "recorded_at", "pk"]
+        verbose_name = _("工程の履歴")
+        verbose_name_plural = _("工程の履歴")
+
+    def __str__(self):
+        return f"{self.step} {self.get_kind_display()}"
+
+    @property
+    def is_completion(self) -> bool:
+        return self.kind == self.Kind.COMPLETED
 
 
 class Role(models.TextChoices):
@@ -258,6 +300,12 @@ class Designation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decision_note = models.CharField(_("備考"), max_length=300, blank=True)
+    # Reported as a new person: the account was made (inactive, no password) with the report, and the
+    # ward's approval opens it and sends the one-time enrolment link.
+    new_account = models.BooleanField(_("新たに報告された方"), default=False)
+    carried_from = models.ForeignKey(
+        "self", verbose_name=_("前年度の指定"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = DesignationQuerySet.as_manager()
 
@@ -286,3 +334,12 @@ class Designation(models.Model):
     @property
     def role(self) -> str:
         return Role.CONTRACTOR_MANAGER if self.kind == self.Kind.MANAGER else Role.CONTRACTOR_HANDLER
+
+    @property
+    def period_has_ended(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
+
+    @property
+    def may_be_approved(self) -> bool:
+        """Pending, and its period not over: approving a period that has ended would grant nothing."""
+        return self.is_pending and not self.period_has_ended
