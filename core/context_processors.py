@@ -1,7 +1,23 @@
 from django.conf import settings
+from django.utils.functional import cached_property
+
+from audit.selectors import may_read_log
+
+
+class Menu:
+    """What the main menu offers this person: only what they may open, answered by the same permission
+    helpers the views use. Each answer is worked out only when a page's menu asks for it."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def audit_log(self) -> bool:
+        return bool(self.user and self.user.is_authenticated and may_read_log(self.user))
 
 
 def site(request):
     return {
         "demo_skip_two_factor": settings.DEMO_SKIP_TWO_FACTOR_ENROLMENT,
+        "menu": Menu(getattr(request, "user", None)),
     }
