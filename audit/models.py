@@ -1,7 +1,17 @@
 """The audit trail: one append-only, hash-chained log of every state change and every access to
-personal data. Rows are written only by :func:`audit.services.audit_log`."""
+personal data. Rows are written only by :func:`audit.services.audit_log`.
+
+Each entry's digest covers its content and the digest before it. Since the audit key came in, the digest
+is an HMAC-SHA256 under a key kept outside the database (settings.AUDIT_KEY), so someone who can write to
+the database but lacks the key cannot recompute the chain after an edit. Entries written before that keep
+their plain SHA-256 (scheme ``sha256``) and still verify as such; the first keyed entry after them is the
+``audit.chain.rekeyed`` marker, whose keyed digest covers the last plain one, so the old part cannot be
+rewritten either without breaking the first keyed link. Nothing is re-signed: re-signing old entries
+would bless whatever had been done to them before the key existed.
+"""
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -24,6 +34,19 @@ class AuditQuerySet(models.QuerySet):
         raise AuditEntryImmutable("Audit entries are append-only.")
 
 
+class Scheme(models.TextChoices):
+    LEGACY = "sha256", "SHA-256"  # entries written before the audit key existed
+    KEYED = "hmac-sha256", "HMAC-SHA256"
+
+
+REKEYED_ACTION = "audit.chain.rekeyed"
+
+
+def audit_key() -> bytes:
+    # Read at every use, so a test (or a process told another key) never signs with a stale one.
+    return settings.AUDIT_KEY.encode()
+
+
 class AuditChainHead(models.Model):
     """One row holding the chain's last sequence number and hash.
 
@@ -33,6 +56,9 @@ class AuditChainHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
+    # False while the chain still ends in plain SHA-256 entries: the next append writes the
+    # ``audit.chain.rekeyed`` marker first. Only a hint for the writer; the verifier trusts the entries.
+    keyed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("監査証跡の末尾")
@@ -61,6 +87,7 @@ class AuditEntry(models.Model):
     payload = models.JSONField(_("内容"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False, unique=True)
+    scheme = models.CharField(max_length=16, choices=Scheme.choices, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -100,4 +127,9 @@ class AuditEntry(models.Model):
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+        """The digest of this entry under its scheme: keyed entries need settings.AUDIT_KEY."""
+        if self.scheme == Scheme.LEGACY:
+            return hashlib.sha256(self.canonical()).hexdigest()
+        if self.scheme == Scheme.KEYED:
+            return hmac.new(audit_key(), self.canonical(), hashlib.sha256).hexdigest()
+        raise ValueError(f"unknown audit digest scheme {self.scheme!r}")

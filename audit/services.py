@@ -1,11 +1,16 @@
+import contextlib
+import contextvars
 import datetime as dt
+import ipaddress
 import re
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEntry
+from .models import REKEYED_ACTION, AuditChainHead, AuditEntry, Scheme
 
 SECRET_KEY_PATTERN = re.compile(r"pass|secret|token|otp|key|pwd|pin|credential|暗証|パスワード", re.IGNORECASE)
 MASK = "********"
@@ -26,10 +31,84 @@ def mask_secrets(value):
     return str(value)
 
 
+def _address(value: str) -> str | None:
+    """A valid IP address from a header or REMOTE_ADDR, without a port, IPv4-mapped IPv6 as IPv4."""
+    value = (value or "").strip()
+    if value.startswith("["):  # [2001:db8::1]:443
+        value = value[1:].partition("]")[0]
+    elif value.count(":") == 1:  # 203.0.113.7:51234
+        value = value.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return str(address)
+
+
 def client_ip(request) -> str | None:
+    """The client's address, for the audit trail and for django-axes' lockouts.
+
+    Behind the proxies the settings name (DJANGO_BEHIND_TLS_PROXY=1, DJANGO_PROXY_COUNT=N), each proxy
+    appends the address it was reached from to X-Forwarded-For, so the client is the N-th entry from the
+    right; anything left of it was written by the client and is ignored. Without those settings the header
+    is ignored altogether. A request that did not pass through all N proxies, or a garbled entry, falls
+    back to the connecting address, which at worst counts a lockout against the proxy, never lets a client
+    choose the address it is counted under.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    meta = request.META
+    count = settings.PROXY_COUNT
+    if count:
+        hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if hops != [""] and len(hops) >= count:
+            forwarded = _address(hops[-count])
+            if forwarded:
+                return forwarded
+    return _address(meta.get("REMOTE_ADDR", ""))
+
+
+_recorded_at: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("audit_recorded_at", default=None)
+
+
+@contextlib.contextmanager
+def recorded_at(when: dt.datetime):
+    """Entries appended inside this block carry ``when`` as their time instead of the clock's.
+
+    For the demo only, so that its story's events sit on the story's days in the log. The sequence
+    numbers and the chain still follow the order of appending, and the digest covers the stated time.
+    """
+    if timezone.is_naive(when):
+        raise ValueError("recorded_at needs an aware datetime")
+    token = _recorded_at.set(when)
+    try:
+        yield
+    finally:
+        _recorded_at.reset(token)
+
+
+def _now() -> dt.datetime:
+    return (_recorded_at.get() or timezone.now()).astimezone(dt.UTC)
+
+
+def _lock_head() -> AuditChainHead:
+    """The chain head, locked: the UPDATE takes a row lock on PostgreSQL and the database write lock on
+    SQLite, so concurrent appends queue one behind another and two writers never read the same head."""
+    head_qs = AuditChainHead.objects.filter(pk=1)
+    if not head_qs.exists():
+        AuditChainHead.objects.get_or_create(pk=1)
+    head_qs.update(last_seq=F("last_seq"))
+    return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
+def _append(head: AuditChainHead, **fields) -> AuditEntry:
+    entry = AuditEntry(seq=head.last_seq + 1, prev_hash=head.last_hash, scheme=Scheme.KEYED, **fields)
+    entry.hash = entry.compute_hash()
+    entry.save()
+    head.last_seq, head.last_hash = entry.seq, entry.hash
+    return entry
 
 
 @transaction.atomic
@@ -43,22 +122,25 @@ def audit_log(
     request=None,
     actor_label: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain.
+    """Append one entry to the chain, keyed with settings.AUDIT_KEY.
 
-    The chain head is updated first: that statement takes the lock (a row lock on PostgreSQL, the
-    database write lock on SQLite) that serialises appends, so two writers never read the same head.
+    A chain that still ends in plain SHA-256 entries (written before the key existed) first gets the
+    ``audit.chain.rekeyed`` marker: from there on every entry is keyed, and the marker's keyed digest
+    covers the last plain one.
     """
-    head_qs = AuditChainHead.objects.filter(pk=1)
-    if not head_qs.exists():
-        AuditChainHead.objects.get_or_create(pk=1)
-    head_qs.update(last_seq=F("last_seq") + 1)
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    head = _lock_head()
+    now = _now()
+    if not head.keyed:
+        if head.last_seq:
+            _append(head, created_at=now, action=REKEYED_ACTION, actor_label="",
+                    payload={"unkeyed_entries": head.last_seq, "scheme": Scheme.KEYED.value})
+        head.keyed = True
 
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    entry = AuditEntry(
-        seq=head.last_seq,
-        created_at=timezone.now().astimezone(dt.UTC),
+    entry = _append(
+        head,
+        created_at=now,
         actor=actor,
         actor_label=actor_label if actor_label is not None else (actor.get_username() if actor else ""),
         action=action,
@@ -68,31 +150,133 @@ def audit_log(
         object_repr=str(obj)[:255] if obj is not None else "",
         ip_address=client_ip(request),
         payload=mask_secrets(payload or {}),
-        prev_hash=head.last_hash,
     )
-    entry.hash = entry.compute_hash()
-    entry.save()
-    AuditChainHead.objects.filter(pk=1).update(last_hash=entry.hash)
+    AuditChainHead.objects.filter(pk=1).update(last_seq=head.last_seq, last_hash=head.last_hash, keyed=True)
     return entry
+
+
+# --- Anchors: a line an auditor keeps outside the database ------------------------------------------
+
+# The digest may be copied back in groups separated by spaces or hyphens.
+ANCHOR_PATTERN = re.compile(r"seq=(?P<seq>\d+)\s+digest=(?P<digest>[0-9a-fA-F]+(?:[ \-](?!at=)[0-9a-fA-F]+)*)"
+                            r"(?:\s+at=(?P<at>\S+))?")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An entry's sequence number and digest, written down outside the database. As long as the chain
+    verifies and still holds this digest at this number, nothing up to it has been changed or removed."""
+
+    seq: int
+    digest: str
+    at: dt.datetime | None = None
+
+    @property
+    def line(self) -> str:
+        when = f" at={self.at.astimezone(timezone.get_current_timezone()).isoformat(timespec='seconds')}" \
+            if self.at else ""
+        return f"audit-anchor seq={self.seq} digest={self.digest}{when}"
+
+    @property
+    def digest_groups(self) -> str:
+        """The digest in groups of eight, easier to read aloud or copy by hand (the parser accepts both)."""
+        return " ".join(self.digest[i:i + 8] for i in range(0, len(self.digest), 8))
+
+
+def current_anchor(now: dt.datetime | None = None) -> Anchor | None:
+    """The anchor of the chain's latest entry, taken at ``now``."""
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    if last is None:
+        return None
+    return Anchor(seq=last[0], digest=last[1], at=now or timezone.now())
+
+
+def parse_anchor(text: str) -> Anchor:
+    """An anchor from the line ``audit_anchor`` printed (spaces or hyphens inside the digest allowed)."""
+    match = ANCHOR_PATTERN.search(text or "")
+    digest = re.sub(r"[\s\-]", "", match["digest"]).lower() if match else ""
+    if not match or not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise ValueError(f"not an audit anchor line: {text!r} (expected 'audit-anchor seq=N digest=<64 hex>')")
+    at = None
+    if match["at"]:
+        try:
+            at = dt.datetime.fromisoformat(match["at"])
+        except ValueError:
+            at = None  # the time is for the reader; the check rests on the number and the digest
+    return Anchor(seq=int(match["seq"]), digest=digest, at=at)
+
+
+def anchor_problem(anchor: Anchor) -> str | None:
+    """Why the chain no longer holds ``anchor`` (None when it does)."""
+    entry = AuditEntry.objects.filter(seq=anchor.seq).values_list("hash", flat=True).first()
+    if entry is None:
+        last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        if anchor.seq > last:
+            return f"the chain now ends at seq {last}, before the anchored entry (entries removed)"
+        return "the anchored entry is missing"
+    if entry != anchor.digest:
+        return "the entry at that number has another digest (rewritten)"
+    return None
+
+
+# --- Verification --------------------------------------------------------------------------------
+
+@dataclass
+class Verification:
+    count: int = 0
+    broken: int | None = None  # the first sequence number where the chain does not hold
+    reason: str = ""
+    keyed_from: int | None = None  # the first keyed entry (1 for a chain keyed from the start)
+    anchors: list = field(default_factory=list)  # (anchor, problem or None)
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None and not any(problem for _, problem in self.anchors)
+
+
+def verify(anchors=(), entries=None) -> Verification:
+    """Walk the chain in order, then check each anchor against it.
+
+    Plain SHA-256 entries are accepted only as the chain's beginning, before the first keyed entry, and
+    the first keyed entry after them must be the ``audit.chain.rekeyed`` marker: an unkeyed entry later on
+    is what a rewrite without the key looks like.
+    """
+    result = Verification()
+    expected_seq = 1
+    prev_hash = ""
+    queryset = entries if entries is not None else AuditEntry.objects.order_by("seq")
+    for entry in queryset.iterator(chunk_size=2000):
+        result.count += 1
+        problem = None
+        if entry.seq != expected_seq:
+            result.broken, result.reason = expected_seq, "missing"
+            break
+        if entry.prev_hash != prev_hash:
+            problem = "prev_hash"
+        elif entry.scheme == Scheme.LEGACY and result.keyed_from is not None:
+            problem = "scheme"
+        elif entry.scheme == Scheme.KEYED and result.keyed_from is None:
+            if entry.seq > 1 and entry.action != REKEYED_ACTION:
+                problem = "scheme"
+            result.keyed_from = entry.seq
+        elif entry.scheme not in Scheme.values:
+            problem = "scheme"
+        if problem is None and entry.compute_hash() != entry.hash:
+            problem = "hash"
+        if problem:
+            result.broken, result.reason = entry.seq, problem
+            break
+        prev_hash = entry.hash
+        expected_seq += 1
+    else:
+        head = AuditChainHead.objects.filter(pk=1).first()
+        if head is not None and head.last_seq != expected_seq - 1:
+            result.broken, result.reason = expected_seq, "missing"
+    result.anchors = [(anchor, anchor_problem(anchor)) for anchor in anchors]
+    return result
 
 
 def verify_chain(entries=None) -> tuple[int, int | None, str]:
     """Walk the chain in order. Returns (entries checked, first broken seq or None, reason)."""
-    expected_seq = 1
-    prev_hash = ""
-    count = 0
-    queryset = entries if entries is not None else AuditEntry.objects.order_by("seq")
-    for entry in queryset.iterator(chunk_size=2000):
-        count += 1
-        if entry.seq != expected_seq:
-            return count, expected_seq, "missing"
-        if entry.prev_hash != prev_hash:
-            return count, entry.seq, "prev_hash"
-        if entry.compute_hash() != entry.hash:
-            return count, entry.seq, "hash"
-        prev_hash = entry.hash
-        expected_seq += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_seq != expected_seq - 1:
-        return count, expected_seq, "missing"
-    return count, None, ""
+    result = verify(entries=entries)
+    return result.count, result.broken, result.reason

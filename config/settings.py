@@ -49,6 +49,34 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> str:
+    key = os.environ.get("DJANGO_AUDIT_KEY")
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured("DJANGO_AUDIT_KEY needs at least 32 characters.")
+        return key
+    # The audit chain's HMAC key lives outside the database, so whoever can write to the database cannot
+    # recompute the chain. Made once, mode 600; linked into place so two processes starting together
+    # never end up signing with two different keys.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "audit_key"
+    if not path.exists():
+        tmp = VAR_DIR / f".audit_key.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(64))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+AUDIT_KEY = _audit_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -155,7 +183,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
+# Counted by the client's address as the configured proxies report it (audit.services.client_ip).
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "委託個人情報管理")
@@ -185,8 +214,26 @@ if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _proxy_count() -> int:
+    # How many proxies append to X-Forwarded-For in front of the app: the client is the N-th address
+    # from the right. Without a proxy the header is whatever the client sent, so it is ignored (0).
+    raw = os.environ.get("DJANGO_PROXY_COUNT", "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise ImproperlyConfigured("DJANGO_PROXY_COUNT must be a whole number of proxies (e.g. 1).")
+    if int(raw) and not BEHIND_TLS_PROXY:
+        raise ImproperlyConfigured("DJANGO_PROXY_COUNT needs DJANGO_BEHIND_TLS_PROXY=1: without a proxy in "
+                                   "front, X-Forwarded-For is written by the client and cannot be trusted.")
+    return int(raw)
+
+
+PROXY_COUNT = _proxy_count()
 
 # Japanese first; English one setting away (DJANGO_LANGUAGE_CODE=en). The language is the site's
 # setting, not the browser's: a ward PC with an English browser still gets the Japanese documents.

@@ -1,19 +1,40 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.services import verify_chain
+from audit.services import parse_anchor, verify
 
 REASONS = {
     "missing": "entry missing (deleted or never written)",
     "prev_hash": "previous-hash link does not match",
-    "hash": "content does not match its hash (edited)",
+    "hash": "content does not match its digest (edited, or verified with another audit key)",
+    "scheme": "an entry without the audit key where the keyed chain should be (rewritten)",
 }
 
 
 class Command(BaseCommand):
-    help = "Verify the audit trail's hash chain. Prints 'OK <n> entries' or the first broken sequence number."
+    help = ("Verify the audit trail's chain, and with --anchor each anchor line an auditor kept (from "
+            "audit_anchor). Prints 'OK <n> entries', or what no longer holds and exits 1.")
 
-    def handle(self, *args, **options):
-        count, broken, reason = verify_chain()
-        if broken is not None:
-            raise CommandError(f"BROKEN at seq {broken}: {REASONS[reason]}", returncode=1)
-        self.stdout.write(f"OK {count} entries")
+    def add_arguments(self, parser):
+        parser.add_argument("--anchor", action="append", default=[], metavar="LINE",
+                            help="a line printed by audit_anchor; may be given several times")
+
+    def handle(self, *args, anchor, **options):
+        try:
+            anchors = [parse_anchor(line) for line in anchor]
+        except ValueError as error:
+            raise CommandError(str(error), returncode=2) from error
+        result = verify(anchors=anchors)
+        problems = []
+        if result.broken is not None:
+            problems.append(f"BROKEN at seq {result.broken}: {REASONS[result.reason]}")
+        for kept, problem in result.anchors:
+            if problem:
+                problems.append(f"ANCHOR seq={kept.seq} NOT HELD: {problem} [{kept.line}]")
+        if problems:
+            raise CommandError("\n".join(problems), returncode=1)
+        self.stdout.write(f"OK {result.count} entries")
+        if result.keyed_from and result.keyed_from > 1:
+            self.stdout.write(f"entries 1-{result.keyed_from - 1} were chained before the audit key (plain "
+                              f"SHA-256); the keyed chain begins at seq {result.keyed_from}")
+        for kept, _ in result.anchors:
+            self.stdout.write(f"anchor seq={kept.seq} held")
