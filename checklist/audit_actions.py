@@ -1,0 +1,169 @@
+"""How the checklist app's audit entries read (see audit/formatting.py)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.formatting import choice, count, fields_text, format_name, listing, text
+
+from .models import ChecklistItem, ChecklistSide, ChecklistTemplate, Mark, Section, Side
+
+LABELS = {
+    "checklist.plan.saved": gettext_lazy("チェックリストの計画を保存"),
+    "checklist.plan.finalised": gettext_lazy("チェックリストの計画を確定"),
+    "checklist.plan.revised": gettext_lazy("チェックリストの計画を変更"),
+    "checklist.item.attested": gettext_lazy("チェック項目の実施状況を記入"),
+    "checklist.item.accepted": gettext_lazy("チェック項目を確認済みにした"),
+    "checklist.item.returned": gettext_lazy("チェック項目を差し戻した"),
+    "checklist.side.submitted": gettext_lazy("チェックリストの確認を依頼"),
+    "checklist.side.locked": gettext_lazy("チェックリストを確定"),
+    "checklist.template.versioned": gettext_lazy("チェックリストのひな形を改版"),
+    "checklist.exported": gettext_lazy("チェックリストを出力"),
+}
+
+GROUPS = {"checklist.": gettext_lazy("チェックリスト")}
+
+PERSONAL_DATA_DOWNLOADS = {"checklist.exported"}
+
+# How a clerk names a side in a short line: 「委託先」, 「区」.
+SIDE_SHORT = {Side.WARD: gettext_lazy("区"), Side.CONTRACTOR: gettext_lazy("委託先")}
+EXPORT_SIDES = {"ward": gettext_lazy("区が行う対策"), "contractor": gettext_lazy("委託事業者に行わせる対策"),
+                "both": gettext_lazy("区・委託先の両方")}
+
+FIELDS = {
+    "side": (gettext_lazy("区分"), choice(Side)),
+    "comment": gettext_lazy("コメント"),
+    "evidence": gettext_lazy("根拠資料"),
+    "filename": gettext_lazy("ファイル名"),
+}
+
+
+def item_label(key) -> str:
+    """``contractor.operational.03`` → 「委託先 運用上の対策 3」 (the key is stable across versions)."""
+    try:
+        side, section, number = str(key).split(".")
+        return _("%(side)s %(section)s %(number)s") % {
+            "side": SIDE_SHORT[side], "section": dict(Section.choices)[section], "number": int(number)}
+    except (KeyError, ValueError):
+        return ""
+
+
+def _items(keys) -> str:
+    return listing([item_label(k) for k in keys or [] if item_label(k)], 3)
+
+
+def _marks(changes) -> str:
+    counts = {Mark.PLANNED: 0, Mark.NOT_NEEDED: 0, "": 0}
+    for change in changes or []:
+        after = change.get("after", "") if isinstance(change, dict) else ""
+        counts[after if after in counts else ""] += 1
+    parts = [_("○ %(n)s項目") % {"n": counts[Mark.PLANNED]} if counts[Mark.PLANNED] else "",
+             _("ー %(n)s項目") % {"n": counts[Mark.NOT_NEEDED]} if counts[Mark.NOT_NEEDED] else "",
+             _("未記入 %(n)s項目") % {"n": counts[""]} if counts[""] else ""]
+    return "、".join(p for p in parts if p) or _("変更なし")
+
+
+def _saved(payload, context) -> str:
+    sentence = _("記入: %(marks)s") % {"marks": _marks(payload.get("changes"))}
+    if payload.get("created"):
+        sentence = _("計画を作成（ひな形 第%(version)s版）。") % {"version": payload.get("template_version", "")} + sentence
+    return sentence
+
+
+def _finalised(payload, context) -> str:
+    sentence = _("○ %(planned)s項目、ー %(not_needed)s項目で確定") % {
+        "planned": payload.get("planned", 0), "not_needed": len(payload.get("not_needed") or [])}
+    if payload.get("not_needed"):
+        sentence += _("（ー: %(items)s）") % {"items": _items(payload["not_needed"])}
+    return sentence
+
+
+def _revised(payload, context) -> str:
+    return _("計画を第%(revision)s版に変更（%(marks)s）。理由: %(reason)s") % {
+        "revision": payload.get("revision", ""), "marks": _marks(payload.get("changes")),
+        "reason": text(payload.get("reason"))}
+
+
+def _attested(payload, context) -> str:
+    sentence = str(choice(ChecklistItem.Attestation)(payload.get("attestation")))
+    if payload.get("note"):
+        sentence += _("。内容: %(note)s") % {"note": text(payload["note"])}
+    if payload.get("evidence"):
+        sentence += _("。根拠資料: %(evidence)s") % {"evidence": text(payload["evidence"])}
+    if payload.get("flagged"):
+        sentence += _("。アプリの記録と一致しません")
+    return sentence
+
+
+def _reviewed(payload, context) -> str:
+    sentence = str(choice(ChecklistItem.Review)(payload.get("decision")))
+    if payload.get("comment"):
+        sentence += _("。コメント: %(comment)s") % {"comment": text(payload["comment"])}
+    if payload.get("flagged"):
+        sentence += _("（アプリの記録と不一致の項目）")
+    return sentence
+
+
+def _submitted(payload, context) -> str:
+    return _("%(side)sの確認を依頼（%(n)s回目、確認待ち %(waiting)s項目）") % {
+        "side": choice(Side)(payload.get("side")), "n": payload.get("submission", ""),
+        "waiting": payload.get("awaiting_review", 0)}
+
+
+def _locked(payload, context) -> str:
+    return _("%(side)sを確定") % {"side": choice(Side)(payload.get("side"))}
+
+
+def _versioned(payload, context) -> str:
+    return _("第%(from)s版から第%(version)s版を作成（文言を変えた項目: %(items)s）。理由: %(note)s") % {
+        "from": payload.get("from", ""), "version": payload.get("version", ""),
+        "items": _items(payload.get("changed")) or count(len(payload.get("changed") or []), _("項目")),
+        "note": text(payload.get("note"))}
+
+
+def _exported(payload, context) -> str:
+    sentence = _("%(side)sを%(format)sで出力") % {
+        "side": EXPORT_SIDES.get(payload.get("side"), _("チェックリスト")), "format": format_name(payload.get("format"))}
+    rest = fields_text(payload, context, skip={"side", "format"})
+    return f"{sentence}。{rest}" if rest else sentence
+
+
+DETAILS = {
+    "checklist.plan.saved": _saved,
+    "checklist.plan.finalised": _finalised,
+    "checklist.plan.revised": _revised,
+    "checklist.item.attested": _attested,
+    "checklist.item.accepted": _reviewed,
+    "checklist.item.returned": _reviewed,
+    "checklist.side.submitted": _submitted,
+    "checklist.side.locked": _locked,
+    "checklist.template.versioned": _versioned,
+    "checklist.exported": _exported,
+}
+
+
+def _checklists(ids):
+    return {pk: str(_("個人情報保護対策チェックリスト")) for pk in ids}
+
+
+def _sides(ids):
+    rows = ChecklistSide.objects.filter(pk__in=ids)
+    return {str(s.pk): _("チェックリスト %(side)s") % {"side": SIDE_SHORT.get(s.side, s.get_side_display())}
+            for s in rows}
+
+
+def _checklist_items(ids):
+    rows = ChecklistItem.objects.filter(pk__in=ids).select_related("template_item")
+    return {str(i.pk): _("チェックリスト %(item)s") % {"item": item_label(i.template_item.key)} for i in rows}
+
+
+def _templates(ids):
+    rows = ChecklistTemplate.objects.filter(pk__in=ids)
+    return {str(t.pk): _("チェックリストのひな形 第%(version)s版") % {"version": t.version} for t in rows}
+
+
+OBJECTS = {
+    "checklist.checklist": _checklists,
+    "checklist.checklistside": _sides,
+    "checklist.checklistitem": _checklist_items,
+    "checklist.checklisttemplate": _templates,
+}

@@ -1,0 +1,157 @@
+"""How the contracts app's audit entries read (see audit/formatting.py)."""
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.formatting import (
+    choice,
+    contract_name,
+    date_text,
+    fiscal_year_text,
+    person,
+    person_name,
+    quoted,
+    text,
+    yes_no,
+)
+
+from .models import Contract, Designation, Membership, Role
+
+LABELS = {
+    "contract.created": gettext_lazy("契約を登録"),
+    "contract.updated": gettext_lazy("契約の内容を変更"),
+    "contract.started": gettext_lazy("契約の履行を開始"),
+    "contract.copied": gettext_lazy("契約を翌年度にコピー"),
+    "contract.step.completed": gettext_lazy("工程を完了にした"),
+    "contract.step.reopened": gettext_lazy("工程を未了に戻した"),
+    "contract.membership.granted": gettext_lazy("契約の利用者に役割を付与"),
+    "contract.membership.revoked": gettext_lazy("契約の利用者の役割を取消"),
+    "contract.designation.reported": gettext_lazy("取扱者指定を区に報告"),
+    "contract.designation.approved": gettext_lazy("取扱者指定を承認"),
+    "contract.designation.rejected": gettext_lazy("取扱者指定を不承認"),
+    "contract.designation.revoked": gettext_lazy("取扱者指定を取消"),
+}
+
+GROUPS = {
+    "contract.": gettext_lazy("契約"),
+    "contract.designation.": gettext_lazy("取扱者指定"),
+    "contract.membership.": gettext_lazy("利用者・権限"),
+    "contract.step.": gettext_lazy("工程"),
+}
+
+FIELDS = {
+    "user": (gettext_lazy("利用者"), person),
+    "role": (gettext_lazy("役割"), choice(Role)),
+    "note": gettext_lazy("備考"),
+    "title": gettext_lazy("件名"),
+    "step": (gettext_lazy("工程"), lambda value, context: _step(value)),
+}
+
+
+def _step(value) -> str:
+    return str(dict(Contract.Step.choices).get(value, "")) if value else ""
+
+
+def _value(name: str, value) -> str:
+    """A contract field's value as the payload keeps it (``str()`` of the value)."""
+    try:
+        internal = Contract._meta.get_field(name).get_internal_type()
+    except FieldDoesNotExist:  # a field removed since the entry was written
+        internal = ""
+    if internal == "DateField":
+        return date_text(value)
+    if internal == "BooleanField":
+        return yes_no(value)
+    if name == "fiscal_year" and str(value).isdigit():
+        return fiscal_year_text(int(value))
+    return quoted(value, 40) or _("（空欄）")
+
+
+def _field_name(name: str) -> str:
+    try:
+        return str(Contract._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return _("（削除された項目）")
+
+
+def _updated(payload, context) -> str:
+    before, after = payload.get("before") or {}, payload.get("after") or {}
+    return "。".join(
+        _("%(field)s: %(before)s → %(after)s")
+        % {"field": _field_name(name), "before": _value(name, before.get(name)), "after": _value(name, after.get(name))}
+        for name in after
+    )
+
+
+def _created(payload, context) -> str:
+    return _("件名%(title)s") % {"title": quoted(payload.get("title"))}
+
+
+def _copied(payload, context) -> str:
+    return _("%(source)sの内容を引き継いで作成") % {"source": context.contract(payload.get("from"))}
+
+
+def _membership(payload, context) -> str:
+    return _("%(name)sさん（%(role)s）") % {
+        "name": context.person(payload.get("user")), "role": choice(Role)(payload.get("role"))}
+
+
+def _designation(payload, context) -> str:
+    sentence = _("%(name)sさん") % {"name": context.person(payload.get("user"))}
+    if payload.get("kind"):
+        sentence += _("（%(kind)s）") % {"kind": choice(Designation.Kind)(payload["kind"])}
+    if payload.get("note"):
+        sentence += _("。備考: %(note)s") % {"note": text(payload["note"])}
+    return sentence
+
+
+DETAILS = {
+    "contract.created": _created,
+    "contract.updated": _updated,
+    "contract.copied": _copied,
+    "contract.membership.granted": _membership,
+    "contract.membership.revoked": _membership,
+    "contract.designation.reported": _designation,
+    "contract.designation.approved": _designation,
+    "contract.designation.rejected": _designation,
+    "contract.designation.revoked": _designation,
+}
+
+
+def _contracts(ids):
+    return {str(c.pk): contract_name(c) for c in Contract.objects.filter(pk__in=ids)}
+
+
+def _memberships(ids):
+    rows = Membership.objects.filter(pk__in=ids).select_related("user__profile")
+    return {str(m.pk): _("契約の利用者 %(name)s（%(role)s）") % {"name": person_name(m.user), "role": m.get_role_display()}
+            for m in rows}
+
+
+def _designations(ids):
+    rows = Designation.objects.filter(pk__in=ids).select_related("user__profile")
+    return {str(d.pk): _("取扱者指定 %(name)s（%(kind)s）") % {"name": person_name(d.user), "kind": d.get_kind_display()}
+            for d in rows}
+
+
+def _organisations(ids):
+    from .models import Organisation
+
+    return {str(o.pk): _("組織 %(name)s") % {"name": o.name} for o in Organisation.objects.filter(pk__in=ids)}
+
+
+def _profiles(ids):
+    from .models import UserProfile
+
+    rows = UserProfile.objects.filter(pk__in=ids)
+    return {str(p.pk): _("利用者情報 %(name)s") % {"name": p.display_name} for p in rows}
+
+
+OBJECTS = {
+    "contracts.contract": _contracts,
+    "contracts.membership": _memberships,
+    "contracts.designation": _designations,
+    "contracts.organisation": _organisations,
+    "contracts.userprofile": _profiles,
+}
