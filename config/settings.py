@@ -188,6 +188,8 @@ AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "委託個人情報管理")
+# The admin never shows an existing device's key or QR code: a second factor is enrolled by its owner.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Only for a local demonstration: lets accounts without a TOTP device in, with a banner on every page.
 DEMO_SKIP_TWO_FACTOR_ENROLMENT = env_bool("DJANGO_DEMO_SKIP_TWO_FACTOR_ENROLMENT", False)
 if DEMO_SKIP_TWO_FACTOR_ENROLMENT and HTTPS and not DEBUG:

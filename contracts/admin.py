@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from core.admin import AuditedAdminMixin, ReadOnlyAdmin, ReadOnlyMixin
 
 from .models import Contract, ContractStep, Designation, Membership, Organisation, UserProfile
+from .roles import GROUP_PERMISSIONS
 
 
 @admin.register(Organisation)
@@ -26,6 +28,29 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
     pass
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(AuditedAdminMixin, GroupAdmin):
+    """The role groups the code defines (roles.GROUP_PERMISSIONS) are shown, never changed or deleted
+    here: what a role may do is decided in code, so one edit cannot, say, let auditors create contracts.
+    Putting people into a role stays an edit of the person (audited)."""
+
+    def _is_role(self, obj) -> bool:
+        return obj is not None and obj.name in GROUP_PERMISSIONS
+
+    def has_change_permission(self, request, obj=None):
+        return not self._is_role(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._is_role(obj) and super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk action asks has_delete_permission per row already; this holds even if it did not.
+        super().delete_queryset(request, queryset.exclude(name__in=GROUP_PERMISSIONS))
 
 
 class StepInline(ReadOnlyMixin, admin.TabularInline):
