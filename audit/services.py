@@ -182,6 +182,11 @@ class Anchor:
         """The digest in groups of eight, easier to read aloud or copy by hand (the parser accepts both)."""
         return " ".join(self.digest[i:i + 8] for i in range(0, len(self.digest), 8))
 
+    @property
+    def printable_line(self) -> str:
+        """``line`` with the digest grouped: wraps on a narrow page and on paper, and parses the same."""
+        return self.line.replace(self.digest, self.digest_groups)
+
 
 def current_anchor(now: dt.datetime | None = None) -> Anchor | None:
     """The anchor of the chain's latest entry, taken at ``now``."""
@@ -189,6 +194,20 @@ def current_anchor(now: dt.datetime | None = None) -> Anchor | None:
     if last is None:
         return None
     return Anchor(seq=last[0], digest=last[1], at=now or timezone.now())
+
+
+def anchor_keepers():
+    """Who keeps the anchors: the active people who may verify the chain (the auditors' group, or the
+    permission given directly), with an e-mail address for the daily mail."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    permission = Permission.objects.filter(content_type__app_label="audit", codename="view_security_log").first()
+    if permission is None:
+        return get_user_model().objects.none()
+    return (get_user_model().objects.filter(Q(groups__permissions=permission) | Q(user_permissions=permission),
+                                            is_active=True).exclude(email="").distinct().order_by("pk"))
 
 
 def parse_anchor(text: str) -> Anchor:

@@ -24,12 +24,13 @@ from core.spreadsheet import (
 )
 
 from .models import Side
-from .selectors import SideView, side_views
+from .selectors import SideView, mark_symbol, side_views
 
 SIDE_CHOICES = ("ward", "contractor", "both")
 FORMATS = ("pdf", "xlsx")
 
 # Column widths in mm: fixed, so WeasyPrint does not measure every CJK character for the layout.
+# A4 less the margins is 186 mm: No. 7, mark 20, status 46, review 32, the control's text the rest.
 PDF_CSS = """
 .side + .side { break-before: page; }
 p.attachment { text-align: right; font-size: 8pt; margin: 0; }
@@ -37,25 +38,29 @@ h1 { font-size: 12pt; font-weight: normal; margin-bottom: 1mm; }
 .subtitle { text-align: center; margin: 0 0 3mm; }
 p.meta { margin: 0 0 1mm; }
 table.checklist { margin-top: 2mm; }
-table.checklist col.mark { width: 24mm; }
-table.checklist col.status { width: 16mm; }
-table.checklist col.review { width: 30mm; }
-table.checklist thead th { font-size: 7.5pt; text-align: center; vertical-align: middle; }
+table.checklist col.no { width: 7mm; }
+table.checklist col.mark { width: 20mm; }
+table.checklist col.status { width: 46mm; }
+table.checklist col.review { width: 32mm; }
+table.checklist thead th { font-size: 7pt; text-align: center; vertical-align: middle; }
 table.checklist tr.section { break-after: avoid; }
 table.checklist tr.section th { text-align: left; background: #f4f4f4; }
-table.checklist td.mark { text-align: center; font-size: 11pt; vertical-align: middle; }
-table.checklist td.status { text-align: center; }
-table.checklist td.review { font-size: 7.5pt; }
+table.checklist td.no { text-align: center; }
+table.checklist td.mark { text-align: center; font-size: 12pt; vertical-align: middle; }
+table.checklist td.status, table.checklist td.review { font-size: 7.5pt; }
 table.checklist tr { break-inside: avoid; }
-.reason { display: block; font-size: 7.5pt; margin-top: 0.5mm; }
+.reason, .line { display: block; margin-top: 0.5mm; }
+.reason { font-size: 7.5pt; }
 p.summary { margin: 3mm 0 0; }
 """
 
+
 def seal_labels(side: str) -> tuple[str, ...]:
-    """The signature/seal boxes under each list: who signs for it."""
+    """The signature/seal boxes under each list, in the same order on both: the section head who
+    approves, the ward's reviewer, the person who filled the list in."""
     if side == Side.WARD:
         return _("課長"), _("確認者"), _("記入者")
-    return _("取扱責任者"), _("確認者（区）"), _("課長（区）")
+    return _("課長（区）"), _("確認者（区）"), _("記入者（取扱責任者）")
 
 
 @dataclass
@@ -65,9 +70,18 @@ class PrintRow:
     text: str
     reason: str
     attestation: str
-    reviewer: str
+    attested: str  # who and when
+    note: str
+    evidence: str
+    app_records: list[str]
     review: str
-    review_date: str
+    reviewed: str  # who and when
+    review_comment: str
+
+
+def _evidence_line(evidence) -> str:
+    verdict = {True: _("達成"), False: _("未達成")}.get(evidence.met, _("判定なし"))
+    return f"［{verdict}］{evidence.summary}"
 
 
 def _print_rows(view: SideView):
@@ -75,23 +89,28 @@ def _print_rows(view: SideView):
         rows = []
         for row in section.rows:
             item = row.item
-            mark = ""
-            if item is not None and item.mark:
-                mark = "○" if item.is_planned else view.no_mark
+            planned = item is not None and item.is_planned
             if item is None or not item.mark:
                 attestation = ""
             elif item.is_not_needed:
                 attestation = _("対象外")
             else:
                 attestation = item.get_attestation_display()
-            reviewed = item is not None and item.is_planned and item.reviewed_at is not None
+            attested = planned and item.attested_at is not None
+            reviewed = planned and item.reviewed_at is not None
+            app_records = [_evidence_line(e) for e in row.evidence] if planned else []
+            if planned and item.flagged and not item.is_accepted:
+                app_records.insert(0, _("要確認: 記入時、アプリの記録では未達成でした"))
             rows.append(PrintRow(
-                number=row.template_item.number, mark=mark, text=row.template_item.text,
+                number=row.template_item.number, mark=mark_symbol(item), text=row.template_item.text,
                 reason=item.mark_reason if item is not None and item.is_not_needed else "",
                 attestation=attestation,
-                reviewer=display_name(item.reviewed_by) if reviewed else "",
+                attested=f"{display_name(item.attested_by)} {wareki(item.attested_at)}" if attested else "",
+                note=item.note if planned else "", evidence=item.evidence if planned else "",
+                app_records=app_records,
                 review=item.get_review_display() if reviewed else "",
-                review_date=wareki(item.reviewed_at) if reviewed else "",
+                reviewed=f"{display_name(item.reviewed_by)} {wareki(item.reviewed_at)}" if reviewed else "",
+                review_comment=item.review_comment if reviewed else "",
             ))
         yield section.heading, rows
 
@@ -117,6 +136,7 @@ def _state_lines(view: SideView) -> dict[str, str]:
     state = view.state
     return {
         "status": state.get_status_display() if state is not None else _("未作成"),
+        "next": "".join(view.next_steps),
         "submitted": (f"{display_name(state.submitted_by)} {wareki_datetime(state.submitted_at)}"
                       if state is not None and state.submitted_at else ""),
         "locked": (f"{display_name(state.locked_by)} {wareki_datetime(state.locked_at)}"
@@ -125,7 +145,7 @@ def _state_lines(view: SideView) -> dict[str, str]:
 
 
 def checklist_pdf(contract, side: str) -> tuple[str, str, bytes]:
-    views = side_views(contract, sides_of(side))
+    views = side_views(contract, sides_of(side), with_evidence=True)
     today = timezone.localdate()
     context = {
         "contract": contract,
@@ -180,7 +200,7 @@ def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
             for row in section.rows:
                 item = row.item
                 planned = item is not None and item.is_planned
-                mark = "" if item is None or not item.mark else ("○" if planned else view.no_mark)
+                mark = mark_symbol(item)
                 rows.append([
                     row.template_item.number, f"{view.heading} {section.heading}", mark, row.template_item.text,
                     item.mark_reason if item is not None and item.is_not_needed else "",

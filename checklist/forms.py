@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import BoundedFormMixin
+
 from .models import ChecklistItem, Mark
 
 
-class PlanForm(forms.Form):
+class PlanForm(BoundedFormMixin, forms.Form):
     """○/ー and the reason for ー, one pair of fields per item (named by the item's position)."""
 
     revision_reason = forms.CharField(
@@ -13,7 +15,7 @@ class PlanForm(forms.Form):
         help_text=_("確定後の変更は新しい版になり、理由とともに履歴に残ります。"),
     )
 
-    def __init__(self, *args, rows, side_views, revising: bool, initial_marks=None, **kwargs):
+    def __init__(self, *args, rows, revising: bool, initial_marks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.revising = revising
@@ -22,7 +24,6 @@ class PlanForm(forms.Form):
         else:
             del self.fields["revision_reason"]
         initial_marks = initial_marks or {}
-        no_marks = {view.side: view.no_mark for view in side_views}
         for row in rows:
             t = row.template_item
             if row.item is not None:
@@ -31,7 +32,8 @@ class PlanForm(forms.Form):
                 mark, reason = initial_marks.get(t.key, ("", ""))
             self.fields[f"mark_{t.position}"] = forms.ChoiceField(
                 label=t.label, required=False, initial=mark, widget=forms.RadioSelect,
-                choices=[(Mark.PLANNED, "○"), (Mark.NOT_NEEDED, no_marks.get(t.side, "ー"))],
+                # Words beside the symbols: a lone radio next to "○" or a hyphen is easy to misread.
+                choices=[(Mark.PLANNED, _("○ 実施する")), (Mark.NOT_NEEDED, _("ー 不要（理由を記入）"))],
             )
             self.fields[f"reason_{t.position}"] = forms.CharField(
                 label=_("「ー」の理由（%(item)s）") % {"item": t.label}, required=False, max_length=1000,
@@ -52,18 +54,78 @@ class PlanForm(forms.Form):
             yield row, self[f"mark_{position}"], self[f"reason_{position}"]
 
 
-class AttestForm(forms.Form):
-    attestation = forms.ChoiceField(
-        label=_("実施状況"), widget=forms.RadioSelect,
-        choices=[(ChecklistItem.Attestation.IN_PLACE, _("実施済み")),
-                 (ChecklistItem.Attestation.NOT_YET, _("未実施"))],
-    )
-    note = forms.CharField(label=_("実施内容・未実施の理由"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
-    evidence = forms.CharField(label=_("根拠資料（資料名・保管場所など）"), required=False, max_length=300)
+ATTEST_FORM_ID = "side-attest"
 
 
-class ReviewForm(forms.Form):
+class SideAttestForm(BoundedFormMixin, forms.Form):
+    """Every attestation of one side on one form, saved with one button (``item-<pk>-attestation``,
+    ``-note``, ``-evidence``). Fields exist for every ○ and ー item of the side, so that anything posted
+    for an item reaches the service and is refused there in words; the page shows the fields only where
+    the person may attest now. The inputs sit in the table rows and name the form by its id."""
+
+    def __init__(self, *args, items, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        # Errors of an item that belong to none of its fields (an item that may not be attested now).
+        self.item_errors: dict[int, list[str]] = {}
+        attrs = {"form": ATTEST_FORM_ID}
+        for item in self.items:
+            label = item.template_item.label
+            self.fields[self.name(item, "attestation")] = forms.ChoiceField(
+                label=_("%(item)s の実施状況") % {"item": label}, required=False,
+                initial=item.attestation if item.is_attested else "",
+                widget=forms.RadioSelect(attrs=attrs),
+                choices=[(ChecklistItem.Attestation.IN_PLACE, _("実施済み")),
+                         (ChecklistItem.Attestation.NOT_YET, _("未実施"))],
+            )
+            self.fields[self.name(item, "note")] = forms.CharField(
+                label=_("実施内容・未実施の理由"), required=False, max_length=2000, initial=item.note,
+                widget=forms.Textarea(attrs={**attrs, "rows": 2}),
+            )
+            self.fields[self.name(item, "evidence")] = forms.CharField(
+                label=_("根拠資料（資料名・保管場所など）"), required=False, max_length=300, initial=item.evidence,
+                widget=forms.TextInput(attrs=attrs),
+            )
+
+    @staticmethod
+    def name(item, part: str) -> str:
+        return f"item-{item.pk}-{part}"
+
+    def entries(self) -> dict[int, tuple[str, str, str]]:
+        """What was entered, by item pk, for the items whose fields were posted at all."""
+        entries = {}
+        for item in self.items:
+            names = [self.name(item, part) for part in ("attestation", "note", "evidence")]
+            if not any(name in self.data for name in names):
+                continue
+            entries[item.pk] = tuple(self.cleaned_data.get(name) or "" for name in names)
+        return entries
+
+    def fields_of(self, item) -> tuple:
+        return tuple(self[self.name(item, part)] for part in ("attestation", "note", "evidence"))
+
+    def add_item_error(self, item, field: str | None, message: str) -> None:
+        if field in ("attestation", "note", "evidence"):
+            self.add_error(self.name(item, field), message)
+        else:
+            self.item_errors.setdefault(item.pk, []).append(message)
+
+    def problems(self) -> list[dict]:
+        """Every error in page order, for the summary at the top: the item, the message, where to go."""
+        problems = []
+        for item in self.items:
+            label = item.template_item.label
+            for message in self.item_errors.get(item.pk, []):
+                problems.append({"label": label, "message": message, "anchor": item.template_item.anchor})
+            for field in self.fields_of(item):
+                for message in field.errors:
+                    anchor = f"{field.auto_id}_0" if field.name.endswith("-attestation") else field.auto_id
+                    problems.append({"label": label, "message": message, "anchor": anchor})
+        return problems
+
+
+class ReviewForm(BoundedFormMixin, forms.Form):
     decision = forms.ChoiceField(choices=[(ChecklistItem.Review.ACCEPTED, _("確認済み")),
                                           (ChecklistItem.Review.RETURNED, _("差戻し"))])
     comment = forms.CharField(label=_("コメント（差し戻すときは必須）"), required=False, max_length=2000)

@@ -30,8 +30,9 @@ class Section(models.TextChoices):
 
 
 class Mark(models.TextChoices):
-    # The seed's two marks. ー is written 「-」 on the ward's list and 「ー」 on the contractor's; the
-    # printed symbol comes from the template (``ChecklistTemplate.no_mark``).
+    # The seed's two marks. ー is written 「-」 on the ward's list and 「ー」 on the contractor's (the
+    # template keeps each list's own wording in its column header); pages and documents print the long
+    # ー on both, since a hyphen in a mark column is easily missed or read as a blank.
     PLANNED = "planned", "○"
     NOT_NEEDED = "not_needed", "ー"
 

@@ -14,6 +14,7 @@ is finalised; they get 403 on the ward side.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from contracts.permissions import can, contract_for
 
@@ -68,3 +69,45 @@ def item_for(user, slug: str, pk: int, action: str) -> ChecklistItem:
         raise Http404 from None
     check_side(user, contract, item.template_item.side, action)
     return item
+
+
+# What may be done with one item *now*: the side page offers a form exactly where these answer None,
+# and the services refuse with the same sentence, so the page and the service never disagree.
+
+def attest_refusal(checklist, side_row, item) -> str | None:
+    """Why ``item`` cannot be attested now, in words for the person who tried; None when it can.
+
+    A ○ item is attested while its side is with the attester (記入中・差戻し); an item the ward sent back
+    can be corrected at any time before the side is locked, even while other items await the ward's review."""
+    if checklist is None or not checklist.is_finalised:
+        return _("区が計画を確定するまで、実施状況は記入できません。")
+    if side_row is None or side_row.is_locked:
+        return _("確定したチェックリストは変更できません。")
+    if not item.is_planned:
+        return _("「ー」（対策の必要なし）とした項目には実施状況を記入しません。"
+                 "記入が必要な場合は、区が計画でこの項目を「○」に変更してください。")
+    if item.is_accepted:
+        return _("区が確認済みとした項目は変更できません。")
+    if side_row.is_with_attester or item.is_returned:
+        return None
+    return _("区に確認を依頼中のため変更できません。区の確認（確認済み・差戻し）を待ってください。")
+
+
+def review_refusal(side_row, item) -> str | None:
+    """Why ``item`` cannot be reviewed now; None when it can."""
+    if side_row is None or side_row.is_locked:
+        return _("確定したチェックリストは変更できません。")
+    if not side_row.is_submitted:
+        return _("確認を依頼されていないため、確認できません。")
+    if not item.awaits_review:
+        return _("この項目は確認の対象ではありません（確認済み・差戻し済み、または「ー」の項目です）。")
+    return None
+
+
+def may_attest_item(user, checklist, side_row, item) -> bool:
+    return may(user, checklist.contract, item.template_item.side, "attest") and \
+        attest_refusal(checklist, side_row, item) is None
+
+
+def may_review_item(user, checklist, side_row, item) -> bool:
+    return may(user, checklist.contract, item.template_item.side, "review") and review_refusal(side_row, item) is None

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,10 +80,6 @@ class SideView:
         return self.template.mark_header(self.side)
 
     @property
-    def no_mark(self) -> str:
-        return self.template.no_mark(self.side)
-
-    @property
     def label(self) -> str:
         return Side(self.side).label
 
@@ -94,6 +90,10 @@ class SideView:
     @property
     def items(self) -> list[ChecklistItem]:
         return [row.item for row in self.rows if row.item is not None]
+
+    @property
+    def next_steps(self) -> list[str]:
+        return next_steps(self.side, self.checklist, self.state, self.counts)
 
     def count(self, predicate) -> int:
         return sum(1 for item in self.items if predicate(item))
@@ -109,7 +109,41 @@ class SideView:
             "returned": self.count(lambda i: i.is_planned and i.is_returned),
             "awaiting": self.count(lambda i: i.awaits_review),
             "flagged": self.count(lambda i: i.is_planned and i.flagged and not i.is_accepted),
+            "blank": self.count(lambda i: i.is_planned and not i.is_attested),
         }
+
+
+def attester_words(side: str) -> str:
+    """Who attests a side, as the pages say it."""
+    return _("区（人材育成等担当）") if side == Side.WARD else _("委託事業者の取扱責任者")
+
+
+def next_steps(side: str, checklist: Checklist | None, state: ChecklistSide | None, counts: dict) -> list[str]:
+    """Who must do what next on one side, in sentences; both parties may have something to do at once
+    (the ward reviews while the contractor corrects what was sent back)."""
+    ward, attester = _("区（人材育成等担当）"), attester_words(side)
+    if checklist is None or not checklist.is_finalised or state is None:
+        return [_("%(ward)sが計画（○/ー）を確定するのを待っています。") % {"ward": ward}]
+    if state.is_locked:
+        return [_("確定済みです。これ以上の記入・確認はありません。")]
+    if state.is_accepted:
+        return [_("「○」の全項目が確認済みです。%(ward)sがチェックリストを確定してください。") % {"ward": ward}]
+    steps = []
+    if state.is_submitted and counts["awaiting"]:
+        steps.append(_("%(ward)sが確認してください（確認待ち %(n)s件）。") % {"ward": ward, "n": counts["awaiting"]})
+    if counts["returned"]:
+        step = _("%(who)sが、差し戻された %(n)s件を直して保存してください。") % {"who": attester, "n": counts["returned"]}
+        if state.is_submitted:
+            step += _("直した項目は、そのまま区の確認に回ります。")
+        steps.append(step)
+    if state.is_with_attester:
+        if counts["blank"]:
+            steps.append(_("%(who)sが、「○」の未記入 %(n)s件に実施状況を記入してください。")
+                         % {"who": attester, "n": counts["blank"]})
+        if counts["awaiting"]:
+            steps.append(_("%(who)sが、すべて記入したら区に確認を依頼してください（確認待ちにする項目 %(n)s件）。")
+                         % {"who": attester, "n": counts["awaiting"]})
+    return steps
 
 
 def _items(checklist: Checklist):
@@ -188,7 +222,7 @@ def history(checklist: Checklist | None, sides) -> list[HistoryRow]:
             template_item = labels.get(change.get("key"))
             if template_item is None or template_item.side not in sides:
                 continue
-            symbols = {Mark.PLANNED: "○", Mark.NOT_NEEDED: checklist.template.no_mark(template_item.side), "": ""}
+            symbols = {Mark.PLANNED: Mark.PLANNED.label, Mark.NOT_NEEDED: Mark.NOT_NEEDED.label, "": ""}
             changes.append({**change, "label": template_item.label,
                             "before": symbols.get(change.get("before"), ""),
                             "after": symbols.get(change.get("after"), ""),
@@ -200,10 +234,11 @@ def history(checklist: Checklist | None, sides) -> list[HistoryRow]:
     return rows
 
 
-def mark_symbol(item: ChecklistItem | None, template: ChecklistTemplate, side: str) -> str:
+def mark_symbol(item: ChecklistItem | None) -> str:
+    """The plan's mark as pages and documents print it: ○, ー, or nothing yet."""
     if item is None or not item.mark:
         return ""
-    return "○" if item.mark == Mark.PLANNED else template.no_mark(side)
+    return Mark(item.mark).label
 
 
 # Dashboard and contract menu.
@@ -212,8 +247,20 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _side_counts(checklists) -> dict[tuple[int, str], dict[str, int]]:
+    """Per (checklist, side): ○ items sent back, awaiting review, not yet attested, in one query."""
+    rows = (ChecklistItem.objects.filter(checklist__in=checklists, mark=Mark.PLANNED)
+            .values("checklist_id", "template_item__side")
+            .annotate(returned=Count("pk", filter=Q(review=ChecklistItem.Review.RETURNED)),
+                      awaiting=Count("pk", filter=Q(review=ChecklistItem.Review.NONE)
+                                     & ~Q(attestation=ChecklistItem.Attestation.BLANK)),
+                      blank=Count("pk", filter=Q(attestation=ChecklistItem.Attestation.BLANK))))
+    return {(row["checklist_id"], row["template_item__side"]): row for row in rows}
+
+
 def waiting_checklists(user):
-    """What waits on the checklists: HR plans, reviews and locks; the contractor's manager attests."""
+    """What waits on the checklists: HR plans, reviews and locks; the attester (the contractor's manager,
+    or HR on the ward side) fills in, corrects what was sent back, and asks for review."""
     today = timezone.localdate()
     managed = contracts_for(user, perm="contracts.manage_contract").exclude(status=Contract.Status.CLOSED)
     attesting = contracts_for(user, perm="contracts.manage_contractor_side").exclude(status=Contract.Status.CLOSED)
@@ -222,6 +269,8 @@ def waiting_checklists(user):
     contracts = Contract.objects.filter(pk__in=managed_ids | attesting_ids).order_by("start_date", "pk")
     checklists = {c.contract_id: c for c in Checklist.objects.filter(contract__in=contracts).prefetch_related(
         Prefetch("sides", queryset=ChecklistSide.objects.order_by("-side")))}
+    counts = _side_counts([c for c in checklists.values() if c.is_finalised])
+    empty = {"returned": 0, "awaiting": 0, "blank": 0}
     for contract in contracts:
         checklist = checklists.get(contract.pk)
         if contract.pk in managed_ids and (checklist is None or checklist.is_draft):
@@ -232,21 +281,31 @@ def waiting_checklists(user):
         if checklist is None or not checklist.is_finalised:
             continue
         for state in checklist.sides.all():
+            if state.is_locked:
+                continue
             url = reverse("checklist:side", kwargs={"slug": contract.slug, "side": state.side})
             label = Side(state.side).label
+            count = counts.get((checklist.pk, state.side), empty)
             ours = contract.pk in (attesting_ids if state.side == Side.CONTRACTOR else managed_ids)
-            if contract.pk in managed_ids and state.is_submitted:
-                yield Waiting(title=_("チェックリスト（%(side)s）の確認依頼があります") % {"side": label},
-                              url=url, contract=contract, due=state.submitted_at)
+            if contract.pk in managed_ids and state.is_submitted and count["awaiting"]:
+                yield Waiting(title=_("チェックリスト（%(side)s）の確認依頼があります（確認待ち %(n)s件）")
+                              % {"side": label, "n": count["awaiting"]}, url=url, contract=contract,
+                              due=state.submitted_at)
             elif contract.pk in managed_ids and state.is_accepted:
                 yield Waiting(title=_("チェックリスト（%(side)s）は全項目確認済みです。確定してください")
                               % {"side": label}, url=url, contract=contract)
-            elif ours and state.status == ChecklistSide.Status.RETURNED:
-                yield Waiting(title=_("チェックリスト（%(side)s）に差し戻された項目があります") % {"side": label},
-                              url=url, contract=contract)
-            elif ours and state.is_with_attester:
+            if not ours:
+                continue
+            if count["returned"]:
+                # Whatever else waits on the ward, what was sent back can be corrected now (the page offers it).
+                yield Waiting(title=_("チェックリスト（%(side)s）に差し戻された項目があります（%(n)s件）。直して保存してください")
+                              % {"side": label, "n": count["returned"]}, url=url, contract=contract)
+            elif state.is_with_attester and count["blank"]:
                 yield Waiting(title=_("チェックリスト（%(side)s）の実施状況を記入して提出してください")
                               % {"side": label}, url=url, contract=contract)
+            elif state.is_with_attester and count["awaiting"]:
+                yield Waiting(title=_("チェックリスト（%(side)s）の確認を区に依頼してください") % {"side": label},
+                              url=url, contract=contract)
 
 
 def contract_menu(user, contract):

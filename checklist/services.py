@@ -15,10 +15,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.services import audit_log
 from contracts.models import Contract
 from contracts.permissions import can
+from core import bounds
+from core.dates import fiscal_year_label
 from core.errors import DomainError
 
 from . import evidence as live_evidence
@@ -32,7 +35,7 @@ from .models import (
     Side,
     TemplateItem,
 )
-from .permissions import may
+from .permissions import attest_refusal, may, review_refusal
 
 # Plan input: item key → (mark, reason). The mark is "" (not yet marked), Mark.PLANNED or Mark.NOT_NEEDED.
 Marks = Mapping[str, tuple[str, str]]
@@ -86,6 +89,7 @@ def _clean_marks(marks: Marks, items: dict[str, ChecklistItem], *, require_all: 
         mark, reason = marks.get(key, (item.mark, item.mark_reason))
         reason = (reason or "").strip()
         position = item.template_item.position
+        bounds.check_value(ChecklistItem, "mark_reason", reason, field=f"reason_{position}")
         if mark not in ("", Mark.PLANNED, Mark.NOT_NEEDED):
             raise DomainError(_("「○」か「ー」を選んでください（%(item)s）。") % {"item": item.template_item.label},
                               field=f"mark_{position}")
@@ -178,6 +182,47 @@ def plan_finalise(*, contract: Contract, actor, request=None) -> Checklist:
     return checklist
 
 
+@transaction.atomic
+def checklist_copy_plan(*, source_contract: Contract, target_contract: Contract, actor,
+                        request=None) -> Checklist | None:
+    """Carry a contract's plan (○/ー and the reasons for ー) into its next year's copy, as a draft that HR
+    checks and finalises again for the council (the contract repeats every year: 次年度以降も同様).
+
+    The copy starts on the newest template version; marks travel by item key, so an item a newer version
+    adds starts unmarked. Attestations and reviews are the year's own work and are not carried. Returns
+    None when the source has no plan yet (nothing to carry)."""
+    _require_plan_owner(actor, source_contract)
+    target = Contract.objects.select_for_update().get(pk=target_contract.pk)
+    _require_plan_owner(actor, target)
+    if target.pk == source_contract.pk:
+        raise DomainError(_("同じ契約には計画をコピーできません。"))
+    if target.is_closed:
+        raise DomainError(_("完了した契約のチェックリストは変更できません。"))
+    if Checklist.objects.filter(contract=target).exists():
+        raise DomainError(_("コピー先の契約にはすでにチェックリストの計画があります。計画の画面で直してください。"))
+    source = Checklist.objects.filter(contract=source_contract).first()
+    if source is None:
+        return None
+    marks = {item.template_item.key: (item.mark, item.mark_reason)
+             for item in source.items.select_related("template_item") if item.mark}
+    checklist = _create_checklist(contract=target, actor=actor)
+    items = _locked_items(checklist)
+    changes = []
+    for key, item in items.items():
+        if key in marks:
+            item.mark, item.mark_reason = marks[key]
+            item.save(update_fields=["mark", "mark_reason"])
+            changes.append({"key": key, "before": "", "after": item.mark, "reason": item.mark_reason})
+    fiscal_year = fiscal_year_label(source_contract.fiscal_year)
+    _record(checklist=checklist, kind=ChecklistEvent.Kind.PLAN_SAVED, actor=actor, request=request,
+            action="checklist.plan.copied", obj=checklist,
+            text=_("%(year)sの計画を下書きとしてコピー") % {"year": fiscal_year},
+            payload={"created": True, "copied_from": source_contract.slug, "from_fiscal_year": source_contract.fiscal_year,
+                     "from_revision": source.plan_revision, "template_version": checklist.template.version,
+                     "changes": changes, "unmarked": len(items) - len(changes)})
+    return checklist
+
+
 def _settle(side_row: ChecklistSide, items) -> None:
     """After a review round: all ○ accepted → ready to lock; nothing left to review → back to the attester."""
     planned = [item for item in items if item.is_planned]
@@ -202,6 +247,7 @@ def plan_revise(*, contract: Contract, marks: Marks, reason: str, actor, request
     if not checklist.is_finalised:
         raise DomainError(_("計画はまだ確定していません。下書きとして保存してください。"))
     reason = (reason or "").strip()
+    bounds.check_value(ChecklistEvent, "text", reason, field="revision_reason")
     if not reason:
         raise DomainError(_("確定後に計画を変更するときは、変更の理由を入力してください。"), field="revision_reason")
     items = _locked_items(checklist)
@@ -252,42 +298,129 @@ def _refuse_unless_with_attester(side_row: ChecklistSide) -> None:
         raise DomainError(_("すべての項目が確認済みのため変更できません。"))
 
 
-@transaction.atomic
-def item_attest(*, item: ChecklistItem, attestation: str, note: str = "", evidence: str = "", actor,
-                request=None) -> ChecklistItem:
-    """Record that a ○ measure is in place (実施済み, with what was done and the evidence), or not yet
-    (未実施, with why). Allowed while the app's records show the control unmet, but then flagged."""
-    checklist = Checklist.objects.select_for_update().select_related("contract").get(pk=item.checklist_id)
-    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("template_item").get(pk=item.pk)
-    side = item.template_item.side
-    _require(actor, checklist.contract, side, "attest")
-    if not checklist.is_finalised:
-        raise DomainError(_("区が計画を確定するまで、実施状況は記入できません。"))
-    _refuse_unless_with_attester(_side_row(checklist, side))
-    if not item.is_planned:
-        raise DomainError(_("「ー」（対策の必要なし）とした項目は記入できません。"))
-    if item.is_accepted:
-        raise DomainError(_("区が確認済みとした項目は変更できません。"))
-    note, evidence = (note or "").strip(), (evidence or "").strip()
-    if attestation == ChecklistItem.Attestation.NOT_YET and not note:
-        raise DomainError(_("未実施の場合は、その理由と実施の予定を入力してください。"), field="note")
-    if attestation == ChecklistItem.Attestation.IN_PLACE and not (note or evidence):
-        raise DomainError(_("実施済みの場合は、実施の内容か根拠資料を入力してください。"), field="note")
+class ItemErrors(DomainError):
+    """Several items refused at once (the side's attestations saved together): ``errors`` maps each
+    refused item's pk to its :class:`DomainError`, whose ``field`` names the input it concerns."""
+
+    def __init__(self, errors: dict[int, DomainError]):
+        super().__init__(ngettext("%(n)s件の項目を直してください。保存された項目はありません。",
+                                  "%(n)s件の項目を直してください。保存された項目はありません。",
+                                  len(errors)) % {"n": len(errors)})
+        self.errors = errors
+
+
+# One item's attestation as entered: (attestation, note, evidence).
+Entry = tuple[str, str, str]
+
+
+def _attestation_error(checklist, side_row, item, entry: Entry) -> DomainError | None:
+    refusal = attest_refusal(checklist, side_row, item)
+    if refusal is not None:
+        return DomainError(refusal)
+    attestation, note, evidence = entry
+    try:
+        bounds.check_values(ChecklistItem, note=note, evidence=evidence)
+    except DomainError as error:
+        return error
     if attestation not in (ChecklistItem.Attestation.IN_PLACE, ChecklistItem.Attestation.NOT_YET):
-        raise DomainError(_("「実施済み」か「未実施」を選んでください。"), field="attestation")
-    shown = live_evidence.evidence_for(checklist.contract, item.template_item.key)
+        return DomainError(_("「実施済み」か「未実施」を選んでください。"), field="attestation")
+    if attestation == ChecklistItem.Attestation.NOT_YET and not note:
+        return DomainError(_("未実施の場合は、その理由と実施の予定を入力してください。"), field="note")
+    if attestation == ChecklistItem.Attestation.IN_PLACE and not (note or evidence):
+        return DomainError(_("実施済みの場合は、実施の内容か根拠資料を入力してください。"), field="note")
+    return None
+
+
+def _clean_entry(entry) -> Entry:
+    attestation, note, evidence = entry
+    return (attestation or ""), (note or "").strip(), (evidence or "").strip()
+
+
+def _apply_attestation(checklist, item: ChecklistItem, entry: Entry, actor, evidence_by_key) -> dict:
+    """Write one attestation (already checked); a corrected item goes back to the ward's review."""
+    attestation, note, evidence = entry
+    shown = evidence_by_key.get(item.template_item.key, [])
     item.flagged = attestation == ChecklistItem.Attestation.IN_PLACE and live_evidence.shows_unmet(shown)
     item.app_evidence = "\n".join(e.summary for e in shown)
+    corrected = item.is_returned
     item.attestation, item.note, item.evidence = attestation, note, evidence
     item.attested_at, item.attested_by = timezone.now(), actor
     item.review, item.review_comment, item.reviewed_at, item.reviewed_by = ChecklistItem.Review.NONE, "", None, None
     item.save(update_fields=["attestation", "note", "evidence", "attested_at", "attested_by", "flagged",
                              "app_evidence", "review", "review_comment", "reviewed_at", "reviewed_by"])
-    _record(checklist=checklist, kind=ChecklistEvent.Kind.ITEM_ATTESTED, actor=actor, request=request,
-            action="checklist.item.attested", obj=item, item=item, side=side, text=note,
-            payload={"key": item.template_item.key, "attestation": attestation, "note": note, "evidence": evidence,
-                     "flagged": item.flagged, "app_evidence": item.app_evidence})
+    payload = {"key": item.template_item.key, "attestation": attestation, "note": note, "evidence": evidence,
+               "flagged": item.flagged, "app_evidence": item.app_evidence}
+    if corrected:
+        payload["corrected"] = True
+    ChecklistEvent.objects.create(checklist=checklist, item=item, side=item.template_item.side,
+                                  kind=ChecklistEvent.Kind.ITEM_ATTESTED, actor=actor,
+                                  revision=checklist.plan_revision, text=note, detail=payload)
+    return payload
+
+
+@transaction.atomic
+def item_attest(*, item: ChecklistItem, attestation: str, note: str = "", evidence: str = "", actor,
+                request=None) -> ChecklistItem:
+    """Record that a ○ measure is in place (実施済み, with what was done and the evidence), or not yet
+    (未実施, with why). Allowed while the app's records show the control unmet, but then flagged.
+    An item the ward sent back can be corrected even while other items await the ward's review; the
+    correction then goes straight back to the ward."""
+    checklist = Checklist.objects.select_for_update().select_related("contract").get(pk=item.checklist_id)
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("template_item").get(pk=item.pk)
+    side = item.template_item.side
+    _require(actor, checklist.contract, side, "attest")
+    entry = _clean_entry((attestation, note, evidence))
+    error = _attestation_error(checklist, _side_row(checklist, side), item, entry)
+    if error is not None:
+        raise error
+    payload = _apply_attestation(checklist, item, entry, actor,
+                                 live_evidence.evidence_by_key(checklist.contract, [item.template_item.key]))
+    audit_log(action="checklist.item.attested", actor=actor, contract=checklist.contract, obj=item,
+              request=request, payload=payload)
     return item
+
+
+@transaction.atomic
+def side_attest(*, contract: Contract, side: str, entries: Mapping[int, Entry], actor,
+                request=None) -> list[ChecklistItem]:
+    """Save every attestation of one side entered on its page, with one button.
+
+    ``entries`` maps an item's pk to (attestation, note, evidence). An entry left empty, or equal to what
+    is saved, changes nothing (with nothing changed, nothing is written and the list is empty). Every entry is checked first with the same rules as :func:`item_attest`; if
+    any is refused, nothing is saved and :class:`ItemErrors` says which items and why. One history row per
+    saved item, one audit entry for the whole save."""
+    _require(actor, contract, side, "attest")
+    checklist = _checklist_for_update(contract)
+    row = _side_row(checklist, side)
+    items = {item.pk: item for item in _locked_items(checklist).values() if item.template_item.side == side}
+    unknown = set(entries) - set(items)
+    if unknown:
+        raise DomainError(_("このチェックリストにない項目が指定されました。画面を開き直してください。"))
+    errors: dict[int, DomainError] = {}
+    changes: list[tuple[ChecklistItem, Entry]] = []
+    for pk, raw in entries.items():
+        item, entry = items[pk], _clean_entry(raw)
+        if not any(entry):
+            continue
+        saved = (item.attestation if item.is_attested else "", item.note, item.evidence)
+        if entry == saved:
+            continue
+        error = _attestation_error(checklist, row, item, entry)
+        if error is not None:
+            errors[pk] = error
+        else:
+            changes.append((item, entry))
+    if errors:
+        raise ItemErrors(errors)
+    if not changes:
+        return []
+    changes.sort(key=lambda change: change[0].template_item.position)
+    evidence = live_evidence.evidence_by_key(contract, [item.template_item.key for item, _entry in changes])
+    saved_items = [item for item, _entry in changes]
+    payloads = [_apply_attestation(checklist, item, entry, actor, evidence) for item, entry in changes]
+    audit_log(action="checklist.items.attested", actor=actor, contract=checklist.contract, obj=row,
+              request=request, payload={"side": side, "count": len(payloads), "items": payloads})
+    return saved_items
 
 
 @transaction.atomic
@@ -305,6 +438,9 @@ def side_submit(*, contract: Contract, side: str, actor, request=None) -> Checkl
     if blank:
         raise DomainError(_("「○」のすべての項目に実施状況を記入してから提出してください（未記入: %(items)s）。")
                           % {"items": _listing(blank)})
+    if not any(item.awaits_review for item in items):
+        # Submitting only the items still sent back would return them at once, unchanged.
+        raise DomainError(_("区に確認を依頼する項目がありません。差し戻された項目を直して保存してから依頼してください。"))
     row.status = ChecklistSide.Status.SUBMITTED
     row.submitted_at, row.submitted_by = timezone.now(), actor
     row.submission_count += 1
@@ -325,13 +461,11 @@ def item_review(*, item: ChecklistItem, decision: str, comment: str = "", actor,
     side = item.template_item.side
     _require(actor, checklist.contract, side, "review")
     row = _side_row(checklist, side)
-    if row.is_locked:
-        raise DomainError(_("確定したチェックリストは変更できません。"))
-    if not row.is_submitted:
-        raise DomainError(_("確認を依頼されていないため、確認できません。"))
-    if not item.awaits_review:
-        raise DomainError(_("この項目は確認の対象ではありません（確認済み・差戻し済み、または「ー」の項目です）。"))
+    refusal = review_refusal(row, item)
+    if refusal is not None:
+        raise DomainError(refusal)
     comment = (comment or "").strip()
+    bounds.check_value(ChecklistItem, "review_comment", comment, field="comment")
     if decision == ChecklistItem.Review.ACCEPTED:
         if not item.is_in_place:
             raise DomainError(_("未実施の項目は確認済みにできません。差し戻してください。"))
@@ -352,6 +486,58 @@ def item_review(*, item: ChecklistItem, decision: str, comment: str = "", actor,
             payload={"key": item.template_item.key, "decision": decision, "comment": comment,
                      "flagged": item.flagged, "side_status": row.status})
     return item
+
+
+def attestation_version(item: ChecklistItem) -> str:
+    """What identifies one attestation of an item: a page that showed it posts this back, so an accept-all
+    takes only what the reviewer saw."""
+    return item.attested_at.isoformat() if item.attested_at else ""
+
+
+def accept_all_candidates(items) -> list[ChecklistItem]:
+    """The items "accept all" takes: awaiting review and attested as in place, and not flagged (an item
+    attested while the app's records showed the control unmet is looked at one by one)."""
+    return [item for item in items if item.awaits_review and item.is_in_place and not item.flagged]
+
+
+@transaction.atomic
+def side_accept_all(*, contract: Contract, side: str, shown: Mapping[int, str], actor,
+                    request=None) -> list[ChecklistItem]:
+    """HR accepts, with one confirmation, every remaining item that awaits review and is in place.
+
+    ``shown`` maps each item the page listed to its :func:`attestation_version`; when the items waiting are
+    no longer exactly those (corrected or reviewed since the page was opened), nothing is accepted. Items
+    attested as not yet done, or flagged, are left for one-by-one review. One history row per item, one
+    audit entry for the whole."""
+    _require(actor, contract, side, "review")
+    checklist = _checklist_for_update(contract)
+    row = _side_row(checklist, side)
+    if row.is_locked:
+        raise DomainError(_("確定したチェックリストは変更できません。"))
+    if not row.is_submitted:
+        raise DomainError(_("確認を依頼されていないため、確認できません。"))
+    side_items = [item for item in _locked_items(checklist).values() if item.template_item.side == side]
+    candidates = accept_all_candidates(side_items)
+    if not candidates:
+        raise DomainError(_("まとめて確認済みにできる項目はありません。残りの項目は1件ずつ確認してください。"))
+    if dict(shown) != {item.pk: attestation_version(item) for item in candidates}:
+        raise DomainError(_("画面を開いた後に、記入し直された項目か確認された項目があります。"
+                            "画面の内容を確かめてから、もう一度操作してください。"))
+    now = timezone.now()
+    for item in candidates:
+        item.review, item.review_comment, item.reviewed_at, item.reviewed_by = (
+            ChecklistItem.Review.ACCEPTED, "", now, actor)
+        item.save(update_fields=["review", "review_comment", "reviewed_at", "reviewed_by"])
+        ChecklistEvent.objects.create(checklist=checklist, item=item, side=side,
+                                      kind=ChecklistEvent.Kind.ITEM_ACCEPTED, actor=actor,
+                                      revision=checklist.plan_revision,
+                                      detail={"key": item.template_item.key, "decision": ChecklistItem.Review.ACCEPTED,
+                                              "all_at_once": True})
+    _settle(row, side_items)
+    audit_log(action="checklist.items.accepted", actor=actor, contract=contract, obj=row, request=request,
+              payload={"side": side, "count": len(candidates), "keys": [i.template_item.key for i in candidates],
+                       "left_for_review": sum(1 for i in side_items if i.awaits_review), "side_status": row.status})
+    return candidates
 
 
 @transaction.atomic
@@ -401,3 +587,36 @@ def template_new_version(*, base: ChecklistTemplate, texts: Mapping[str, str], n
     audit_log(action="checklist.template.versioned", actor=actor, obj=template, request=request,
               actor_label=actor_label, payload={"version": version, "from": base.version, "note": note, "changed": sorted(changed)})
     return template
+
+
+# --- Carried into the next fiscal year ---------------------------------------------------------------
+# Called by contracts.services.contract_copy_to_next_year (issue 7, B.15), inside its transaction; that
+# copy writes the one audit entry, which counts the carried marks. (Added by the contracts engineer.)
+
+def plan_carry_over(*, contract: Contract, actor) -> int:
+    """Start ``contract``'s plan from last year's finalised one (``contract.previous``), as a draft that HR
+    finalises again for this year's council. Returns the number of items carried (0: nothing to carry)."""
+    from .selectors import previous_plan
+
+    _require_plan_owner(actor, contract)
+    marks = previous_plan(contract)
+    if not marks or Checklist.objects.filter(contract=contract).exists():
+        return 0
+    checklist = _create_checklist(contract=contract, actor=actor)
+    items = _locked_items(checklist)
+    carried = 0
+    for key, (mark, reason) in marks.items():
+        item = items.get(key)  # an item the newer template version dropped is not carried
+        if item is None or mark not in (Mark.PLANNED, Mark.NOT_NEEDED):
+            continue
+        item.mark, item.mark_reason = mark, reason if mark == Mark.NOT_NEEDED else ""
+        item.save(update_fields=["mark", "mark_reason"])
+        carried += 1
+    ChecklistEvent.objects.create(
+        checklist=checklist, kind=ChecklistEvent.Kind.PLAN_SAVED, actor=actor, revision=0,
+        text=_("前年度（%(year)s）の確定した計画を下書きとして引き継ぎました。") % {
+            "year": fiscal_year_label(contract.previous.fiscal_year)},
+        detail={"created": True, "template_version": checklist.template.version, "carried_from": contract.previous.slug,
+                "carried": carried},
+    )
+    return carried

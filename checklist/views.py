@@ -4,15 +4,24 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.services import audit_log
 from contracts.permissions import can, contract_for, contract_get, contract_methods, contract_post
 from core.errors import DomainError, add_to_form
 
 from . import exports, selectors, services
-from .forms import AttestForm, PlanForm, ReviewForm
-from .models import Side
-from .permissions import check_side, item_for, may, side_for, visible_sides
+from .forms import ATTEST_FORM_ID, PlanForm, ReviewForm, SideAttestForm
+from .models import ChecklistItem, Mark, Side
+from .permissions import (
+    check_side,
+    item_for,
+    may,
+    may_attest_item,
+    may_review_item,
+    side_for,
+    visible_sides,
+)
 
 
 def _plan_visible(user, contract, checklist) -> bool:
@@ -58,7 +67,7 @@ def plan(request, slug):
         return redirect("checklist:overview", slug=slug)
     checklist = views[0].checklist
     revising = checklist is not None and checklist.is_finalised
-    form = PlanForm(request.POST if request.method == "POST" else None, rows=[row for v in views for row in v.rows], side_views=views,
+    form = PlanForm(request.POST if request.method == "POST" else None, rows=[row for v in views for row in v.rows],
                     revising=revising,
                     initial_marks=selectors.previous_plan(contract) if checklist is None else None)
     if request.method == "POST":
@@ -92,40 +101,48 @@ def plan_finalise(request, slug):
     return redirect("checklist:overview", slug=slug)
 
 
-def _side_page(request, contract, side, *, failed_item=None, failed_form=None, side_error="", status=200):
+def _side_page(request, contract, side, *, attest_form=None, review_failed=None, side_error="", status=200):
+    """The side's page. ``attest_form``: the side's attestations as posted and refused; ``review_failed``:
+    (item, form) of a refused review."""
     view = selectors.side_view(contract, side)
     if view is None:
         raise Http404  # no template at all: the installation has not been migrated
     checklist = view.checklist
     state = view.state
-    can_attest = (may(request.user, contract, side, "attest") and checklist is not None and checklist.is_finalised
-                  and state is not None and state.is_with_attester)
-    can_review = may(request.user, contract, side, "review") and state is not None and state.is_submitted
+    user = request.user
+    may_attest_side = may(user, contract, side, "attest") and checklist is not None
+    side_items = view.items
+    if attest_form is None and may_attest_side:
+        attest_form = SideAttestForm(items=side_items)
+    review_rows = []
     for row in view.rows:
         item = row.item
-        row.attest_form = row.review_form = None
-        if item is None or not item.is_planned:
-            continue
-        if can_attest and not item.is_accepted:
-            row.attest_form = AttestForm(
-                initial={"attestation": item.attestation if item.is_attested else "", "note": item.note,
-                         "evidence": item.evidence},
-                auto_id=f"{row.anchor}-%s",
-            )
-        if can_review and item.awaits_review:
+        # The same helpers the services ask: a form exactly where the action would be accepted.
+        row.attestable = may_attest_side and item is not None and may_attest_item(user, checklist, state, item)
+        row.attest_fields = attest_form.fields_of(item) if row.attestable else None
+        row.attest_errors = attest_form.item_errors.get(item.pk, []) if attest_form is not None and item else []
+        row.review_form = None
+        if item is not None and checklist is not None and may_review_item(user, checklist, state, item):
             row.review_form = ReviewForm(auto_id=f"{row.anchor}-review-%s")
-        if failed_item is not None and item.pk == failed_item.pk:
-            if isinstance(failed_form, AttestForm):
-                row.attest_form = failed_form
-            else:
-                row.review_form = failed_form
+            review_rows.append(row)
+        if review_failed is not None and item is not None and item.pk == review_failed[0].pk:
+            row.review_form = review_failed[1]
+    can_attest = any(row.attestable for row in view.rows)
+    candidates = services.accept_all_candidates(side_items) if review_rows else []
     return render(request, "checklist/side.html", {
         "contract": contract, "view": view, "checklist": checklist, "state": state,
-        "plan_visible": _plan_visible(request.user, contract, checklist),
-        "can_attest": can_attest, "can_review": can_review,
-        "can_lock": may(request.user, contract, side, "review") and state is not None and state.is_accepted,
-        "can_export": may(request.user, contract, side, "export"),
-        "can_plan": can(request.user, contract, "manage"),
+        "plan_visible": _plan_visible(user, contract, checklist),
+        "can_attest": can_attest, "attest_form": attest_form if can_attest else None,
+        "attest_form_id": ATTEST_FORM_ID,
+        "attest_problems": attest_form.problems() if attest_form is not None and attest_form.is_bound else [],
+        "can_submit": may(user, contract, side, "attest") and state is not None and state.is_with_attester
+        and checklist is not None and checklist.is_finalised,
+        "can_review": bool(review_rows),
+        "accept_all": [(item.pk, services.attestation_version(item)) for item in candidates],
+        "left_for_review": len(review_rows) - len(candidates),
+        "can_lock": may(user, contract, side, "review") and state is not None and state.is_accepted,
+        "can_export": may(user, contract, side, "export"),
+        "can_plan": can(user, contract, "manage"),
         "side_error": side_error,
     }, status=status)
 
@@ -142,22 +159,64 @@ def _to_item(slug, item):
     return redirect(reverse("checklist:side", kwargs={"slug": slug, "side": item.template_item.side}) + "#" + anchor)
 
 
+def _save_attestations(request, contract, side):
+    """Save what the side's form holds. Returns (number saved, None) or (None, the page with the errors)."""
+    view = selectors.side_view(contract, side, with_evidence=False)
+    if view is None or view.checklist is None:
+        return None, _side_page(request, contract, side, status=400,
+                                side_error=_("区が計画を確定するまで、実施状況は記入できません。"))
+    form = SideAttestForm(request.POST, items=view.items)
+    if not form.is_valid():
+        return None, _side_page(request, contract, side, attest_form=form, status=400,
+                                side_error=_("入力内容を確認してください。保存された項目はありません。"))
+    try:
+        saved = services.side_attest(contract=contract, side=side, entries=form.entries(), actor=request.user,
+                                     request=request)
+    except services.ItemErrors as error:
+        by_pk = {item.pk: item for item in view.items}
+        for pk, item_error in error.errors.items():
+            form.add_item_error(by_pk[pk], item_error.field, str(item_error.message))
+        return None, _side_page(request, contract, side, attest_form=form, side_error=error.message, status=400)
+    except DomainError as error:
+        return None, _side_page(request, contract, side, attest_form=form, side_error=error.message, status=400)
+    return len(saved), None
+
+
+def _saved_message(request, count: int) -> None:
+    if count:
+        messages.success(request, ngettext("%(n)s件の実施状況を保存しました。", "%(n)s件の実施状況を保存しました。",
+                                           count) % {"n": count})
+
+
 @login_required
 @contract_post
-def item_attest(request, slug, pk):
-    item = item_for(request.user, slug, pk, "attest")
-    contract = item.checklist.contract
-    anchor = item.template_item.anchor
-    form = AttestForm(request.POST, auto_id=f"{anchor}-%s")
-    if form.is_valid():
-        try:
-            services.item_attest(item=item, actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("%(item)s の実施状況を記録しました。") % {"item": item.template_item.label})
-            return _to_item(slug, item)
-    return _side_page(request, contract, item.template_item.side, failed_item=item, failed_form=form, status=400)
+def side_attest(request, slug, side):
+    contract, side = side_for(request.user, slug, side, "attest")
+    saved, page = _save_attestations(request, contract, side)
+    if page is not None:
+        return page
+    if saved:
+        _saved_message(request, saved)
+    else:
+        messages.info(request, _("記入・変更された項目はありませんでした。"))
+    return redirect("checklist:side", slug=slug, side=side)
+
+
+@login_required
+@contract_post
+def side_submit(request, slug, side):
+    """Ask the ward to review; what the side's form holds is saved first, so nothing typed is lost."""
+    contract, side = side_for(request.user, slug, side, "attest")
+    saved, page = _save_attestations(request, contract, side)
+    if page is not None:
+        return page
+    _saved_message(request, saved)
+    try:
+        services.side_submit(contract=contract, side=side, actor=request.user, request=request)
+    except DomainError as error:
+        return _side_page(request, contract, side, side_error=error.message, status=400)
+    messages.success(request, _("区に確認を依頼しました。"))
+    return redirect("checklist:side", slug=slug, side=side)
 
 
 @login_required
@@ -175,18 +234,40 @@ def item_review(request, slug, pk):
         else:
             messages.success(request, _("%(item)s を確認しました。") % {"item": item.template_item.label})
             return _to_item(slug, item)
-    return _side_page(request, contract, item.template_item.side, failed_item=item, failed_form=form, status=400)
+    return _side_page(request, contract, item.template_item.side, review_failed=(item, form), status=400)
+
+
+def _shown(values) -> dict[int, str] | None:
+    """The items a page listed for accept-all, posted back as ``<pk>@<version>``; None if garbled."""
+    shown = {}
+    for value in values:
+        pk, separator, version = value.partition("@")
+        if not separator or not pk.isdigit() or len(value) > 100:
+            return None
+        shown[int(pk)] = version
+    return shown
 
 
 @login_required
 @contract_post
-def side_submit(request, slug, side):
-    contract, side = side_for(request.user, slug, side, "attest")
+def side_accept_all(request, slug, side):
+    contract, side = side_for(request.user, slug, side, "review")
+    shown = _shown(request.POST.getlist("shown"))
     try:
-        services.side_submit(contract=contract, side=side, actor=request.user, request=request)
+        if not shown:
+            raise DomainError(_("まとめて確認済みにする項目が送られてきませんでした。画面を開き直してください。"))
+        accepted = services.side_accept_all(contract=contract, side=side, shown=shown, actor=request.user,
+                                            request=request)
     except DomainError as error:
         return _side_page(request, contract, side, side_error=error.message, status=400)
-    messages.success(request, _("区に確認を依頼しました。"))
+    left = ChecklistItem.objects.filter(checklist__contract=contract, template_item__side=side,
+                                        review=ChecklistItem.Review.NONE, mark=Mark.PLANNED) \
+        .exclude(attestation=ChecklistItem.Attestation.BLANK).count()
+    message = ngettext("%(n)s件を確認済みにしました。", "%(n)s件を確認済みにしました。", len(accepted)) % {"n": len(accepted)}
+    if left:
+        message += ngettext("残りの%(n)s件（未実施・要確認）は1件ずつ確認してください。",
+                            "残りの%(n)s件（未実施・要確認）は1件ずつ確認してください。", left) % {"n": left}
+    messages.success(request, message)
     return redirect("checklist:side", slug=slug, side=side)
 
 

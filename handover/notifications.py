@@ -82,9 +82,20 @@ def collect_reminders(now=None) -> dict[int, Reminder]:
 
 
 def send_reminders(now=None) -> tuple[int, int, int]:
-    """Send one mail per person. Returns (mails sent, pending acknowledgements, overdue checks)."""
+    """Send one mail per person. Returns (mails sent, pending acknowledgements, overdue checks).
+
+    The auditors get theirs every day: it carries the audit trail's anchor of the moment, a line to keep
+    outside the database (see audit.services.current_anchor)."""
+    from audit.services import anchor_keepers, current_anchor
+
     now = now or timezone.now()
     reminders = collect_reminders(now)
+    anchor = current_anchor(now)
+    keepers = set()
+    if anchor is not None:
+        for user in anchor_keepers():
+            reminders.setdefault(user.pk, Reminder(user=user))
+            keepers.add(user.pk)
     handovers, items = set(), set()
     sent = 0
     for reminder in reminders.values():
@@ -96,6 +107,10 @@ def send_reminders(now=None) -> tuple[int, int, int]:
             "items": [(i, absolute(reverse("handover:item_detail",
                                            kwargs={"slug": i.contract.slug, "pk": i.pk}))) for i in reminder.items],
         })
-        sent += send_mail(_("【督促】受領確認・保管状況の定期確認のお願い"), body, settings.DEFAULT_FROM_EMAIL,
-                          [reminder.user.email])
+        subject = _("【督促】受領確認・保管状況の定期確認のお願い")
+        if reminder.user.pk in keepers:
+            body += render_to_string("audit/email/anchor.txt", {"anchor": anchor})
+            if not reminder.handovers and not reminder.items:
+                subject = _("【監査証跡】本日のアンカー（印刷して保管）")
+        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.user.email])
     return sent, len(handovers), len(items)

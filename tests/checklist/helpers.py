@@ -79,3 +79,22 @@ def snapshot(world):
         list(ChecklistItem.objects.filter(checklist__contract=world.contract).order_by("pk").values()),
         ChecklistEvent.objects.count(),
     )
+
+
+def attest_url(world, side) -> str:
+    from django.urls import reverse
+
+    return reverse("checklist:side_attest", kwargs={"slug": world.contract.slug, "side": side})
+
+
+def attest_data(world, entries) -> dict:
+    """The side page's one form as a browser posts it: ``entries`` maps an item key to
+    (attestation, note, evidence)."""
+    data = {}
+    for key, (attestation, note, evidence) in entries.items():
+        pk = item(world, key).pk
+        if attestation:
+            data[f"item-{pk}-attestation"] = attestation
+        data[f"item-{pk}-note"] = note
+        data[f"item-{pk}-evidence"] = evidence
+    return data

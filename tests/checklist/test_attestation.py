@@ -10,7 +10,16 @@ from checklist import services
 from checklist.models import ChecklistItem, ChecklistSide, Mark, Side
 from core.dashboard import waiting_for
 from core.errors import DomainError
-from tests.checklist.helpers import accept_all, attest_side, finalise_plan, item, side_items, snapshot
+from tests.checklist.helpers import (
+    accept_all,
+    attest_data,
+    attest_side,
+    attest_url,
+    finalise_plan,
+    item,
+    side_items,
+    snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,8 +126,7 @@ def test_a_contractor_cannot_attest_the_ward_side(world, client_as):
     with pytest.raises(PermissionDenied):
         services.side_submit(contract=world.contract, side=Side.WARD, actor=world.manager)
     client = client_as(world.manager)
-    url = reverse("checklist:item_attest", kwargs={"slug": world.contract.slug, "pk": item(world, W1).pk})
-    assert client.post(url, {"attestation": IN_PLACE, "note": "実施"}).status_code == 403
+    assert client.post(attest_url(world, "ward"), attest_data(world, {W1: (IN_PLACE, "実施", "")})).status_code == 403
     assert client.get(reverse("checklist:side", kwargs={"slug": world.contract.slug, "side": "ward"})).status_code == 403
     assert snapshot(world) == before
 
@@ -165,8 +173,7 @@ def test_a_locked_checklist_cannot_be_changed(world, client_as):
         services.plan_revise(contract=world.contract, marks={C1: (Mark.NOT_NEEDED, "不要")}, reason="変更",
                              actor=world.hr)
     client = client_as(world.manager)
-    url = reverse("checklist:item_attest", kwargs={"slug": world.contract.slug, "pk": item(world, C1).pk})
-    response = client.post(url, {"attestation": NOT_YET, "note": "やはり未実施"})
+    response = client.post(attest_url(world, "contractor"), attest_data(world, {C1: (NOT_YET, "やはり未実施", "")}))
     assert response.status_code == 400
     assert "確定したチェックリストは変更できません" in response.content.decode()
     assert snapshot(world) == before
@@ -207,11 +214,14 @@ def test_a_contractor_of_another_contract_gets_404(world, client_as):
     ):
         assert client.get(url).status_code == 404, url
     before = snapshot(world)
-    assert client.post(reverse("checklist:item_attest", kwargs={"slug": slug, "pk": entry.pk}),
-                       {"attestation": IN_PLACE, "note": "x"}).status_code == 404
-    # Contract A's item through contract B's URL does not exist either.
-    assert client.post(reverse("checklist:item_attest", kwargs={"slug": world.other_contract.slug, "pk": entry.pk}),
-                       {"attestation": IN_PLACE, "note": "x"}).status_code == 404
+    data = {f"item-{entry.pk}-attestation": IN_PLACE, f"item-{entry.pk}-note": "x"}
+    assert client.post(reverse("checklist:side_attest", kwargs={"slug": slug, "side": "contractor"}),
+                       data).status_code == 404
+    # Contract A's item through contract B's page: B's manager may attest B, but A's item is not on B's
+    # list, so it is not even read (and B has no plan yet).
+    response = client.post(reverse("checklist:side_attest", kwargs={"slug": world.other_contract.slug,
+                                                                    "side": "contractor"}), data)
+    assert response.status_code == 400
     assert snapshot(world) == before
 
 
@@ -272,9 +282,9 @@ def test_the_side_page_shows_the_review_forms_only_to_hr_once_submitted(world, c
     finalise_plan(world)
     url = reverse("checklist:side", kwargs={"slug": world.contract.slug, "side": "contractor"})
     page = client_as(world.manager).get(url).content.decode()
-    assert "記録する" in page and "差し戻す" not in page
+    assert "記入した内容をすべて保存する" in page and "差し戻す" not in page
     attest_side(world, Side.CONTRACTOR, world.manager)
     services.side_submit(contract=world.contract, side=Side.CONTRACTOR, actor=world.manager)
     page = client_as(world.hr).get(url).content.decode()
     assert page.count('name="decision" value="accepted"') == len([i for i in side_items(world, Side.CONTRACTOR) if i.is_planned])
-    assert "記録する" not in page
+    assert "記入した内容をすべて保存する" not in page

@@ -121,7 +121,7 @@ def test_plan_history_is_visible_with_the_reason(world, client_as):
     assert response.status_code == 302
     page = client.get(reverse("checklist:history", kwargs={"slug": world.contract.slug})).content.decode()
     assert "再委託しないことが決まったため" in page
-    assert "区が行う対策・運用上の対策 3: ○ → -" in page
+    assert "区が行う対策・運用上の対策 3: ○ → ー" in page
     assert "第2版" in page and "第1版" in page
 
 

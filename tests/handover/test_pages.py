@@ -331,18 +331,20 @@ def test_send_reminders_mails_pending_acknowledgements_and_overdue_checks(world,
     second = register_disc(world, cd_r, label="CD-002")
     deliver(world, [second], recipient=world.manager)
     call_command("send_reminders", stdout=io.StringIO())
-    assert mailoutbox == []  # nothing is late yet
+    # Nothing is late yet: only the auditor's daily mail with the audit trail's anchor (tests/audit).
+    assert [mail.to for mail in mailoutbox] == [[world.auditor.email]]
+    mailoutbox.clear()
 
     clock.advance(days=31)
     out = io.StringIO()
     call_command("send_reminders", stdout=out)
-    by_person = {mail.to[0]: mail for mail in mailoutbox}
+    by_person = {mail.to[0]: mail for mail in mailoutbox if mail.to != [world.auditor.email]}
     assert set(by_person) == {world.manager.email, world.hr.email, world.handler.email}
     assert "受渡し No.2" in by_person[world.manager.email].body  # the recipient
     assert "受渡し No.2" in by_person[world.hr.email].body       # the giver
     assert "CD-001" in by_person[world.handler.email].body       # the holder of an overdue item
     assert "CD-001" in by_person[world.hr.email].body            # HR of the contract
-    assert "3 reminder mails sent (1 pending acknowledgements, 1 overdue storage checks)" in out.getvalue()
+    assert "4 reminder mails sent (1 pending acknowledgements, 1 overdue storage checks)" in out.getvalue()
     assert AuditEntry.objects.filter(action="handover.reminders.sent").count() == 2
 
 

@@ -47,15 +47,18 @@ ROWS = [
     # The ward side is not the contractor's to read.
     Row("checklist:side", kwargs=side("ward"), get=statuses(200, manager=403, handler=403, **HIDDEN),
         post=statuses(405, **HIDDEN), contract_object=True),
-    # The contractor's manager attests its side: submitting before the plan is final is refused (400).
+    # The contractor's manager attests its side (one form for the whole side): before the plan is final,
+    # saving and submitting are refused with a message (400).
+    Row("checklist:side_attest", kwargs=side("contractor"), get=post_only(**HIDDEN),
+        post=statuses(403, manager=400, **HIDDEN), contract_object=True),
     Row("checklist:side_submit", kwargs=side("contractor"), get=post_only(**HIDDEN),
         post=statuses(403, manager=400, **HIDDEN), contract_object=True),
     # HR locks; nothing to lock yet (400).
     Row("checklist:side_lock", kwargs=side("contractor"), get=post_only(**HIDDEN),
         post=statuses(403, hr=400, **HIDDEN), contract_object=True),
-    # The empty form is refused (400) for the one person who may attest the item.
-    Row("checklist:item_attest", kwargs=started_item("contractor.operational.01"), get=post_only(**HIDDEN),
-        post=statuses(403, manager=400, **HIDDEN), contract_object=True),
+    # HR accepts the remaining items at once; nothing submitted yet (400, said on the page).
+    Row("checklist:side_accept_all", kwargs=side("contractor"), get=post_only(**HIDDEN),
+        post=statuses(403, hr=400, **HIDDEN), contract_object=True),
     Row("checklist:item_review", kwargs=started_item("contractor.operational.01"), get=post_only(**HIDDEN),
         post=statuses(403, hr=400, **HIDDEN), contract_object=True),
     # Both sides: HR and the auditor. (The manager's own side: see tests/checklist/test_exports.py.)
