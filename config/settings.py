@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Undecodable or oversized requests get a page in Japanese before any view or the CSRF check reads them.
+    "core.middleware.RequestLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last, as its documentation asks, so it sees the finished response.
     "axes.middleware.AxesMiddleware",
@@ -259,6 +261,14 @@ STORAGES = {
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Upload limits (core.bounds, core.middleware.RequestLimitsMiddleware): a file up to UPLOAD_MAX_FILE_SIZE
+# (the survey's answers run to a few MB); the form fields of a request up to DATA_UPLOAD_MAX_MEMORY_SIZE.
+# Uploads up to the file limit stay in memory: a spooled temporary file would put personal data on disk.
+# A request over a limit gets a page saying so (status 413), not a bare 400.
+UPLOAD_MAX_FILE_SIZE = int(os.environ.get("DJANGO_UPLOAD_MAX_FILE_SIZE", str(20 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_FILE_SIZE
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("core.urls")),
 ]
 
+handler400 = "core.errors_views.bad_request"
 handler403 = "core.errors_views.forbidden"
 handler404 = "core.errors_views.not_found"
