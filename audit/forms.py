@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import BoundedFormMixin
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(BoundedFormMixin, forms.Form):
     contract = forms.ModelChoiceField(label=_("契約"), queryset=None, required=False, empty_label=_("すべて"))
     action = forms.CharField(label=_("操作（前方一致）"), required=False, max_length=100)
     actor = forms.CharField(label=_("操作者"), required=False, max_length=150)

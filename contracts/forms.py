@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import BoundedFormMixin
+
 from .models import Contract, Designation, Role
 from .services import CONTRACT_FIELDS
 
@@ -9,7 +11,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["slug", *CONTRACT_FIELDS]
@@ -34,13 +36,13 @@ class ContractForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in CONTRACT_FIELDS}
 
 
-class StepForm(forms.Form):
+class StepForm(BoundedFormMixin, forms.Form):
     step = forms.TypedChoiceField(label=_("工程"), choices=Contract.Step.choices, coerce=int)
     done = forms.BooleanField(label=_("完了"), required=False)
     note = forms.CharField(label=_("備考"), max_length=300, required=False)
 
 
-class DesignationReportForm(forms.Form):
+class DesignationReportForm(BoundedFormMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("氏名"), queryset=None)
     kind = forms.ChoiceField(label=_("区分"), choices=Designation.Kind.choices)
     duties = forms.CharField(label=_("担当業務"), max_length=200, required=False)
@@ -53,11 +55,11 @@ class DesignationReportForm(forms.Form):
         self.fields["user"].label_from_instance = lambda u: f"{u.profile.display_name}（{u.username}）"
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BoundedFormMixin, forms.Form):
     note = forms.CharField(label=_("備考・理由"), max_length=300, required=False)
 
 
-class MembershipGrantForm(forms.Form):
+class MembershipGrantForm(BoundedFormMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("職員"), queryset=None)
     role = forms.ChoiceField(label=_("役割"), choices=[(Role.HR, Role.HR.label), (Role.AUDITOR, Role.AUDITOR.label)])
 

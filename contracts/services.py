@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
 from audit.services import audit_log
+from core import bounds
 from core.errors import DomainError
 
 from .models import ROLE_PERMISSIONS, Contract, ContractStep, Designation, Membership, Organisation, Role
@@ -54,6 +55,7 @@ def _payload(contract: Contract, fields) -> dict:
 @transaction.atomic
 def contract_create(*, actor, slug: str, request=None, **fields) -> Contract:
     """Create a contract; its creator becomes its HR member."""
+    bounds.check_values(Contract, **fields)
     _check_period(fields.get("start_date"), fields.get("end_date"))
     if Contract.objects.filter(slug=slug).exists():
         raise DomainError(_("この識別子はすでに使われています。別の識別子にしてください。"), field="slug")
@@ -70,6 +72,7 @@ def contract_update(*, contract: Contract, actor, request=None, **fields) -> Con
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.is_closed:
         raise DomainError(_("完了した契約は変更できません。"))
+    bounds.check_values(Contract, **fields)
     _check_period(fields.get("start_date", contract.start_date), fields.get("end_date", contract.end_date))
     changed = [name for name, value in fields.items() if getattr(contract, name) != value]
     if not changed:
@@ -197,6 +200,7 @@ def designation_report(*, contract: Contract, user, kind: str, actor, duties: st
                           field="user")
     if Designation.objects.filter(contract=contract, user=user, status__in=["reported", "approved"]).exists():
         raise DomainError(_("この方はすでに指定の報告または承認がされています。"), field="user")
+    bounds.check_values(Designation, valid_from=valid_from, valid_until=valid_until)
     if valid_from and valid_until and valid_until < valid_from:
         raise DomainError(_("指定期間の終了は開始より後の日付にしてください。"), field="valid_until")
     designation = Designation.objects.create(

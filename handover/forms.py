@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.selectors import display_name
+from core.bounds import BoundedFormMixin
 
 from .models import Handover, Item, MediumKind, StorageRecord
 
@@ -22,7 +23,8 @@ def _person_label(user) -> str:
     return f"{display_name(user)}（{user.get_username()}）"
 
 
-class ItemForm(forms.Form):
+class ItemForm(BoundedFormMixin, forms.Form):
+    bounds_model = Item
     category = forms.ChoiceField(label=_("区分"), choices=Item.Category.choices)
     medium_kind = forms.ModelChoiceField(label=_("媒体の種類"), queryset=MediumKind.objects.all(), required=False,
                                          help_text=_("電磁的媒体のとき。ほかの種類は管理画面で追加できます。"))
@@ -45,7 +47,7 @@ class ItemForm(forms.Form):
         self.fields["opens"].queryset = contract.handover_items.filter(category=Item.Category.MEDIUM).order_by("label")
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(BoundedFormMixin, forms.Form):
     items = forms.ModelMultipleChoiceField(label=_("渡すもの"), queryset=Item.objects.none(),
                                            widget=forms.CheckboxSelectMultiple)
     recipient = forms.ModelChoiceField(label=_("受け取る者"), queryset=None)
@@ -65,7 +67,7 @@ class HandoverForm(forms.Form):
         self.fields["recipient"].label_from_instance = _person_label
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(BoundedFormMixin, forms.Form):
     """One optional SHA-256 field per medium on the handover that has a recorded hash."""
 
     def __init__(self, *args, handover, **kwargs):
@@ -82,22 +84,22 @@ class AcknowledgeForm(forms.Form):
         return {item.pk: self.cleaned_data.get(f"sha256_{item.pk}", "") for item in self.hashed_items}
 
 
-class CancelForm(forms.Form):
+class CancelForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(label=_("取消の理由"), max_length=300)
 
 
-class StorageForm(forms.Form):
+class StorageForm(BoundedFormMixin, forms.Form):
     place = forms.ChoiceField(label=_("保管設備"), choices=StorageRecord.Place.choices)
     location = forms.CharField(label=_("保管場所"), max_length=200,
                                help_text=_("例: 分析室 キャビネットB-2"))
     locked = forms.BooleanField(label=_("施錠できる設備に入れ、施錠した"), required=False)
 
 
-class StorageCheckForm(forms.Form):
+class StorageCheckForm(BoundedFormMixin, forms.Form):
     note = forms.CharField(label=_("備考"), max_length=300, required=False)
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(BoundedFormMixin, forms.Form):
     contract = forms.ModelChoiceField(label=_("契約"), queryset=None, required=False, empty_label=_("すべて"))
     date_from = forms.DateField(label=_("期間（から）"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("期間（まで）"), required=False, widget=DateInput())

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from contracts.models import Contract, Designation, Membership, Role
 from contracts.selectors import display_name
+from core import bounds
 from core.dates import wareki_datetime
 from core.errors import DomainError
 
@@ -90,6 +91,8 @@ def item_register(
     _refuse_if_closed(contract)
     if not is_hr_member(actor, contract):
         raise DomainError(_("記録媒体等を登録できるのは、この契約の担当課の職員です。"))
+    bounds.check_values(Item, label=label, contents=contents, record_count=record_count, pieces=pieces,
+                        file_name=file_name, notes=notes)
     label = label.strip()
     if not label:
         raise DomainError(_("管理番号を入力してください。"), field="label")
@@ -201,6 +204,7 @@ def handover_record(
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     _refuse_if_closed(contract)
     handed_at = handed_at or now
+    bounds.check_values(Handover, handed_at=handed_at, container=container, notes=notes)
     if handed_at > now + CLOCK_TOLERANCE:
         raise DomainError(_("受渡し日時に未来の日時は入力できません。"), field="handed_at")
 
@@ -366,6 +370,7 @@ def handover_cancel(*, handover: Handover, actor, reason: str, request=None) -> 
     if actor.pk != handover.giver_id:
         raise DomainError(_("受渡しを取り消せるのは、渡した本人だけです。"))
     reason = reason.strip()
+    bounds.check_value(Handover, "cancel_reason", reason, field="reason")
     if not reason:
         raise DomainError(_("取消の理由を入力してください。"), field="reason")
     now = timezone.now()
@@ -403,6 +408,7 @@ def storage_record(*, item: Item, actor, place: str, location: str, locked: bool
     if place not in StorageRecord.Place.values:
         raise DomainError(_("保管設備を選んでください。"), field="place")
     location = location.strip()
+    bounds.check_values(StorageRecord, location=location)
     if not location:
         raise DomainError(_("保管場所を入力してください（例: 分析室 キャビネットB-2）。"), field="location")
     now = timezone.now()
@@ -427,6 +433,7 @@ def storage_check_record(*, item: Item, actor, note: str = "", request=None) -> 
         raise DomainError(_("保管状況を確認できるのは、いま保管している側の担当者です。"))
     if item.storage is None:
         raise DomainError(_("先に保管場所を記録してください。"))
+    bounds.check_values(StorageCheck, note=note.strip())
     now = timezone.now()
     check = StorageCheck.objects.create(item=item, storage=item.storage, checked_at=now, checked_by=actor,
                                         note=note.strip())

@@ -217,7 +217,7 @@ def _ledger(request, contract):
     return form, filters, selectors.ledger_for(request.user, contract=contract, **filters)
 
 
-def _ledger_page(request, contract):
+def _ledger_page(request, contract, status=200):
     form, _filters, handovers = _ledger(request, contract)
     page = Paginator(handovers, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -225,7 +225,7 @@ def _ledger_page(request, contract):
     return render(request, "handover/ledger.html", {
         "contract": contract, "form": form, "page": page, "query": query.urlencode(),
         "rows": [(h, exports.acknowledgement_text(h)) for h in page], "rules": RULES,
-    })
+    }, status=status)
 
 
 def _filter_text(form, name, value) -> str:
@@ -238,6 +238,9 @@ def _ledger_export(request, contract, fmt):
     if fmt not in exports.EXPORTERS:
         raise Http404
     form, filters, handovers = _ledger(request, contract)
+    if form.is_bound and not form.is_valid():
+        # A filter out of bounds (date_to=9999-12-31) is shown with its message, not dropped by exporting every row.
+        return _ledger_page(request, contract, status=400)
     handovers = list(handovers)
     filters_text = "、".join(_filter_text(form, name, value) for name, value in filters.items())
     filename, content_type, content = exports.EXPORTERS[fmt](handovers, contract=contract, filters_text=filters_text)
