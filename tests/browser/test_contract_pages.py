@@ -30,7 +30,9 @@ def test_hr_registers_a_contract_then_edits_it_and_marks_a_step(new_page, sign_i
     page.get_by_label("委託の期限", exact=True).fill("2026-04-01")
     page.get_by_role("button", name="保存する").click()
     # Refused at the field, nothing saved, everything typed still there.
-    assert page.get_by_text("委託の期限は開始時期より後の日付にしてください。").is_visible()
+    # At the field (exact), and in the error summary at the top as a link to it.
+    assert page.get_by_text("委託の期限は開始時期より後の日付にしてください。", exact=True).is_visible()
+    assert page.get_by_role("link", name="委託の期限: 委託の期限は開始時期より後の日付にしてください。").is_visible()
     assert not Contract.objects.filter(slug="new-survey-2026").exists()
     assert page.get_by_label("件名", exact=True).input_value() == "新しい委託について"
     page.get_by_label("委託の期限", exact=True).fill("2027-03-31")
