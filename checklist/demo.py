@@ -9,14 +9,16 @@
   in April 2026; attestation of both sides is this year's work, waiting on the dashboards.
 
 The services take the time from the clock; the rows are moved back to the story's dates afterwards with
-``queryset.update``, and the audit trail keeps the true time the demo was seeded. The attestation is
-written after the handover demo has run, so the app's own evidence it records is the finished year's.
+``queryset.update``, and their audit entries carry the story's times (``audit.services.recorded_at``). The
+attestation is written after the handover demo has run, so the app's own evidence it records is the
+finished year's.
 """
 
 import datetime as dt
 
 from django.utils import timezone
 
+from audit.services import recorded_at
 from contracts.demo import at
 
 from .models import Checklist, ChecklistEvent, ChecklistItem, ChecklistSide, Mark, Side
@@ -74,8 +76,11 @@ def _finalised_plan(contract, hr, marks_for, when) -> Checklist:
     if checklist is not None and checklist.is_finalised:
         return checklist
     template = checklist.template if checklist is not None else latest_template()
-    plan_save(contract=contract, marks=marks_for(template), actor=hr)
-    checklist = plan_finalise(contract=contract, actor=hr)
+    # Never later than now: a demo run before the story's April still tells a consistent log.
+    with recorded_at(min(when - dt.timedelta(days=6), timezone.now())):
+        plan_save(contract=contract, marks=marks_for(template), actor=hr)
+    with recorded_at(min(when, timezone.now())):
+        checklist = plan_finalise(contract=contract, actor=hr)
     Checklist.objects.filter(pk=checklist.pk).update(created_at=when - dt.timedelta(days=6), plan_finalised_at=when,
                                                      plan_changed_at=when)
     ChecklistEvent.objects.filter(checklist=checklist, kind=ChecklistEvent.Kind.PLAN_SAVED).update(
@@ -105,17 +110,20 @@ def _contractor_side_attested(contract, world, checklist) -> None:
         key = item.template_item.key.removeprefix("contractor.")
         when = at(ATTESTED_ON, 10) + dt.timedelta(minutes=2 * n)
         last = _last_event_pk(checklist)
-        if key == NOT_YET_KEY:
-            item_attest(item=item, attestation=ChecklistItem.Attestation.NOT_YET, note=NOT_YET_NOTE, actor=manager)
-        else:
-            item_attest(item=item, attestation=ChecklistItem.Attestation.IN_PLACE,
-                        note=CONTRACTOR_NOTES.get(key, "特記事項に基づき実施。"), actor=manager)
+        with recorded_at(when):
+            if key == NOT_YET_KEY:
+                item_attest(item=item, attestation=ChecklistItem.Attestation.NOT_YET, note=NOT_YET_NOTE,
+                            actor=manager)
+            else:
+                item_attest(item=item, attestation=ChecklistItem.Attestation.IN_PLACE,
+                            note=CONTRACTOR_NOTES.get(key, "特記事項に基づき実施。"), actor=manager)
         ChecklistItem.objects.filter(pk=item.pk).update(attested_at=when)
         _backdate_events(checklist, last, when)
 
     when = at(ATTESTED_ON, 16)
     last = _last_event_pk(checklist)
-    side_submit(contract=contract, side=Side.CONTRACTOR, actor=manager)
+    with recorded_at(when):
+        side_submit(contract=contract, side=Side.CONTRACTOR, actor=manager)
     ChecklistSide.objects.filter(pk=side.pk).update(submitted_at=when)
     _backdate_events(checklist, last, when)
 
@@ -123,10 +131,11 @@ def _contractor_side_attested(contract, world, checklist) -> None:
         key = item.template_item.key.removeprefix("contractor.")
         when = at(REVIEWED_ON, 10) + dt.timedelta(minutes=n)
         last = _last_event_pk(checklist)
-        if key == NOT_YET_KEY:
-            item_review(item=item, decision=ChecklistItem.Review.RETURNED, comment=RETURN_COMMENT, actor=hr)
-        else:
-            item_review(item=item, decision=ChecklistItem.Review.ACCEPTED, actor=hr)
+        with recorded_at(when):
+            if key == NOT_YET_KEY:
+                item_review(item=item, decision=ChecklistItem.Review.RETURNED, comment=RETURN_COMMENT, actor=hr)
+            else:
+                item_review(item=item, decision=ChecklistItem.Review.ACCEPTED, actor=hr)
         ChecklistItem.objects.filter(pk=item.pk).update(reviewed_at=when)
         _backdate_events(checklist, last, when)
 
