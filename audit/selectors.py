@@ -5,6 +5,11 @@ from contracts.selectors import contracts_for
 from .models import AuditEntry
 
 
+def may_read_log(user) -> bool:
+    """Auditors, and HR of a contract (for that contract's entries); the page and the exports ask this."""
+    return user.has_perm("audit.view_security_log") or contracts_for(user, perm="contracts.audit_contract").exists()
+
+
 def audit_entries_for(user, *, contract=None, action: str = "", actor: str = "", date_from=None, date_to=None):
     """Entries this person may read: those of the contracts they audit or manage, and, with the
     security-log permission, the entries that belong to no contract (logins and the like)."""
