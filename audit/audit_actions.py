@@ -12,6 +12,7 @@ LABELS = {
     "auth.login_failed": gettext_lazy("ログインに失敗"),
     "audit.log.exported": gettext_lazy("監査証跡を出力"),
     "audit.downloads.exported": gettext_lazy("個人情報の出力履歴を出力"),
+    "audit.chain.rekeyed": gettext_lazy("監査証跡の連鎖を鍵付き（HMAC）に切り替え"),
 }
 
 GROUPS = {"auth.": gettext_lazy("ログイン・認証"), "audit.": gettext_lazy("監査証跡")}

@@ -15,6 +15,7 @@ Each app describes the entries it writes in ``<app>/audit_actions.py``:
   reads when an action has no sentence of its own; ``formatter(value, context) -> str``;
 - ``DETAILS``: ``{action: function(payload, context) -> str}``, a sentence where fields read worse;
 - ``OBJECTS``: ``{"app_label.model": function(ids) -> {id: text}}``, how the app's objects are named;
+- ``MODEL_NAMES``: ``{"app_label.model": label}`` for models whose own name is not in Japanese;
 - ``more_labels()``, ``more_details()``: labels and sentences that depend on the installed models (the
   admin's add/change/delete of any model).
 """
@@ -46,6 +47,7 @@ class Registry:
     fields: dict = field(default_factory=dict)
     details: dict = field(default_factory=dict)
     objects: dict = field(default_factory=dict)
+    model_names: dict = field(default_factory=dict)
 
 
 def _merge(target: dict, more: dict, what: str, module: str) -> None:
@@ -81,6 +83,7 @@ def registry() -> Registry:
         for key, spec in getattr(module, "FIELDS", {}).items():
             found.fields.setdefault(key, spec)
         found.downloads |= set(getattr(module, "PERSONAL_DATA_DOWNLOADS", ()))
+        found.model_names.update(getattr(module, "MODEL_NAMES", {}))
     return found
 
 
@@ -360,13 +363,18 @@ def object_text(entry, context: Context) -> str:
     shown = context.objects.get((entry.object_type, entry.object_id))
     if shown:
         return shown
+    # No app names this kind of object, or the object is gone: its stored text may carry a username
+    # (``str()`` of many models shows one), so only its kind and number are shown.
     model = _model(entry.object_type)
+    kind = model_name(model) if model is not None else _("対象")
     if entry.object_type in registry().objects:
-        # The object is gone; its stored text may carry a username, so only its kind is shown.
-        return _("%(kind)s（削除済み）") % {"kind": model._meta.verbose_name} if model else _("（削除済み）")
-    if model is not None:
-        return f"{model._meta.verbose_name} {entry.object_repr}".strip()
-    return entry.object_repr
+        return _("%(kind)s（削除済み）") % {"kind": kind}
+    return _("%(kind)s（No.%(id)s）") % {"kind": kind, "id": entry.object_id}
+
+
+def model_name(model) -> str:
+    """A model's name in Japanese; the apps' ``MODEL_NAMES`` cover models of other packages."""
+    return str(registry().model_names.get(model._meta.label_lower, model._meta.verbose_name))
 
 
 def _model(object_type: str):

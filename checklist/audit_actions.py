@@ -18,6 +18,9 @@ LABELS = {
     "checklist.side.locked": gettext_lazy("チェックリストを確定"),
     "checklist.template.versioned": gettext_lazy("チェックリストのひな形を改版"),
     "checklist.exported": gettext_lazy("チェックリストを出力"),
+    "checklist.plan.copied": gettext_lazy("前年度のチェックリストの計画を下書きとしてコピー"),
+    "checklist.items.attested": gettext_lazy("チェック項目の実施状況をまとめて記入"),
+    "checklist.items.accepted": gettext_lazy("残りのチェック項目をまとめて確認済みにした"),
 }
 
 GROUPS = {"checklist.": gettext_lazy("チェックリスト")}
@@ -33,7 +36,7 @@ FIELDS = {
     "side": (gettext_lazy("区分"), choice(Side)),
     "comment": gettext_lazy("コメント"),
     "evidence": gettext_lazy("根拠資料"),
-    "filename": gettext_lazy("ファイル名"),
+    "out": gettext_lazy("出力先"),
 }
 
 
@@ -127,7 +130,43 @@ def _exported(payload, context) -> str:
     return f"{sentence}。{rest}" if rest else sentence
 
 
+def _copied(payload, context) -> str:
+    sentence = _("%(source)sの計画（第%(revision)s版）から下書きを作成。記入: %(marks)s") % {
+        "source": context.contract(payload.get("copied_from")), "revision": payload.get("from_revision", ""),
+        "marks": _marks(payload.get("changes"))}
+    if payload.get("unmarked"):
+        sentence += _("。未記入 %(n)s項目") % {"n": payload["unmarked"]}
+    return sentence
+
+
+def _attested_together(payload, context) -> str:
+    entries = [e for e in payload.get("items") or [] if isinstance(e, dict)]
+    states = choice(ChecklistItem.Attestation)
+    tally = {}
+    for entry in entries:
+        tally[states(entry.get("attestation"))] = tally.get(states(entry.get("attestation")), 0) + 1
+    sentence = _("%(side)s %(n)s項目（%(tally)s）") % {
+        "side": choice(Side)(payload.get("side")), "n": payload.get("count", len(entries)),
+        "tally": "、".join(f"{state} {n}" for state, n in tally.items())}
+    flagged = sum(1 for e in entries if e.get("flagged"))
+    if flagged:
+        sentence += _("。アプリの記録と一致しない項目 %(n)s") % {"n": flagged}
+    labels = _items([e.get("key") for e in entries])
+    return sentence + (_("。項目: %(items)s") % {"items": labels} if labels else "")
+
+
+def _accepted_together(payload, context) -> str:
+    sentence = _("%(side)s %(n)s項目を確認済みにした") % {
+        "side": choice(Side)(payload.get("side")), "n": payload.get("count", 0)}
+    if payload.get("left_for_review"):
+        sentence += _("（確認待ちが %(n)s項目残っています）") % {"n": payload["left_for_review"]}
+    return sentence
+
+
 DETAILS = {
+    "checklist.plan.copied": _copied,
+    "checklist.items.attested": _attested_together,
+    "checklist.items.accepted": _accepted_together,
     "checklist.plan.saved": _saved,
     "checklist.plan.finalised": _finalised,
     "checklist.plan.revised": _revised,

@@ -31,6 +31,7 @@ LABELS = {
     "contract.designation.approved": gettext_lazy("取扱者指定を承認"),
     "contract.designation.rejected": gettext_lazy("取扱者指定を不承認"),
     "contract.designation.revoked": gettext_lazy("取扱者指定を取消"),
+    "contract.designation.enrolment_resent": gettext_lazy("利用開始の案内を再送"),
 }
 
 GROUPS = {
@@ -46,6 +47,10 @@ FIELDS = {
     "note": gettext_lazy("備考"),
     "title": gettext_lazy("件名"),
     "step": (gettext_lazy("工程"), lambda value, context: _step(value)),
+    "completed_at": (gettext_lazy("完了日時"), date_text),
+    "was_completed_at": (gettext_lazy("それまでの完了日時"), date_text),
+    "was_note": gettext_lazy("それまでの備考"),
+    "months_before_start": gettext_lazy("開始時期までの月数"),
 }
 
 
@@ -89,7 +94,22 @@ def _created(payload, context) -> str:
 
 
 def _copied(payload, context) -> str:
-    return _("%(source)sの内容を引き継いで作成") % {"source": context.contract(payload.get("from"))}
+    sentence = _("%(source)sの内容を引き継いで作成") % {"source": context.contract(payload.get("from"))}
+    carried = [
+        _("監査の利用者 %(n)s人") % {"n": payload["auditors"]} if payload.get("auditors") else "",
+        _("取扱者指定 %(n)s件（承認待ち）") % {"n": payload["designations"]} if payload.get("designations") else "",
+        _("チェックリストの計画 %(n)s項目（下書き）") % {"n": payload["plan_items"]} if payload.get("plan_items") else "",
+    ]
+    carried = [c for c in carried if c]
+    if carried:
+        sentence += _("。引き継いだもの: %(carried)s") % {"carried": "、".join(carried)}
+    return sentence
+
+
+def _started(payload, context) -> str:
+    if payload.get("months_before_start"):
+        return _("開始時期の%(n)sか月前に履行開始（確認のうえ）") % {"n": payload["months_before_start"]}
+    return ""
 
 
 def _membership(payload, context) -> str:
@@ -98,11 +118,18 @@ def _membership(payload, context) -> str:
 
 
 def _designation(payload, context) -> str:
-    sentence = _("%(name)sさん") % {"name": context.person(payload.get("user"))}
+    if payload.get("user"):
+        sentence = _("%(name)sさん") % {"name": context.person(payload["user"])}
+    else:
+        sentence = _("アカウントのない新しい方") if payload.get("new_account") else ""
     if payload.get("kind"):
         sentence += _("（%(kind)s）") % {"kind": choice(Designation.Kind)(payload["kind"])}
     if payload.get("note"):
         sentence += _("。備考: %(note)s") % {"note": text(payload["note"])}
+    if payload.get("account_opened"):
+        sentence += _("。アカウントを作成し、利用開始の案内を送付")
+    if payload.get("enrolment_link_withdrawn"):
+        sentence += _("。未使用の利用開始の案内を無効化")
     return sentence
 
 
@@ -110,12 +137,14 @@ DETAILS = {
     "contract.created": _created,
     "contract.updated": _updated,
     "contract.copied": _copied,
+    "contract.started": _started,
     "contract.membership.granted": _membership,
     "contract.membership.revoked": _membership,
     "contract.designation.reported": _designation,
     "contract.designation.approved": _designation,
     "contract.designation.rejected": _designation,
     "contract.designation.revoked": _designation,
+    "contract.designation.enrolment_resent": _designation,
 }
 
 

@@ -15,7 +15,7 @@ from audit.formatting import (
     text,
 )
 
-from .models import Handover, HandoverLine, Item, StorageRecord
+from .models import Handover, HandoverLine, Item, MediumKind, StorageRecord
 
 LABELS = {
     "handover.item.registered": gettext_lazy("記録媒体等を登録"),
@@ -45,9 +45,12 @@ FIELDS = {
     "item": gettext_lazy("品目"),
     "handed_at": (gettext_lazy("受渡し日時"), date_text),
     "reason": gettext_lazy("理由"),
+    "late_reason": gettext_lazy("事後記録の理由"),
+    "on_behalf_of": (gettext_lazy("代理で"), person),
+    "sha256_not_computed": (gettext_lazy("SHA-256を計算できなかった品目"),
+                            lambda value, context: _not_computed(value)),
     "format": (gettext_lazy("形式"), lambda value, context: format_name(value)),
     "rows": (gettext_lazy("件数"), lambda value, context: count(value)),
-    "out": gettext_lazy("出力先"),
 }
 
 _LEDGER_FILTERS = {
@@ -65,6 +68,12 @@ _FILTER_VALUES = {
     "date_from": date_text,
     "date_to": date_text,
 }
+
+
+def _not_computed(value) -> str:
+    if isinstance(value, dict):
+        return "、".join(_("%(item)s（%(why)s）") % {"item": item, "why": text(why, 60)} for item, why in value.items())
+    return listing(value)
 
 
 def _registered(payload, context) -> str:
@@ -105,7 +114,9 @@ def _acknowledged(payload, context) -> str:
     verified = payload.get("sha256_verified") or []
     if verified:
         sentence += _("（SHA-256一致: %(items)s）") % {"items": listing(verified)}
-    rest = fields_text(payload, context, skip={"number", "direction", "items", "sha256_verified"})
+    if payload.get("handed_at"):
+        sentence += _("。受渡し日時 %(when)s を確認") % {"when": date_text(payload["handed_at"])}
+    rest = fields_text(payload, context, skip={"number", "direction", "items", "sha256_verified", "handed_at"})
     return f"{sentence}。{rest}" if rest else sentence
 
 
@@ -184,7 +195,12 @@ def _storage_records(ids):
     return {str(r.pk): _("保管場所の記録 %(label)s") % {"label": r.item.label} for r in rows}
 
 
+def _medium_kinds(ids):
+    return {str(k.pk): _("記録媒体の種類 %(name)s") % {"name": k.name} for k in MediumKind.objects.filter(pk__in=ids)}
+
+
 OBJECTS = {
+    "handover.mediumkind": _medium_kinds,
     "handover.handover": _handovers,
     "handover.item": _items,
     "handover.storagerecord": _storage_records,
