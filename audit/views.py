@@ -9,46 +9,77 @@ from django.views.decorators.http import require_safe
 
 from contracts.selectors import contracts_for
 
-from .exports import audit_log_xlsx
-from .forms import AuditFilterForm
-from .selectors import audit_entries_for
+from . import exports
+from .formatting import Context, action_words, present
+from .forms import AuditFilterForm, filters_text
+from .selectors import audit_entries_for, downloads_for, may_read_log
 from .services import audit_log, verify_chain
 
-
-def _may_read_log(user) -> bool:
-    return user.has_perm("audit.view_security_log") or contracts_for(user, perm="contracts.audit_contract").exists()
+PAGE_SIZE = 100
 
 
-def _filtered(request):
-    form = AuditFilterForm(request.GET or None, contracts=contracts_for(request.user, perm="contracts.audit_contract"))
-    filters = form.cleaned_data if form.is_valid() else {}
-    return form, audit_entries_for(request.user, **{k: v for k, v in filters.items() if v})
+def _filtered(request, *, downloads: bool):
+    """The filter form and the entries it selects; a refused filter selects nothing (the page says why)."""
+    if not may_read_log(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None, contracts=contracts_for(request.user, perm="contracts.audit_contract"),
+                           with_action=not downloads)
+    select = downloads_for if downloads else audit_entries_for
+    if form.is_bound and not form.is_valid():
+        return form, select(request.user).none()
+    return form, select(request.user, **(form.filters() if form.is_bound else {}))
+
+
+def _page(request, template, *, downloads: bool):
+    form, entries = _filtered(request, downloads=downloads)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, template, {
+        "form": form, "page": page, "rows": present(page), "query": query.urlencode(), "action_words": action_words(),
+        "filters": filters_text(form.audit_payload(), Context([])) if form.is_bound and form.is_valid() else "",
+    }, status=400 if form.errors else 200)
+
+
+def _export(request, template, *, downloads: bool):
+    form, entries = _filtered(request, downloads=downloads)
+    if form.errors:
+        # The file would not say what the person asked for: the page shows why, at the field.
+        return _page(request, template, downloads=downloads)
+    kept = form.audit_payload() if form.is_bound else {}
+    shown = filters_text(kept, Context([]))
+    make = exports.downloads_xlsx if downloads else exports.audit_log_xlsx
+    filename, content_type, content, rows = make(entries, filters_text=shown)
+    audit_log(action="audit.downloads.exported" if downloads else "audit.log.exported", actor=request.user,
+              request=request, contract=form.cleaned_data.get("contract") if form.is_bound else None,
+              payload={"format": "xlsx", "rows": rows, "filters": kept})
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required
 @require_safe
 def audit_log_page(request):
-    if not _may_read_log(request.user):
-        raise PermissionDenied
-    form, entries = _filtered(request)
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "audit/log.html", {"form": form, "page": page, "query": query.urlencode()})
+    return _page(request, "audit/log.html", downloads=False)
 
 
 @login_required
 @require_safe
 def audit_log_export(request):
-    if not _may_read_log(request.user):
-        raise PermissionDenied
-    form, entries = _filtered(request)
-    filename, content_type, content = audit_log_xlsx(entries)
-    audit_log(action="audit.log.exported", actor=request.user, request=request,
-              payload={"filters": {k: v for k, v in request.GET.items()}, "rows": len(entries)})
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _export(request, "audit/log.html", downloads=False)
+
+
+@login_required
+@require_safe
+def downloads_page(request):
+    return _page(request, "audit/downloads.html", downloads=True)
+
+
+@login_required
+@require_safe
+def downloads_export(request):
+    return _export(request, "audit/downloads.html", downloads=True)
 
 
 @login_required

@@ -75,7 +75,7 @@ def test_the_auditor_filters_the_log_checks_it_and_downloads_xlsx(new_page, sign
     page = sign_in(new_page(), world.auditor)
     page.get_by_role("link", name="監査証跡").click()
     page.get_by_label("契約").select_option(label="契約A（令和7年度）")
-    page.get_by_label("操作（前方一致）").fill("contract.designation")
+    page.get_by_label("操作（語句）").fill("取扱者指定")
     page.get_by_role("button", name="絞り込む").click()
     rows = page.locator("table.data tbody tr")
     assert rows.count() == AuditEntry.objects.filter(contract=world.contract,
@@ -85,8 +85,8 @@ def test_the_auditor_filters_the_log_checks_it_and_downloads_xlsx(new_page, sign
     path = tmp_path / "log.xlsx"
     download_info.value.save_as(path)
     sheet = load_workbook(path).active
-    actions = [row[3] for row in sheet.iter_rows(min_row=5, values_only=True)]
-    assert actions and all(a.startswith("contract.designation") for a in actions)
+    actions = [row[3] for row in sheet.iter_rows(min_row=6, values_only=True)]
+    assert actions and all(a.startswith("取扱者指定を") for a in actions)
     page.goto("/audit/")
     page.get_by_role("link", name="改ざんがないか検証する").click()
     assert page.get_by_text("監査証跡は改ざんされていません").is_visible()
