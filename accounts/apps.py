@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "ログイン"
+
+    def ready(self):
+        # Logging is configured before the apps are ready; the filter goes onto Django's own loggers
+        # here, so it holds whatever LOGGING the deployment sets.
+        from . import logging
+
+        logging.install()

@@ -1,15 +1,31 @@
-"""Second factor: TOTP enrolment and verification (django-otp)."""
+"""Second factor: TOTP enrolment and verification (django-otp); a new person's one-time enrolment link."""
 
 import base64
+import hashlib
+import re
+import secrets
+import smtplib
 
 import segno
+from django.conf import settings
+from django.contrib.auth import get_user_model, login, password_validation
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_log
+from core.dates import wareki_datetime
 from core.errors import DomainError
+
+from .models import ENROLMENT_LINK_LIFETIME, EnrolmentInvitation
+
+User = get_user_model()
 
 
 def confirmed_device(user) -> TOTPDevice | None:
@@ -75,3 +91,167 @@ def second_factor_verify(*, request, user, token: str) -> TOTPDevice:
     otp_login(request, device)
     audit_log(action="auth.otp.verified", actor=user, request=request)
     return device
+
+
+# --- Enrolment of a new person (issue 7, B.17) ----------------------------------------------------------
+# The ward approves a person the contractor reported; their account (made inactive, without a password,
+# with the report) is opened and they get a link by e-mail to set a password and a second factor. The
+# link is single-use, lasts 72 hours and carries 256 random bits; only its SHA-256 is stored, and it never
+# reaches the audit trail or the application's logs (see accounts.logging).
+
+ENROLMENT_SESSION_KEY = "enrolment_invitation"
+USERNAME_CHARS = re.compile(r"[^a-z0-9._-]+")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_username(email: str) -> str:
+    """A free user name made from the e-mail address's name part (``m.yamada`` for m.yamada@…)."""
+    base = USERNAME_CHARS.sub("", email.partition("@")[0].lower())[:30].strip("._-") or "user"
+    if len(base) < 3:
+        base = f"{base}user"
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def awaits_enrolment(user) -> bool:
+    """An account made from a report that its person has not yet set up (no password chosen)."""
+    return not user.has_usable_password()
+
+
+def latest_invitation(user) -> EnrolmentInvitation | None:
+    return EnrolmentInvitation.objects.filter(user=user).order_by("-created_at", "-pk").first()
+
+
+def enrolment_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("accounts:welcome_link", kwargs={"token": token})
+
+
+def enrolment_invite(*, user, actor, about: str = "") -> EnrolmentInvitation:
+    """Issue a new link to ``user`` and e-mail it; earlier unused links stop working.
+
+    Runs inside the caller's transaction and writes no audit entry of its own: the caller's one entry
+    (the approval, or the re-sending) says that a link went out. If the mail cannot be handed to the relay
+    the whole action is refused, so a person is never approved with a link nobody received.
+    ``about`` is one sentence saying why the person gets it (the contract and role).
+    """
+    now = timezone.now()
+    EnrolmentInvitation.objects.filter(user=user, used_at__isnull=True, withdrawn_at__isnull=True).update(
+        withdrawn_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = EnrolmentInvitation.objects.create(
+        user=user, token_hash=_token_hash(token), created_at=now, created_by=actor,
+        expires_at=now + ENROLMENT_LINK_LIFETIME,
+    )
+    profile = getattr(user, "profile", None)
+    body = render_to_string("accounts/enrolment_email.txt", {
+        "name": profile.display_name if profile else user.get_username(), "about": about,
+        "url": enrolment_url(token), "username": user.get_username(),
+        "expires_at_text": wareki_datetime(invitation.expires_at),
+        "hours": int(ENROLMENT_LINK_LIFETIME.total_seconds() // 3600),
+    })
+    try:
+        send_mail(_("【委託個人情報管理】利用開始のご案内"), body, None, [user.email])
+    except (OSError, smtplib.SMTPException) as error:
+        raise DomainError(_("利用開始の案内メールを送信できませんでした。しばらくしてからもう一度操作してください。"
+                            "続く場合はシステム管理者に連絡してください。")) from error
+    return invitation
+
+
+def enrolment_withdraw(*, user) -> int:
+    """Stop every unused link of ``user`` (their designation was revoked before they enrolled)."""
+    return EnrolmentInvitation.objects.filter(user=user, used_at__isnull=True, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now())
+
+
+class LinkRefused(DomainError):
+    """The link cannot be used; ``code`` says why (unknown, used, expired, withdrawn)."""
+
+
+def _refusal(invitation: EnrolmentInvitation | None) -> LinkRefused | None:
+    if invitation is None:
+        return LinkRefused(_("このリンクは正しくありません。メールに書かれたリンクをそのまま開いてください。"), code="unknown")
+    if invitation.is_used:
+        return LinkRefused(_("このリンクはすでに使われています。ユーザー名とパスワードでログインしてください。"), code="used")
+    if invitation.withdrawn_at is not None:
+        return LinkRefused(_("このリンクは新しい案内に置き換えられたため使えません。最新の案内メールのリンクを開いてください。"),
+                           code="withdrawn")
+    if invitation.is_expired:
+        return LinkRefused(_("このリンクの有効期限（発行から72時間）が過ぎています。取扱責任者を通じて区に再送を依頼してください。"),
+                           code="expired")
+    if not invitation.user.is_active:
+        return LinkRefused(_("このアカウントは利用が停止されています。区に問い合わせてください。"), code="inactive")
+    return None
+
+
+def invitation_for_token(*, token: str, request=None) -> EnrolmentInvitation:
+    """The invitation a link names, or :class:`LinkRefused`. A refusal is audited (without the token)."""
+    invitation = (EnrolmentInvitation.objects.select_related("user__profile")
+                  .filter(token_hash=_token_hash(token or "")).first())
+    refusal = _refusal(invitation)
+    if refusal is not None:
+        audit_log(action="auth.enrolment.link_refused", actor=None, request=request,
+                  obj=invitation.user if invitation else None, payload={"reason": refusal.code})
+        raise refusal
+    return invitation
+
+
+def invitation_in_session(request) -> EnrolmentInvitation:
+    """The invitation whose link was opened in this browser session, still usable, or :class:`LinkRefused`."""
+    pk = request.session.get(ENROLMENT_SESSION_KEY)
+    invitation = (EnrolmentInvitation.objects.select_related("user__profile").filter(pk=pk).first()
+                  if isinstance(pk, int) else None)
+    refusal = _refusal(invitation)
+    if refusal is not None:
+        request.session.pop(ENROLMENT_SESSION_KEY, None)
+        raise refusal
+    return invitation
+
+
+def enrolment_begin(*, request, invitation: EnrolmentInvitation) -> None:
+    """Remember the opened link in a fresh session, so the token leaves the address bar at once."""
+    request.session.cycle_key()
+    request.session[ENROLMENT_SESSION_KEY] = invitation.pk
+
+
+def enrolment_complete(*, request, invitation: EnrolmentInvitation, password: str, token: str):
+    """The new person sets a password and confirms their authenticator app; the link is used up and they
+    are signed in with both factors. A wrong code is audited and changes nothing."""
+    user = invitation.user
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), field="new_password1") from error
+    device = pending_device(user)
+    allowed, _info = device.verify_is_allowed()
+    if not allowed:
+        audit_log(action="auth.otp.throttled", actor=None, obj=user, request=request)
+        raise DomainError(_("確認コードの誤りが続いたため、しばらく待ってから入力してください。"), field="token")
+    if not device.verify_token(_clean(token)):
+        audit_log(action="auth.enrolment.code_failed", actor=None, obj=user, request=request)
+        raise DomainError(_("確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。"),
+                          field="token")
+    with transaction.atomic():
+        invitation = EnrolmentInvitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+        refusal = _refusal(invitation)
+        if refusal is not None:
+            raise refusal
+        user = invitation.user
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
+        request.session.pop(ENROLMENT_SESSION_KEY, None)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        otp_login(request, device)
+        audit_log(action="auth.enrolment.completed", actor=user, obj=user, request=request)
+    return user

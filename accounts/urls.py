@@ -10,4 +10,6 @@ urlpatterns = [
     path("verify/", views.verify_view, name="verify"),
     path("enrol/", views.enrol_view, name="enrol"),
     path("password/", login_required(views.PasswordChange.as_view()), name="password_change"),
+    path("welcome/", views.welcome, name="welcome"),
+    path("welcome/<str:token>/", views.welcome_link, name="welcome_link"),
 ]

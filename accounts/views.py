@@ -8,12 +8,12 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import DomainError, add_to_form
 
 from . import services
-from .forms import LoginForm, TokenForm
+from .forms import LoginForm, TokenForm, WelcomeForm
 
 
 def _next_url(request) -> str:
@@ -101,3 +101,60 @@ class PasswordChange(PasswordChangeView):
         audit_log(action="auth.password.changed", actor=self.request.user, request=self.request)
         messages.success(self.request, gettext_lazy("パスワードを変更しました。"))
         return response
+
+
+def _welcome_refused(request, error: services.LinkRefused):
+    # 404 for a link that never existed, 410 for one that did but is spent.
+    status = 404 if error.code == "unknown" else 410
+    return render(request, "accounts/welcome_refused.html", {"message": error.message}, status=status)
+
+
+def _signed_in_elsewhere(request):
+    return render(request, "accounts/welcome_signed_in.html", status=403)
+
+
+@require_safe
+def welcome_link(request, token):
+    """The link in the enrolment e-mail: checked, remembered in a fresh session, and left at once for an
+    address without the token (so it stays out of the history of later pages and of Referer headers)."""
+    if request.user.is_authenticated:
+        return _signed_in_elsewhere(request)
+    try:
+        invitation = services.invitation_for_token(token=token, request=request)
+    except services.LinkRefused as error:
+        return _welcome_refused(request, error)
+    services.enrolment_begin(request=request, invitation=invitation)
+    return redirect("accounts:welcome")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def welcome(request):
+    """A new person sets their password and their authenticator app, once."""
+    if request.user.is_authenticated:
+        return _signed_in_elsewhere(request)
+    try:
+        invitation = services.invitation_in_session(request)
+    except services.LinkRefused as error:
+        return _welcome_refused(request, error)
+    user = invitation.user
+    form = WelcomeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.enrolment_complete(request=request, invitation=invitation,
+                                            password=form.cleaned_data["new_password1"],
+                                            token=form.cleaned_data["token"])
+            except services.LinkRefused as error:
+                return _welcome_refused(request, error)
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("利用の準備ができました。次回からはユーザー名・パスワードと確認コードでログインします。"))
+                return redirect(settings.LOGIN_REDIRECT_URL)
+        status = 400
+    device = services.pending_device(user)
+    return render(request, "accounts/welcome.html", {
+        "form": form, "invited": user, "expires_at": invitation.expires_at,
+        "qr_svg": services.qr_svg(device), "manual_key": services.manual_key(device),
+    }, status=status)

@@ -14,4 +14,5 @@ class ContractsConfig(AppConfig):
 
         dashboard.register(selectors.waiting_designations)
         dashboard.register(selectors.waiting_my_reports)
+        dashboard.register(selectors.waiting_past_end)
         post_migrate.connect(roles.ensure_groups, sender=self)

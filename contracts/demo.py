@@ -11,9 +11,11 @@ The seed contract repeats every year (次年度以降も、同様の業務委託
   handovers are told relative to today (see :func:`live_story_days`).
 
 State changes go through the services; the rows are then moved back to the story's dates with
-``queryset.update``. The audit trail keeps the true time the demo was seeded.
+``queryset.update``. Their audit entries carry the story's times too (:func:`told_at`), so the log, filtered
+on a day of the story, finds what happened that day; the sequence numbers keep the order of seeding.
 """
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -21,6 +23,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
+
+from audit.services import recorded_at
 
 from . import services
 from .models import Contract, ContractStep, Designation, Membership, Organisation, UserProfile
@@ -171,6 +175,11 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=TOKYO)
 
 
+def told_at(when: dt.datetime | None):
+    """Audit entries written inside carry the story's moment ``when``, never a moment still to come."""
+    return recorded_at(min(when, timezone.now())) if when is not None else contextlib.nullcontext()
+
+
 def _user(username, display_name, organisation, *, email, groups=(), staff=False):
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username, defaults={"email": email, "is_staff": staff})
@@ -183,20 +192,26 @@ def _user(username, display_name, organisation, *, email, groups=(), staff=False
     return user
 
 
-def _approved(contract, user, kind, *, actor, duties):
+def _approved(contract, user, kind, *, reporter, approver, duties, reported_at=None, decided_at=None):
+    """Reported (by the manager, or by HR from a paper report) and approved by HR; a report carried over
+    from last year's contract is approved as it stands."""
     open_designation = Designation.objects.filter(contract=contract, user=user, status__in=["reported", "approved"]).first()
     if open_designation is None:
-        open_designation = services.designation_report(contract=contract, user=user, kind=kind, actor=actor, duties=duties)
+        with told_at(reported_at):
+            open_designation = services.designation_report(contract=contract, user=user, kind=kind, actor=reporter,
+                                                           duties=duties)
     if open_designation.is_pending:
-        services.designation_approve(designation=open_designation, actor=actor, note="デモ")
+        with told_at(decided_at):
+            services.designation_approve(designation=open_designation, actor=approver, note="デモ")
     return open_designation
 
 
-def _approved_on(contract, user, kind, *, actor, duties, days):
+def _approved_on(contract, user, kind, *, reporter, approver, duties, days):
     """``_approved``, then the report and approval moved to their days (only when made now)."""
     reported, decided = days
     made_now = not Designation.objects.filter(contract=contract, user=user, status="approved").exists()
-    designation = _approved(contract, user, kind, actor=actor, duties=duties)
+    designation = _approved(contract, user, kind, reporter=reporter, approver=approver, duties=duties,
+                            reported_at=at(reported, 10), decided_at=at(decided, 15))
     if made_now:
         Designation.objects.filter(pk=designation.pk).update(reported_at=at(reported, 10), decided_at=at(decided, 15))
         Membership.objects.filter(contract=contract, user=user, role=designation.role,
@@ -205,34 +220,41 @@ def _approved_on(contract, user, kind, *, actor, duties, days):
 
 
 def _steps_done(contract, steps, *, actor):
+    # The demo tells the year as it happened: the steps were done on their own days, as a clerk states them.
     for step, day, note in steps:
-        services.contract_step_set(contract=contract, step=step, done=True, actor=actor, note=note)
-        # The demo tells the year as it happened: the steps were done on their own days.
-        ContractStep.objects.filter(contract=contract, step=step).update(completed_at=at(day, 10))
+        if not ContractStep.objects.get(contract=contract, step=step).is_done:
+            with told_at(at(day, 10)):
+                services.contract_step_complete(contract=contract, step=step, actor=actor, completed_at=at(day, 10),
+                                                note=note)
 
 
 def _current_year(seed: Contract, users) -> Contract:
-    """FY2026: the seed contract copied into the next fiscal year (April), active, its people approved."""
+    """FY2026: the seed contract copied into the next fiscal year (April), carrying the auditor and last
+    year's two people as reports the ward approves again in May; active; its people approved."""
     hr = users["hr"]
     contract = Contract.objects.filter(slug=CURRENT_SLUG).first()
     if contract is None:
-        contract = services.contract_copy_to_next_year(contract=seed, actor=hr)
         prepared = at(PREPARED_ON[CURRENT_SLUG], 9)
+        with told_at(prepared):
+            contract = services.contract_copy_to_next_year(contract=seed, actor=hr, slug=CURRENT_SLUG)
         Membership.objects.filter(contract=contract).update(granted_at=prepared)
-        contract = services.contract_start(contract=contract, actor=hr)
+        # Started on its start date in the story; a demo run long before May must not stop to ask.
+        with told_at(at(contract.start_date, 9)):
+            contract = services.contract_start(contract=contract, actor=hr, confirm_early=True)
         story = live_story_days(contract)
         if story is not None:
             _steps_done(contract, ((1, story.form_sent, "通知文を送付"), (2, story.answers_closed, "回答期間終了"),
                                    (3, story.disc, "CD-Rで送付（手渡し）")), actor=hr)
     if not contract.memberships.filter(user=users["auditor"], revoked_at__isnull=True).exists():
-        services.membership_grant(contract=contract, user=users["auditor"], role="auditor", actor=hr)
+        with told_at(at(PREPARED_ON[CURRENT_SLUG], 9)):
+            services.membership_grant(contract=contract, user=users["auditor"], role="auditor", actor=hr)
         Membership.objects.filter(contract=contract, user=users["auditor"], revoked_at__isnull=True).update(
             granted_at=at(PREPARED_ON[CURRENT_SLUG], 9))
     manager_days, handler_days = DESIGNATION_DAYS[CURRENT_SLUG]
-    _approved_on(contract, users["manager"], Designation.Kind.MANAGER, actor=hr, duties="取扱責任者",
+    _approved_on(contract, users["manager"], Designation.Kind.MANAGER, reporter=hr, approver=hr, duties="取扱責任者",
                  days=manager_days)
-    _approved_on(contract, users["handler"], Designation.Kind.HANDLER, actor=users["manager"], duties="データ分析",
-                 days=handler_days)
+    _approved_on(contract, users["handler"], Designation.Kind.HANDLER, reporter=users["manager"], approver=hr,
+                 duties="データ分析", days=handler_days)
     return contract
 
 
@@ -274,26 +296,31 @@ def seed_contracts() -> DemoWorld:
     contracts = {}
     for slug, fields, org in ((SEED_SLUG, SEED_CONTRACT, contractor), (OTHER_SLUG, OTHER_CONTRACT, other)):
         contract = Contract.objects.filter(slug=slug).first()
+        prepared = at(PREPARED_ON[SEED_SLUG], 9) if slug == SEED_SLUG else None  # the other contract has no story
         if contract is None:
-            contract = services.contract_create(actor=hr, slug=slug, ward_section=ward, contractor=org, **fields)
+            with told_at(prepared):
+                contract = services.contract_create(actor=hr, slug=slug, ward_section=ward, contractor=org, **fields)
             if slug == SEED_SLUG:
                 Membership.objects.filter(contract=contract).update(granted_at=at(PREPARED_ON[SEED_SLUG], 9))
                 _steps_done(contract, SEED_STEPS, actor=hr)
             # The seed contract's year is over, but closing it (deletion report) is not part of the demo yet.
-            contract = services.contract_start(contract=contract, actor=hr)
+            with told_at(at(contract.start_date, 9) if prepared else None):
+                contract = services.contract_start(contract=contract, actor=hr, confirm_early=True)
         if not contract.memberships.filter(user=users["auditor"], revoked_at__isnull=True).exists():
-            services.membership_grant(contract=contract, user=users["auditor"], role="auditor", actor=hr)
+            with told_at(prepared):
+                services.membership_grant(contract=contract, user=users["auditor"], role="auditor", actor=hr)
             if slug == SEED_SLUG:
                 Membership.objects.filter(contract=contract, user=users["auditor"], revoked_at__isnull=True).update(
                     granted_at=at(PREPARED_ON[SEED_SLUG], 9))
         contracts[slug] = contract
 
     manager_days, handler_days = DESIGNATION_DAYS[SEED_SLUG]
-    _approved_on(contracts[SEED_SLUG], users["manager"], Designation.Kind.MANAGER, actor=hr, duties="取扱責任者",
-                 days=manager_days)
-    _approved_on(contracts[SEED_SLUG], users["handler"], Designation.Kind.HANDLER, actor=users["manager"],
-                 duties="データ分析", days=handler_days)
-    _approved(contracts[OTHER_SLUG], users["other_manager"], Designation.Kind.MANAGER, actor=hr, duties="取扱責任者")
+    _approved_on(contracts[SEED_SLUG], users["manager"], Designation.Kind.MANAGER, reporter=hr, approver=hr,
+                 duties="取扱責任者", days=manager_days)
+    _approved_on(contracts[SEED_SLUG], users["handler"], Designation.Kind.HANDLER, reporter=users["manager"],
+                 approver=hr, duties="データ分析", days=handler_days)
+    _approved(contracts[OTHER_SLUG], users["other_manager"], Designation.Kind.MANAGER, reporter=hr, approver=hr,
+              duties="取扱責任者")
     current = _current_year(contracts[SEED_SLUG], users)
     return DemoWorld(ward=ward, contractor=contractor, other_contractor=other, contract=contracts[SEED_SLUG],
                      other_contract=contracts[OTHER_SLUG], users=users, current_contract=current)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import BoundedFormMixin
@@ -11,10 +12,19 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class ContractForm(BoundedFormMixin, forms.ModelForm):
+    """The council submission's fields. The contract's address (slug) is made by the service, never typed."""
+
     class Meta:
         model = Contract
-        fields = ["slug", *CONTRACT_FIELDS]
+        fields = CONTRACT_FIELDS
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -25,21 +35,75 @@ class ContractForm(BoundedFormMixin, forms.ModelForm):
             "reason": forms.Textarea(attrs={"rows": 4}),
             "work_content": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"slug": _("URLに使う半角英数字とハイフン（例: shinjuku-engagement-2025）。後から変更できません。")}
-
-    def __init__(self, *args, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if editing:
-            del self.fields["slug"]
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in CONTRACT_FIELDS}
 
 
-class StepForm(BoundedFormMixin, forms.Form):
-    step = forms.TypedChoiceField(label=_("工程"), choices=Contract.Step.choices, coerce=int)
-    done = forms.BooleanField(label=_("完了"), required=False)
-    note = forms.CharField(label=_("備考"), max_length=300, required=False)
+class StepCompleteForm(BoundedFormMixin, forms.Form):
+    completed_at = forms.DateTimeField(label=_("完了日時"), widget=DateTimeInput(),
+                                       help_text=_("実際に完了した日時。今でなければ直してください。"))
+    note = forms.CharField(label=_("備考"), max_length=300, required=False,
+                           help_text=_("例: CD-Rで送付（手渡し）。300文字まで。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["completed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class StepReopenForm(BoundedFormMixin, forms.Form):
+    reason = forms.CharField(label=_("未了に戻す理由"), max_length=300,
+                             help_text=_("例: 誤って完了にしたため。完了の記録（日時・備考）は履歴に残ります。"))
+
+
+class StartForm(BoundedFormMixin, forms.Form):
+    """履行開始. Shown with a confirmation box when it is a month or more before the start date."""
+
+    confirm_early = forms.BooleanField(required=False)
+
+    def __init__(self, *args, warning: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if warning:
+            self.fields["confirm_early"].label = _("%(warning)s開始日前ですが、履行開始にします。") % {"warning": warning}
+        else:
+            del self.fields["confirm_early"]
+
+
+class CopyForm(BoundedFormMixin, forms.Form):
+    """What the copy into the next year carries, every row of the preview ticked to begin with."""
+
+    memberships = forms.TypedMultipleChoiceField(label=_("監査の閲覧権限"), coerce=int, required=False,
+                                                 widget=forms.CheckboxSelectMultiple)
+    designations = forms.TypedMultipleChoiceField(label=_("取扱責任者・取扱者（承認待ちとして引き継ぐ）"),
+                                                  coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    carry_plan = forms.BooleanField(label=_("チェックリストの計画（下書きとして引き継ぎ、確定し直す）"), required=False)
+
+    def __init__(self, *args, preview, **kwargs):
+        super().__init__(*args, **kwargs)
+        name = _person_label
+        self.fields["memberships"].choices = [(m.pk, name(m.user)) for m in preview.memberships]
+        self.fields["memberships"].initial = [m.pk for m in preview.memberships]
+        self.fields["designations"].choices = [
+            (d.pk, f"{name(d.user)}・{d.get_kind_display()}{'・' + d.duties if d.duties else ''}")
+            for d in preview.designations]
+        self.fields["designations"].initial = [d.pk for d in preview.designations]
+        if preview.plan is None:
+            del self.fields["carry_plan"]
+        else:
+            self.fields["carry_plan"].initial = True
+        for key in ("memberships", "designations"):
+            if not self.fields[key].choices:
+                del self.fields[key]
+
+    def selection(self) -> dict:
+        data = self.cleaned_data
+        return {"memberships": data.get("memberships", []), "designations": data.get("designations", []),
+                "carry_plan": bool(data.get("carry_plan"))}
+
+
+def _person_label(user) -> str:
+    profile = getattr(user, "profile", None)
+    return profile.display_name if profile else user.get_username()
 
 
 class DesignationReportForm(BoundedFormMixin, forms.Form):
@@ -53,6 +117,22 @@ class DesignationReportForm(BoundedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people
         self.fields["user"].label_from_instance = lambda u: f"{u.profile.display_name}（{u.username}）"
+
+
+class NewPersonForm(BoundedFormMixin, forms.Form):
+    """A person with no account yet: the ward's approval makes it and e-mails them an enrolment link."""
+
+    display_name = forms.CharField(label=_("氏名"), max_length=100)
+    email = forms.EmailField(label=_("メールアドレス"), max_length=254,
+                             help_text=_("区が承認すると、このアドレスに利用開始の案内（72時間有効のリンク）が届きます。"))
+    kind = forms.ChoiceField(label=_("区分"), choices=Designation.Kind.choices)
+    duties = forms.CharField(label=_("担当業務"), max_length=200, required=False)
+    valid_from = forms.DateField(label=_("指定期間（開始）"), required=False, widget=DateInput())
+    valid_until = forms.DateField(label=_("指定期間（終了）"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "new")
+        super().__init__(*args, **kwargs)
 
 
 class DecisionForm(BoundedFormMixin, forms.Form):

@@ -1,11 +1,15 @@
+import datetime as dt
+from dataclasses import dataclass, field
+
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from core.dashboard import Waiting
 
-from .models import Contract, Designation, Organisation
+from .models import Contract, ContractStepEvent, Designation, Membership, Organisation, Role
 
 
 def contracts_for(user, *, perm: str = "contracts.view_contract"):
@@ -83,4 +87,80 @@ def waiting_my_reports(user):
             url=reverse("contracts:designations", kwargs={"slug": d.contract.slug}),
             contract=d.contract,
             due=d.reported_at,
+        )
+
+
+def steps_with_history(contract: Contract):
+    """Steps ①–⑥ with their history (newest first), for the contract page."""
+    events = ContractStepEvent.objects.select_related("actor__profile").order_by("-recorded_at", "-pk")
+    return contract.steps.select_related("completed_by__profile").prefetch_related(
+        Prefetch("events", queryset=events, to_attr="history"))
+
+
+def next_year_day(day: dt.date | None) -> dt.date | None:
+    """The same day a year later (28 February for 29 February)."""
+    if day is None:
+        return None
+    if day.year >= dt.MAXYEAR:  # a row written before core.bounds; the copy then refuses it in words
+        return day
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+@dataclass
+class CopyPreview:
+    """What copying ``source`` into the next fiscal year makes and carries, shown before it is done."""
+
+    source: Contract
+    fiscal_year: int
+    start_date: dt.date
+    end_date: dt.date
+    memberships: list = field(default_factory=list)    # auditors' access, carried as it is
+    designations: list = field(default_factory=list)   # carried as reports waiting for the ward's approval
+    plan: object = None                                # last year's finalised checklist, carried as a draft
+    plan_counts: tuple[int, int] = (0, 0)              # (○, ー) in that plan
+    existing: Contract | None = None                   # the copy, when it was made already
+
+
+def copy_preview(source: Contract) -> CopyPreview:
+    """The one answer to "what would the copy carry": the preview page shows it, the copy service accepts
+    exactly its rows. People who left the contractor or whose account is closed are not offered."""
+    preview = CopyPreview(source=source, fiscal_year=source.fiscal_year + 1,
+                          start_date=next_year_day(source.start_date), end_date=next_year_day(source.end_date))
+    preview.existing = Contract.objects.filter(previous=source).first()
+    preview.memberships = list(
+        Membership.objects.filter(contract=source, role=Role.AUDITOR, revoked_at__isnull=True, user__is_active=True)
+        .select_related("user__profile").order_by("user__username"))
+    preview.designations = list(
+        Designation.objects.filter(contract=source, status=Designation.Status.APPROVED, user__is_active=True,
+                                   user__profile__organisation=source.contractor_id)
+        .select_related("user__profile").order_by("kind", "reported_at"))
+    # Imported here: the checklist app builds on contracts, not the other way round.
+    from checklist.models import Checklist, Mark
+
+    plan = Checklist.objects.filter(contract=source, plan_status=Checklist.PlanStatus.FINALISED).first()
+    if plan is not None:
+        preview.plan = plan
+        preview.plan_counts = (plan.items.filter(mark=Mark.PLANNED).count(),
+                               plan.items.filter(mark=Mark.NOT_NEEDED).count())
+    return preview
+
+
+def waiting_past_end(user):
+    """HR: contracts whose period is over but that are not closed, with what is still open."""
+    from .closing import closing_blockers
+
+    managed = contracts_for(user, perm="contracts.manage_contract").exclude(status=Contract.Status.CLOSED)
+    for contract in managed.select_related("contractor"):
+        if not contract.is_past_end:
+            continue
+        blockers = closing_blockers(contract)
+        yield Waiting(
+            title=_("期間終了・未完了: 完了までに残っていることが%(n)s件あります") % {"n": len(blockers)}
+            if blockers else _("期間終了・未完了: 完了の手続きを待っています"),
+            url=reverse("contracts:detail", kwargs={"slug": contract.slug}) + "#closing-h",
+            contract=contract,
+            overdue=True,
         )

@@ -1,17 +1,39 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from accounts import services as accounts_services
 from core.dashboard import contract_links
 from core.errors import DomainError, add_to_form
 
 from . import selectors, services
-from .forms import ContractForm, DecisionForm, DesignationReportForm, MembershipGrantForm, StepForm
-from .models import Contract
-from .permissions import can, contract_for, contract_get, contract_post, designation_for, membership_for
+from .closing import closing_blockers
+from .forms import (
+    ContractForm,
+    CopyForm,
+    DecisionForm,
+    DesignationReportForm,
+    MembershipGrantForm,
+    NewPersonForm,
+    StartForm,
+    StepCompleteForm,
+    StepReopenForm,
+)
+from .models import Contract, ContractStep
+from .permissions import (
+    can,
+    contract_for,
+    contract_get,
+    contract_methods,
+    contract_post,
+    designation_for,
+    membership_for,
+)
 
 
 @login_required
@@ -30,9 +52,7 @@ def contract_create(request):
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contract = services.contract_create(
-                actor=request.user, slug=form.cleaned_data["slug"], request=request, **form.service_fields()
-            )
+            contract = services.contract_create(actor=request.user, request=request, **form.service_fields())
         except DomainError as error:
             add_to_form(form, error)
         else:
@@ -45,13 +65,16 @@ def contract_create(request):
 @contract_get
 def contract_detail(request, slug):
     contract = contract_for(request.user, slug)
+    can_manage = can(request.user, contract, "manage")
     return render(request, "contracts/detail.html", {
         "contract": contract,
-        "steps": contract.steps.select_related("completed_by__profile"),
+        "steps": selectors.steps_with_history(contract),
         "members": selectors.members_of(contract),
         "designations": selectors.designations_of(contract),
-        "can_manage": can(request.user, contract, "manage"),
+        "can_manage": can_manage,
         "can_audit": can(request.user, contract, "audit"),
+        "blockers": closing_blockers(contract) if contract.is_past_end else [],
+        "start_warning": services.early_start_warning(contract) if contract.status == Contract.Status.DRAFT else "",
         "grant_form": MembershipGrantForm(people=selectors.ward_people()),
         "contract_links": contract_links(request.user, contract),
     })
@@ -60,7 +83,7 @@ def contract_detail(request, slug):
 @login_required
 def contract_edit(request, slug):
     contract = contract_for(request.user, slug, "manage")
-    form = ContractForm(request.POST or None, instance=contract, editing=True)
+    form = ContractForm(request.POST or None, instance=contract)
     if request.method == "POST" and form.is_valid():
         try:
             services.contract_update(contract=Contract.objects.get(pk=contract.pk), actor=request.user,
@@ -74,46 +97,116 @@ def contract_edit(request, slug):
 
 
 @login_required
-@contract_post
+@contract_methods("GET", "POST")
 def contract_copy(request, slug):
+    """First what the copy carries, then the copy of exactly what was ticked."""
     contract = contract_for(request.user, slug, "manage")
-    try:
-        copy = services.contract_copy_to_next_year(contract=contract, actor=request.user, request=request)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("contracts:detail", slug=contract.slug)
-    messages.success(request, _("翌年度の契約を作成しました。日付と委託先の情報を確認してください。"))
-    return redirect("contracts:edit", slug=copy.slug)
+    preview = selectors.copy_preview(contract)
+    form = CopyForm(request.POST if request.method == "POST" else None, preview=preview)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                copy = services.contract_copy_to_next_year(contract=contract, actor=request.user, request=request,
+                                                           **form.selection())
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("翌年度の契約を作成しました。日付と委託先の情報を確認してください。"))
+                return redirect("contracts:edit", slug=copy.slug)
+        status = 400
+    return render(request, "contracts/copy.html", {"contract": contract, "preview": preview, "form": form},
+                  status=status)
 
 
 @login_required
-@contract_post
+@contract_methods("GET", "POST")
 def contract_start(request, slug):
+    """履行開始, on a page that says how early it is when it is a month or more before the start date."""
     contract = contract_for(request.user, slug, "manage")
-    try:
-        services.contract_start(contract=contract, actor=request.user, request=request)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("契約を履行中にしました。"))
-    return redirect("contracts:detail", slug=contract.slug)
+    if contract.status != Contract.Status.DRAFT:
+        messages.info(request, _("この契約は「%(status)s」です。") % {"status": contract.state_label})
+        return redirect("contracts:detail", slug=slug)
+    warning = services.early_start_warning(contract)
+    form = StartForm(request.POST if request.method == "POST" else None, warning=warning)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.contract_start(contract=contract, actor=request.user, request=request,
+                                        confirm_early=form.cleaned_data.get("confirm_early", False))
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("契約を履行中にしました。"))
+                return redirect("contracts:detail", slug=slug)
+        status = 400
+    return render(request, "contracts/start.html", {"contract": contract, "form": form, "warning": warning},
+                  status=status)
+
+
+def _step_row(contract, step: int) -> ContractStep:
+    row = selectors.steps_with_history(contract).filter(step=step).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def _step_page(request, contract, row, *, form, action, status=200):
+    return render(request, "contracts/step.html", {
+        "contract": contract, "row": row, "form": form, "action": action,
+    }, status=status)
+
+
+def _back_to_steps(slug, step):
+    return redirect(reverse("contracts:detail", kwargs={"slug": slug}) + f"#step-{step}")
 
 
 @login_required
-@contract_post
-def contract_step(request, slug):
+@contract_methods("GET", "POST")
+def step_complete(request, slug, step):
     contract = contract_for(request.user, slug, "manage")
-    form = StepForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("工程の指定が正しくありません。"))
-    else:
-        try:
-            services.contract_step_set(contract=contract, actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("工程の進捗を記録しました。"))
-    return redirect("contracts:detail", slug=contract.slug)
+    row = _step_row(contract, step)
+    if request.method == "GET" and (row.is_done or contract.is_closed):
+        messages.info(request, _("この工程はすでに完了です。") if row.is_done else _("完了した契約は変更できません。"))
+        return _back_to_steps(slug, step)
+    form = StepCompleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.contract_step_complete(contract=contract, step=step, actor=request.user, request=request,
+                                                **form.cleaned_data)
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("「%(step)s」を完了として記録しました。") % {"step": row.get_step_display()})
+                return _back_to_steps(slug, step)
+        return _step_page(request, contract, row, form=form, action="complete", status=400)
+    return _step_page(request, contract, row, form=form, action="complete")
+
+
+@login_required
+@contract_methods("GET", "POST")
+def step_reopen(request, slug, step):
+    """未了に戻す asks for a reason and shows what will be undone; the record stays in the history."""
+    contract = contract_for(request.user, slug, "manage")
+    row = _step_row(contract, step)
+    if request.method == "GET" and (not row.is_done or contract.is_closed):
+        messages.info(request, _("この工程は未了です。") if not row.is_done else _("完了した契約は変更できません。"))
+        return _back_to_steps(slug, step)
+    form = StepReopenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.contract_step_reopen(contract=contract, step=step, actor=request.user, request=request,
+                                              reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("「%(step)s」を未了に戻しました。") % {"step": row.get_step_display()})
+                return _back_to_steps(slug, step)
+        return _step_page(request, contract, row, form=form, action="reopen", status=400)
+    return _step_page(request, contract, row, form=form, action="reopen")
 
 
 @login_required
@@ -146,15 +239,32 @@ def membership_revoke(request, slug, pk):
     return redirect("contracts:detail", slug=slug)
 
 
-def _designation_page(request, contract, form=None, status=200):
-    may_report = can(request.user, contract, "manage") or can(request.user, contract, "contractor_side")
-    if form is None and may_report:
-        form = DesignationReportForm(people=selectors.contractor_people(contract))
+def _with_enrolment(designations):
+    """Each designation of a person reported as new, with where their account stands."""
+    rows = list(designations)
+    for d in rows:
+        d.awaits_enrolment = d.new_account and accounts_services.awaits_enrolment(d.user)
+        d.invitation = accounts_services.latest_invitation(d.user) if d.awaits_enrolment else None
+        d.may_resend = services.may_resend_enrolment(d)
+    return rows
+
+
+def _designation_page(request, contract, *, form=None, new_form=None, failed=None, status=200):
+    may_report = services.may_report(request.user, contract)
+    can_manage = can(request.user, contract, "manage")
+    if may_report:
+        form = form or DesignationReportForm(people=selectors.contractor_people(contract))
+        new_form = new_form or NewPersonForm()
     return render(request, "contracts/designations.html", {
         "contract": contract,
-        "designations": selectors.designations_of(contract),
+        "designations": _with_enrolment(selectors.designations_of(contract)),
         "form": form if may_report else None,
-        "can_manage": can(request.user, contract, "manage"),
+        "new_form": new_form if may_report else None,
+        "can_manage": can_manage,
+        # HR enters a report the contractor made on paper; the contractor reports to the ward.
+        "entering_for_contractor": can_manage,
+        "may_see_addresses": may_report,
+        "failed": failed,
     }, status=status)
 
 
@@ -168,7 +278,7 @@ def designations(request, slug):
 @contract_post
 def designation_report(request, slug):
     contract = contract_for(request.user, slug)
-    if not (can(request.user, contract, "manage") or can(request.user, contract, "contractor_side")):
+    if not services.may_report(request.user, contract):
         raise PermissionDenied
     form = DesignationReportForm(request.POST, people=selectors.contractor_people(contract))
     if form.is_valid():
@@ -177,28 +287,62 @@ def designation_report(request, slug):
         except DomainError as error:
             add_to_form(form, error)
         else:
-            messages.success(request, _("取扱者の指定を区に報告しました。区の承認後に受領等ができます。"))
+            messages.success(request, _("指定を登録しました。") if can(request.user, contract, "manage")
+                             else _("取扱者の指定を区に報告しました。区の承認後に受領等ができます。"))
             return redirect("contracts:designations", slug=slug)
-    return _designation_page(request, contract, form, status=400)
+    return _designation_page(request, contract, form=form, status=400)
+
+
+@login_required
+@contract_post
+def designation_report_new_person(request, slug):
+    contract = contract_for(request.user, slug)
+    if not services.may_report(request.user, contract):
+        raise PermissionDenied
+    form = NewPersonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.designation_report_new_person(contract=contract, actor=request.user, request=request,
+                                                   **form.cleaned_data)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            if can(request.user, contract, "manage"):
+                messages.success(request, _("新しい方の指定を登録しました。承認すると、本人に利用開始の案内メールが届きます。"))
+            else:
+                messages.success(request, _("新しい方の指定を区に報告しました。区が承認すると、本人に利用開始の案内メールが"
+                                            "届きます。"))
+            return redirect("contracts:designations", slug=slug)
+    return _designation_page(request, contract, new_form=form, status=400)
 
 
 def _decide(request, slug, pk, service, done_message):
     designation = designation_for(request.user, slug, pk, "manage")
     form = DecisionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        # Never act on a part of what was sent: an over-long note refuses the whole decision.
+        message = " ".join(form.errors["note"])
+        return _designation_page(request, designation.contract, failed={"pk": designation.pk, "message": message},
+                                 status=400)
     try:
-        service(designation=designation, actor=request.user, note=note, request=request)
+        service(designation=designation, actor=request.user, note=form.cleaned_data["note"], request=request)
     except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done_message)
+        return _designation_page(request, designation.contract,
+                                 failed={"pk": designation.pk, "message": error.message}, status=400)
+    messages.success(request, done_message(designation) if callable(done_message) else done_message)
     return redirect("contracts:designations", slug=slug)
+
+
+def _approved_message(designation) -> str:
+    if designation.new_account:
+        return _("指定を承認しました。本人に利用開始の案内メール（72時間有効のリンク）を送りました。")
+    return _("指定を承認しました。")
 
 
 @login_required
 @contract_post
 def designation_approve(request, slug, pk):
-    return _decide(request, slug, pk, services.designation_approve, _("指定を承認しました。"))
+    return _decide(request, slug, pk, services.designation_approve, _approved_message)
 
 
 @login_required
@@ -211,3 +355,16 @@ def designation_reject(request, slug, pk):
 @contract_post
 def designation_revoke(request, slug, pk):
     return _decide(request, slug, pk, services.designation_revoke, _("指定を取り消しました。"))
+
+
+@login_required
+@contract_post
+def designation_resend_enrolment(request, slug, pk):
+    designation = designation_for(request.user, slug, pk, "manage")
+    try:
+        services.designation_resend_enrolment(designation=designation, actor=request.user, request=request)
+    except DomainError as error:
+        return _designation_page(request, designation.contract,
+                                 failed={"pk": designation.pk, "message": error.message}, status=400)
+    messages.success(request, _("利用開始の案内メールを送り直しました。前の案内のリンクは使えなくなりました。"))
+    return redirect("contracts:designations", slug=slug)

@@ -99,29 +99,6 @@ def test_an_invalid_period_is_refused_at_the_end_date_field(client_as, world):
     assert world.contract.end_date == dt.date(2026, 3, 31)
 
 
-def test_copying_a_recurring_contract_makes_next_fiscal_year(world):
-    copy = services.contract_copy_to_next_year(contract=world.contract, actor=world.hr)
-    assert copy.fiscal_year == 2026
-    assert copy.start_date == dt.date(2026, 5, 1) and copy.end_date == dt.date(2027, 3, 31)
-    assert copy.previous == world.contract
-    assert copy.title == world.contract.title
-    # The people named last year are not carried over: the contractor names them again.
-    assert not copy.designations.exists()
-    with pytest.raises(DomainError, match="翌年度の契約"):
-        services.contract_copy_to_next_year(contract=world.contract, actor=world.hr)
-
-
-def test_step_progress_is_recorded_once_with_one_audit_entry(world):
-    before = AuditEntry.objects.count()
-    services.contract_step_set(contract=world.contract, step=Contract.Step.DATA_SENT, done=True,
-                               actor=world.hr, note="CD-Rで送付")
-    assert AuditEntry.objects.count() == before + 1
-    with pytest.raises(DomainError):
-        services.contract_step_set(contract=world.contract, step=Contract.Step.DATA_SENT, done=True,
-                                   actor=world.hr)
-    assert world.contract.steps.get(step=3).is_done
-
-
 def test_only_ward_people_can_be_given_hr_or_auditor_access(world):
     with pytest.raises(DomainError, match="区の職員のみ"):
         services.membership_grant(contract=world.contract, user=world.other_manager, role="auditor", actor=world.hr)
@@ -177,8 +154,10 @@ def test_hr_starts_a_draft_contract_once(client_as, world):
     assert draft.status == Contract.Status.ACTIVE
     assert AuditEntry.objects.filter(action="contract.started", contract=draft).count() == 1
     response = client.post(reverse("contracts:start", args=[draft.slug]), follow=True)
-    assert "この契約は「履行中」のため、履行開始にできません。" in response.content.decode()
+    assert "この契約は「履行中」です。" in response.content.decode()
     assert AuditEntry.objects.filter(action="contract.started", contract=draft).count() == 1
+    with pytest.raises(DomainError, match="この契約は「履行中」のため、履行開始にできません。"):
+        services.contract_start(contract=draft, actor=world.hr)
 
 
 def test_every_admin_page_opens_for_the_system_administrator(client_as, world):

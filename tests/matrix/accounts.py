@@ -1,4 +1,10 @@
-from tests.matrix import Row, statuses
+from tests.accounts.enrolment import invitation_token
+from tests.matrix import ROLES, Row, statuses
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
 
 ROWS = [
     # A signed-in person is sent on from the login page; a stranger sees the form (200), or errors (200).
@@ -7,4 +13,10 @@ ROWS = [
     Row("accounts:verify", get=statuses(302), post=statuses(302)),
     Row("accounts:enrol", get=statuses(302), post=statuses(302)),
     Row("accounts:password_change", get=statuses(200), post=statuses(200)),
+    # The enrolment link (a valid token): only a visitor who is not signed in goes on (to the token-free
+    # address); anyone signed in is told to sign out first. Only GET.
+    Row("accounts:welcome_link", kwargs=lambda w: {"token": invitation_token(w)},
+        get=statuses(403, anon=302), post=everyone(405)),
+    # Without a link opened in this session there is nothing to set up (404); signed in, 403.
+    Row("accounts:welcome", get=statuses(403, anon=404), post=statuses(403, anon=404)),
 ]

@@ -1,3 +1,4 @@
+from contracts import services
 from tests.matrix import Row, post_only, statuses
 
 
@@ -17,6 +18,15 @@ def auditor_membership(w):
     return {"slug": w.contract.slug, "pk": m.pk}
 
 
+def open_step(w):
+    return {"slug": w.contract.slug, "step": 1}
+
+
+def done_step(w):
+    services.contract_step_complete(contract=w.contract, step=2, actor=w.hr, note="回答期間終了")
+    return {"slug": w.contract.slug, "step": 2}
+
+
 # Roles that cannot see contract A at all get 404: the outsider and the other contractor.
 HIDDEN = {"outsider": 404, "other": 404}
 
@@ -27,26 +37,37 @@ ROWS = [
         contract_object=True),
     Row("contracts:edit", kwargs=a, get=statuses(403, hr=200, **HIDDEN), post=statuses(403, hr=200, **HIDDEN),
         contract_object=True),
-    Row("contracts:copy", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=302, **HIDDEN),
+    # GET: what the copy would carry; POST: the copy (contract A is recurring), then its edit page.
+    Row("contracts:copy", kwargs=a, get=statuses(403, hr=200, **HIDDEN), post=statuses(403, hr=302, **HIDDEN),
         contract_object=True),
-    # Contract A is already in force: HR's start is refused with a message and a redirect.
-    Row("contracts:start", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=302, **HIDDEN),
+    # Contract A is already in force: HR is sent back to it with a message, GET or POST.
+    Row("contracts:start", kwargs=a, get=statuses(403, hr=302, **HIDDEN), post=statuses(403, hr=302, **HIDDEN),
         contract_object=True),
-    Row("contracts:step", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=302, **HIDDEN),
-        data=lambda w: {"step": 1, "done": "on"}, contract_object=True),
+    Row("contracts:step_complete", kwargs=open_step, get=statuses(403, hr=200, **HIDDEN),
+        post=statuses(403, hr=302, **HIDDEN), data=lambda w: {"completed_at": "2025-06-01T10:00"},
+        contract_object=True),
+    Row("contracts:step_reopen", kwargs=done_step, get=statuses(403, hr=200, **HIDDEN),
+        post=statuses(403, hr=302, **HIDDEN), data=lambda w: {"reason": "誤って完了にしたため"}, contract_object=True),
     Row("contracts:member_grant", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=302, **HIDDEN),
         data=lambda w: {"user": w.outsider.pk, "role": "auditor"}, contract_object=True),
     Row("contracts:member_revoke", kwargs=auditor_membership, get=post_only(**HIDDEN),
         post=statuses(403, hr=302, **HIDDEN), contract_object=True),
     Row("contracts:designations", kwargs=a, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
         contract_object=True),
-    # The manager reports (302); HR may enter a paper report; the handler and auditor may not.
+    # The manager reports; HR may enter a paper report; the handler and auditor may not. An empty form is
+    # refused on the page (400).
     Row("contracts:designation_report", kwargs=a, get=post_only(**HIDDEN),
         post=statuses(403, hr=400, manager=400, **HIDDEN), contract_object=True),
+    Row("contracts:designation_report_new_person", kwargs=a, get=post_only(**HIDDEN),
+        post=statuses(403, hr=400, manager=400, **HIDDEN), contract_object=True),
+    # handler_a is approved already: approving or rejecting again is refused at its row (400).
     Row("contracts:designation_approve", kwargs=designation_of("handler_a"), get=post_only(**HIDDEN),
-        post=statuses(403, hr=302, **HIDDEN), contract_object=True),
+        post=statuses(403, hr=400, **HIDDEN), contract_object=True),
     Row("contracts:designation_reject", kwargs=designation_of("handler_a"), get=post_only(**HIDDEN),
-        post=statuses(403, hr=302, **HIDDEN), contract_object=True),
+        post=statuses(403, hr=400, **HIDDEN), contract_object=True),
     Row("contracts:designation_revoke", kwargs=designation_of("handler_a"), get=post_only(**HIDDEN),
         post=statuses(403, hr=302, **HIDDEN), contract_object=True),
+    # handler_a has had an account all along: no enrolment link to send (refused at its row).
+    Row("contracts:designation_resend_enrolment", kwargs=designation_of("handler_a"), get=post_only(**HIDDEN),
+        post=statuses(403, hr=400, **HIDDEN), contract_object=True),
 ]
