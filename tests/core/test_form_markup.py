@@ -141,3 +141,23 @@ def test_a_refused_filter_is_summarised_too(world, client_as):
 def test_a_form_without_errors_has_no_summary(world, client_as):
     page = Page(client_as(world.hr).get(reverse("contracts:create")).content.decode())
     assert page.summaries == 0 and not page.invalid_ids()
+
+
+def test_the_checklist_plan_summarises_a_missing_reason_and_links_to_it(world, client_as):
+    from tests.checklist.helpers import finalise_plan
+
+    finalise_plan(world)
+    client = client_as(world.hr)
+    url = reverse("checklist:plan", args=[world.contract.slug])
+    page = Page(client.get(url).content.decode())
+    assert_described_by_what_exists(page)
+    assert page.by_id("id_revision_reason")["aria-describedby"] == "id_revision_reason_helptext"
+
+    # A change after finalising needs a reason (and a ー needs one too): both are summarised and linked.
+    data = {name: "planned" for name in (f"mark_{i}" for i in range(1, 49))}
+    data["mark_1"] = "not_needed"
+    response = client.post(url, data)
+    page = Page(response.content.decode())
+    assert_summary_leads_to_invalid_fields(page)
+    assert_described_by_what_exists(page)
+    assert "#id_revision_reason" in page.summary_links
