@@ -360,6 +360,9 @@ def actor_text(entry, context: Context) -> str:
 def object_text(entry, context: Context) -> str:
     if not entry.object_type:
         return ""
+    if entry.object_type == "contracts.contract" and str(entry.contract_id) == entry.object_id:
+        # The contract column already names it with its year.
+        return _("契約の内容")
     shown = context.objects.get((entry.object_type, entry.object_id))
     if shown:
         return shown

@@ -142,3 +142,21 @@ def test_the_xlsx_carries_the_same_words(client_as, world, story):
     cells = " ".join(str(v) for r in rows for v in r if isinstance(v, str))
     assert_reads_in_words(cells)
     assert {r[2] for r in rows} == {"田中 誠"}
+
+
+def test_the_page_costs_the_same_queries_with_ten_or_a_hundred_entries(client_as, world, story,
+                                                                       django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(world.auditor)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/audit/?contract=contract-a")
+    for i in range(40):
+        audit_log(action="handover.storage.checked", actor=world.manager, contract=world.contract,
+                  obj=story, payload={"label": f"P-{i}", "location": "金庫", "note": ""})
+        audit_log(action="contract.designation.approved", actor=world.hr, contract=world.contract,
+                  payload={"user": "handler_a", "kind": "handler", "note": ""})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/audit/?contract=contract-a")
+    assert "山田 美咲さん（取扱者）" in response.content.decode()
