@@ -1,15 +1,25 @@
-"""Turn (user, contract, action) into the contract or an error.
+"""Turn (user, contract, action) into the contract or an error, and answer "may this person do this now".
 
 404 when the person may not see the contract at all (another contractor's contract does not exist
 for them); 403 when they see it but may not do this. Views never call ``has_perm`` themselves.
+
+A person's rights on a contract are those of their roles in force today (Asia/Tokyo): a ward role
+(HR, auditor) while its membership is active; a contractor role (取扱責任者・取扱者) only while the
+ward-approved designation behind it is in force, i.e. within its designated period. A designation
+whose period has ended, or has not begun, opens nothing: not the contract, its items, its ledger or
+its checklist, in any app, since they all ask :func:`can` (or :func:`contracts_where` for lists).
+``ROLE_PERMISSIONS`` says what each role may do; the guardian permissions the contract services keep
+in step with the memberships say the same, for the admin's view, but the answer is given here.
 """
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseNotAllowed
+from django.utils import timezone
 
-from .models import Contract, Designation, Membership
+from .models import ROLE_PERMISSIONS, Contract, Designation, Membership, Role
 
 ACTIONS = {
     "view": "contracts.view_contract",
@@ -19,9 +29,72 @@ ACTIONS = {
     "audit": "contracts.audit_contract",            # auditor (and HR) reading and exporting
 }
 
+WARD_ROLES = (Role.HR, Role.AUDITOR)
+_KIND_OF_ROLE = {Role.CONTRACTOR_MANAGER: Designation.Kind.MANAGER, Role.CONTRACTOR_HANDLER: Designation.Kind.HANDLER}
+
+
+def _roles_for(codename: str) -> list[str]:
+    return [role for role, perms in ROLE_PERMISSIONS.items() if codename in perms]
+
+
+def _codename(action_or_perm: str) -> str:
+    return ACTIONS.get(action_or_perm, action_or_perm).split(".", 1)[-1]
+
+
+def memberships_in_force(day=None):
+    """Active memberships whose role is in force on ``day`` (today in Tokyo): a ward role as long as it
+    is active, a contractor role only with an approved designation of that kind within its period."""
+    designated = Designation.objects.in_force(day).filter(contract=OuterRef("contract_id"), user=OuterRef("user_id"))
+    contractor = Q()
+    for role, kind in _KIND_OF_ROLE.items():
+        contractor |= Q(Exists(designated.filter(kind=kind)), role=role)
+    return Membership.objects.filter(revoked_at__isnull=True).filter(Q(role__in=WARD_ROLES) | contractor)
+
+
+def roles_in_force(user, contract: Contract, *, day=None) -> frozenset[str]:
+    """The person's roles on the contract today (one query)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(memberships_in_force(day).filter(contract=contract, user=user).values_list("role", flat=True))
+
+
+def _roles(user, contract: Contract) -> frozenset[str]:
+    # contract_for keeps the answer on the contract it loaded for this request, so a page that asks
+    # several questions costs one query; a service re-reads the contract and so asks afresh.
+    cached = getattr(contract, "_roles_in_force", None)
+    if cached and cached[0] == getattr(user, "pk", None) and cached[1] == timezone.localdate():
+        return cached[2]
+    return roles_in_force(user, contract)
+
+
+def roles_grant(roles, action: str) -> bool:
+    codename = _codename(action)
+    return any(codename in ROLE_PERMISSIONS[role] for role in roles)
+
 
 def can(user, contract: Contract, action: str) -> bool:
-    return user.is_authenticated and user.has_perm(ACTIONS[action], contract)
+    """May ``user`` do ``action`` (a key of ACTIONS) on ``contract`` now? The one answer for pages and services."""
+    if action not in ACTIONS:
+        raise ValueError(action)
+    return roles_grant(_roles(user, contract), action)
+
+
+def people_who_can(contract: Contract, action: str):
+    """The people who may do ``action`` on ``contract`` now (e.g. whom an item may be handed to)."""
+    from django.contrib.auth import get_user_model
+
+    roles = _roles_for(_codename(action))
+    holders = memberships_in_force().filter(contract=contract, role__in=roles).values("user_id")
+    return get_user_model().objects.filter(pk__in=holders, is_active=True)
+
+
+def contracts_where(user, action: str = "view"):
+    """The contracts on which ``user`` may do ``action`` (a key of ACTIONS, or a permission name) now."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Contract.objects.none()
+    roles = _roles_for(_codename(action))
+    return Contract.objects.filter(
+        pk__in=memberships_in_force().filter(user=user, role__in=roles).values("contract_id"))
 
 
 def check_contract(user, contract: Contract, action: str = "view") -> Contract:
@@ -33,10 +106,18 @@ def check_contract(user, contract: Contract, action: str = "view") -> Contract:
 
 
 def contract_for(user, slug: str, action: str = "view") -> Contract:
+    contracts = Contract.objects.select_related("ward_section", "contractor")
+    signed_in = user is not None and user.is_authenticated and user.is_active
+    if signed_in:
+        # The person's roles come with the contract in the same query, one flag per role.
+        in_force = memberships_in_force().filter(contract=OuterRef("pk"), user=user)
+        contracts = contracts.annotate(**{f"_in_force_{role}": Exists(in_force.filter(role=role)) for role in Role})
     try:
-        contract = Contract.objects.select_related("ward_section", "contractor").get(slug=slug)
+        contract = contracts.get(slug=slug)
     except Contract.DoesNotExist:
         raise Http404 from None
+    roles = frozenset(role for role in Role if signed_in and getattr(contract, f"_in_force_{role}"))
+    contract._roles_in_force = (user.pk, timezone.localdate(), roles)
     return check_contract(user, contract, action)
 
 

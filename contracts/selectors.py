@@ -5,18 +5,17 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from guardian.shortcuts import get_objects_for_user
 
 from core.dashboard import Waiting
 
 from .models import Contract, ContractStepEvent, Designation, Membership, Organisation, Role
+from .permissions import contracts_where
 
 
 def contracts_for(user, *, perm: str = "contracts.view_contract"):
-    """The contracts this person may see (or act on with ``perm``)."""
-    if not user.is_authenticated:
-        return Contract.objects.none()
-    return get_objects_for_user(user, perm, klass=Contract, accept_global_perms=False)
+    """The contracts this person may see (or act on with ``perm``) today: the same answer as
+    ``contracts.permissions.can``, so a designation whose period has ended lists nothing."""
+    return contracts_where(user, perm)
 
 
 def contract_list_for(user):

@@ -4,8 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.selectors import display_name
 from core.bounds import BoundedFormMixin
+from core.dates import wareki_datetime
 
+from . import rules
 from .models import Handover, Item, MediumKind, StorageRecord
+from .services import SHA256_PATTERN, normalise_sha256
 
 
 class DateInput(forms.DateInput):
@@ -53,35 +56,99 @@ class HandoverForm(BoundedFormMixin, forms.Form):
     recipient = forms.ModelChoiceField(label=_("受け取る者"), queryset=None)
     handed_at = forms.DateTimeField(label=_("受渡し日時"), widget=DateTimeInput(),
                                     help_text=_("実際に手渡した日時（日本時間）"))
+    late_reason = forms.CharField(
+        label=_("事後記録の理由"), max_length=300, required=False,
+        help_text=_("受渡し日時が記録する時刻より5分以上前のとき（事後記録）に、記録が遅れた理由を書いてください。"
+                    "管理簿に「事後記録」として残ります。"))
+    on_behalf_reason = forms.CharField(
+        label=_("代理で返却する理由"), max_length=300, required=False,
+        help_text=_("ほかの方が保管している記録媒体等を、取扱責任者が代理で返却するときに書いてください（例: 出張中のため）。"))
     by_hand = forms.BooleanField(label=_("手渡しで渡す"), required=False, initial=True)
-    container = forms.CharField(label=_("運搬方法"), max_length=100, initial="鍵付きカバン")
+    container = forms.CharField(label=_("運搬方法"), max_length=100, initial=rules.LOCKED_BAG_LABEL)
     notes = forms.CharField(label=_("備考"), max_length=300, required=False)
 
-    def __init__(self, *args, items, recipients, **kwargs):
+    def __init__(self, *args, items, recipients, on_behalf=False, **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("handed_at", timezone.localtime().replace(second=0, microsecond=0))
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = items
-        self.fields["items"].label_from_instance = lambda item: item.describe()
+        self.fields["items"].label_from_instance = _item_label if on_behalf else (lambda item: item.describe())
         self.fields["recipient"].queryset = recipients
         self.fields["recipient"].label_from_instance = _person_label
+        if not on_behalf:
+            # Only the handling manager may return items someone else holds; no one else is asked why.
+            del self.fields["on_behalf_reason"]
+
+
+def _item_label(item) -> str:
+    return _("%(item)s（保管者: %(holder)s）") % {"item": item.describe(), "holder": display_name(item.holder)}
+
+
+class HashInput(forms.TextInput):
+    """Wide enough for the 64 characters of a SHA-256, in a fixed-width font."""
+
+    def __init__(self):
+        super().__init__(attrs={"class": "hash-input", "size": "64", "autocomplete": "off", "spellcheck": "false",
+                                "autocapitalize": "off", "inputmode": "latin"})
 
 
 class AcknowledgeForm(BoundedFormMixin, forms.Form):
-    """One optional SHA-256 field per medium on the handover that has a recorded hash."""
+    """受領確認: the stated time confirmed, the reason when acting for the recipient, and for each medium
+    with a recorded SHA-256, the hash computed from the disc or why it cannot be computed."""
 
-    def __init__(self, *args, handover, **kwargs):
+    def __init__(self, *args, handover, on_behalf_of=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if on_behalf_of is not None:
+            self.fields["on_behalf_reason"] = forms.CharField(
+                label=_("代理で受領確認する理由"), max_length=300, required=False,
+                help_text=_("%(name)sさん宛ての受渡しです。代理で受領確認する理由を書いてください（例: 出張中のため）。"
+                            "管理簿に残ります。") % {"name": display_name(on_behalf_of)})
+        self.fields["time_confirmed"] = forms.BooleanField(
+            label=_("記録された受渡し日時（%(when)s）に受け取りました") % {"when": wareki_datetime(handover.handed_at)},
+            required=False,
+            help_text=_("日時が違うときは受領確認をせず、渡した方に記録の取消と記録し直しを依頼してください。"))
         self.hashed_items = [line.item for line in handover.lines.all() if line.item.sha256]
         for item in self.hashed_items:
             self.fields[f"sha256_{item.pk}"] = forms.CharField(
-                label=_("%(item)s の SHA-256（任意）") % {"item": item}, max_length=100, required=False,
-                help_text=_("ディスク上の %(file)s から計算した値を貼り付けてください。")
+                label=_("%(item)s のSHA-256（計算した値）") % {"item": item}, max_length=200, required=False,
+                widget=HashInput(),
+                help_text=_("ディスク上の %(file)s から計算した64桁の値を貼り付けてください。")
                 % {"file": item.file_name or _("暗号化ファイル")},
             )
+            self.fields[f"not_computed_{item.pk}"] = forms.BooleanField(
+                label=_("%(item)s のSHA-256を計算できない") % {"item": item.label}, required=False)
+            self.fields[f"not_computed_reason_{item.pk}"] = forms.CharField(
+                label=_("計算できない理由"), max_length=300, required=False,
+                help_text=_("例: ディスクを読めるパソコンがその場にない。管理簿に残ります。"))
 
-    def hashes(self) -> dict[int, str]:
-        return {item.pk: self.cleaned_data.get(f"sha256_{item.pk}", "") for item in self.hashed_items}
+    def clean(self):
+        data = super().clean()
+        for item in self.hashed_items:
+            entered = normalise_sha256(data.get(f"sha256_{item.pk}", ""))
+            cannot = data.get(f"not_computed_{item.pk}")
+            reason = (data.get(f"not_computed_reason_{item.pk}") or "").strip()
+            if cannot and entered:
+                self.add_error(f"sha256_{item.pk}", _("「計算できない」を選んだときは、SHA-256の欄を空にしてください。"))
+            elif cannot and not reason:
+                self.add_error(f"not_computed_reason_{item.pk}", _("計算できない理由を入力してください。"))
+            elif not cannot and not entered:
+                self.add_error(f"sha256_{item.pk}", _("ディスク上のファイルから計算したSHA-256を入力してください。"
+                                                      "計算できないときは「計算できない」を選び、理由を入力してください。"))
+            elif entered and not SHA256_PATTERN.match(entered):
+                self.add_error(f"sha256_{item.pk}", _("SHA-256は64桁の16進数（0-9、a-f）で入力してください。"))
+        return data
+
+    def service_arguments(self) -> dict:
+        """What the service takes from this form."""
+        data = self.cleaned_data
+        return {
+            "time_confirmed": bool(data.get("time_confirmed")),
+            "hashes": {item.pk: data.get(f"sha256_{item.pk}", "") for item in self.hashed_items
+                       if not data.get(f"not_computed_{item.pk}")},
+            "not_computed": {item.pk: data.get(f"not_computed_reason_{item.pk}", "") for item in self.hashed_items
+                             if data.get(f"not_computed_{item.pk}")},
+            "on_behalf_reason": data.get("on_behalf_reason", ""),
+        }
 
 
 class CancelForm(BoundedFormMixin, forms.Form):

@@ -139,6 +139,10 @@ class Handover(models.Model):
     handed_at = models.DateTimeField(_("受渡し日時"))
     giver = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("渡した者"), on_delete=models.PROTECT,
                               related_name="+")
+    # A return recorded by the handling manager for the item's holder who is away: for whom, and why.
+    given_for = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代理で渡した相手（保管者）"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="+")
+    given_for_reason = models.CharField(_("代理の理由"), max_length=300, blank=True)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受け取った者"),
                                   on_delete=models.PROTECT, related_name="+")
     by_hand = models.BooleanField(_("手渡し"), default=True)
@@ -147,16 +151,23 @@ class Handover(models.Model):
     status = models.CharField(_("状態"), max_length=15, choices=Status.choices, default=Status.IN_TRANSIT)
     recorded_at = models.DateTimeField(_("記録日時"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Why a handover was written in the ledger only after the clock tolerance had passed (事後記録).
+    late_reason = models.CharField(_("事後記録の理由"), max_length=300, blank=True)
     acknowledged_at = models.DateTimeField(_("受領確認日時"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受領確認者"), null=True,
                                         blank=True, on_delete=models.PROTECT, related_name="+")
+    # Acknowledged by another person of the receiving side while the recipient was away: for whom, and why.
+    acknowledged_for = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代理で受領確認した相手"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="+")
+    acknowledged_for_reason = models.CharField(_("代理の理由"), max_length=300, blank=True)
     cancelled_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     cancel_reason = models.CharField(_("取消の理由"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["-handed_at", "-number"]
+        # The order in which the ledger was written, as on paper; a late entry keeps its stated time.
+        ordering = ["-recorded_at", "-number"]
         verbose_name = _("受渡し")
         verbose_name_plural = _("受渡し")
         constraints = [
@@ -165,6 +176,7 @@ class Handover(models.Model):
         indexes = [
             models.Index(fields=["contract", "-handed_at", "-number"], name="handover_ledger_order"),
             models.Index(fields=["status", "direction"], name="handover_status_direction"),
+            models.Index(fields=["contract", "-recorded_at", "-number"], name="handover_recording_order"),
         ]
 
     def __str__(self):
@@ -191,6 +203,11 @@ class Handover(models.Model):
         return self.direction == self.Direction.RETURN
 
     @property
+    def is_late_entry(self) -> bool:
+        """事後記録: written in the ledger more than the clock tolerance after the stated handover time."""
+        return self.recorded_at - self.handed_at > rules.CLOCK_TOLERANCE
+
+    @property
     def receiving_action(self) -> str:
         """The contract permission of the side that acknowledges (see contracts.permissions.ACTIONS)."""
         return "receive" if self.is_delivery else "manage"
@@ -209,6 +226,8 @@ class HandoverLine(models.Model):
     quantity = models.PositiveSmallIntegerField(_("数量"))
     # None: no hash was entered (or the item has none); True: the recipient's hash matched.
     hash_verified = models.BooleanField(_("SHA-256確認"), null=True, blank=True)
+    # The recipient could not compute the hash (no tool, unreadable disc, …) and said why.
+    hash_not_computed_reason = models.CharField(_("SHA-256を計算できない理由"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["handover", "item__label"]

@@ -1,57 +1,242 @@
-"""Turn (user, contract slug, pk, action) into an item or a handover, or an error.
+"""Who may do what with the ledger's items and handovers now: one answer for the page and the service.
+
+Each ``may_*`` function returns an :class:`Answer`. The page offers a form only when the answer
+allows it; the service calls the same function under its row locks and refuses with the answer's
+message; the view turns an answer that refuses because of who the person is into 403 before any
+form is read. Rights on the contract come from ``contracts.permissions.can``, which honours
+designation periods: a designee whose period has ended, or not yet begun, may do nothing here.
+
+Chain of custody is per person (seed: 管理簿には、日時、取扱者…を記録し、履歴を追跡できるようにする):
+only the named recipient acknowledges a handover, and only the holder of an item records its return.
+When that person is away, another approved person of the same side may acknowledge on their behalf,
+and the contractor's handling manager may record a return on the holder's behalf, each only with a
+stated reason; the answer then names the person acted for (``on_behalf_of``).
 
 404 when the person may not see the contract (or the object is not on it); 403 when they see it but
-may not do this. The action may depend on the object: acknowledging a delivery is the contractor's,
-acknowledging a return is the ward's.
+may not do this.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from contracts.permissions import can, check_contract, contract_for
+from contracts.models import Contract
+from contracts.permissions import can, contract_for, people_who_can
+from contracts.selectors import display_name
+from core.dates import wareki_datetime
+from core.errors import DomainError
 
+from . import rules
 from .models import Handover, Item
 
 
-def item_for(user, slug: str, pk: int, action: str = "view") -> Item:
+@dataclass(frozen=True)
+class Answer:
+    allowed: bool
+    message: str = ""
+    code: str = ""
+    # Refused because of who the person is (403 on the page), not because of the object's state.
+    forbidden: bool = False
+    # Allowed only as someone else's stand-in, with a stated reason: the person acted for.
+    on_behalf_of: object = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def require(self, field: str | None = None) -> "Answer":
+        """Raise the refusal as a domain error (for services), shown at ``field`` where there is one."""
+        if not self.allowed:
+            raise DomainError(self.message, field=field, code=self.code or None)
+        return self
+
+    def or_403(self) -> "Answer":
+        """Raise 403 when who the person is forbids this (for views); a refusal of state goes on to the
+        service, whose message the page shows."""
+        if self.forbidden:
+            raise PermissionDenied
+        return self
+
+
+YES = Answer(True)
+
+
+def _no(message, code="", *, forbidden=False) -> Answer:
+    return Answer(False, str(message), code, forbidden=forbidden)
+
+
+def _closed(contract: Contract) -> Answer | None:
+    if contract.is_closed:
+        return _no(_("完了した契約の記録は変更できません。"), "closed")
+    return None
+
+
+# --- the contract: registering items and recording handovers ------------------------------------
+
+
+def may_register(user, contract: Contract) -> Answer:
+    """Register a medium, a paper document or a password notice: the contract's HR."""
+    if not can(user, contract, "manage"):
+        return _no(_("記録媒体等を登録できるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
+    return _closed(contract) or YES
+
+
+def may_record(user, contract: Contract, direction: str) -> Answer:
+    """Record a handover: HR hands items to the contractor, the contractor's designees hand them back."""
+    if direction == Handover.Direction.DELIVERY:
+        if not can(user, contract, "manage"):
+            return _no(_("委託先へ渡す記録ができるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
+    elif direction == Handover.Direction.RETURN:
+        if not can(user, contract, "receive"):
+            return _no(_("返却の記録ができるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。"),
+                       "not_designee", forbidden=True)
+    else:
+        return _no(_("受渡しの方向を選んでください。"), "direction")
+    return _closed(contract) or YES
+
+
+def direction_for(user, contract: Contract) -> str:
+    """The direction this person records handovers in; 403 for someone who records none."""
+    for direction in (Handover.Direction.DELIVERY, Handover.Direction.RETURN):
+        if not may_record(user, contract, direction).forbidden:
+            return direction
+    raise PermissionDenied
+
+
+def may_be_handed(person, contract: Contract, direction: str) -> bool:
+    """Whether ``person`` may be the recipient: an approved designee in force for a delivery, the
+    contract's HR for a return."""
+    return can(person, contract, "receive" if direction == Handover.Direction.DELIVERY else "manage")
+
+
+def recipients(contract: Contract, direction: str):
+    """Everyone :func:`may_be_handed` allows, for the form's list."""
+    return people_who_can(contract, "receive" if direction == Handover.Direction.DELIVERY else "manage")
+
+
+# --- items: storage, periodic checks, returns ----------------------------------------------------
+
+
+def _receiving_side_action(item: Item) -> str:
+    """The contract right of the side that holds the item now, or receives it while it travels."""
+    if item.is_at_contractor:
+        return "receive"
+    if item.is_in_transit and item.handover_lines.filter(
+            handover__status=Handover.Status.IN_TRANSIT, handover__direction=Handover.Direction.DELIVERY).exists():
+        return "receive"
+    return "manage"
+
+
+def may_store(user, item: Item) -> Answer:
+    """Record where an item is locked up, or confirm that it still is: the side that holds it."""
+    if not can(user, item.contract, _receiving_side_action(item)):
+        return _no(_("保管場所の記録と定期確認ができるのは、いま保管している側の担当者です。"), "not_holder_side",
+                   forbidden=True)
+    if item.is_in_transit:
+        return _no(_("受渡し中の記録媒体等は、受領確認の後に保管場所を記録・確認してください。"), "in_transit")
+    return _closed(item.contract) or YES
+
+
+def may_return(user, item: Item) -> Answer:
+    """Record the return of an item to the ward: its holder, or the handling manager on the holder's
+    behalf (with a reason)."""
+    contract = item.contract
+    if not can(user, contract, "receive"):
+        return _no(_("返却の記録ができるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。"),
+                   "not_designee", forbidden=True)
+    if not item.is_at_contractor:
+        return _no(_("「%(item)s」は「%(state)s」のため、返却できません。")
+                   % {"item": item, "state": item.get_state_display()}, "wrong_state")
+    closed = _closed(contract)
+    if closed:
+        return closed
+    if item.holder_id == user.pk:
+        return YES
+    if can(user, contract, "contractor_side"):
+        return Answer(True, on_behalf_of=item.holder)
+    return _no(_("「%(item)s」の返却を記録できるのは、保管している%(name)sさん（不在のときは取扱責任者が代理で）です。")
+               % {"item": item, "name": display_name(item.holder)}, "not_holder", forbidden=True)
+
+
+def may_see_expected_hash(user, item: Item) -> bool:
+    """The SHA-256 recorded for a medium is what the recipient must compute from the disc, so no one
+    sees it while the item travels, and the contractor's people not before they first received it."""
+    if not item.sha256 or item.is_in_transit:
+        return False
+    if item.state == Item.State.PREPARED:
+        return can(user, item.contract, "manage") or can(user, item.contract, "audit")
+    return True
+
+
+# --- handovers: acknowledging and cancelling -----------------------------------------------------
+
+
+def may_acknowledge(user, handover: Handover) -> Answer:
+    """受領確認: the named recipient; when the recipient is away, another approved person of the same
+    side on the recipient's behalf (with a reason). Never the giver."""
+    contract = handover.contract
+    if not can(user, contract, handover.receiving_action):
+        if handover.is_delivery:
+            return _no(_("受領確認ができるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。%(rule)s")
+                       % {"rule": rules.quote(rules.DESIGNEE_RULE)}, "not_designee", forbidden=True)
+        return _no(_("返却の受領確認ができるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
+    if user.pk == handover.giver_id:
+        return _no(_("渡した本人は受領確認できません。"), "giver", forbidden=True)
+    if handover.is_acknowledged:
+        return _no(_("この受渡しは、すでに%(name)sさんが%(when)sに受領確認しています。")
+                   % {"name": display_name(handover.acknowledged_by), "when": _when(handover.acknowledged_at)},
+                   "already_acknowledged")
+    if handover.is_cancelled:
+        return _no(_("この受渡しは%(when)sに取り消されています。") % {"when": _when(handover.cancelled_at)}, "cancelled")
+    closed = _closed(contract)
+    if closed:
+        return closed
+    if user.pk == handover.recipient_id:
+        return YES
+    return Answer(True, on_behalf_of=handover.recipient)
+
+
+def may_cancel(user, handover: Handover) -> Answer:
+    """The giver withdraws a handover recorded by mistake, before it is acknowledged."""
+    if user.pk != handover.giver_id:
+        return _no(_("受渡しを取り消せるのは、渡した本人だけです。"), "not_giver", forbidden=True)
+    if handover.is_cancelled:
+        return _no(_("この受渡しは%(when)sにすでに取り消されています。") % {"when": _when(handover.cancelled_at)},
+                   "already_cancelled")
+    if handover.is_acknowledged:
+        return _no(_("この受渡しは%(name)sさんが%(when)sに受領確認したため、取り消せません。")
+                   % {"name": display_name(handover.acknowledged_by), "when": _when(handover.acknowledged_at)},
+                   "already_acknowledged")
+    return _closed(handover.contract) or YES
+
+
+def _when(value) -> str:
+    return wareki_datetime(value)
+
+
+# --- lookups for views -----------------------------------------------------------------------------
+
+
+def item_for(user, slug: str, pk: int) -> Item:
+    """The item of a contract the person sees (404 otherwise); what they may do with it is asked of
+    the ``may_*`` functions."""
     contract = contract_for(user, slug, "view")
     try:
-        item = Item.objects.select_related("contract", "medium_kind", "holder__profile", "storage",
-                                           "opens__medium_kind").get(pk=pk, contract=contract)
+        item = Item.objects.select_related("medium_kind", "holder__profile", "storage", "opens__medium_kind").get(
+            pk=pk, contract=contract)
     except Item.DoesNotExist:
         raise Http404 from None
-    if action == "hold":
-        # Storage and checks belong to the side that holds the item now.
-        action = "receive" if item.is_at_contractor or (item.is_in_transit and _to_contractor(item)) else "manage"
-    check_contract(user, contract, action)
+    item.contract = contract
     return item
 
 
-def _to_contractor(item: Item) -> bool:
-    return item.handover_lines.filter(handover__status=Handover.Status.IN_TRANSIT,
-                                      handover__direction=Handover.Direction.DELIVERY).exists()
-
-
-def handover_for(user, slug: str, pk: int, action: str = "view") -> Handover:
+def handover_for(user, slug: str, pk: int) -> Handover:
     contract = contract_for(user, slug, "view")
     try:
-        handover = Handover.objects.select_related("contract").get(pk=pk, contract=contract)
+        handover = Handover.objects.get(pk=pk, contract=contract)
     except Handover.DoesNotExist:
         raise Http404 from None
-    if action == "acknowledge":
-        action = handover.receiving_action
-    if action == "cancel":
-        if handover.giver_id != user.pk:
-            raise PermissionDenied
-        return handover
-    check_contract(user, contract, action)
+    handover.contract = contract
     return handover
 
-
-def direction_for(user, contract) -> str:
-    """HR hands items to the contractor; the contractor's designees hand them back."""
-    if can(user, contract, "manage"):
-        return Handover.Direction.DELIVERY
-    if can(user, contract, "receive"):
-        return Handover.Direction.RETURN
-    raise PermissionDenied

@@ -9,6 +9,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # 「電磁的媒体（DVD-R等）とパスワード通知書の受渡しは、それぞれ別の機会を設定し、鍵付きカバン等を使用して、
 # 手渡しで行うよう指導する。」 The medium and its notice travel on separate occasions.
@@ -36,8 +38,32 @@ DESIGNEE_RULE = "取扱責任者及び取扱者をあらかじめ指定し、区
 # 「業務履行後、個人情報が記録された電磁的媒体（DVD-R等）、紙媒体及びパスワード通知書は返却し…」
 RETURN_RULE = "業務履行後、個人情報が記録された電磁的媒体（DVD-R等）、紙媒体及びパスワード通知書は返却し"
 
+# The seed's 鍵付きカバン等: what the form suggests. Stored as this word whatever the interface language,
+# so the ledger reads the same for everyone, and shown in the reader's language.
+LOCKED_BAG = "鍵付きカバン"
+LOCKED_BAG_LABEL = _("鍵付きカバン")
+
+
+def canonical_container(value: str) -> str:
+    value = (value or "").strip()
+    return LOCKED_BAG if value == str(LOCKED_BAG_LABEL) else value
+
+
+def container_label(value: str) -> str:
+    return str(LOCKED_BAG_LABEL) if value == LOCKED_BAG else value
+
+
+def quote(rule: str) -> str:
+    """A rule as a refusal quotes it: the seed's words and where they stand."""
+    return gettext("「%(rule)s」（別紙 個人情報保護対策チェックリスト）") % {"rule": rule}
+
+
 # "Not on the same calendar day" is a day in Tokyo, whatever the server's own setting.
 RULE_TIMEZONE = ZoneInfo("Asia/Tokyo")
+
+# A handover recorded on a phone a minute "in the future" of the server is not an error, nor one
+# written down a few minutes after the hand-over; beyond this it is a late entry (事後記録) with a reason.
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 
 # An acknowledgement still missing after this long is reminded of and shows as overdue.
 ACKNOWLEDGEMENT_DUE = dt.timedelta(days=1)

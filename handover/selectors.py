@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts.models import Contract, Designation, Membership, Role
-from contracts.selectors import approved_designees, contracts_for, display_name
+from contracts.models import Contract, Membership, Role
+from contracts.permissions import contracts_where
+from contracts.selectors import contracts_for, display_name
 from core.dashboard import Link, Waiting
 
-from . import rules
+from . import permissions, rules
 from .models import Handover, HandoverLine, Item, StorageCheck, StorageRecord
 
 
@@ -25,22 +26,28 @@ def items_of(contract: Contract):
             .order_by("category", "label"))
 
 
-def eligible_items(contract: Contract, direction: str):
-    """Items that may go on a new handover in ``direction``: at the ward for a delivery, at the
-    contractor for a return."""
-    state = Item.State.PREPARED if direction == Handover.Direction.DELIVERY else Item.State.AT_CONTRACTOR
-    return contract.handover_items.filter(state=state).select_related("medium_kind", "opens").order_by("label")
+def eligible_items(contract: Contract, direction: str, user=None):
+    """Items that may go on a new handover in ``direction``: at the ward for a delivery; for a return,
+    the items at the contractor that ``user`` may return (their own, or as the handling manager, any)."""
+    items = contract.handover_items.select_related("medium_kind", "opens", "holder__profile").order_by("label")
+    if direction == Handover.Direction.DELIVERY:
+        return items.filter(state=Item.State.PREPARED)
+    items = items.filter(state=Item.State.AT_CONTRACTOR)
+    if user is not None:
+        wanted = [item.pk for item in items if permissions.may_return(user, _on(item, contract))]
+        items = items.filter(pk__in=wanted)
+    return items
+
+
+def _on(item: Item, contract: Contract) -> Item:
+    # The contract the view loaded carries the person's roles for this request: one query, not one per item.
+    item.contract = contract
+    return item
 
 
 def recipients_for(contract: Contract, direction: str):
-    """Who may be handed items: the approved designees on a delivery, the HR members on a return."""
-    if direction == Handover.Direction.DELIVERY:
-        return approved_designees(contract).order_by("username")
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(
-        memberships__contract=contract, memberships__role=Role.HR, memberships__revoked_at__isnull=True,
-    ).select_related("profile").order_by("username").distinct()
+    """Who may be handed items: the approved designees in force on a delivery, the HR members on a return."""
+    return permissions.recipients(contract, direction).select_related("profile").order_by("username")
 
 
 def _lines_prefetch():
@@ -50,7 +57,10 @@ def _lines_prefetch():
 def ledger_for(user, *, contract: Contract | None = None, date_from: dt.date | None = None,
                date_to: dt.date | None = None, category: str = "", direction: str = "", status: str = "",
                contract_filter: Contract | None = None):
-    """The ledger (管理簿) rows this person may read, newest first, with everything a row shows.
+    """The ledger (管理簿) rows this person may read, newest entry first, with everything a row shows.
+
+    Rows run in the order they were written in the ledger (a late entry, 事後記録, where it was written,
+    with its stated time); exports reverse this to read oldest first, as a paper 管理簿 does.
 
     The query count does not depend on the number of rows: people come by join, lines by one prefetch.
     """
@@ -60,10 +70,11 @@ def ledger_for(user, *, contract: Contract | None = None, date_from: dt.date | N
         qs = Handover.objects.filter(contract__in=contracts_for(user))
         if contract_filter is not None:
             qs = qs.filter(contract=contract_filter)
-    # Whole days in Tokyo, as bounds on the indexed column rather than a function of it.
-    if date_from:
+    # Whole days in Tokyo, as bounds on the indexed column rather than a function of it. A bound at the
+    # very ends of the calendar bounds nothing (and has no UTC equivalent to query with).
+    if date_from and date_from > dt.date.min:
         qs = qs.filter(handed_at__gte=_day_start(date_from))
-    if date_to:
+    if date_to and date_to < dt.date.max - dt.timedelta(days=1):
         qs = qs.filter(handed_at__lt=_day_start(date_to + dt.timedelta(days=1)))
     if category:
         qs = qs.filter(Exists(HandoverLine.objects.filter(handover=OuterRef("pk"), item__category=category)))
@@ -71,8 +82,9 @@ def ledger_for(user, *, contract: Contract | None = None, date_from: dt.date | N
         qs = qs.filter(direction=direction)
     if status:
         qs = qs.filter(status=status)
-    return (qs.select_related("contract", *_people("giver", "recipient", "acknowledged_by", "cancelled_by"))
-            .prefetch_related(_lines_prefetch()).order_by("-handed_at", "-number"))
+    return (qs.select_related("contract", *_people("giver", "given_for", "recipient", "acknowledged_by",
+                                                   "acknowledged_for", "cancelled_by"))
+            .prefetch_related(_lines_prefetch()).order_by("-recorded_at", "-number"))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -80,8 +92,8 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def handover_detail(handover: Handover) -> Handover:
-    return (Handover.objects.select_related("contract", *_people("giver", "recipient", "acknowledged_by",
-                                                                  "cancelled_by", "recorded_by"))
+    return (Handover.objects.select_related("contract", *_people("giver", "given_for", "recipient", "acknowledged_by",
+                                                                  "acknowledged_for", "cancelled_by", "recorded_by"))
             .prefetch_related(_lines_prefetch()).get(pk=handover.pk))
 
 
@@ -133,7 +145,7 @@ def item_history(item: Item) -> list[Event]:
 def method_text(handover: Handover) -> str:
     parts = [_("手渡し")] if handover.by_hand else []
     if handover.container:
-        parts.append(handover.container)
+        parts.append(rules.container_label(handover.container))
     return "・".join(parts)
 
 
@@ -185,11 +197,8 @@ def waiting_for(user):
         return []
     now = timezone.now()
     rows: list[Waiting] = []
-    # Contracts where this person is an approved designee now (not merely holding a stale permission).
-    receiving = Contract.objects.filter(
-        pk__in=Designation.objects.in_force().filter(user=user).values("contract_id"))
-    managing = Contract.objects.filter(
-        pk__in=Membership.objects.filter(user=user, role=Role.HR, revoked_at__isnull=True).values("contract_id"))
+    receiving = contracts_where(user, "receive")
+    managing = contracts_where(user, "manage")
 
     def handover_row(h, title):
         return Waiting(title=title, url=reverse("handover:handover_detail", kwargs={"slug": h.contract.slug, "pk": h.pk}),
@@ -200,13 +209,19 @@ def waiting_for(user):
     receiving_ids = set(receiving.values_list("pk", flat=True))
     managing_ids = set(managing.values_list("pk", flat=True))
     for h in pending:
-        names = {"n": h.number, "items": _labels(h)}
+        names = {"n": h.number, "items": _labels(h), "name": display_name(h.recipient)}
+        # Only the named recipient is asked; the others of that side see it waits (and may stand in).
+        mine = h.recipient_id == user.pk
         if h.is_delivery and h.contract_id in receiving_ids:
-            rows.append(handover_row(h, _("受領確認をしてください: 受渡し No.%(n)s（%(items)s）") % names))
+            title = (_("受領確認をしてください: 受渡し No.%(n)s（%(items)s）") if mine
+                     else _("%(name)sさんの受領確認待ち: 受渡し No.%(n)s（%(items)s）")) % names
+            rows.append(handover_row(h, title))
         elif h.is_delivery and h.contract_id in managing_ids:
             rows.append(handover_row(h, _("委託先の受領確認待ち: 受渡し No.%(n)s（%(items)s）") % names))
         elif h.is_return and h.contract_id in managing_ids:
-            rows.append(handover_row(h, _("返却の受領確認をしてください: 受渡し No.%(n)s（%(items)s）") % names))
+            title = (_("返却の受領確認をしてください: 受渡し No.%(n)s（%(items)s）") if mine
+                     else _("%(name)sさんの返却の受領確認待ち: 受渡し No.%(n)s（%(items)s）")) % names
+            rows.append(handover_row(h, title))
 
     watched = receiving | managing
     for item in unstored_items(contracts=receiving):

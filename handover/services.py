@@ -1,6 +1,7 @@
 """Every write in the handover ledger: registering items, recording and acknowledging handovers,
-storage and periodic checks. Each function re-reads its rows under a lock, refuses what the seed
-forbids with a message that quotes the seed, and writes exactly one audit entry."""
+storage and periodic checks. Each function re-reads its rows under a lock, asks
+:mod:`handover.permissions` whether this person may do this now (the same answer the page gets),
+refuses what the seed forbids with a message that quotes the seed, and writes exactly one audit entry."""
 
 import datetime as dt
 import re
@@ -12,18 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
-from contracts.models import Contract, Designation, Membership, Role
+from contracts.models import Contract
 from contracts.selectors import display_name
 from core import bounds
 from core.dates import wareki_datetime
 from core.errors import DomainError
 
-from . import notifications, rules
+from . import notifications, permissions, rules
 from .models import Handover, HandoverLine, Item, MediumKind, StorageCheck, StorageRecord
 
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
-# A handover recorded on a phone a minute "in the future" of the server is not an error.
-CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+CLOCK_TOLERANCE = rules.CLOCK_TOLERANCE
 
 
 class HashMismatch(DomainError):
@@ -36,34 +36,12 @@ class HashMismatch(DomainError):
         self.entered = entered
 
 
-def quote(rule: str) -> str:
-    return _("「%(rule)s」（別紙 個人情報保護対策チェックリスト）") % {"rule": rule}
+quote = rules.quote
 
 
 def normalise_sha256(value: str) -> str:
     """certutil prints the hash in lower case, older Windows with spaces between bytes; accept both."""
     return re.sub(r"\s+", "", value or "").lower()
-
-
-def is_hr_member(user, contract: Contract) -> bool:
-    return Membership.objects.filter(contract=contract, user=user, role=Role.HR, revoked_at__isnull=True).exists()
-
-
-def is_approved_designee(user, contract: Contract) -> bool:
-    return Designation.objects.in_force().filter(contract=contract, user=user).exists()
-
-
-def _refuse_if_closed(contract: Contract) -> None:
-    if contract.is_closed:
-        raise DomainError(_("完了した契約の記録は変更できません。"))
-
-
-def _may_hold(user, item: Item) -> bool:
-    """Whether ``user`` is on the side that holds ``item`` now (the contractor's approved designees, or
-    the ward's HR members)."""
-    if item.is_at_contractor:
-        return is_approved_designee(user, item.contract)
-    return is_hr_member(user, item.contract)
 
 
 @transaction.atomic
@@ -88,9 +66,7 @@ def item_register(
     A notice names the medium it opens; the password itself is never asked for nor stored.
     """
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    _refuse_if_closed(contract)
-    if not is_hr_member(actor, contract):
-        raise DomainError(_("記録媒体等を登録できるのは、この契約の担当課の職員です。"))
+    permissions.may_register(actor, contract).require()
     bounds.check_values(Item, label=label, contents=contents, record_count=record_count, pieces=pieces,
                         file_name=file_name, notes=notes)
     label = label.strip()
@@ -144,10 +120,21 @@ def _partners(item: Item) -> list[Item]:
     return []
 
 
-def _check_separation(*, direction: str, items: list[Item], handed_at: dt.datetime) -> None:
+def _moments(handover: Handover) -> list[dt.datetime]:
+    """When a handover happened as far as the app can tell: the stated time, and the moments it was
+    really written in the ledger and acknowledged, which no back-dating can move."""
+    return [moment for moment in (handover.handed_at, handover.recorded_at, handover.acknowledged_at) if moment]
+
+
+def _check_separation(*, direction: str, items: list[Item], handed_at: dt.datetime, now: dt.datetime) -> None:
     """SEPARATION_RULE, in either direction: a medium and its notice never in the same handover, never
-    while the other is in transit, and never on the same occasion (same Tokyo day, or the set gap)."""
+    while the other is in transit, and never on the same occasion (same Tokyo day, or the set gap).
+
+    The occasion of each handover is every moment the app knows of it (see :func:`_moments`), so a
+    handover stated as "yesterday" but written a second after its partner was acknowledged today is
+    on the same occasion as that partner."""
     chosen = {item.pk for item in items}
+    ours = [handed_at, now]
     for item in items:
         for partner in _partners(item):
             names = {"item": str(item), "partner": str(partner), "rule": quote(rules.SEPARATION_RULE)}
@@ -164,16 +151,21 @@ def _check_separation(*, direction: str, items: list[Item], handed_at: dt.dateti
                     field="items", code="partner_in_transit",
                 )
             previous = (
-                HandoverLine.objects.filter(item=partner, handover__direction=direction)
-                .exclude(handover__status=Handover.Status.CANCELLED)
-                .select_related("handover").order_by("-handover__handed_at").first()
+                Handover.objects.filter(lines__item=partner, direction=direction)
+                .exclude(status=Handover.Status.CANCELLED).order_by("recorded_at")
             )
-            if previous and not rules.separate_occasions(previous.handover.handed_at, handed_at):
-                earliest = rules.earliest_partner_time(previous.handover.handed_at)
+            for earlier in previous:
+                theirs = _moments(earlier)
+                if all(rules.separate_occasions(a, b) for a in theirs for b in ours):
+                    continue
+                earliest = rules.earliest_partner_time(max(theirs))
                 raise DomainError(
-                    _("対になる「%(partner)s」を%(when)sに渡しているため、「%(item)s」を同じ機会に渡すことはできません。"
-                      "%(earliest)s以降に渡してください。%(rule)s")
-                    % {**names, "when": wareki_datetime(previous.handover.handed_at),
+                    _("対になる「%(partner)s」を%(when)sに渡しているため（管理簿への記録 %(recorded)s%(acknowledged)s）、"
+                      "「%(item)s」を同じ機会に渡すことはできません。%(earliest)s以降に渡してください。%(rule)s")
+                    % {**names, "when": wareki_datetime(earlier.handed_at),
+                       "recorded": wareki_datetime(earlier.recorded_at),
+                       "acknowledged": (_("・受領確認 %(when)s") % {"when": wareki_datetime(earlier.acknowledged_at)}
+                                        if earlier.acknowledged_at else ""),
                        "earliest": wareki_datetime(earliest)},
                     field="items", code="same_occasion",
                 )
@@ -188,47 +180,52 @@ def handover_record(
     recipient,
     items: Iterable[Item],
     handed_at: dt.datetime | None = None,
+    late_reason: str = "",
+    on_behalf_reason: str = "",
     by_hand: bool = True,
-    container: str = "鍵付きカバン",
+    container: str = rules.LOCKED_BAG,
     notes: str = "",
     request=None,
 ) -> Handover:
     """Write one handover in the ledger (LEDGER_RULE); its items are in transit until acknowledged.
 
-    Enforces DESIGNEE_RULE (the recipient is an approved designee, or on a return an HR member of the
-    contract), HAND_CARRY_RULE (by hand, in a locked bag) and SEPARATION_RULE.
+    Enforces DESIGNEE_RULE (the recipient is an approved designee in force, or on a return an HR member
+    of the contract), HAND_CARRY_RULE (by hand, in a locked bag) and SEPARATION_RULE. A handover time
+    more than the clock tolerance before now is a late entry (事後記録) and needs ``late_reason``. A
+    return is recorded by the items' holder, or by the handling manager on the holder's behalf with
+    ``on_behalf_reason``.
     """
     now = timezone.now()
     # Locking the contract serialises handovers of one contract: two clerks cannot each send one half
     # of a pair at the same moment, and the ledger numbers have no gaps or twins.
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    _refuse_if_closed(contract)
+    permissions.may_record(actor, contract, direction).require(field="direction")
     handed_at = handed_at or now
-    bounds.check_values(Handover, handed_at=handed_at, container=container, notes=notes)
+    bounds.check_values(Handover, handed_at=handed_at, late_reason=late_reason, container=container, notes=notes)
+    bounds.check_value(Handover, "given_for_reason", on_behalf_reason, field="on_behalf_reason")
     if handed_at > now + CLOCK_TOLERANCE:
         raise DomainError(_("受渡し日時に未来の日時は入力できません。"), field="handed_at")
+    late_reason = late_reason.strip() if now - handed_at > CLOCK_TOLERANCE else ""
+    if now - handed_at > CLOCK_TOLERANCE and not late_reason:
+        raise DomainError(
+            _("受渡し日時（%(when)s）が記録する時刻より%(minutes)s分以上前のため、事後記録になります。"
+              "記録が遅れた理由を入力してください。") % {"when": wareki_datetime(handed_at),
+                                              "minutes": int(CLOCK_TOLERANCE.total_seconds() // 60)},
+            field="late_reason", code="late_without_reason",
+        )
 
-    if direction == Handover.Direction.DELIVERY:
-        if not is_hr_member(actor, contract):
-            raise DomainError(_("委託先へ渡す記録ができるのは、この契約の担当課の職員です。"))
-        if not is_approved_designee(recipient, contract):
+    if not permissions.may_be_handed(recipient, contract, direction):
+        if direction == Handover.Direction.DELIVERY:
             raise DomainError(
                 _("%(name)sさんはこの契約の承認された取扱責任者・取扱者（指定期間内）ではないため、渡すことはできません。%(rule)s")
                 % {"name": display_name(recipient), "rule": quote(rules.DESIGNEE_RULE)},
                 field="recipient", code="not_designee",
             )
-        wanted_state = Item.State.PREPARED
-    elif direction == Handover.Direction.RETURN:
-        if not is_approved_designee(actor, contract):
-            raise DomainError(_("返却の記録ができるのは、この契約の承認された取扱責任者・取扱者です。"))
-        if not is_hr_member(recipient, contract):
-            raise DomainError(
-                _("%(name)sさんはこの契約の担当課の職員ではないため、返却先にできません。")
-                % {"name": display_name(recipient)}, field="recipient", code="not_hr",
-            )
-        wanted_state = Item.State.AT_CONTRACTOR
-    else:
-        raise DomainError(_("受渡しの方向を選んでください。"), field="direction")
+        raise DomainError(
+            _("%(name)sさんはこの契約の担当課の職員ではないため、返却先にできません。")
+            % {"name": display_name(recipient)}, field="recipient", code="not_hr",
+        )
+    wanted_state = Item.State.PREPARED if direction == Handover.Direction.DELIVERY else Item.State.AT_CONTRACTOR
     if recipient.pk == actor.pk:
         raise DomainError(_("自分自身には渡せません。"), field="recipient")
     if not by_hand or not container.strip():
@@ -256,13 +253,16 @@ def handover_record(
                 _("受渡し日時が「%(item)s」の前回の記録（%(when)s）より前になっています。")
                 % {"item": item, "when": wareki_datetime(item.state_changed_at)}, field="handed_at",
             )
-    _check_separation(direction=direction, items=locked, handed_at=handed_at)
+    _check_separation(direction=direction, items=locked, handed_at=handed_at, now=now)
+    given_for, on_behalf_reason = _return_on_behalf(actor, locked, on_behalf_reason) if (
+        direction == Handover.Direction.RETURN) else (None, "")
 
     number = (Handover.objects.filter(contract=contract).aggregate(n=Max("number"))["n"] or 0) + 1
     handover = Handover.objects.create(
         contract=contract, number=number, direction=direction, handed_at=handed_at, giver=actor,
-        recipient=recipient, by_hand=by_hand, container=container.strip(), notes=notes.strip(),
-        status=Handover.Status.IN_TRANSIT, recorded_at=now, recorded_by=actor,
+        given_for=given_for, given_for_reason=on_behalf_reason, recipient=recipient, by_hand=by_hand,
+        container=rules.canonical_container(container), notes=notes.strip(), status=Handover.Status.IN_TRANSIT,
+        recorded_at=now, recorded_by=actor, late_reason=late_reason,
     )
     HandoverLine.objects.bulk_create([HandoverLine(handover=handover, item=item, quantity=item.pieces)
                                       for item in locked])
@@ -270,23 +270,55 @@ def handover_record(
         item.state = Item.State.IN_TRANSIT
         item.state_changed_at = handed_at
         item.save(update_fields=["state", "state_changed_at"])
+    payload = {"number": number, "direction": direction, "recipient": recipient.get_username(),
+               "items": [item.label for item in locked], "handed_at": handed_at,
+               "by_hand": by_hand, "container": handover.container}
+    if late_reason:
+        payload["late_reason"] = late_reason
+    if given_for:
+        payload.update(on_behalf_of=given_for.get_username(), reason=on_behalf_reason)
     audit_log(action="handover.recorded", actor=actor, contract=contract, obj=handover, request=request,
-              payload={"number": number, "direction": direction, "recipient": recipient.get_username(),
-                       "items": [item.label for item in locked], "handed_at": handed_at,
-                       "by_hand": by_hand, "container": handover.container})
+              payload=payload)
     transaction.on_commit(lambda: notifications.acknowledgement_requested(handover.pk))
     return handover
 
 
-def handover_acknowledge(*, handover: Handover, actor, hashes: dict[int, str] | None = None,
-                         request=None) -> Handover:
-    """受領確認 by an approved person of the receiving side, once; see :func:`_handover_acknowledge`.
+def _return_on_behalf(actor, items: list[Item], reason: str):
+    """Who the actor returns ``items`` for (None: their own), and the reason; refuses a return by someone
+    who neither holds the items nor manages the contractor's side."""
+    holders = {item.holder_id for item in items}
+    if len(holders) > 1:
+        raise DomainError(_("保管者が異なる記録媒体等は、保管者ごとに分けて返却を記録してください。"), field="items",
+                          code="several_holders")
+    answers = [permissions.may_return(actor, item).require(field="items") for item in items]
+    given_for = answers[0].on_behalf_of
+    reason = reason.strip()
+    if given_for is None:
+        return None, ""
+    if not reason:
+        raise DomainError(
+            _("%(name)sさんが保管している記録媒体等を代理で返却する理由を入力してください（例: 出張中のため）。")
+            % {"name": display_name(given_for)}, field="on_behalf_reason", code="on_behalf_without_reason",
+        )
+    return given_for, reason
 
-    A SHA-256 mismatch is refused, and the refusal is written to the audit trail after the refused
-    transaction has rolled back, so the record of it survives while every other row stays as it was.
+
+def handover_acknowledge(*, handover: Handover, actor, time_confirmed: bool = False,
+                         hashes: dict[int, str] | None = None, not_computed: dict[int, str] | None = None,
+                         on_behalf_reason: str = "", request=None) -> Handover:
+    """受領確認, once, by the named recipient, or by another approved person of the same side on the
+    recipient's behalf with ``on_behalf_reason``; see :func:`_handover_acknowledge`.
+
+    The acknowledgement confirms the stated handover time (``time_confirmed``). For each medium with a
+    recorded SHA-256 the recipient enters the hash computed from the disc (``hashes``) or says why it
+    cannot be computed (``not_computed``). A mismatch is refused, and the refusal is written to the
+    audit trail after the refused transaction has rolled back, so the record of it survives while
+    every other row stays as it was.
     """
     try:
-        return _handover_acknowledge(handover=handover, actor=actor, hashes=hashes or {}, request=request)
+        return _handover_acknowledge(handover=handover, actor=actor, time_confirmed=time_confirmed,
+                                     hashes=hashes or {}, not_computed=not_computed or {},
+                                     on_behalf_reason=on_behalf_reason, request=request)
     except HashMismatch as mismatch:
         audit_log(action="handover.hash_mismatch", actor=actor, contract=mismatch.handover.contract,
                   obj=mismatch.handover, request=request,
@@ -296,65 +328,87 @@ def handover_acknowledge(*, handover: Handover, actor, hashes: dict[int, str] | 
 
 
 @transaction.atomic
-def _handover_acknowledge(*, handover: Handover, actor, hashes: dict[int, str], request=None) -> Handover:
+def _handover_acknowledge(*, handover: Handover, actor, time_confirmed: bool, hashes: dict[int, str],
+                          not_computed: dict[int, str], on_behalf_reason: str, request=None) -> Handover:
     # The row lock makes a second, simultaneous acknowledgement wait and then see the first one.
-    handover = Handover.objects.select_for_update(of=("self",)).select_related("contract").get(pk=handover.pk)
-    if handover.is_acknowledged:
-        raise DomainError(
-            _("この受渡しは、すでに%(name)sさんが%(when)sに受領確認しています。")
-            % {"name": display_name(handover.acknowledged_by), "when": wareki_datetime(handover.acknowledged_at)},
-            code="already_acknowledged",
-        )
-    if handover.is_cancelled:
-        raise DomainError(_("この受渡しは取り消されています。"), code="cancelled")
+    handover = (Handover.objects.select_for_update(of=("self",))
+                .select_related("contract", "recipient__profile", "acknowledged_by__profile").get(pk=handover.pk))
+    answer = permissions.may_acknowledge(actor, handover).require()
     contract = handover.contract
-    _refuse_if_closed(contract)
-    if handover.is_delivery and not is_approved_designee(actor, contract):
+    if not time_confirmed:
         raise DomainError(
-            _("受領確認ができるのは、この契約の承認された取扱責任者・取扱者です。%(rule)s") % {"rule": quote(rules.DESIGNEE_RULE)},
-            code="not_designee",
+            _("記録された受渡し日時（%(when)s）に受け取ったことを確かめて、確認の欄にチェックしてください。"
+              "日時が違うときは受領確認をせず、渡した方に記録の取消と記録し直しを依頼してください。")
+            % {"when": wareki_datetime(handover.handed_at)}, field="time_confirmed", code="time_not_confirmed",
         )
-    if handover.is_return and not is_hr_member(actor, contract):
-        raise DomainError(_("返却の受領確認ができるのは、この契約の担当課の職員です。"), code="not_hr")
-    if actor.pk == handover.giver_id:
-        raise DomainError(_("渡した本人は受領確認できません。"))
+    on_behalf_reason = on_behalf_reason.strip() if answer.on_behalf_of else ""
+    bounds.check_value(Handover, "acknowledged_for_reason", on_behalf_reason, field="on_behalf_reason")
+    if answer.on_behalf_of and not on_behalf_reason:
+        raise DomainError(
+            _("%(name)sさん宛ての受渡しです。代理で受領確認する理由を入力してください（例: 出張中のため）。")
+            % {"name": display_name(handover.recipient)}, field="on_behalf_reason", code="on_behalf_without_reason",
+        )
 
     lines = list(handover.lines.select_related("item").order_by("item__label"))
     items = {item.pk: item for item in Item.objects.select_for_update(of=("self",)).filter(
         pk__in=[line.item_id for line in lines]).select_related("medium_kind").order_by("pk")}
-    verified = []
+    verified, unverified = [], {}
     for line in lines:
         item = items[line.item_id]
-        entered = normalise_sha256(hashes.get(item.pk, ""))
-        if not entered or not item.sha256:
+        if not item.sha256:
             continue
-        if entered != item.sha256:
-            raise HashMismatch(
-                _("「%(item)s」のSHA-256が登録された値と一致しません。ディスクが正しいか、計算したファイルが正しいかを"
-                  "確認してください。受領確認はしていません。この不一致は記録されました。") % {"item": item},
-                handover=handover, item=item, entered=entered,
+        field = f"sha256_{item.pk}"
+        entered = normalise_sha256(hashes.get(item.pk, ""))
+        why_not = (not_computed.get(item.pk) or "").strip()
+        bounds.check_value(HandoverLine, "hash_not_computed_reason", why_not, field=f"not_computed_reason_{item.pk}")
+        if entered:
+            if not SHA256_PATTERN.match(entered):
+                raise DomainError(_("SHA-256は64桁の16進数（0-9、a-f）で入力してください。"), field=field, code="bad_hash")
+            if entered != item.sha256:
+                raise HashMismatch(
+                    _("「%(item)s」のSHA-256が登録された値と一致しません。ディスクが正しいか、計算したファイルが正しいかを"
+                      "確認してください。受領確認はしていません。この不一致は記録されました。") % {"item": item},
+                    handover=handover, item=item, entered=entered,
+                )
+            line.hash_verified = True
+            verified.append(item.label)
+        elif why_not:
+            line.hash_not_computed_reason = why_not
+            unverified[item.label] = why_not
+        else:
+            raise DomainError(
+                _("「%(item)s」のファイルのSHA-256を計算して入力してください。計算できないときは「計算できない」を選び、"
+                  "理由を入力してください。") % {"item": item}, field=field, code="hash_missing",
             )
-        line.hash_verified = True
-        line.save(update_fields=["hash_verified"])
-        verified.append(item.label)
+        line.save(update_fields=["hash_verified", "hash_not_computed_reason"])
 
     now = timezone.now()
     handover.status = Handover.Status.ACKNOWLEDGED
     handover.acknowledged_at = now
     handover.acknowledged_by = actor
-    handover.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
+    handover.acknowledged_for = answer.on_behalf_of
+    handover.acknowledged_for_reason = on_behalf_reason
+    handover.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "acknowledged_for",
+                                 "acknowledged_for_reason"])
     new_state = Item.State.AT_CONTRACTOR if handover.is_delivery else Item.State.RETURNED
     for item in items.values():
         item.state = new_state
         item.state_changed_at = now
+        # Custody is the named recipient's, also when someone acknowledged for them.
         item.holder_id = handover.recipient_id
         # The new holder records where it is locked up; the old place is no longer where it is.
         item.storage = None
         item.last_checked_at = None
         item.save(update_fields=["state", "state_changed_at", "holder", "storage", "last_checked_at"])
+    payload = {"number": handover.number, "direction": handover.direction,
+               "items": [items[line.item_id].label for line in lines], "handed_at": handover.handed_at,
+               "sha256_verified": verified}
+    if unverified:
+        payload["sha256_not_computed"] = unverified
+    if answer.on_behalf_of:
+        payload.update(on_behalf_of=answer.on_behalf_of.get_username(), reason=on_behalf_reason)
     audit_log(action="handover.acknowledged", actor=actor, contract=contract, obj=handover, request=request,
-              payload={"number": handover.number, "direction": handover.direction,
-                       "items": [items[line.item_id].label for line in lines], "sha256_verified": verified})
+              payload=payload)
     return handover
 
 
@@ -362,13 +416,9 @@ def _handover_acknowledge(*, handover: Handover, actor, hashes: dict[int, str], 
 def handover_cancel(*, handover: Handover, actor, reason: str, request=None) -> Handover:
     """The giver withdraws a handover recorded by mistake, before it is acknowledged; its items go back
     to where they were. The ledger keeps the line, marked as cancelled."""
-    handover = Handover.objects.select_for_update(of=("self",)).select_related("contract").get(pk=handover.pk)
-    if not handover.is_in_transit:
-        raise DomainError(_("受領確認待ちの受渡しだけを取り消せます（現在: %(status)s）。")
-                          % {"status": handover.get_status_display()})
-    _refuse_if_closed(handover.contract)
-    if actor.pk != handover.giver_id:
-        raise DomainError(_("受渡しを取り消せるのは、渡した本人だけです。"))
+    handover = Handover.objects.select_for_update(of=("self",)).select_related(
+        "contract", "acknowledged_by__profile").get(pk=handover.pk)
+    permissions.may_cancel(actor, handover).require()
     reason = reason.strip()
     bounds.check_value(Handover, "cancel_reason", reason, field="reason")
     if not reason:
@@ -395,11 +445,7 @@ def handover_cancel(*, handover: Handover, actor, reason: str, request=None) -> 
 def storage_record(*, item: Item, actor, place: str, location: str, locked: bool, request=None) -> StorageRecord:
     """Record where a held item is locked up (STORAGE_RULE); its periodic checks count from now."""
     item = Item.objects.select_for_update(of=("self",)).select_related("contract").get(pk=item.pk)
-    _refuse_if_closed(item.contract)
-    if item.is_in_transit:
-        raise DomainError(_("受渡し中の記録媒体等は、受領確認の後に保管場所を記録してください。"))
-    if not _may_hold(actor, item):
-        raise DomainError(_("保管場所を記録できるのは、いま保管している側の担当者です。"))
+    permissions.may_store(actor, item).require()
     if not locked:
         raise DomainError(
             _("施錠できる金庫又はキャビネット等に保管してください。%(rule)s") % {"rule": quote(rules.STORAGE_RULE)},
@@ -426,11 +472,7 @@ def storage_record(*, item: Item, actor, place: str, location: str, locked: bool
 def storage_check_record(*, item: Item, actor, note: str = "", request=None) -> StorageCheck:
     """Confirm that a held item is still where it was locked up (PERIODIC_CHECK_RULE)."""
     item = Item.objects.select_for_update(of=("self",)).select_related("contract", "storage").get(pk=item.pk)
-    _refuse_if_closed(item.contract)
-    if item.is_in_transit:
-        raise DomainError(_("受渡し中の記録媒体等は確認できません。"))
-    if not _may_hold(actor, item):
-        raise DomainError(_("保管状況を確認できるのは、いま保管している側の担当者です。"))
+    permissions.may_store(actor, item).require()
     if item.storage is None:
         raise DomainError(_("先に保管場所を記録してください。"))
     bounds.check_values(StorageCheck, note=note.strip())

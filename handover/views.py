@@ -11,7 +11,7 @@ from contracts.permissions import can, contract_for, contract_get, contract_post
 from contracts.selectors import contracts_for
 from core.errors import DomainError, add_to_form
 
-from . import exports, rules, selectors, services
+from . import exports, permissions, rules, selectors, services
 from .forms import (
     AcknowledgeForm,
     CancelForm,
@@ -22,7 +22,7 @@ from .forms import (
     StorageForm,
 )
 from .models import Handover
-from .permissions import direction_for, handover_for, item_for
+from .permissions import direction_for, handover_for, item_for, may_acknowledge, may_cancel, may_store
 
 LEDGER_PAGE_SIZE = 50
 RULES = {"separation": rules.SEPARATION_RULE, "hand_carry": rules.HAND_CARRY_RULE, "ledger": rules.LEDGER_RULE,
@@ -41,15 +41,17 @@ def items(request, slug):
         "contract": contract,
         "items": selectors.items_of(contract),
         "in_transit": selectors.pending_acknowledgements(contracts=[contract]),
-        "can_manage": can(request.user, contract, "manage"),
-        "can_receive": can(request.user, contract, "receive"),
+        "may_register": permissions.may_register(request.user, contract),
+        "may_deliver": permissions.may_record(request.user, contract, Handover.Direction.DELIVERY),
+        "may_return": permissions.may_record(request.user, contract, Handover.Direction.RETURN),
         "rules": RULES,
     })
 
 
 @login_required
 def item_create(request, slug):
-    contract = contract_for(request.user, slug, "manage")
+    contract = contract_for(request.user, slug)
+    permissions.may_register(request.user, contract).or_403()
     form = ItemForm(request.POST or None, contract=contract)
     status = 200
     if request.method == "POST":
@@ -68,14 +70,13 @@ def item_create(request, slug):
 
 
 def _item_page(request, item, *, storage_form=None, check_form=None, status=200):
-    may_hold = not item.is_in_transit and can(request.user, item.contract,
-                                              "receive" if item.is_at_contractor else "manage")
     return render(request, "handover/item_detail.html", {
         "contract": item.contract,
         "item": item,
         "history": selectors.item_history(item),
         "notices": item.notices.select_related("medium_kind") if item.is_medium else [],
-        "may_hold": may_hold,
+        "may_store": may_store(request.user, item),
+        "show_sha256": permissions.may_see_expected_hash(request.user, item),
         "storage_form": storage_form or StorageForm(),
         "check_form": check_form or StorageCheckForm(),
         "rules": RULES,
@@ -91,7 +92,8 @@ def item_detail(request, slug, pk):
 @login_required
 @contract_post
 def storage_record(request, slug, pk):
-    item = item_for(request.user, slug, pk, "hold")
+    item = item_for(request.user, slug, pk)
+    may_store(request.user, item).or_403()
     form = StorageForm(request.POST)
     if form.is_valid():
         try:
@@ -107,7 +109,8 @@ def storage_record(request, slug, pk):
 @login_required
 @contract_post
 def storage_check(request, slug, pk):
-    item = item_for(request.user, slug, pk, "hold")
+    item = item_for(request.user, slug, pk)
+    may_store(request.user, item).or_403()
     form = StorageCheckForm(request.POST)
     if form.is_valid():
         try:
@@ -127,8 +130,9 @@ def storage_check(request, slug, pk):
 def handover_create(request, slug):
     contract = contract_for(request.user, slug)
     direction = direction_for(request.user, contract)
-    form = HandoverForm(request.POST or None, items=selectors.eligible_items(contract, direction),
-                        recipients=selectors.recipients_for(contract, direction))
+    on_behalf = direction == Handover.Direction.RETURN and can(request.user, contract, "contractor_side")
+    form = HandoverForm(request.POST or None, items=selectors.eligible_items(contract, direction, request.user),
+                        recipients=selectors.recipients_for(contract, direction), on_behalf=on_behalf)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -149,19 +153,34 @@ def handover_create(request, slug):
 
 
 def _handover_page(request, handover, *, ack_form=None, cancel_form=None, status=200):
+    contract = handover.contract
     handover = selectors.handover_detail(handover)
-    may_acknowledge = handover.is_in_transit and can(request.user, handover.contract, handover.receiving_action)
+    handover.contract = contract  # keeps the roles contract_for read for this request
+    acknowledge = may_acknowledge(request.user, handover)
+    lines = list(handover.lines.all())
     return render(request, "handover/handover_detail.html", {
-        "contract": handover.contract,
+        "contract": contract,
         "handover": handover,
-        "lines": handover.lines.all(),
-        "may_acknowledge": may_acknowledge,
-        "may_cancel": handover.is_in_transit and handover.giver_id == request.user.pk,
-        "ack_form": ack_form or AcknowledgeForm(handover=handover),
+        "lines": [(line, permissions.may_see_expected_hash(request.user, line.item)) for line in lines],
+        "row": exports.ledger_row(handover),
+        "may_acknowledge": acknowledge,
+        "may_cancel": may_cancel(request.user, handover),
+        "ack_form": ack_form or AcknowledgeForm(handover=handover, on_behalf_of=acknowledge.on_behalf_of),
         "cancel_form": cancel_form or CancelForm(),
-        "mismatches": selectors.hash_mismatches(handover) if can(request.user, handover.contract, "view") else [],
+        "mismatches": selectors.hash_mismatches(handover),
         "rules": RULES,
     }, status=status)
+
+
+def _refused(request, handover, error: DomainError):
+    """A refusal about the handover's state (acknowledged already, cancelled, …): the form it came from
+    is no longer on the page, so the message goes at the top of it."""
+    messages.error(request, error.message)
+    return _handover_page(request, handover, status=400)
+
+
+# Refusals that leave no form to show them on: the handover is no longer waiting for this.
+STATE_REFUSALS = {"already_acknowledged", "already_cancelled", "cancelled", "closed"}
 
 
 @login_required
@@ -173,16 +192,19 @@ def handover_detail(request, slug, pk):
 @login_required
 @contract_post
 def handover_acknowledge(request, slug, pk):
-    handover = handover_for(request.user, slug, pk, "acknowledge")
-    form = AcknowledgeForm(request.POST, handover=selectors.handover_detail(handover))
+    handover = handover_for(request.user, slug, pk)
+    answer = may_acknowledge(request.user, handover).or_403()
+    form = AcknowledgeForm(request.POST, handover=selectors.handover_detail(handover),
+                           on_behalf_of=answer.on_behalf_of)
+    if not answer:
+        return _refused(request, handover, DomainError(answer.message, code=answer.code))
     if form.is_valid():
         try:
-            services.handover_acknowledge(handover=handover, actor=request.user, hashes=form.hashes(),
-                                          request=request)
+            services.handover_acknowledge(handover=handover, actor=request.user, request=request,
+                                          **form.service_arguments())
         except DomainError as error:
-            if error.code == "already_acknowledged":
-                messages.warning(request, error.message)
-                return redirect("handover:handover_detail", slug=slug, pk=pk)
+            if error.code in STATE_REFUSALS:
+                return _refused(request, handover, error)
             add_to_form(form, error)
         else:
             messages.success(request, _("受領確認をしました。保管場所を記録してください。") if handover.is_delivery
@@ -194,12 +216,17 @@ def handover_acknowledge(request, slug, pk):
 @login_required
 @contract_post
 def handover_cancel(request, slug, pk):
-    handover = handover_for(request.user, slug, pk, "cancel")
+    handover = handover_for(request.user, slug, pk)
+    answer = may_cancel(request.user, handover).or_403()
+    if not answer:
+        return _refused(request, handover, DomainError(answer.message, code=answer.code))
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
             services.handover_cancel(handover=handover, actor=request.user, request=request, **form.cleaned_data)
         except DomainError as error:
+            if error.code in STATE_REFUSALS:
+                return _refused(request, handover, error)
             add_to_form(form, error)
         else:
             messages.success(request, _("受渡し No.%(n)s を取り消しました。") % {"n": handover.number})
@@ -224,7 +251,7 @@ def _ledger_page(request, contract, status=200):
     query.pop("page", None)
     return render(request, "handover/ledger.html", {
         "contract": contract, "form": form, "page": page, "query": query.urlencode(),
-        "rows": [(h, exports.acknowledgement_text(h)) for h in page], "rules": RULES,
+        "rows": [(h, exports.ledger_row(h)) for h in page], "rules": RULES,
     }, status=status)
 
 

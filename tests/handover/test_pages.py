@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.spreadsheet import WAREKI_DATETIME_FORMAT
 from handover.models import Handover, Item
 
 from .conftest import DISC_SHA256, acknowledge, deliver, tokyo
@@ -75,19 +76,22 @@ def test_the_contractor_records_a_return_to_hr(client_as, world, disc, clock):
     assert Handover.objects.get(direction="return").recipient == world.hr
 
 
-def test_the_acknowledgement_page_shows_the_certutil_command(client_as, world, disc):
+def test_the_acknowledgement_page_shows_the_hash_commands(client_as, world, disc):
     handover = deliver(world, [disc])
     client = client_as(world.handler)
     page = client.get(url("handover_detail", world, pk=handover.pk)).content.decode()
     assert 'certutil -hashfile "D:\\engagement.xlsx" SHA256' in page
+    assert 'shasum -a 256 "/Volumes/ディスク名/engagement.xlsx"' in page
     assert "受け取りました（受領確認）" in page
-    response = client.post(url("handover_acknowledge", world, pk=handover.pk), {f"sha256_{disc.pk}": "1" * 64})
+    response = client.post(url("handover_acknowledge", world, pk=handover.pk),
+                           {f"sha256_{disc.pk}": "1" * 64, "time_confirmed": "on"})
     assert response.status_code == 400
     page = response.content.decode()
     assert "SHA-256が登録された値と一致しません" in page and "この不一致は記録されました" in page
     handover.refresh_from_db()
     assert handover.is_in_transit
-    response = client.post(url("handover_acknowledge", world, pk=handover.pk), {f"sha256_{disc.pk}": DISC_SHA256})
+    response = client.post(url("handover_acknowledge", world, pk=handover.pk),
+                           {f"sha256_{disc.pk}": DISC_SHA256, "time_confirmed": "on"})
     assert response.status_code == 302
     page = client.get(url("handover_detail", world, pk=handover.pk)).content.decode()
     assert "一致を確認" in page and "SHA-256の不一致の記録" in page
@@ -150,8 +154,8 @@ def make_handovers(world, cd_r, count, start=0):
     for i in range(start, start + count):
         item = services.item_register(contract=world.contract, actor=world.hr, category="medium", medium_kind=cd_r,
                                       label=f"L-{i:04d}", contents="回答データ", record_count=i)
-        handover = deliver(world, [item], recipient=world.handler if i % 2 else world.manager)
-        made.append(acknowledge(handover, world.manager))
+        recipient = world.handler if i % 2 else world.manager
+        made.append(acknowledge(deliver(world, [item], recipient=recipient), recipient))
     return made
 
 
@@ -269,14 +273,21 @@ def test_the_ledger_xlsx_has_the_ledgers_columns_and_rows(client_as, world, disc
     assert response["Content-Disposition"].startswith('attachment; filename="ledger-contract-a-')
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)]
-    assert rows[0] == ["No.", "受渡し日時", "方向", "渡した者（取扱者）", "受け取った者", "情報の内容", "数量", "方法",
-                       "受領確認", "備考"]
-    assert rows[1][:8] == [2, "令和7年6月11日 09:00", "区→委託先（提供）", "佐藤 花子", "田中 誠",
-                           "パスワード通知書 PN-001 パスワード通知書 1通", 1, "手渡し・鍵付きカバン"]
-    assert rows[1][8] == "未確認（受領確認待ち）"
-    assert rows[2][0] == 1 and rows[2][5] == "CD-R CD-001 職員属性・調査回答（3,012件） 1枚"
-    assert rows[2][8] == "令和7年6月10日 09:00 山田 美咲（SHA-256一致）"
-    assert rows[2][9] == "'=HYPERLINK(\"http://evil\")"  # shown as text, never run as a formula
+    assert rows[0] == ["No.", "受渡し日時", "記録日時", "事後記録", "方向", "渡した者（取扱者）", "受け取った者", "情報の内容",
+                       "数量", "方法", "受領確認日時", "受領確認", "備考"]
+    # Oldest first, as a paper 管理簿 reads; times are real dates (naive Tokyo time) that sort and filter.
+    disc_row, notice_row = rows[1], rows[2]
+    assert disc_row[:3] == [1, dt.datetime(2025, 6, 10, 9, 0), dt.datetime(2025, 6, 10, 9, 0)]
+    assert disc_row[4:10] == ["区→委託先（提供）", "佐藤 花子", "山田 美咲", "CD-R CD-001 職員属性・調査回答（3,012件） 1枚", 1,
+                              "手渡し・鍵付きカバン"]
+    assert disc_row[10:12] == [dt.datetime(2025, 6, 10, 9, 0), "山田 美咲（SHA-256一致）"]
+    assert disc_row[12] == "'=HYPERLINK(\"http://evil\")"  # shown as text, never run as a formula
+    assert notice_row[:2] == [2, dt.datetime(2025, 6, 11, 9, 0)]
+    assert notice_row[4:10] == ["区→委託先（提供）", "佐藤 花子", "田中 誠", "パスワード通知書 PN-001 パスワード通知書 1通", 1,
+                                "手渡し・鍵付きカバン"]
+    assert notice_row[10] is None and notice_row[11] == "未確認（受領確認待ち）"
+    for column in (2, 3, 11):
+        assert sheet.cell(row=6, column=column).number_format == WAREKI_DATETIME_FORMAT
     assert AuditEntry.objects.filter(action="handover.ledger.exported", actor=world.auditor).exists()
 
 
@@ -310,7 +321,7 @@ def test_export_ledger_command_writes_xlsx_and_pdf(world, disc, tmp_path):
     call_command("export_ledger", "--contract", world.contract.slug, "--format", "xlsx", "--out", str(out),
                  stdout=io.StringIO())
     sheet = load_workbook(out).active
-    assert sheet.cell(row=6, column=6).value.startswith("CD-R CD-001")
+    assert sheet.cell(row=6, column=8).value.startswith("CD-R CD-001")
     pdf = tmp_path / "ledger.pdf"
     call_command("export_ledger", "--contract", world.contract.slug, "--format", "pdf", "--out", str(pdf),
                  stdout=io.StringIO())

@@ -76,10 +76,11 @@ def test_the_calendar_day_is_tokyos_not_utcs(world, disc, notice, clock):
 
 def test_a_backdated_entry_cannot_slip_onto_the_same_day(world, disc, notice, clock):
     clock.set(tokyo(2025, 6, 11, 9, 0))
-    acknowledge(deliver(world, [disc], handed_at=tokyo(2025, 6, 11, 8, 0)), world.handler)
+    acknowledge(deliver(world, [disc], handed_at=tokyo(2025, 6, 11, 8, 0), late_reason="窓口で手交後に記録"),
+                world.handler)
     clock.set(tokyo(2025, 6, 12, 9, 0))
     # Entered the next morning, but the notice is said to have gone the same day as the disc.
-    refused(lambda: deliver(world, [notice], handed_at=tokyo(2025, 6, 11, 17, 0)))
+    refused(lambda: deliver(world, [notice], handed_at=tokyo(2025, 6, 11, 17, 0), late_reason="記録漏れ"))
 
 
 def test_medium_may_follow_its_notice_under_the_same_rule(world, disc, notice, clock):

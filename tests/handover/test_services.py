@@ -145,9 +145,10 @@ def test_recording_puts_items_in_transit_numbers_the_ledger_and_mails_the_recipi
 
 
 def test_acknowledgement_moves_items_to_the_recipient(world, disc):
-    handover = acknowledge(deliver(world, [disc]), world.manager)
+    handover = acknowledge(deliver(world, [disc]), world.handler)
     disc.refresh_from_db()
-    assert handover.is_acknowledged and handover.acknowledged_by == world.manager
+    assert handover.is_acknowledged and handover.acknowledged_by == world.handler
+    assert handover.acknowledged_for is None and handover.acknowledged_for_reason == ""
     assert disc.is_at_contractor and disc.holder == world.handler  # the person it was handed to
     assert disc.storage is None
 

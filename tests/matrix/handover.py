@@ -2,7 +2,7 @@
 
 from handover import services
 from handover.models import Handover, Item, MediumKind
-from tests.matrix import Row, post_only, statuses
+from tests.matrix import DONE, Row, audited, post_only, statuses
 
 
 def _disc(w, label="M-1"):
@@ -18,7 +18,7 @@ def _delivered(w):
 
 def _at_contractor(w, stored=False):
     handover = _delivered(w)
-    services.handover_acknowledge(handover=handover, actor=w.handler)
+    services.handover_acknowledge(handover=handover, actor=w.handler, time_confirmed=True)
     item = handover.lines.get().item
     if stored:
         services.storage_record(item=item, actor=w.handler, place="cabinet", location="B-2", locked=True)
@@ -56,25 +56,30 @@ ROWS = [
     Row("handover:items", kwargs=a, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
     # HR registers items; an empty form answers 400.
     Row("handover:item_create", kwargs=a, get=statuses(403, hr=200, **HIDDEN),
-        post=statuses(403, hr=400, **HIDDEN), contract_object=True),
+        post=statuses(403, hr=400, **HIDDEN), contract_object=True, happened=audited("handover.item.registered")),
     Row("handover:item_detail", kwargs=item, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
     # Storage and checks belong to the side holding the item: here the contractor's designees.
     Row("handover:storage_record", kwargs=held_item, get=NOT_HERE,
-        post=statuses(403, manager=302, handler=302, **HIDDEN), contract_object=True,
-        data=lambda w: {"place": "cabinet", "location": "キャビネットB-2", "locked": "on"}),
+        post=statuses(403, manager=DONE, handler=DONE, **HIDDEN), contract_object=True,
+        data=lambda w: {"place": "cabinet", "location": "キャビネットB-2", "locked": "on"},
+        happened=audited("handover.storage.recorded")),
     Row("handover:storage_check", kwargs=stored_item, get=NOT_HERE,
-        post=statuses(403, manager=302, handler=302, **HIDDEN), contract_object=True),
+        post=statuses(403, manager=DONE, handler=DONE, **HIDDEN), contract_object=True,
+        happened=audited("handover.storage.checked")),
     # HR records deliveries, designees record returns; an empty form answers 400; the auditor may not.
     Row("handover:handover_create", kwargs=a, get=statuses(200, auditor=403, **HIDDEN),
         post=statuses(400, auditor=403, **HIDDEN), contract_object=True),
     Row("handover:handover_detail", kwargs=handover, get=VIEWERS, post=statuses(405, **HIDDEN),
         contract_object=True),
-    # A delivery is acknowledged by the contractor's designees only.
+    # A delivery is acknowledged by the contractor's designees only: its recipient (the handler here), or
+    # another designee on the recipient's behalf with a reason (the manager).
     Row("handover:handover_acknowledge", kwargs=handover, get=NOT_HERE,
-        post=statuses(403, manager=302, handler=302, **HIDDEN), contract_object=True),
+        post=statuses(403, manager=DONE, handler=DONE, **HIDDEN), contract_object=True,
+        data=lambda w: {"time_confirmed": "on", "on_behalf_reason": "出張中のため"},
+        happened=audited("handover.acknowledged")),
     # Only the giver (HR here) may cancel.
-    Row("handover:handover_cancel", kwargs=handover, get=NOT_HERE, post=statuses(403, hr=302, **HIDDEN),
-        data=lambda w: {"reason": "記録の誤り"}, contract_object=True),
+    Row("handover:handover_cancel", kwargs=handover, get=NOT_HERE, post=statuses(403, hr=DONE, **HIDDEN),
+        data=lambda w: {"reason": "記録の誤り"}, contract_object=True, happened=audited("handover.cancelled")),
     Row("handover:ledger", kwargs=a, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
     Row("handover:ledger_export", kwargs=lambda w: {"slug": w.contract.slug, "fmt": "xlsx"}, get=VIEWERS,
         post=statuses(405, **HIDDEN), contract_object=True),
