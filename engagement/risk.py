@@ -1,0 +1,547 @@
+"""Re-identification risk: k-anonymity over the chosen quasi-identifiers, and the generalisations that
+reach it.
+
+A record is at risk when fewer than ``k`` records share its combination of quasi-identifier values
+(所属 × 職名 × 性別 × 年齢 …): someone who knows a colleague's attributes could pick out their answers.
+:func:`assess` reports what sdcMicro's ``print(sdc, "kAnon")`` and risk summary show: the smallest group,
+how many records (and what share) sit in groups smaller than 2, 3 and k, and the riskiest combinations.
+
+Generalisations, previewed before they are applied (:func:`preview`):
+
+- age, hire year, years of service in bands of 5, 10 or 20 years (aligned: 30〜34, 2010〜2014);
+- a department lifted to its parent (総務部人事課 → 総務部) by its name or by a mapping table;
+- values held by fewer than k records (rare job titles) merged into その他;
+- last, the quasi-identifier cells of records still in small groups suppressed (（秘匿）), counted.
+
+:func:`propose` finds the least of these that reaches k. Everything works on the table of distinct
+combinations rather than on the records, so 100,000 records cost a few seconds at most.
+
+Columns are passed as ``{header: [value per record]}`` (a :class:`~engagement.dataset.Dataset`'s
+``values``); nothing here knows about files or requests.
+"""
+
+from __future__ import annotations
+
+import enum
+import heapq
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+
+from .reading import normalise_text
+
+DEFAULT_K = 5
+# Suppression is the last resort: when more records than this share would lose cells, the proposal
+# reports that k is not reached instead of blanking a large part of the data.
+DEFAULT_MAX_SUPPRESSION = 0.02
+SUPPRESSED = "（秘匿）"
+OTHER = "その他"
+BANDS = (5, 10, 20)
+RISKIEST_SHOWN = 10
+
+
+class Kind(enum.StrEnum):
+    AGE = "age"
+    YEAR = "year"
+    SERVICE = "service"
+    DEPARTMENT = "department"
+    CATEGORY = "category"
+
+
+NUMERIC_KINDS = (Kind.AGE, Kind.YEAR, Kind.SERVICE)
+KIND_WORDS = (
+    (Kind.AGE, ("年齢", "年代")),
+    (Kind.YEAR, ("採用年度", "採用年", "入庁年", "入区年")),
+    (Kind.SERVICE, ("在庁歴", "社会人歴", "勤続", "経験年数", "在職年数", "昇任歴")),
+    (Kind.DEPARTMENT, ("所属", "兼務先", "部署", "部局")),
+)
+ERA_START = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019,
+             "M": 1868, "T": 1912, "S": 1926, "H": 1989, "R": 2019}
+_NUMBER = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHR])?\s*(\d{1,4})(?:\.\d+)?\s*(?:歳|才|年|か月|ヶ月|ケ月)?")
+_DEPARTMENT_SEPARATOR = re.compile(r"[\s/／＞>＼\\]+")
+_PARENT = re.compile(r"^(.+?[部局])(?=.)")
+
+
+class RiskError(DomainError):
+    """A risk assessment that cannot be made (an unknown column, k below 2)."""
+
+
+def column_kind(header: str, values: Sequence[str] = ()) -> Kind:
+    """What generalisation suits a column: by its header, and for the numeric kinds only when at least
+    80% of its filled cells read as numbers."""
+    header = normalise_text(header)
+    if "採用区分" in header:
+        return Kind.CATEGORY
+    for kind, words in KIND_WORDS:
+        if any(word in header for word in words):
+            if kind in NUMERIC_KINDS:
+                distinct = Counter(v for v in values if v)
+                filled = sum(distinct.values())
+                numeric = sum(n for v, n in distinct.items() if _number(v, kind) is not None)
+                if filled and numeric < 0.8 * filled:
+                    return Kind.CATEGORY
+            return kind
+    return Kind.CATEGORY
+
+
+def _number(value: str, kind: Kind) -> int | None:
+    match = _NUMBER.match(normalise_text(value))
+    if not match:
+        return None
+    number = int(match[2])
+    if match[1]:
+        number = ERA_START[match[1]] + number - 1 if kind == Kind.YEAR else number
+    return number
+
+
+def department_parent(name: str, table: Mapping[str, str] | None = None) -> str:
+    """The parent (部・局) of a department: from ``table`` if it names one, else by the name
+    (総務部人事課 → 総務部, 「総務部 人事課」 → 総務部). A name without a parent is its own."""
+    if table and name in table:
+        return table[name]
+    parts = [p for p in _DEPARTMENT_SEPARATOR.split(name) if p]
+    if len(parts) > 1:
+        return parts[0]
+    match = _PARENT.match(name)
+    return match[1] if match else name
+
+
+@dataclass(frozen=True)
+class Generalisation:
+    """How one quasi-identifier is coarsened. The identity (nothing set) leaves it as it is."""
+
+    column: str
+    kind: Kind = Kind.CATEGORY
+    band: int = 0
+    lift: bool = False
+    rare: int = 0
+
+    @property
+    def is_identity(self) -> bool:
+        return not (self.band or self.lift or self.rare)
+
+    def describe(self) -> str:
+        """In words, for the page, the command and the package's 項目説明 sheet."""
+        parts = []
+        if self.band:
+            unit = _("歳") if self.kind == Kind.AGE else _("年")
+            parts.append(_("%(band)s%(unit)s刻み") % {"band": self.band, "unit": unit})
+        if self.lift:
+            parts.append(_("上位の部・局にまとめる"))
+        if self.rare:
+            parts.append(_("%(rare)s人未満の値は「その他」") % {"rare": self.rare})
+        return "、".join(parts) if parts else _("なし")
+
+    def to_json(self) -> dict:
+        return {"column": self.column, "kind": str(self.kind), "band": self.band, "lift": self.lift,
+                "rare": self.rare}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Generalisation:
+        try:
+            return cls(column=str(data["column"]), kind=Kind(data.get("kind", "category")),
+                       band=int(data.get("band", 0)), lift=bool(data.get("lift", False)),
+                       rare=int(data.get("rare", 0)))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise RiskError(_("保存された一般化の設定を読めません。")) from None
+
+
+def ladder(column: str, kind: Kind, k: int) -> list[Generalisation]:
+    """The steps from least to most coarse for one column (the first is the identity)."""
+    base = Generalisation(column=column, kind=kind)
+    if kind in NUMERIC_KINDS:
+        return [base] + [replace(base, band=b) for b in BANDS]
+    if kind == Kind.DEPARTMENT:
+        return [base, replace(base, lift=True), replace(base, lift=True, rare=k)]
+    return [base, replace(base, rare=k)]
+
+
+def _band_label(number: int, width: int, kind: Kind) -> str:
+    low = number // width * width
+    unit = "歳" if kind == Kind.AGE else "年"
+    return f"{low}〜{low + width - 1}{unit}"
+
+
+def generalise_value(value: str, g: Generalisation, department_map: Mapping[str, str] | None = None) -> str:
+    """One value under ``g``, before the rare-value step (which needs the column's counts)."""
+    if not value:
+        return value
+    if g.band and g.kind in NUMERIC_KINDS:
+        number = _number(value, g.kind)
+        return _band_label(number, g.band, g.kind) if number is not None else value
+    if g.lift:
+        return department_parent(value, department_map)
+    return value
+
+
+def _labels(distinct: Sequence[str], counts: Sequence[int], g: Generalisation,
+            department_map: Mapping[str, str] | None) -> list[str]:
+    """The label of each distinct original value under ``g``, the rare step included."""
+    labels = [generalise_value(v, g, department_map) for v in distinct]
+    if g.rare:
+        totals: Counter = Counter()
+        for label, n in zip(labels, counts, strict=True):
+            totals[label] += n
+        labels = [OTHER if label and totals[label] < g.rare else label for label in labels]
+    return labels
+
+
+@dataclass(frozen=True)
+class RiskyGroup:
+    values: tuple[str, ...]
+    size: int
+
+
+@dataclass
+class RiskReport:
+    """k-anonymity of a set of records over ``quasi``. Records whose every quasi-identifier was
+    suppressed match every record and are counted as safe."""
+
+    k: int
+    quasi: list[str]
+    records: int
+    groups: int
+    smallest_group: int
+    records_below_k: int
+    groups_below_k: int
+    unique_records: int
+    below: dict[int, int] = field(default_factory=dict)
+    riskiest: list[RiskyGroup] = field(default_factory=list)
+
+    @property
+    def share_below_k(self) -> float:
+        return self.records_below_k / self.records if self.records else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.records_below_k == 0 and self.records >= self.k
+
+    @property
+    def k_reached(self) -> int:
+        """The k the records satisfy: the size of the smallest group."""
+        return self.smallest_group
+
+    def summary(self) -> dict:
+        """Figures only (no value from the file): for the audit trail and logs."""
+        return {"k": self.k, "quasi": len(self.quasi), "records": self.records, "groups": self.groups,
+                "smallest_group": self.smallest_group, "records_below_k": self.records_below_k,
+                "unique_records": self.unique_records}
+
+    def lines(self) -> list[str]:
+        out = [
+            _("準識別子: %(quasi)s（k=%(k)s）") % {"quasi": "・".join(self.quasi) or _("なし"), "k": self.k},
+            _("最小のグループ: %(size)s人　グループ数: %(groups)s") % {"size": self.smallest_group,
+                                                               "groups": f"{self.groups:,}"},
+            _("k（%(k)s）人未満のグループにいる記録: %(records)s件（%(share).1f%%）、うち1人だけの組合せ: %(unique)s件")
+            % {"k": self.k, "records": f"{self.records_below_k:,}", "share": 100 * self.share_below_k,
+               "unique": f"{self.unique_records:,}"},
+        ]
+        if self.riskiest:
+            out.append(_("危険度の高い組合せ（人数の少ない順）:"))
+            for group in self.riskiest:
+                out.append("  " + " × ".join(v or _("（空欄）") for v in group.values) + f": {group.size}")
+        return out
+
+
+def _group_sizes(keys: Sequence, weights: Sequence[int]) -> dict:
+    sizes: dict = {}
+    get = sizes.get
+    for key, weight in zip(keys, weights, strict=True):
+        sizes[key] = get(key, 0) + weight
+    return sizes
+
+
+class _Search:
+    """The records reduced to their distinct combinations of quasi-identifier labels, for trying steps.
+
+    Every ladder is nested (a 10-year band is a function of the 5-year band, その他 of the parent
+    department), so after a step is taken the combinations that became equal are merged and the
+    table keeps shrinking: the first steps on 100,000 records see tens of thousands of combinations,
+    the later ones a few thousand.
+    """
+
+    def __init__(self, columns: Mapping[str, Sequence[str]], quasi: Sequence[str], k: int, department_map):
+        self.k = k
+        self.department_map = department_map
+        self.quasi = list(quasi)
+        self.distinct: list[list[str]] = []      # original distinct values per column
+        self.counts: list[list[int]] = []        # records per original distinct value
+        self.current: list[list[int]] = []       # current label code of each original distinct value
+        codes = []
+        for header in self.quasi:
+            index: dict[str, int] = {}
+            code = [index.setdefault(v, len(index)) for v in columns[header]]
+            tally = Counter(code)
+            self.distinct.append(list(index))
+            self.counts.append([tally[i] for i in range(len(index))])
+            self.current.append(list(range(len(index))))
+            codes.append(code)
+        combos = Counter(zip(*codes, strict=True))
+        self.weights = list(combos.values())
+        self.cols = [list(c) for c in zip(*combos, strict=True)]
+        self.cardinality = [len(d) for d in self.distinct]
+        self._rekey()
+
+    def _rekey(self) -> None:
+        """One integer per combination, in mixed radix on the current numbers of labels."""
+        self.radix, multiplier = [], 1
+        for size in self.cardinality:
+            self.radix.append(multiplier)
+            multiplier *= size + 1
+        keys = [0] * len(self.weights)
+        for codes, radix in zip(self.cols, self.radix, strict=True):
+            keys = [key + code * radix for key, code in zip(keys, codes, strict=True)]
+        self.keys = keys
+
+    def step_map(self, position: int, g: Generalisation) -> tuple[list[int], int, list[int]]:
+        """Current label code → label code under ``g``, the number of labels under ``g``, and the label
+        code under ``g`` of each original distinct value."""
+        labels = _labels(self.distinct[position], self.counts[position], g, self.department_map)
+        index: dict[str, int] = {}
+        mapping = [0] * (self.cardinality[position] or 1)
+        for current, label in zip(self.current[position], labels, strict=True):
+            mapping[current] = index.setdefault(label, len(index))
+        return mapping, len(index), [index[label] for label in labels]
+
+    def below_with(self, position: int, mapping: list[int]) -> int:
+        """Records in groups smaller than k if column ``position`` were mapped through ``mapping``.
+
+        A coarser step never has more labels than the current one, so the current radix still holds.
+        """
+        radix = self.radix[position]
+        shift = [(new - old) * radix for old, new in enumerate(mapping)]
+        keys = [key + shift[code] for key, code in zip(self.keys, self.cols[position], strict=True)]
+        sizes = _group_sizes(keys, self.weights)
+        k = self.k
+        return sum(n for n in sizes.values() if n < k)
+
+    def take(self, position: int, g: Generalisation) -> None:
+        """Apply ``g`` to column ``position`` and merge the combinations that became equal."""
+        mapping, size, originals = self.step_map(position, g)
+        self.current[position] = originals
+        self.cardinality[position] = size
+        self.cols[position] = [mapping[c] for c in self.cols[position]]
+        self._rekey()
+        first: dict[int, int] = {}
+        weights: list[int] = []
+        keep: list[int] = []
+        for i, (key, weight) in enumerate(zip(self.keys, self.weights, strict=True)):
+            j = first.get(key)
+            if j is None:
+                first[key] = len(weights)
+                weights.append(weight)
+                keep.append(i)
+            else:
+                weights[j] += weight
+        self.weights = weights
+        self.cols = [[column[i] for i in keep] for column in self.cols]
+        self.keys = [self.keys[i] for i in keep]
+
+
+def _report(group_values: dict[tuple, int], *, k: int, quasi: list[str], records: int,
+            safe_records: int = 0) -> RiskReport:
+    sizes = [n for n in group_values.values()]
+    below = {t: sum(n for n in sizes if n < t) for t in sorted({2, 3, k})}
+    riskiest = heapq.nsmallest(RISKIEST_SHOWN, group_values.items(), key=lambda item: (item[1], item[0]))
+    smallest = min(sizes) if sizes else records
+    if safe_records and not sizes:
+        smallest = records
+    return RiskReport(
+        k=k, quasi=quasi, records=records, groups=len(sizes) + (1 if safe_records else 0),
+        smallest_group=smallest, records_below_k=below[k], groups_below_k=sum(1 for n in sizes if n < k),
+        unique_records=below[2], below=below,
+        riskiest=[RiskyGroup(values=values, size=size) for values, size in riskiest if size < k]
+        or [RiskyGroup(values=values, size=size) for values, size in riskiest[:3]],
+    )
+
+
+def _check(columns: Mapping[str, Sequence[str]], quasi: Sequence[str], k: int) -> None:
+    if k < 2:
+        raise RiskError(_("kは2以上にしてください。"), field="k")
+    for header in quasi:
+        if header not in columns:
+            raise RiskError(_("準識別子「%(header)s」は出力する列にありません。") % {"header": header}, field="quasi")
+
+
+def assess(columns: Mapping[str, Sequence[str]], quasi: Sequence[str], k: int = DEFAULT_K) -> RiskReport:
+    """The k-anonymity report of ``columns`` (values as they would leave) over ``quasi``."""
+    _check(columns, quasi, k)
+    quasi = list(quasi)
+    records = len(next(iter(columns.values()))) if columns else 0
+    if not quasi:
+        groups = {(): records} if records else {}
+        return _report(groups, k=k, quasi=quasi, records=records)
+    sizes = Counter(zip(*(columns[h] for h in quasi), strict=True))
+    all_suppressed = (SUPPRESSED,) * len(quasi)
+    safe = sizes.pop(all_suppressed, 0)
+    return _report(dict(sizes), k=k, quasi=quasi, records=records, safe_records=safe)
+
+
+@dataclass
+class Protection:
+    """Columns as they will leave (generalised, then suppressed), and what it cost."""
+
+    columns: dict[str, list[str]]
+    plan: list[Generalisation]
+    report: RiskReport
+    generalised_report: RiskReport
+    suppressed_cells: int = 0
+    suppressed_records: int = 0
+
+    @property
+    def reached(self) -> bool:
+        return self.report.ok
+
+
+def protect(columns: Mapping[str, Sequence[str]], quasi: Sequence[str], plan: Sequence[Generalisation],
+            k: int = DEFAULT_K, *, department_map: Mapping[str, str] | None = None,
+            suppress: bool = True) -> Protection:
+    """Apply ``plan`` (one generalisation per quasi column; missing ones are the identity), then, when
+    ``suppress``, suppress the quasi-identifier cells of records still in groups smaller than k.
+
+    Suppression goes column by column, the column with the most distinct values first, in the small
+    groups only, until every group has k records or all of a record's quasi-identifiers are suppressed
+    (such a record matches everyone). Columns that are not quasi-identifiers are returned unchanged.
+    """
+    _check(columns, quasi, k)
+    quasi = list(quasi)
+    by_column = {g.column: g for g in plan}
+    full_plan = [by_column.get(h) or Generalisation(column=h, kind=column_kind(h, columns[h])) for h in quasi]
+    out = {header: list(values) for header, values in columns.items()}
+    for g in full_plan:
+        if g.is_identity:
+            continue
+        source = columns[g.column]
+        distinct: dict[str, int] = {}
+        codes = [distinct.setdefault(v, len(distinct)) for v in source]
+        tally = Counter(codes)
+        labels = _labels(list(distinct), [tally[i] for i in range(len(distinct))], g, department_map)
+        out[g.column] = [labels[c] for c in codes]
+    generalised = assess(out, quasi, k)
+    protection = Protection(columns=out, plan=full_plan, report=generalised, generalised_report=generalised)
+    if not suppress or generalised.records_below_k == 0 or not quasi:
+        return protection
+
+    combos = Counter(zip(*(out[h] for h in quasi), strict=True))
+    # Which columns are suppressed for the records of each original small combination.
+    suppressed_in: dict[tuple, set[int]] = {}
+    cardinality = {i: len(set(out[h])) for i, h in enumerate(quasi)}
+    order = sorted(range(len(quasi)), key=lambda i: -cardinality[i])
+    current = dict(combos)
+    origin = {combo: combo for combo in combos}
+    cells = 0
+    for position in order:
+        small = [c for c, n in current.items() if n < k and any(v != SUPPRESSED for v in c)]
+        if not small:
+            break
+        small_set = set(small)
+        for original, now in list(origin.items()):
+            if now in small_set and now[position] != SUPPRESSED:
+                new = now[:position] + (SUPPRESSED,) + now[position + 1:]
+                origin[original] = new
+                suppressed_in.setdefault(original, set()).add(position)
+                cells += combos[original]
+        current = _group_sizes(list(origin.values()), [combos[o] for o in origin])
+    if suppressed_in:
+        for i, values in enumerate(zip(*(out[h] for h in quasi), strict=True)):
+            positions = suppressed_in.get(values)
+            if positions:
+                for position in positions:
+                    out[quasi[position]][i] = SUPPRESSED
+    protection.suppressed_cells = cells
+    protection.suppressed_records = sum(combos[o] for o in suppressed_in)
+    protection.report = assess(out, quasi, k)
+    return protection
+
+
+def preview(columns: Mapping[str, Sequence[str]], quasi: Sequence[str], plan: Sequence[Generalisation],
+            k: int = DEFAULT_K, *, department_map: Mapping[str, str] | None = None) -> Protection:
+    """What ``plan`` would give, with suppression counted, without changing ``columns``."""
+    return protect(columns, quasi, plan, k, department_map=department_map)
+
+
+@dataclass
+class Proposal:
+    """The least generalisation found to reach k, with the reports before and after."""
+
+    quasi: list[str]
+    k: int
+    plan: list[Generalisation]
+    before: RiskReport
+    protection: Protection
+    steps: list[str]
+    max_suppression: float
+
+    @property
+    def reached(self) -> bool:
+        return self.protection.reached and self.protection.suppressed_records <= self.max_suppression * max(
+            self.before.records, 1)
+
+    @property
+    def after(self) -> RiskReport:
+        return self.protection.report
+
+    @property
+    def changes(self) -> list[Generalisation]:
+        return [g for g in self.plan if not g.is_identity]
+
+
+def _loss(distinct_before: int, distinct_after: int) -> float:
+    """Information lost by a step: how much of the column's detail (log of distinct values) it removes."""
+    return max(math.log(max(distinct_before, 1)) - math.log(max(distinct_after, 1)), 1e-6)
+
+
+def propose(records: Mapping[str, Sequence[str]], quasi: Sequence[str], k: int = DEFAULT_K, *,
+            department_map: Mapping[str, str] | None = None,
+            max_suppression: float = DEFAULT_MAX_SUPPRESSION,
+            kinds: Mapping[str, Kind] | None = None) -> Proposal:
+    """The least generalisation of ``records`` over ``quasi`` that reaches k.
+
+    Step by step, each column may move one rung up its ladder (bands 5 → 10 → 20 years, department to
+    its parent, rare values to その他); the step taken is the one that removes the most records from
+    small groups per unit of detail lost. It stops as soon as the records left in small groups are few
+    enough to suppress (at most ``max_suppression`` of all records), and suppresses them. When even
+    the coarsest rung leaves more than that, the proposal is returned with ``reached`` false.
+    """
+    _check(records, quasi, k)
+    quasi = list(quasi)
+    kinds = dict(kinds or {})
+    for header in quasi:
+        kinds.setdefault(header, column_kind(header, records[header]))
+    before = assess(records, quasi, k)
+    total = before.records
+    budget = max_suppression * total
+    plan = [Generalisation(column=h, kind=kinds[h]) for h in quasi]
+    steps: list[str] = []
+    if quasi and before.records_below_k > budget:
+        search = _Search(records, quasi, k, department_map)
+        ladders = [ladder(h, kinds[h], k) for h in quasi]
+        rungs = [0] * len(quasi)
+        below = before.records_below_k
+        while below > budget:
+            best = None
+            for i, rungs_i in enumerate(ladders):
+                if rungs[i] + 1 >= len(rungs_i):
+                    continue
+                mapping, size, _originals = search.step_map(i, rungs_i[rungs[i] + 1])
+                candidate_below = search.below_with(i, mapping)
+                loss = _loss(search.cardinality[i], size)
+                score = ((below - candidate_below) / loss, -loss)
+                if best is None or score > best[0]:
+                    best = (score, i, candidate_below)
+            if best is None:
+                break
+            _score, i, below = best
+            rungs[i] += 1
+            plan[i] = ladders[i][rungs[i]]
+            search.take(i, plan[i])
+            steps.append(f"{plan[i].column}: {plan[i].describe()}")
+    protection = protect(records, quasi, plan, k, department_map=department_map)
+    return Proposal(quasi=quasi, k=k, plan=protection.plan, before=before, protection=protection, steps=steps,
+                    max_suppression=max_suppression)
