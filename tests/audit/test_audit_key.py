@@ -126,7 +126,7 @@ def _env(tmp_path, **extra):
     return env
 
 
-def test_without_djangos_audit_key_in_the_environment_one_is_made_once_outside_the_database(tmp_path):
+def test_without_an_audit_key_in_the_environment_one_is_made_once_outside_the_database(tmp_path):
     keys = [_settings_value("AUDIT_KEY", _env(tmp_path)).stdout.strip() for _ in range(2)]
     assert keys[0] == keys[1] and len(keys[0]) >= 64
     path = tmp_path / "audit_key"
