@@ -266,7 +266,7 @@ class Context:
         specs = registry().fields
         usernames = {e.actor_label for e in entries if e.actor_id is None and e.actor_label}
         for entry in entries:
-            for key, value in (entry.payload or {}).items():
+            for key, value in (entry.payload if isinstance(entry.payload, dict) else {}).items():
                 spec = specs.get(key)
                 if isinstance(spec, tuple) and spec[1] is person and isinstance(value, str):
                     usernames.add(value)
@@ -350,6 +350,9 @@ def actor_text(entry, context: Context) -> str:
     if entry.actor_id is not None:
         return person_name(entry.actor)
     label = entry.actor_label or ""
+    if entry.action == "auth.login_failed":
+        # The only label a stranger types: whatever it says, it is read as a username, never as the system.
+        return context.person(label) if label else _("（利用者名なし）")
     if label.startswith("manage.py"):
         return _("システム（管理コマンド）")
     if label:

@@ -2,6 +2,7 @@
 ``admin.<app_label>.<model>.<added|changed|deleted>`` for whichever model was edited there."""
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +35,7 @@ def model_name(label_lower: str):
     try:
         return apps.get_model(label_lower)._meta.verbose_name
     except (LookupError, ValueError):
-        return label_lower
+        return _("その他の対象")
 
 
 def more_labels() -> dict:
@@ -52,23 +53,95 @@ def _model_of(action: str):
         return None
 
 
-def _field_names(model, names) -> str:
-    shown = []
-    for name in names or []:
-        try:
-            shown.append(str(model._meta.get_field(name).verbose_name))
-        except Exception:  # noqa: BLE001  (a form field that is not a model field, e.g. a password)
-            shown.append(_("その他の項目"))
-    return listing(dict.fromkeys(shown), 8)
+def _field_name(model, name) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a form field that is not a model field (a TOTP key)
+        return _("パスワード") if name == "password" else _("その他の項目")
+
+
+PERMISSION_VERBS = {"add": gettext_lazy("追加"), "change": gettext_lazy("変更"), "delete": gettext_lazy("削除"),
+                    "view": gettext_lazy("閲覧")}
+
+
+def _permission(dotted: str) -> str:
+    """``contracts.add_contract`` → 「委託契約の追加」; a permission of the app's own, by its name."""
+    from django.contrib.auth.models import Permission
+
+    app_label, _dot, codename = dotted.partition(".")
+    found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).select_related(
+        "content_type").first()
+    if found is None:
+        return _("（削除された権限）")
+    verb, _under, rest = codename.partition("_")
+    model = found.content_type.model_class()
+    if verb in PERMISSION_VERBS and model is not None and rest == model._meta.model_name:
+        return _("%(model)sの%(verb)s") % {"model": model_name(model._meta.label_lower), "verb": PERMISSION_VERBS[verb]}
+    return found.name
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return _("はい") if value else _("いいえ")
+    if value is None:
+        return _("なし")
+    return _("No.%(id)s") % {"id": value}
+
+
+def _m2m(model, name, change) -> str:
+    from django.contrib.auth.models import Permission
+
+    try:
+        target = model._meta.get_field(name).related_model
+    except FieldDoesNotExist:
+        target = None
+
+    def shown(values):
+        return [_permission(v) for v in values] if target is Permission else [str(v) for v in values]
+
+    parts = [_("追加 %(items)s") % {"items": listing(shown(change.get("added")), 8)} if change.get("added") else "",
+             _("削除 %(items)s") % {"items": listing(shown(change.get("removed")), 8)} if change.get("removed") else ""]
+    return _("%(field)s（%(change)s）") % {"field": _field_name(model, name), "change": "、".join(p for p in parts if p)}
+
+
+def _names_people(model) -> bool:
+    """A model that is, or points at, a person may name them by username in its text."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()
+    return model is user or any(getattr(f, "related_model", None) is user for f in model._meta.concrete_fields)
 
 
 def admin_detail(action: str):
     def _detail(payload, context) -> str:
         model = _model_of(action)
+        if model is None:
+            return ""
         if action.endswith(".deleted"):
-            return _("削除したもの: %(object)s") % {"object": text(payload.get("object"))} if payload.get("object") else ""
-        fields = _field_names(model, payload.get("fields")) if model else ""
-        return _("変更した項目: %(fields)s") % {"fields": fields} if fields else _("変更した項目なし")
+            sentence = ""
+            if payload.get("object") and not _names_people(model):
+                sentence = _("削除したもの: %(object)s") % {"object": text(payload["object"])}
+            if payload.get("deleted_together"):
+                sentence += _("（%(n)s件をまとめて削除）") % {"n": payload["deleted_together"]}
+            return sentence
+        m2m = payload.get("m2m") or {}
+        values = payload.get("values") or {}
+        parts = []
+        order = {f.name: i for i, f in enumerate(model._meta.get_fields())}
+        for name in sorted(payload.get("fields") or [], key=lambda n: (order.get(n, len(order)), n)):
+            if name in m2m:
+                parts.append(_m2m(model, name, m2m[name]))
+            elif name in values:
+                parts.append(_("%(field)s: %(value)s") % {"field": _field_name(model, name),
+                                                          "value": _value(values[name])})
+            else:
+                parts.append(_field_name(model, name))
+        sentence = _("変更した項目: %(fields)s") % {"fields": "、".join(parts)} if parts else _("変更した項目なし")
+        inlines = payload.get("inlines") or []
+        if inlines:
+            sentence += _("。あわせて変更: %(inlines)s") % {"inlines": "、".join(
+                model_name(i.get("model", "")) for i in inlines if isinstance(i, dict))}
+        return sentence
     return _detail
 
 

@@ -160,3 +160,9 @@ def test_the_page_costs_the_same_queries_with_ten_or_a_hundred_entries(client_as
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/audit/?contract=contract-a")
     assert "山田 美咲さん（取扱者）" in response.content.decode()
+
+
+def test_a_failed_login_typed_to_look_like_the_system_is_not_shown_as_the_system(client, client_as, world):
+    client.post("/accounts/login/", {"username": "manage.py export_ledger", "password": "wrong password!"})
+    text = _log(client_as(world.auditor), "?action=ログインに失敗")
+    assert "登録のない利用者名" in text and "システム" not in text
