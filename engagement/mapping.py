@@ -68,8 +68,8 @@ SHORT_HEADER = 15
 STANDARD_SCALES = ((1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (0, 10), (1, 10))
 # A column with at most this share of empty cells is taken to be a required question.
 REQUIRED_EMPTY_SHARE = 0.05
-# A column fits the form's common scale when this share of its numbers lies within it; the rest are
-# answers outside the scale for validation to show.
+# A column fits a scale when this share of its answers lies within it; the rest are answers outside
+# the scale for validation to show.
 COMMON_SCALE_SHARE = 0.9
 
 _INTEGER = re.compile(r"^-?\d+$")
@@ -298,33 +298,47 @@ def _narrowest_scale(numbers: Counter) -> tuple[int, int] | None:
     return None
 
 
+def _fits(numbers: Counter, filled: int, scale: tuple[int, int]) -> bool:
+    inside = sum(c for n, c in numbers.items() if scale[0] <= n <= scale[1])
+    return inside >= COMMON_SCALE_SHARE * filled
+
+
 def guess_answer_rules(mapping: Mapping, table: Table, *, only_undecided: bool = True) -> Mapping:
     """Allowed values and the required flag of each answer column, guessed from the data.
 
-    A column whose values are whole numbers gets the narrowest standard scale (1–3 … 1–10) that holds
-    them; the scale most of the columns share is then given to every column that has at least 90% of
-    its numbers within it, so a lone 6 among 1–5 answers shows up as outside the scale instead of
-    widening it. Anything else is free text. A scale column with at most 5% empty cells is taken as
-    required. HR confirms both before validation counts on them.
+    The questions of a form share a scale. The form's scale is the standard one (1–3 … 1–10) that
+    holds at least 90% of the answers of the most columns (the narrowest, on a tie); a column that
+    fits it gets it, so a lone 6 or はい among 1–5 answers shows up as outside the scale instead of
+    widening it or turning the column into free text. A column of whole numbers that does not fit
+    gets the narrowest standard scale that holds all its answers; anything else is free text. A
+    scale column with at most 5% empty cells is taken as required. HR confirms both before
+    validation counts on them.
     """
     guesses: dict[str, tuple[Counter, int, int]] = {}
     for spec in mapping.of_role(Role.ANSWER, Source.SURVEY):
         if only_undecided and spec.allowed is not None:
             continue
         values = table.column(spec.header)
-        tally = Counter(values)
-        filled = {normalise_text(v): 0 for v in tally if v.strip()}
-        for value, count in tally.items():
+        filled: Counter = Counter()
+        for value, count in Counter(values).items():
             if value.strip():
                 filled[normalise_text(value)] += count
         numbers: Counter = Counter()
-        if filled and all(_INTEGER.match(v) for v in filled):
-            for value, count in filled.items():
+        for value, count in filled.items():
+            if _INTEGER.match(value):
                 numbers[int(value)] += count
         guesses[spec.header] = (numbers, sum(filled.values()), len(values))
-    scales = {header: _narrowest_scale(numbers) for header, (numbers, _f, _n) in guesses.items() if numbers}
-    common = Counter(s for s in scales.values() if s).most_common(1)
-    common_scale = common[0][0] if common else None
+
+    fitting = Counter()
+    for numbers, filled, _total in guesses.values():
+        if numbers:
+            for scale in STANDARD_SCALES:
+                if _fits(numbers, filled, scale):
+                    fitting[scale] += 1
+    common_scale = None
+    if fitting:
+        most = max(fitting.values())
+        common_scale = next(scale for scale in STANDARD_SCALES if fitting[scale] == most)
 
     columns = []
     for spec in mapping.columns:
@@ -332,11 +346,12 @@ def guess_answer_rules(mapping: Mapping, table: Table, *, only_undecided: bool =
             columns.append(spec)
             continue
         numbers, filled, total = guesses[spec.header]
-        scale = scales.get(spec.header)
-        if numbers and common_scale:
-            inside = sum(c for n, c in numbers.items() if common_scale[0] <= n <= common_scale[1])
-            if inside >= COMMON_SCALE_SHARE * filled:
-                scale = common_scale
+        if numbers and common_scale and _fits(numbers, filled, common_scale):
+            scale = common_scale
+        elif numbers and sum(numbers.values()) == filled:
+            scale = _narrowest_scale(numbers)
+        else:
+            scale = None
         if scale:
             allowed = _scale_values(*scale)
             required = total > 0 and (total - filled) <= REQUIRED_EMPTY_SHARE * total

@@ -296,7 +296,7 @@ def _check_archive(data: bytes) -> None:
                     pass
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
         raise SurveyFileError(
-            _("Excel（.xlsx）ファイルが壊れているか、暗号化されていて読めません。"), code="bad_xlsx") from None
+            _("Excel（.xlsx）ファイルが壊れているか、暗号化されていて読めません。"), code="corrupt_zip") from None
     # The workbook part is small; parsing it with defusedxml also refuses DTDs the scan might miss in an
     # unusual encoding.
     try:

@@ -63,7 +63,9 @@ KIND_WORDS = (
 )
 ERA_START = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019,
              "M": 1868, "T": 1912, "S": 1926, "H": 1989, "R": 2019}
-_NUMBER = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHR])?\s*(\d{1,4})(?:\.\d+)?\s*(?:歳|才|年|か月|ヶ月|ケ月)?")
+# 37, 37歳, 2013, 平成22年, H22, 12年3か月; not 30代 (a band already, left as it is).
+_NUMBER = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHR])?\s*(\d{1,4})(?:\.\d+)?\s*(?:歳|才|年度?)?"
+                     r"(?:\s*\d{1,2}\s*(?:か月|ヶ月|ケ月|カ月|ヵ月))?$")
 _DEPARTMENT_SEPARATOR = re.compile(r"[\s/／＞>＼\\]+")
 _PARENT = re.compile(r"^(.+?[部局])(?=.)")
 
@@ -524,6 +526,7 @@ def propose(records: Mapping[str, Sequence[str]], quasi: Sequence[str], k: int =
         ladders = [ladder(h, kinds[h], k) for h in quasi]
         rungs = [0] * len(quasi)
         below = before.records_below_k
+        history = [(list(plan), below, 0)]
         while below > budget:
             best = None
             for i, rungs_i in enumerate(ladders):
@@ -542,6 +545,12 @@ def propose(records: Mapping[str, Sequence[str]], quasi: Sequence[str], k: int =
             plan[i] = ladders[i][rungs[i]]
             search.take(i, plan[i])
             steps.append(f"{plan[i].column}: {plan[i].describe()}")
+            history.append((list(plan), below, len(steps)))
+        # Steps that removed nobody from a small group after the last one that did are undone: the
+        # earliest plan within the budget, else the earliest with the fewest records left below k.
+        within = [h for h in history if h[1] <= budget]
+        plan, _below, taken = within[0] if within else min(history, key=lambda h: (h[1], h[2]))
+        steps = steps[:taken]
     protection = protect(records, quasi, plan, k, department_map=department_map)
     return Proposal(quasi=quasi, k=k, plan=protection.plan, before=before, protection=protection, steps=steps,
                     max_suppression=max_suppression)

@@ -192,8 +192,10 @@ def validate(table: Table, mapping: Mapping, master: Table | None = None) -> Val
 
     width = len(table.headers)
     first_row: dict[str, int] = {}
+    ragged: set[int] = set()
     for row, number in zip(table.rows, table.row_numbers, strict=True):
         if len(row) < width or (len(row) > width and any(cell.strip() for cell in row[width:])):
+            ragged.add(number)
             problems.append(Problem(
                 RAGGED_ROW,
                 _row_prefix(number, Source.SURVEY)
@@ -226,7 +228,8 @@ def validate(table: Table, mapping: Mapping, master: Table | None = None) -> Val
     for spec in mapping.of_role(Role.ANSWER, Source.SURVEY):
         if spec.header not in order:
             continue
-        problems.extend(_answer_problems(table, spec))
+        # A ragged row's cells are out of place: its answers are not checked one by one.
+        problems.extend(p for p in _answer_problems(table, spec) if p.row not in ragged)
     problems.sort(key=lambda p: (p.source != Source.MASTER, p.row or 0, order.get(p.column, -1)))
     return report
 

@@ -1,0 +1,263 @@
+"""Reading the LoGo export: every encoding and shape a ward file comes in, and every bad file refused
+with a Japanese sentence."""
+
+import io
+import zipfile
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engagement.reading import SurveyFileError, normalise_key, read_table
+from engagement.synthetic import csv_bytes, xlsx_bytes
+from tests.engagement.helpers import SURVEY_HEADERS, replace_part, survey_csv, survey_rows, zip_bytes
+
+HARD_CHARACTERS = "髙﨑①㈱～"
+
+
+def test_cp932_keeps_the_characters_shift_jis_loses():
+    rows = survey_rows(4, free_text=lambda i: f"{HARD_CHARACTERS}の件")
+    data = survey_csv(rows, encoding="cp932")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("shift_jis")
+
+    table = read_table(data, "answers.csv")
+
+    assert table.encoding == "cp932"
+    assert table.rows[0][3].startswith("髙﨑 太郎")
+    assert table.rows[0][-1] == "髙﨑①㈱～の件"
+    # ～ is U+FF5E (FULLWIDTH TILDE) under CP932, not shift_jis's U+301C WAVE DASH.
+    assert "\uff5e" in table.rows[0][-1]
+
+
+@pytest.mark.parametrize(("bom", "newline", "expected"), [
+    (True, "\r\n", "utf-8-sig"), (False, "\r\n", "utf-8"), (False, "\n", "utf-8"), (True, "\n", "utf-8-sig"),
+])
+def test_utf8_with_or_without_bom_and_either_line_end(bom, newline, expected):
+    data = survey_csv(encoding="utf-8", newline=newline, bom=bom)
+
+    table = read_table(data, "answers.csv")
+
+    assert table.encoding == expected
+    assert table.headers == SURVEY_HEADERS
+    assert len(table.rows) == 24
+    assert table.rows[0][3] == "髙﨑 太郎0"
+
+
+def test_quoted_multi_line_answer_is_one_row_and_row_numbers_follow_excel():
+    rows = survey_rows(3)
+    rows[0][-1] = "一行目\r\n二行目\r\n三行目"
+    table = read_table(survey_csv(rows), "answers.csv")
+
+    assert table.rows[0][-1] == "一行目\r\n二行目\r\n三行目"
+    # Excel shows a quoted multi-line answer in one row: the rows below keep their numbers.
+    assert table.row_numbers == [2, 3, 4]
+
+
+def test_blank_lines_are_skipped_but_counted():
+    data = "職員番号,Q1\r\n10001,3\r\n\r\n,\r\n10002,4\r\n".encode("cp932")
+
+    table = read_table(data, "answers.csv")
+
+    assert [row[0] for row in table.rows] == ["10001", "10002"]
+    assert table.row_numbers == [2, 5]
+
+
+def test_ragged_rows_are_kept_as_they_are_for_validation():
+    data = "職員番号,Q1,Q2\r\n10001,3\r\n10002,4,5,6\r\n".encode()
+
+    table = read_table(data, "answers.csv")
+
+    assert table.rows == [["10001", "3"], ["10002", "4", "5", "6"]]
+
+
+def test_full_width_and_ideographic_space_staff_numbers_normalise():
+    assert normalise_key("１００００") == "10000"
+    assert normalise_key("10001　") == "10001"
+    assert normalise_key(" \u300010002 ") == "10002"
+
+
+def test_xlsx_numbers_come_back_as_excel_shows_them():
+    headers = ["職員番号", "Q1", "自由記述"]
+    data = xlsx_bytes(headers, [["10001", "5", "=SUM(A1)"], ["10002", "3", "なし"]])
+
+    table = read_table(data, "answers.xlsx")
+
+    assert table.source_format == "xlsx"
+    assert table.headers == headers
+    assert table.rows == [["10001", "5", "=SUM(A1)"], ["10002", "3", "なし"]]
+    assert table.row_numbers == [2, 3]
+
+
+def test_xlsx_renamed_csv_is_read_by_its_content():
+    data = xlsx_bytes(["職員番号", "Q1"], [["10001", "5"]])
+
+    table = read_table(data, "answers.csv")
+
+    assert table.source_format == "xlsx"
+    assert table.rows == [["10001", "5"]]
+
+
+def test_3000_rows_xlsx_are_read():
+    headers = ["職員番号"] + [f"Q{i}" for i in range(1, 40)]
+    rows = [[str(100000 + i)] + [str(1 + (i + j) % 5) for j in range(39)] for i in range(3000)]
+
+    table = read_table(xlsx_bytes(headers, rows), "answers.xlsx")
+
+    assert len(table.rows) == 3000
+    assert table.rows[2999][0] == "102999"
+    assert table.row_numbers[-1] == 3001
+
+
+# --- refused ----------------------------------------------------------------------------------------
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa"
+       b"\x00\x00\x00\x0bIDATx\x9cc\x00\x01\x00\x00\x05\x00\x01\r\n-\xb4\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def refused(data: bytes, filename: str) -> SurveyFileError:
+    with pytest.raises(SurveyFileError) as caught:
+        read_table(data, filename)
+    return caught.value
+
+
+def test_png_renamed_csv_is_refused_in_japanese():
+    error = refused(PNG, "answers.csv")
+
+    assert error.code == "not_table"
+    assert "PNG" in error.message and "CSV" in error.message
+
+
+def test_binary_without_a_known_signature_is_refused():
+    assert refused(b"\x01\x02\x03\x00\xff" * 40, "answers.csv").code == "binary"
+
+
+def test_empty_file_is_refused():
+    assert refused(b"", "answers.csv").message == "ファイルが空です。"
+
+
+def test_header_only_is_refused():
+    error = refused("職員番号,Q1\r\n".encode("cp932"), "answers.csv")
+
+    assert error.code == "header_only"
+    assert "見出しの行だけ" in error.message
+
+
+def test_undecodable_text_is_refused():
+    # Valid neither as UTF-8 nor as CP932 (0x81 0x20 is a lead byte without its trail byte).
+    error = refused(b"\xe8\xe8,\x81\x20\r\n1,2\r\n", "answers.csv")
+
+    assert error.code == "undecodable"
+    assert "UTF-8" in error.message
+
+
+def test_over_the_size_limit_is_refused(settings):
+    settings.UPLOAD_MAX_FILE_SIZE = 1024
+
+    error = refused(survey_csv(survey_rows(100)), "answers.csv")
+
+    assert error.code == "too_large"
+    assert "上限" in error.message
+
+
+def test_other_extensions_and_old_excel_are_refused():
+    assert refused(survey_csv(), "answers.pdf").code == "extension"
+    assert refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "answers.xls").code == "ole"
+
+
+def _bomb(megabytes: int) -> bytes:
+    row = b'<row><c t="inlineStr"><is><t>1</t></is></c></row>'
+    sheet = b'<?xml version="1.0"?><worksheet><sheetData>' + row * (megabytes * 1024 * 1024 // len(row)) + \
+        b"</sheetData></worksheet>"
+    return zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
+                      "xl/worksheets/sheet1.xml": sheet})
+
+
+def test_zip_bomb_is_refused_before_parsing():
+    # 40 MB of one repeated cell in some 120 KB: a ratio no worksheet has.
+    data = _bomb(40)
+    assert len(data) < 200 * 1024
+
+    error = refused(data, "answers.xlsx")
+
+    assert error.code == "zip_bomb"
+    assert "圧縮爆弾" in error.message
+
+
+def test_archive_over_the_uncompressed_limit_is_refused(settings):
+    settings.UPLOAD_MAX_UNCOMPRESSED_SIZE = 1024 * 1024
+
+    assert refused(_bomb(2), "answers.xlsx").code == "zip_bomb"
+
+
+def test_zip_that_lies_about_its_sizes_is_refused():
+    """An archive whose directory declares a small size for a part that inflates to much more: the
+    declared-size checks pass, the inflating pass (which stops at the declared size and checks the
+    CRC) catches it before the parser sees it."""
+    real = b"<worksheet>" + b"A" * (2 * 1024 * 1024) + b"</worksheet>"
+    data = bytearray(zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
+                                "xl/worksheets/sheet1.xml": real}))
+    small = (1000).to_bytes(4, "little")
+    name = b"xl/worksheets/sheet1.xml"
+    local = bytes(data).index(b"PK\x03\x04")
+    while bytes(data[local + 30:local + 30 + len(name)]) != name:
+        local = bytes(data).index(b"PK\x03\x04", local + 4)
+    data[local + 22:local + 26] = small
+    central = bytes(data).index(b"PK\x01\x02")
+    while bytes(data[central + 46:central + 46 + len(name)]) != name:
+        central = bytes(data).index(b"PK\x01\x02", central + 4)
+    data[central + 24:central + 28] = small
+    assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(name.decode()).file_size == 1000
+
+    error = refused(bytes(data), "answers.xlsx")
+
+    assert error.code == "corrupt_zip"
+
+
+def test_xml_entity_bomb_is_refused():
+    bomb = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+            b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+            b"<si><t>&lol3;</t></si></sst>")
+    workbook = xlsx_bytes(["職員番号", "Q1"], [["10001", "はい"]], numbers=False)
+
+    error = refused(replace_part(workbook, "xl/sharedStrings.xml", bomb), "answers.xlsx")
+
+    assert error.code == "xml_entities"
+    assert "DTD" in error.message
+
+
+def test_xlsx_that_is_not_a_workbook_is_refused():
+    document = zip_bytes({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<document/>"})
+
+    assert refused(document, "answers.xlsx").code == "bad_xlsx"
+    assert refused(b"not a zip at all", "answers.xlsx").code == "bad_xlsx"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_give_a_table_or_a_japanese_refusal(data):
+    for name in ("answers.csv", "answers.xlsx"):
+        try:
+            table = read_table(data, name)
+        except SurveyFileError as error:
+            assert error.message
+        else:
+            assert table.rows and table.headers
+
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(TEXT, min_size=1, max_size=5), min_size=1, max_size=8))
+def test_any_text_comes_back_cell_for_cell(rows):
+    data = csv_bytes(["職員番号", "Q1", "Q2", "Q3", "Q4"], rows, encoding="utf-8")
+    expected = [row for row in rows if "".join(row).strip()]
+    try:
+        table = read_table(data, "answers.csv")
+    except SurveyFileError as error:
+        assert error.code == "header_only" and not expected
+    else:
+        assert table.rows == expected
