@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from contracts import services
@@ -143,10 +144,10 @@ def test_master_data_edited_in_the_admin_is_audited(client_as, world):
 
 
 def test_hr_starts_a_draft_contract_once(client_as, world):
-    draft = services.contract_create(actor=world.hr, slug="draft-2026", ward_section=world.ward,
-                                     contractor=world.contractor, **{
-                                         f: getattr(world.contract, f) for f in services.CONTRACT_FIELDS
-                                         if f not in ("ward_section", "contractor")})
+    fields = {f: getattr(world.contract, f) for f in services.CONTRACT_FIELDS}
+    today = timezone.localdate()
+    fields.update(start_date=today, end_date=today + dt.timedelta(days=300))
+    draft = services.contract_create(actor=world.hr, slug="draft-2026", **fields)
     assert draft.status == Contract.Status.DRAFT
     client = client_as(world.hr)
     client.post(reverse("contracts:start", args=[draft.slug]))
