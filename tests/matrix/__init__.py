@@ -5,13 +5,40 @@ Each app keeps its rows in ``tests/matrix/<app>.py`` as ``ROWS = [Row(...), ...]
 
 Roles: anon (not signed in), outsider (a ward person on no contract), hr, manager and handler
 (approved designees of contract A), auditor, other (the manager of contract B, another contractor).
+
+A redirect after a POST says what became of the action, because a success and a refusal with a message
+both answer 302: ``DONE`` (it happened), ``REFUSED`` (it did not, and the page it leads to says why),
+``REDIRECT`` (sent on to another page, nothing to do here) or ``LOGIN`` (anonymous: to the login page).
+A row with ``DONE`` or ``REFUSED`` says how to tell that the action happened (``happened``, usually
+``audited("<action>")``); that check must then be false for every other role and for every GET.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+
+class Effect(int):
+    """An expected status (302) that also says whether the action took effect."""
+
+    def __new__(cls, status: int, name: str, *, happened: bool):
+        effect = super().__new__(cls, status)
+        effect.name = name
+        effect.happened = happened
+        return effect
+
+    def __repr__(self) -> str:
+        return self.name
+
+    # Hashing and comparison stay those of the int, so ``statuses(...)[role] == 302`` still holds.
+    __hash__ = int.__hash__
+
+
+DONE = Effect(302, "DONE", happened=True)
+REFUSED = Effect(302, "REFUSED", happened=False)
+REDIRECT = Effect(302, "REDIRECT", happened=False)
+LOGIN = Effect(302, "LOGIN", happened=False)  # anonymous requests are sent to the login page
+
 ROLES = ("anon", "outsider", "hr", "manager", "handler", "auditor", "other")
-LOGIN = 302  # anonymous requests are sent to the login page
 
 
 def statuses(default: int, **overrides: int) -> dict[str, int]:
@@ -27,6 +54,30 @@ def post_only(**overrides) -> dict[str, int]:
 
 
 @dataclass
+class Case:
+    """One request of the matrix, for ``Row.happened``: the world, the URL's kwargs, who asked, the answer,
+    and the last audit entry before the request."""
+
+    world: object
+    kwargs: dict
+    role: str
+    method: str
+    response: object
+    audit_seq: int
+
+    def audited(self, *actions: str) -> bool:
+        """Whether the request wrote an audit entry with one of ``actions`` (every service writes one)."""
+        from audit.models import AuditEntry
+
+        return AuditEntry.objects.filter(seq__gt=self.audit_seq, action__in=actions).exists()
+
+
+def audited(*actions: str) -> Callable[[Case], bool]:
+    """``happened=audited("contract.copied")``: the action happened when its audit entry was written."""
+    return lambda case: case.audited(*actions)
+
+
+@dataclass
 class Row:
     name: str
     get: dict[str, int]
@@ -38,3 +89,5 @@ class Row:
     contract_object: bool = False
     # A row may stand for other patterns too (e.g. the whole admin site), by their names.
     covers: tuple[str, ...] = ()
+    # Whether the action took effect, asked after each request (see the module's docstring).
+    happened: Callable[[Case], bool] | None = None

@@ -1,5 +1,5 @@
 from tests.accounts.enrolment import invitation_token
-from tests.matrix import ROLES, Row, statuses
+from tests.matrix import DONE, LOGIN, REDIRECT, ROLES, Row, audited, statuses
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -8,10 +8,10 @@ def everyone(status: int) -> dict[str, int]:
 
 ROWS = [
     # A signed-in person is sent on from the login page; a stranger sees the form (200), or errors (200).
-    Row("accounts:login", get=statuses(302, anon=200), post=statuses(302, anon=200)),
-    Row("accounts:logout", get=statuses(405, anon=405), post=statuses(302, anon=302)),
-    Row("accounts:verify", get=statuses(302), post=statuses(302)),
-    Row("accounts:enrol", get=statuses(302), post=statuses(302)),
+    Row("accounts:login", get=statuses(302, anon=200), post=statuses(REDIRECT, anon=200)),
+    Row("accounts:logout", get=statuses(405, anon=405), post=statuses(DONE, anon=LOGIN), happened=audited("auth.logout")),
+    Row("accounts:verify", get=statuses(302), post=statuses(REDIRECT)),
+    Row("accounts:enrol", get=statuses(302), post=statuses(REDIRECT)),
     Row("accounts:password_change", get=statuses(200), post=statuses(200)),
     # The enrolment link (a valid token): only a visitor who is not signed in goes on (to the token-free
     # address); anyone signed in is told to sign out first. Only GET.

@@ -2,7 +2,7 @@
 services, as HR would); a side is named in the URL: the ward side is HR's and the auditor's, the
 contractor side everyone's on the contract. The other contractor gets 404 on all of contract A."""
 
-from tests.matrix import Row, post_only, statuses
+from tests.matrix import DONE, REFUSED, Row, audited, post_only, statuses
 
 HIDDEN = {"outsider": 404, "other": 404}
 
@@ -37,11 +37,11 @@ ROWS = [
     Row("checklist:overview", kwargs=a, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
         contract_object=True),
     # The plan is HR's: the empty POST saves a draft (302); everyone else may not.
-    Row("checklist:plan", kwargs=a, get=statuses(403, hr=200, **HIDDEN), post=statuses(403, hr=302, **HIDDEN),
-        contract_object=True),
+    Row("checklist:plan", kwargs=a, get=statuses(403, hr=200, **HIDDEN), post=statuses(403, hr=DONE, **HIDDEN),
+        contract_object=True, happened=audited("checklist.plan.saved")),
     # No plan saved yet: HR is told what to do (302 back to the plan with the message).
-    Row("checklist:plan_finalise", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=302, **HIDDEN),
-        contract_object=True),
+    Row("checklist:plan_finalise", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=REFUSED, **HIDDEN),
+        contract_object=True, happened=audited("checklist.plan.finalised")),
     Row("checklist:history", kwargs=a, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
         contract_object=True),
     # The ward side is not the contractor's to read.

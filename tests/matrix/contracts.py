@@ -1,5 +1,5 @@
 from contracts import services
-from tests.matrix import Row, post_only, statuses
+from tests.matrix import DONE, REFUSED, Row, audited, post_only, statuses
 
 
 def a(w):
@@ -38,20 +38,22 @@ ROWS = [
     Row("contracts:edit", kwargs=a, get=statuses(403, hr=200, **HIDDEN), post=statuses(403, hr=200, **HIDDEN),
         contract_object=True),
     # GET: what the copy would carry; POST: the copy (contract A is recurring), then its edit page.
-    Row("contracts:copy", kwargs=a, get=statuses(403, hr=200, **HIDDEN), post=statuses(403, hr=302, **HIDDEN),
-        contract_object=True),
+    Row("contracts:copy", kwargs=a, get=statuses(403, hr=200, **HIDDEN), post=statuses(403, hr=DONE, **HIDDEN),
+        contract_object=True, happened=audited("contract.copied")),
     # Contract A is already in force: HR is sent back to it with a message, GET or POST.
-    Row("contracts:start", kwargs=a, get=statuses(403, hr=302, **HIDDEN), post=statuses(403, hr=302, **HIDDEN),
-        contract_object=True),
+    Row("contracts:start", kwargs=a, get=statuses(403, hr=302, **HIDDEN), post=statuses(403, hr=REFUSED, **HIDDEN),
+        contract_object=True, happened=audited("contract.started")),
     Row("contracts:step_complete", kwargs=open_step, get=statuses(403, hr=200, **HIDDEN),
-        post=statuses(403, hr=302, **HIDDEN), data=lambda w: {"completed_at": "2025-06-01T10:00"},
-        contract_object=True),
+        post=statuses(403, hr=DONE, **HIDDEN), data=lambda w: {"completed_at": "2025-06-01T10:00"},
+        contract_object=True, happened=audited("contract.step.completed")),
     Row("contracts:step_reopen", kwargs=done_step, get=statuses(403, hr=200, **HIDDEN),
-        post=statuses(403, hr=302, **HIDDEN), data=lambda w: {"reason": "誤って完了にしたため"}, contract_object=True),
-    Row("contracts:member_grant", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=302, **HIDDEN),
-        data=lambda w: {"user": w.outsider.pk, "role": "auditor"}, contract_object=True),
+        post=statuses(403, hr=DONE, **HIDDEN), data=lambda w: {"reason": "誤って完了にしたため"}, contract_object=True,
+        happened=audited("contract.step.reopened")),
+    Row("contracts:member_grant", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, hr=DONE, **HIDDEN),
+        data=lambda w: {"user": w.outsider.pk, "role": "auditor"}, contract_object=True,
+        happened=audited("contract.membership.granted")),
     Row("contracts:member_revoke", kwargs=auditor_membership, get=post_only(**HIDDEN),
-        post=statuses(403, hr=302, **HIDDEN), contract_object=True),
+        post=statuses(403, hr=DONE, **HIDDEN), contract_object=True, happened=audited("contract.membership.revoked")),
     Row("contracts:designations", kwargs=a, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
         contract_object=True),
     # The manager reports; HR may enter a paper report; the handler and auditor may not. An empty form is
@@ -62,11 +64,11 @@ ROWS = [
         post=statuses(403, hr=400, manager=400, **HIDDEN), contract_object=True),
     # handler_a is approved already: approving or rejecting again is refused at its row (400).
     Row("contracts:designation_approve", kwargs=designation_of("handler_a"), get=post_only(**HIDDEN),
-        post=statuses(403, hr=400, **HIDDEN), contract_object=True),
+        post=statuses(403, hr=400, **HIDDEN), contract_object=True, happened=audited("contract.designation.approved")),
     Row("contracts:designation_reject", kwargs=designation_of("handler_a"), get=post_only(**HIDDEN),
-        post=statuses(403, hr=400, **HIDDEN), contract_object=True),
+        post=statuses(403, hr=400, **HIDDEN), contract_object=True, happened=audited("contract.designation.rejected")),
     Row("contracts:designation_revoke", kwargs=designation_of("handler_a"), get=post_only(**HIDDEN),
-        post=statuses(403, hr=302, **HIDDEN), contract_object=True),
+        post=statuses(403, hr=DONE, **HIDDEN), contract_object=True, happened=audited("contract.designation.revoked")),
     # handler_a has had an account all along: no enrolment link to send (refused at its row).
     Row("contracts:designation_resend_enrolment", kwargs=designation_of("handler_a"), get=post_only(**HIDDEN),
         post=statuses(403, hr=400, **HIDDEN), contract_object=True),
