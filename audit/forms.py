@@ -5,13 +5,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.bounds import BoundedFormMixin
-from core.dates import ERAS, wareki
 
 from .formatting import date_text, text
 
-# Dates the app prints in an era it knows; the log holds nothing older, and a year like 9999 is a slip.
-EARLIEST_DATE = ERAS[-1][0]
-LATEST_DATE = dt.date(2099, 12, 31)
 # Every filter kept in the export's own audit entry is at most this long.
 WORDS_MAX_LENGTH = 50
 
@@ -22,7 +18,7 @@ class DateInput(forms.DateInput):
 
 class AuditFilterForm(BoundedFormMixin, forms.Form):
     """The log's filters, in words: a person by name, an action by what it is called, a contract
-    named with its fiscal year, and dates."""
+    named with its fiscal year, and dates (within core.bounds, like every date the app accepts)."""
 
     person = forms.CharField(label=gettext_lazy("操作者（氏名の一部）"), required=False, max_length=WORDS_MAX_LENGTH,
                              help_text=gettext_lazy("例: 田中"))
@@ -41,19 +37,6 @@ class AuditFilterForm(BoundedFormMixin, forms.Form):
             self.fields["action"].widget.attrs["list"] = "audit-action-words"
         else:
             del self.fields["action"]
-
-    def _clean_date(self, name):
-        day = self.cleaned_data.get(name)
-        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
-            raise forms.ValidationError(_("%(earliest)sから%(latest)sまでの日付を入力してください。") % {
-                "earliest": wareki(EARLIEST_DATE), "latest": wareki(LATEST_DATE)})
-        return day
-
-    def clean_date_from(self):
-        return self._clean_date("date_from")
-
-    def clean_date_to(self):
-        return self._clean_date("date_to")
 
     def clean(self):
         data = super().clean()
