@@ -25,7 +25,8 @@ def a_year_of_handovers(world):
                                    label="P-2025-001", contents="回答用紙の写し", pieces=2)
     first = services.handover_record(contract=world.contract, actor=world.hr, direction="delivery",
                                      recipient=world.handler, items=[disc])
-    services.handover_acknowledge(handover=first, actor=world.handler)
+    services.handover_acknowledge(handover=first, actor=world.handler, time_confirmed=True,
+                                  hashes={disc.pk: "ab" * 32})
     services.storage_record(item=disc, actor=world.handler, place="cabinet", location="分析室 キャビネットB-2",
                             locked=True)
     second = services.handover_record(contract=world.contract, actor=world.hr, direction="delivery",
@@ -85,10 +86,13 @@ def test_hr_reads_items_ledger_and_a_handover_on_her_phone(new_page, sign_in):
 
     page.goto(f"/handover/{world.contract.slug}/handovers/{first.pk}/")
     assert_fits_the_phone(page, "handover")
-    # 受渡し日時 and 受領確認 used to break over three lines beside a 16rem column of headings.
-    for term in ("受渡し日時", "受領確認"):
-        value = page.locator(f"dl.fields dt:text-is('{term}') + dd")
-        assert value.is_visible() and lines(value) < 1.6, term
+    # The dates used to break over three lines beside a 16rem column of headings: now each value has the
+    # width of the phone, and the handover time reads on one line.
+    values = page.locator("dl.fields dd")
+    assert values.count() >= 6
+    for i in range(values.count()):
+        assert values.nth(i).bounding_box()["width"] >= 300
+    assert lines(page.locator("dl.fields dt:text-is('受渡し日時') + dd")) < 1.6
     assert_cards(page, "table.data", "handover lines")
 
 
@@ -98,6 +102,9 @@ def test_the_recipient_acknowledges_on_her_phone(new_page, sign_in):
     page = sign_in(new_page(**PHONE), world.handler)
     page.goto(f"/handover/{world.contract.slug}/handovers/{second.pk}/")
     assert_fits_the_phone(page, "acknowledge")
+    time = page.get_by_label("記録された受渡し日時")
+    assert time.bounding_box()["x"] + time.bounding_box()["width"] <= 390
+    time.check()
     button = page.get_by_role("button", name="受け取りました（受領確認）")
     assert button.bounding_box()["width"] <= 390
     button.click()
