@@ -16,7 +16,7 @@ def test_hr_registers_a_contract_then_edits_it_and_marks_a_step(new_page, sign_i
     page.get_by_role("link", name="委託契約", exact=True).click()
     page.get_by_role("link", name="契約を登録する").click()
     fields = {
-        "識別子": "new-survey-2026", "件名": "新しい委託について", "事業名": "新しい事業", "担当部課": "総務部人材育成等担当課",
+        "件名": "新しい委託について", "事業名": "新しい事業", "担当部課": "総務部人材育成等担当課",
         "要綱の根拠": "第3条第1項第3号（業務委託）", "目的": "テスト", "対象者": "区職員", "対象者数": "約 100 人",
         "事業内容": "内容", "保有課（担当課）": "人材育成等担当課", "登録業務の名称": "新しい業務",
         "委託に伴い事業者処理させる情報項目（だれの、どのような項目か）": "属性", "処理させる情報項目の記録媒体": "電磁的記録(CD-R等)",
@@ -33,7 +33,7 @@ def test_hr_registers_a_contract_then_edits_it_and_marks_a_step(new_page, sign_i
     # At the field (exact), and in the error summary at the top as a link to it.
     assert page.get_by_text("委託の期限は開始時期より後の日付にしてください。", exact=True).is_visible()
     assert page.get_by_role("link", name="委託の期限: 委託の期限は開始時期より後の日付にしてください。").is_visible()
-    assert not Contract.objects.filter(slug="new-survey-2026").exists()
+    assert not Contract.objects.filter(title="新しい委託について").exists()
     assert page.get_by_label("件名", exact=True).input_value() == "新しい委託について"
     page.get_by_label("委託の期限", exact=True).fill("2027-03-31")
     page.get_by_role("button", name="保存する").click()
@@ -44,9 +44,13 @@ def test_hr_registers_a_contract_then_edits_it_and_marks_a_step(new_page, sign_i
     page.get_by_label("目的", exact=True).fill("職員エンゲージメント向上のため")
     page.get_by_role("button", name="保存する").click()
     assert page.get_by_text("契約を更新しました。").is_visible()
-    page.locator("ol.steps li").first.get_by_role("button", name="完了にする").click()
-    assert page.get_by_text("工程の進捗を記録しました。").is_visible()
-    assert Contract.objects.get(slug="new-survey-2026").steps.get(step=1).is_done
+    page.locator("ol.steps li").first.get_by_role("link", name="完了にする").click()
+    page.get_by_label("備考").fill("通知文を送付")
+    page.get_by_role("button", name="完了として記録する").click()
+    assert page.get_by_text("を完了として記録しました。").is_visible()
+    contract = Contract.objects.get(title="新しい委託について")
+    assert contract.slug.startswith("2026-")
+    assert contract.steps.get(step=1).is_done and contract.steps.get(step=1).note == "通知文を送付"
 
 
 def test_the_manager_reports_a_handler_and_hr_approves_it(new_page, sign_in):
@@ -54,10 +58,11 @@ def test_the_manager_reports_a_handler_and_hr_approves_it(new_page, sign_in):
     make_user("analyst", world.contractor, display_name="分析 次郎")
     manager_page = sign_in(new_page(), world.manager)
     manager_page.goto(f"/contracts/{world.contract.slug}/designations/")
-    manager_page.get_by_label("氏名").select_option(label="分析 次郎（analyst）")
-    manager_page.get_by_label("区分").select_option(label="取扱者")
-    manager_page.get_by_label("担当業務").fill("集計・分析")
-    manager_page.get_by_role("button", name="区に報告する").click()
+    report = manager_page.get_by_role("region", name="指定を報告する（利用者登録済みの方）")
+    report.get_by_label("氏名").select_option(label="分析 次郎（analyst）")
+    report.get_by_label("区分").select_option(label="取扱者")
+    report.get_by_label("担当業務").fill("集計・分析")
+    report.get_by_role("button", name="区に報告する").click()
     assert manager_page.get_by_text("取扱者の指定を区に報告しました。").is_visible()
 
     hr_page = sign_in(new_page(), world.hr)
@@ -126,8 +131,12 @@ def test_hr_gives_an_auditor_access_and_copies_the_contract_into_next_year(new_p
     assert page.get_by_text("利用者を登録しました。").is_visible()
     assert page.get_by_role("cell", name="監査 二郎").is_visible()
 
-    page.get_by_role("button", name="翌年度の契約としてコピーする").click()
+    page.get_by_role("link", name="翌年度の契約としてコピーする").click()
+    # First what the copy carries: both auditors, ticked.
+    assert page.get_by_label("監査 二郎").is_checked() and page.get_by_label("鈴木 一郎").is_checked()
+    page.get_by_role("button", name="令和8年度の契約を作成する").click()
     assert page.get_by_text("翌年度の契約を作成しました。").is_visible()
     copy = Contract.objects.get(previous=world.contract)
     assert copy.fiscal_year == 2026
     assert page.get_by_label("委託の開始時期").input_value() == "2026-05-01"
+    assert copy.memberships.filter(role="auditor", revoked_at__isnull=True).count() == 2
