@@ -81,7 +81,20 @@ def test_disc_then_notice_on_another_day_and_the_ledger_shows_both(new_page, sig
     handler = sign_in(new_page(), world.handler)
     handler.get_by_role("link", name="受領確認をしてください: 受渡し No.1（CD-2025-001）").click()
     assert handler.get_by_text('certutil -hashfile "D:\\engagement-2025.xlsx" SHA256').is_visible()
-    handler.get_by_label("CD-2025-001（CD-R） の SHA-256（任意）").fill(SHA256.upper())
+    assert handler.get_by_text('shasum -a 256 "/Volumes/ディスク名/engagement-2025.xlsx"').is_visible()
+    # The expected value is nowhere on the page: the hash has to come from the disc.
+    assert SHA256 not in handler.content() and SHA256.upper() not in handler.content()
+    # Skipping the hash is refused at its field.
+    handler.get_by_label("記録された受渡し日時").check()
+    handler.get_by_role("button", name="受け取りました（受領確認）").click()
+    hash_field = handler.get_by_label("CD-2025-001（CD-R） のSHA-256（計算した値）")
+    assert "計算したSHA-256を入力してください" in handler.locator(".field.has-error").first.inner_text()
+    assert not Handover.objects.get(pk=first.pk).acknowledged_at
+    # The field shows all 64 characters at once.
+    box = hash_field.bounding_box()
+    hash_field.fill(SHA256.upper())
+    assert hash_field.evaluate("el => el.scrollWidth <= el.clientWidth"), box
+    handler.get_by_label("記録された受渡し日時").check()
     handler.get_by_role("button", name="受け取りました（受領確認）").click()
     assert handler.get_by_text("受領確認をしました。保管場所を記録してください。").is_visible()
     assert handler.get_by_text("一致を確認").is_visible()
@@ -113,6 +126,7 @@ def test_disc_then_notice_on_another_day_and_the_ledger_shows_both(new_page, sig
     # The handling manager acknowledges the notice.
     manager = sign_in(new_page(), world.manager)
     manager.get_by_role("link", name="受領確認をしてください: 受渡し No.2（PN-2025-001）").click()
+    manager.get_by_label("記録された受渡し日時").check()
     manager.get_by_role("button", name="受け取りました（受領確認）").click()
     assert manager.get_by_text("受領確認をしました。").is_visible()
 
@@ -126,12 +140,13 @@ def test_disc_then_notice_on_another_day_and_the_ledger_shows_both(new_page, sig
     assert download.suggested_filename.startswith(f"ledger-{slug}-")
     sheet = load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
     lines = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=6) if row[0].value]
-    assert [line[0] for line in lines] == [2, 1]
-    notice_line, disc_line = lines
-    assert notice_line[3:5] == ["佐藤 花子", "田中 誠"]
-    assert notice_line[5].startswith("パスワード通知書 PN-2025-001")
-    assert notice_line[8].endswith("田中 誠")
-    assert disc_line[3:5] == ["佐藤 花子", "山田 美咲"]
-    assert disc_line[5].startswith("CD-R CD-2025-001 職員属性・調査回答（暗号化済み）（3,012件）")
-    assert disc_line[8].endswith("山田 美咲（SHA-256一致）")
-    assert all(line[7] == "手渡し・鍵付きカバン" for line in lines)
+    assert [line[0] for line in lines] == [1, 2]  # oldest first, as a paper 管理簿
+    disc_line, notice_line = lines
+    assert notice_line[5:7] == ["佐藤 花子", "田中 誠"]
+    assert notice_line[7].startswith("パスワード通知書 PN-2025-001")
+    assert notice_line[11] == "田中 誠"
+    assert disc_line[5:7] == ["佐藤 花子", "山田 美咲"]
+    assert disc_line[7].startswith("CD-R CD-2025-001 職員属性・調査回答（暗号化済み）（3,012件）")
+    assert disc_line[11] == "山田 美咲（SHA-256一致）"
+    assert all(line[9] == "手渡し・鍵付きカバン" for line in lines)
+    assert all(isinstance(line[1], dt.datetime) for line in lines)

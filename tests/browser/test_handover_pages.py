@@ -18,7 +18,7 @@ def disc_at_contractor(world, label="CD-2025-001"):
                                   medium_kind=kind, label=label, contents="職員属性・調査回答")
     handover = services.handover_record(contract=world.contract, actor=world.hr, direction="delivery",
                                         recipient=world.handler, items=[disc])
-    services.handover_acknowledge(handover=handover, actor=world.handler)
+    services.handover_acknowledge(handover=handover, actor=world.handler, time_confirmed=True)
     services.storage_record(item=disc, actor=world.handler, place="cabinet", location="キャビネットB-2", locked=True)
     return disc
 
@@ -48,6 +48,7 @@ def test_monthly_check_then_return_acknowledged_by_hr(new_page, sign_in):
     # HR acknowledges the return from the dashboard and locks the disc in the ward's safe.
     hr = sign_in(new_page(), world.hr)
     hr.get_by_role("link", name="返却の受領確認をしてください: 受渡し No.2（CD-2025-001）").click()
+    hr.get_by_label("記録された受渡し日時").check()
     hr.get_by_role("button", name="受け取りました（受領確認）").click()
     assert hr.get_by_text("返却の受領確認をしました。").is_visible()
     hr.get_by_role("link", name="CD-2025-001").click()
@@ -91,3 +92,55 @@ def test_hr_cancels_a_mistaken_entry_and_the_auditor_prints_the_ledger(new_page,
     text = subprocess.run(["pdftotext", "-layout", download_info.value.path(), "-"], capture_output=True,
                           check=True).stdout.decode()
     assert "個人情報受渡し管理簿" in text and "CD-2025-001" in text and "P-001" not in text
+
+
+def test_a_late_entry_acknowledged_on_behalf_without_a_hash_reads_so_in_the_ledger(new_page, sign_in):
+    """HR writes up yesterday's delivery late, with the reason; the analyst it went to is away, so the
+    handling manager acknowledges for her, says why, and that the disc could not be hashed there."""
+    import datetime as dt
+    import hashlib
+
+    from django.utils import timezone
+
+    world = make_world()
+    kind, _ = MediumKind.objects.get_or_create(name="CD-R")
+    services.item_register(contract=world.contract, actor=world.hr, category=Item.Category.MEDIUM,
+                           medium_kind=kind, label="CD-2025-009", contents="差替えデータ",
+                           file_name="fix.xlsx", sha256=hashlib.sha256(b"fix").hexdigest())
+    Item.objects.filter(label="CD-2025-009").update(created_at=timezone.now() - dt.timedelta(days=2),
+                                                    state_changed_at=timezone.now() - dt.timedelta(days=2))
+    yesterday = (timezone.localtime() - dt.timedelta(days=1)).strftime("%Y-%m-%dT10:00")
+
+    hr = sign_in(new_page(), world.hr)
+    hr.goto(f"/handover/{world.contract.slug}/handovers/new/")
+    hr.get_by_label("CD-R CD-2025-009").check()
+    hr.get_by_label("受け取る者").select_option(label="山田 美咲（handler_a）")
+    hr.get_by_label("受渡し日時").fill(yesterday)
+    hr.get_by_role("button", name="管理簿に記録する").click()
+    assert "記録が遅れた理由を入力してください" in hr.locator(".field.has-error").first.inner_text()
+    hr.get_by_label("事後記録の理由").fill("庁外で手交し、翌日に記録")
+    hr.get_by_role("button", name="管理簿に記録する").click()
+    assert hr.get_by_text("受渡し No.1 を管理簿に記録しました。").is_visible()
+
+    manager = sign_in(new_page(), world.manager)
+    manager.get_by_role("link", name="山田 美咲さんの受領確認待ち: 受渡し No.1（CD-2025-009）").click()
+    assert manager.get_by_text("この受渡しは山田 美咲さん宛てです。").is_visible()
+    manager.get_by_label("記録された受渡し日時").check()
+    manager.get_by_label("CD-2025-009 のSHA-256を計算できない").check()
+    manager.get_by_label("計算できない理由").fill("読取装置が故障中")
+    manager.get_by_role("button", name="受け取りました（受領確認）").click()
+    assert "代理で受領確認する理由を入力してください" in manager.locator(".field.has-error").first.inner_text()
+    manager.get_by_label("代理で受領確認する理由").fill("山田は出張中のため")
+    manager.get_by_label("記録された受渡し日時").check()
+    manager.get_by_label("CD-2025-009 のSHA-256を計算できない").check()
+    manager.get_by_label("計算できない理由").fill("読取装置が故障中")
+    manager.get_by_role("button", name="受け取りました（受領確認）").click()
+    assert manager.get_by_text("受領確認をしました。保管場所を記録してください。").is_visible()
+
+    manager.get_by_role("link", name="管理簿", exact=True).first.click()
+    row = manager.locator("table.ledger tbody tr").first.inner_text()
+    assert "事後記録" in row and "庁外で手交し、翌日に記録" in row
+    assert "田中 誠（山田 美咲の代理・理由: 山田は出張中のため）" in row
+    assert "SHA-256計算できない・理由: 読取装置が故障中" in row
+    handover = Handover.objects.get(number=1, contract=world.contract)
+    assert handover.acknowledged_for == world.handler and handover.is_late_entry

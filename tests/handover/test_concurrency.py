@@ -1,4 +1,6 @@
-"""Two people acknowledging the same handover at the same moment: one success, one clear message."""
+"""Two people acknowledging the same handover at the same moment: one success, one clear message.
+
+The recipient (the handler) and, standing in for her with a reason, the handling manager."""
 
 import threading
 
@@ -26,7 +28,7 @@ def test_simultaneous_acknowledgements_give_one_success_and_one_message(cd_r):
     def attempt(user):
         try:
             barrier.wait(timeout=10)
-            acknowledge(Handover.objects.get(pk=handover.pk), user)
+            acknowledge(Handover.objects.get(pk=handover.pk), user, on_behalf_reason="山田さん不在のため")
             results[user.username] = "ok"
         except DomainError as error:
             results[user.username] = error
