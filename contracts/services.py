@@ -407,6 +407,9 @@ def designation_report(*, contract: Contract, user, kind: str, actor, duties: st
     if profile is None or profile.organisation_id != contract.contractor_id:
         raise DomainError(_("委託先（%(org)s）に所属する方のみ指定できます。") % {"org": contract.contractor},
                           field="user")
+    if not user.is_active:
+        # A closed account (or one made for a new person and never opened) is reported as a new person.
+        raise DomainError(_("この方のアカウントは利用が停止されています。新しい方として報告してください。"), field="user")
     if _open_designation_exists(contract, user):
         raise DomainError(_("この方はすでに指定の報告または承認がされています。"), field="user")
     designation = Designation.objects.create(

@@ -144,3 +144,12 @@ def test_a_mail_relay_that_refuses_leaves_the_person_unapproved(world, settings,
     designation.refresh_from_db()
     assert designation.is_pending and not User.objects.get(pk=designation.user_id).is_active
     assert not EnrolmentInvitation.objects.exists()
+
+
+def test_a_closed_account_cannot_be_reported_as_one_with_an_account(world):
+    pending = _report(world)
+    services.designation_reject(designation=pending, actor=world.hr, note="誤り")
+    with pytest.raises(DomainError, match="新しい方として報告してください") as refused:
+        services.designation_report(contract=world.contract, user=pending.user, kind="handler", actor=world.manager)
+    assert refused.value.field == "user"
+    assert not Designation.objects.filter(user=pending.user, status="reported").exists()
