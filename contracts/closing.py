@@ -32,8 +32,8 @@ def _items_not_back(contract: Contract) -> list[Blocker]:
     # Imported here: handover builds on contracts, not the other way round.
     from handover.models import Item
 
-    out = Item.objects.filter(contract=contract).exclude(state__in=[Item.State.PREPARED, Item.State.RETURNED])
-    names = [f"{item.label}（{item.get_state_display()}）" for item in out.order_by("label")]
+    out = [item for item in Item.objects.filter(contract=contract).order_by("label") if not item.is_at_ward]
+    names = [f"{item.label}（{item.get_state_display()}）" for item in out]
     if not names:
         return []
     return [Blocker(_("区に戻っていない記録媒体等があります: %(items)s") % {"items": _listing(names)},
