@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font
 
 from contracts.selectors import display_name
-from core.dates import fiscal_year_label, wareki, wareki_datetime
+from core.dates import fiscal_year_label, to_local_date, wareki, wareki_datetime
 from core.pdf import PDF_CONTENT_TYPE, render_pdf
 from core.spreadsheet import (
     FONT_NAME,
@@ -208,11 +208,11 @@ def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
                      else (_("対象外") if item is not None and item.mark else "")),
                     item.note if planned else "", item.evidence if planned else "",
                     display_name(item.attested_by) if planned else "",
-                    wareki_datetime(item.attested_at) if planned and item.attested_at else "",
+                    item.attested_at if planned and item.attested_at else None,  # a real date (core.spreadsheet)
                     ((_("【要確認】") if item.flagged else "") + item.app_evidence) if planned else "",
                     item.get_review_display() if planned else "",
                     display_name(item.reviewed_by) if planned and item.reviewed_at else "",
-                    wareki(item.reviewed_at) if planned and item.reviewed_at else "",
+                    to_local_date(item.reviewed_at) if planned and item.reviewed_at else None,
                     item.review_comment if planned else "",
                 ])
         last = write_table(ws, start_row=HEADER_ROW, headers=headers, rows=rows, widths=XLSX_WIDTHS)
