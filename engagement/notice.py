@@ -50,6 +50,7 @@ NOTICE_CSS = """
 .groups td { font-size: 8pt; text-align: center; border: none; padding: 0; }
 .notes { margin-top: 4mm; }
 .notes li { margin-bottom: 1mm; }
+.seals tr.date td { height: 7mm; }
 """
 
 

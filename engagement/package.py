@@ -394,7 +394,8 @@ def write_workbook(dataset: Dataset, protection: Protection, ids: Sequence[str],
             numbers = {v: int(v) if v.isascii() and v.isdigit() and len(v) < 10 else cell_text(v) for v in set(values)}
             values = list(map(numbers.__getitem__, values))
         else:
-            escaped = {v: cell_text(v) for v in set(values)}
+            # Excel's line break in a cell is LF; a CR would arrive as the literal text _x000D_.
+            escaped = {v: cell_text(v.replace("\r\n", "\n").replace("\r", "\n")) for v in set(values)}
             values = list(map(escaped.__getitem__, values))
         columns.append(values)
     write_string, write_number = data.write_string, data.write_number

@@ -39,7 +39,7 @@ from .reading import normalise_text
 DEFAULT_K = 5
 # Suppression is the last resort: when more records than this share would lose cells, the proposal
 # reports that k is not reached instead of blanking a large part of the data.
-DEFAULT_MAX_SUPPRESSION = 0.02
+DEFAULT_MAX_SUPPRESSION = 0.05
 SUPPRESSED = "（秘匿）"
 OTHER = "その他"
 BANDS = (5, 10, 20)
@@ -288,7 +288,24 @@ class _Search:
         self.weights = list(combos.values())
         self.cols = [list(c) for c in zip(*combos, strict=True)]
         self.cardinality = [len(d) for d in self.distinct]
+        # The first table, kept to try any plan from scratch (undoing a step cannot reuse merged rows).
+        self.original = ([list(c) for c in self.cols], list(self.weights))
         self._rekey()
+
+    def below_of(self, plan: Sequence[Generalisation]) -> int:
+        """Records in groups smaller than k under ``plan``, from the original combinations."""
+        cols, weights = self.original
+        keys = [0] * len(weights)
+        multiplier = 1
+        for position, g in enumerate(plan):
+            labels = _labels(self.distinct[position], self.counts[position], g, self.department_map)
+            index: dict[str, int] = {}
+            term = [index.setdefault(label, len(index)) * multiplier for label in labels]
+            keys = [key + term[code] for key, code in zip(keys, cols[position], strict=True)]
+            multiplier *= len(self.distinct[position]) + 1
+        sizes = _group_sizes(keys, weights)
+        k = self.k
+        return sum(n for n in sizes.values() if n < k)
 
     def _rekey(self) -> None:
         """One integer per combination, in mixed radix on the current numbers of labels."""
@@ -526,7 +543,7 @@ def propose(records: Mapping[str, Sequence[str]], quasi: Sequence[str], k: int =
         ladders = [ladder(h, kinds[h], k) for h in quasi]
         rungs = [0] * len(quasi)
         below = before.records_below_k
-        history = [(list(plan), below, 0)]
+        history = [(list(plan), below, 0, list(rungs))]
         while below > budget:
             best = None
             for i, rungs_i in enumerate(ladders):
@@ -545,12 +562,29 @@ def propose(records: Mapping[str, Sequence[str]], quasi: Sequence[str], k: int =
             plan[i] = ladders[i][rungs[i]]
             search.take(i, plan[i])
             steps.append(f"{plan[i].column}: {plan[i].describe()}")
-            history.append((list(plan), below, len(steps)))
+            history.append((list(plan), below, len(steps), list(rungs)))
         # Steps that removed nobody from a small group after the last one that did are undone: the
         # earliest plan within the budget, else the earliest with the fewest records left below k.
         within = [h for h in history if h[1] <= budget]
-        plan, _below, taken = within[0] if within else min(history, key=lambda h: (h[1], h[2]))
+        plan, below, taken, rungs = within[0] if within else min(history, key=lambda h: (h[1], h[2]))
         steps = steps[:taken]
+        if below <= budget:
+            # A greedy climb can overshoot (an early step made unnecessary by a later one): lower
+            # every column as far as the plan still stays within the budget, so that no column is
+            # coarser than k requires.
+            lowered = True
+            while lowered:
+                lowered = False
+                for i in range(len(quasi)):
+                    if rungs[i] == 0:
+                        continue
+                    candidate = list(plan)
+                    candidate[i] = ladders[i][rungs[i] - 1]
+                    if search.below_of(candidate) <= budget:
+                        plan, lowered = candidate, True
+                        rungs[i] -= 1
+                        steps.append(_("%(column)s: %(how)s に戻す") % {"column": quasi[i],
+                                                                       "how": candidate[i].describe()})
     protection = protect(records, quasi, plan, k, department_map=department_map)
     return Proposal(quasi=quasi, k=k, plan=protection.plan, before=before, protection=protection, steps=steps,
                     max_suppression=max_suppression)
