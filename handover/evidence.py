@@ -28,24 +28,26 @@ def _live_handovers(contract):
 
 
 def separation_evidence(contract) -> Evidence:
-    """別の機会: every medium and its password notice travelled on separate occasions."""
+    """別の機会: every medium and its password notice travelled on separate occasions, counting every
+    moment the ledger knows of each handover (stated, recorded, acknowledged), as the rule does."""
     pairs = 0
     breaches = 0
-    lines = (
+    moments = ("handed_at", "recorded_at", "acknowledged_at")
+    notice_moves = list(
         _live_handovers(contract).filter(lines__item__opens__isnull=False)
-        .values_list("direction", "handed_at", "lines__item__opens_id")
+        .values_list("direction", "lines__item__opens_id", *moments)
     )
-    notice_moves = list(lines)
     medium_moves: dict[tuple[str, int], list] = {}
-    medium_ids = {medium_id for _d, _t, medium_id in notice_moves}
-    for direction, handed_at, item_id in _live_handovers(contract).filter(lines__item_id__in=medium_ids).values_list(
-        "direction", "handed_at", "lines__item_id"
+    medium_ids = {row[1] for row in notice_moves}
+    for direction, item_id, *times in _live_handovers(contract).filter(lines__item_id__in=medium_ids).values_list(
+        "direction", "lines__item_id", *moments
     ):
-        medium_moves.setdefault((direction, item_id), []).append(handed_at)
-    for direction, handed_at, medium_id in notice_moves:
-        for medium_time in medium_moves.get((direction, medium_id), []):
+        medium_moves.setdefault((direction, item_id), []).append([t for t in times if t])
+    for direction, medium_id, *times in notice_moves:
+        notice_times = [t for t in times if t]
+        for medium_times in medium_moves.get((direction, medium_id), []):
             pairs += 1
-            if not rules.separate_occasions(medium_time, handed_at):
+            if not all(rules.separate_occasions(a, b) for a in medium_times for b in notice_times):
                 breaches += 1
     if breaches:
         return Evidence(met=False, url=_ledger_url(contract),

@@ -33,6 +33,21 @@ def test_a_medium_and_its_notice_on_separate_days_meet_the_separation_control(wo
     assert ledger.met is True and "受渡し 2件" in ledger.summary
 
 
+def test_a_pair_back_dated_before_the_rule_looked_at_recording_times_shows_unmet(world, disc, notice, clock):
+    """A ledger written before the separation rule also looked at when a handover was really recorded
+    and acknowledged (issue 7, A.6) may hold such a pair: the checklist shows it."""
+    from handover.models import Handover
+
+    acknowledge(deliver(world, [disc]), world.handler)       # recorded and acknowledged on 10 June
+    clock.set(tokyo(2025, 6, 11, 10, 0))
+    later = acknowledge(deliver(world, [notice]), world.handler)
+    assert _evidence(world, "ward.operational.07").met is True
+    # As an old version allowed: written on the 10th, a second after the disc, stated as the 11th.
+    Handover.objects.filter(pk=later.pk).update(recorded_at=tokyo(2025, 6, 10, 9, 0, 1))
+    evidence = _evidence(world, "ward.operational.07")
+    assert evidence.met is False and "1組" in evidence.summary
+
+
 def test_an_item_held_without_a_recorded_place_shows_the_storage_control_unmet(world, disc, clock):
     acknowledge(deliver(world, [disc]), world.handler)
     assert _evidence(world, "contractor.operational.10").met is False
