@@ -237,7 +237,7 @@ def enrolment_complete(*, request, invitation: EnrolmentInvitation, password: st
         raise DomainError(_("確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。"),
                           field="token")
     with transaction.atomic():
-        invitation = EnrolmentInvitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+        invitation = EnrolmentInvitation.objects.select_for_update(of=("self",)).select_related("user").get(pk=invitation.pk)
         refusal = _refusal(invitation)
         if refusal is not None:
             raise refusal

@@ -250,6 +250,10 @@ def contract_copy_to_next_year(*, contract: Contract, actor, memberships=None, d
         from checklist.services import plan_carry_over
 
         plan_items = plan_carry_over(contract=copy, actor=actor)
+    # The survey's column mapping is remembered from year to year (the engagement app owns its rows).
+    from engagement.workflow import mapping_carry_over
+
+    mapping_carry_over(source=source, copy=copy)
     audit_log(action="contract.copied", actor=actor, contract=copy, obj=copy, request=request, payload={
         "from": source.slug, "slug": copy.slug, "fiscal_year": copy.fiscal_year,
         "auditors": len(chosen_memberships), "designations": len(chosen_designations),
@@ -475,7 +479,8 @@ def designation_report_new_person(*, contract: Contract, display_name: str, emai
 
 
 def _designation_for_decision(designation: Designation, actor) -> Designation:
-    designation = Designation.objects.select_for_update().select_related("contract", "user").get(pk=designation.pk)
+    designation = (Designation.objects.select_for_update(of=("self",)).select_related("contract", "user")
+                   .get(pk=designation.pk))
     _require(actor, designation.contract, "manage")
     if not designation.is_pending:
         raise DomainError(
@@ -544,7 +549,8 @@ def designation_reject(*, designation: Designation, actor, note: str, request=No
 @transaction.atomic
 def designation_revoke(*, designation: Designation, actor, note: str = "", request=None) -> Designation:
     """The ward withdraws an approval; the person loses access to the contract at once."""
-    designation = Designation.objects.select_for_update().select_related("contract", "user").get(pk=designation.pk)
+    designation = (Designation.objects.select_for_update(of=("self",)).select_related("contract", "user")
+                   .get(pk=designation.pk))
     _require(actor, designation.contract, "manage")
     note = _bounded_text(note, field="note", label=_("備考"))
     if not designation.is_approved:
@@ -582,7 +588,7 @@ def may_resend_enrolment(designation: Designation) -> bool:
 @transaction.atomic
 def designation_resend_enrolment(*, designation: Designation, actor, request=None) -> Designation:
     """A new link for a person whose link expired or got lost; the earlier links stop working."""
-    designation = Designation.objects.select_for_update().select_related("contract", "user__profile").get(
+    designation = Designation.objects.select_for_update(of=("self",)).select_related("contract", "user__profile").get(
         pk=designation.pk)
     _require(actor, designation.contract, "manage")
     if not may_resend_enrolment(designation):
