@@ -103,3 +103,12 @@ def test_hr_finds_it_on_the_dashboard(world, client_as):
     assert f"期間終了・未完了: 完了までに残っていることが{count}件あります" in page
     # The contractor's people see the state in their list, but closing is the ward's task.
     assert "完了までに残っていること" not in client_as(world.manager).get("/").content.decode()
+
+
+def test_only_hr_gets_links_to_where_the_work_is_done(world, client_as):
+    contract = _contract(world, ended=True)
+    blocker = closing_blockers(contract)[-1]  # the checklist plan: HR's page
+    hr_page = client_as(world.hr).get(reverse("contracts:detail", args=[contract.slug])).content.decode()
+    assert f'<a href="{blocker.url}">{blocker.text}</a>' in hr_page
+    auditor_page = client_as(world.auditor).get(reverse("contracts:detail", args=[contract.slug])).content.decode()
+    assert blocker.text in auditor_page and f'href="{blocker.url}"' not in auditor_page
