@@ -66,7 +66,13 @@ def _no(message, code="", *, forbidden=False) -> Answer:
     return Answer(False, str(message), code, forbidden=forbidden)
 
 
+def _unless_closed(contract: Contract) -> Answer:
+    closed = _closed(contract)
+    return YES if closed is None else closed
+
+
 def _closed(contract: Contract) -> Answer | None:
+    """The refusal for a closed contract, or None (an Answer is falsy when it refuses: test ``is not None``)."""
     if contract.is_closed:
         return _no(_("完了した契約の記録は変更できません。"), "closed")
     return None
@@ -79,7 +85,7 @@ def may_register(user, contract: Contract) -> Answer:
     """Register a medium, a paper document or a password notice: the contract's HR."""
     if not can(user, contract, "manage"):
         return _no(_("記録媒体等を登録できるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
-    return _closed(contract) or YES
+    return _unless_closed(contract)
 
 
 def may_record(user, contract: Contract, direction: str) -> Answer:
@@ -93,7 +99,7 @@ def may_record(user, contract: Contract, direction: str) -> Answer:
                        "not_designee", forbidden=True)
     else:
         return _no(_("受渡しの方向を選んでください。"), "direction")
-    return _closed(contract) or YES
+    return _unless_closed(contract)
 
 
 def direction_for(user, contract: Contract) -> str:
@@ -135,7 +141,7 @@ def may_store(user, item: Item) -> Answer:
                    forbidden=True)
     if item.is_in_transit:
         return _no(_("受渡し中の記録媒体等は、受領確認の後に保管場所を記録・確認してください。"), "in_transit")
-    return _closed(item.contract) or YES
+    return _unless_closed(item.contract)
 
 
 def may_return(user, item: Item) -> Answer:
@@ -149,7 +155,7 @@ def may_return(user, item: Item) -> Answer:
         return _no(_("「%(item)s」は「%(state)s」のため、返却できません。")
                    % {"item": item, "state": item.get_state_display()}, "wrong_state")
     closed = _closed(contract)
-    if closed:
+    if closed is not None:
         return closed
     if item.holder_id == user.pk:
         return YES
@@ -190,7 +196,7 @@ def may_acknowledge(user, handover: Handover) -> Answer:
     if handover.is_cancelled:
         return _no(_("この受渡しは%(when)sに取り消されています。") % {"when": _when(handover.cancelled_at)}, "cancelled")
     closed = _closed(contract)
-    if closed:
+    if closed is not None:
         return closed
     if user.pk == handover.recipient_id:
         return YES
@@ -208,7 +214,7 @@ def may_cancel(user, handover: Handover) -> Answer:
         return _no(_("この受渡しは%(name)sさんが%(when)sに受領確認したため、取り消せません。")
                    % {"name": display_name(handover.acknowledged_by), "when": _when(handover.acknowledged_at)},
                    "already_acknowledged")
-    return _closed(handover.contract) or YES
+    return _unless_closed(handover.contract)
 
 
 def _when(value) -> str:

@@ -51,10 +51,12 @@ def items(request, slug):
 @login_required
 def item_create(request, slug):
     contract = contract_for(request.user, slug)
-    permissions.may_register(request.user, contract).or_403()
+    answer = permissions.may_register(request.user, contract).or_403()
     form = ItemForm(request.POST or None, contract=contract)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not answer:
+        status = 400
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 item = services.item_register(contract=contract, actor=request.user, request=request,
@@ -65,8 +67,8 @@ def item_create(request, slug):
                 messages.success(request, _("「%(item)s」を登録しました。") % {"item": item})
                 return redirect("handover:item_detail", slug=slug, pk=item.pk)
         status = 400
-    return render(request, "handover/item_form.html", {"contract": contract, "form": form, "rules": RULES},
-                  status=status)
+    return render(request, "handover/item_form.html", {"contract": contract, "form": form, "rules": RULES,
+                                                       "answer": answer}, status=status)
 
 
 def _item_page(request, item, *, storage_form=None, check_form=None, status=200):
@@ -130,11 +132,14 @@ def storage_check(request, slug, pk):
 def handover_create(request, slug):
     contract = contract_for(request.user, slug)
     direction = direction_for(request.user, contract)
+    answer = permissions.may_record(request.user, contract, direction)
     on_behalf = direction == Handover.Direction.RETURN and can(request.user, contract, "contractor_side")
     form = HandoverForm(request.POST or None, items=selectors.eligible_items(contract, direction, request.user),
                         recipients=selectors.recipients_for(contract, direction), on_behalf=on_behalf)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not answer:
+        status = 400
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 handover = services.handover_record(contract=contract, actor=request.user, direction=direction,
@@ -147,7 +152,7 @@ def handover_create(request, slug):
                 return redirect("handover:handover_detail", slug=slug, pk=handover.pk)
         status = 400
     return render(request, "handover/handover_form.html", {
-        "contract": contract, "form": form, "direction": direction,
+        "contract": contract, "form": form, "direction": direction, "answer": answer,
         "direction_label": Handover.Direction(direction).label, "rules": RULES,
     }, status=status)
 

@@ -404,3 +404,20 @@ def test_the_export_states_its_filters_in_words(client_as, world, disc):
     assert "区分=電磁的媒体" in sheet["A3"].value and "状態=受領確認待ち" in sheet["A3"].value
     assert "期間（から）=2025-06-01" in sheet["A3"].value
     assert sheet.cell(row=6, column=1).value == 1
+
+
+def test_a_closed_contract_offers_no_form_and_says_why(client_as, world, disc):
+    from contracts.models import Contract
+
+    Contract.objects.filter(pk=world.contract.pk).update(status=Contract.Status.CLOSED)
+    client = client_as(world.hr)
+    page = client.get(url("items", world)).content.decode()
+    assert "記録媒体等を登録する" not in page and "委託先へ渡す（受渡しを記録）" not in page
+    for name in ("item_create", "handover_create"):
+        page = client.get(url(name, world)).content.decode()
+        assert "完了した契約の記録は変更できません。" in page and "<form method=\"post\" novalidate>" not in page
+    response = client.post(url("handover_create", world), {
+        "items": [disc.pk], "recipient": world.handler.pk, "handed_at": "2025-06-10T09:00", "by_hand": "on",
+        "container": "鍵付きカバン"})
+    assert response.status_code == 400 and "完了した契約の記録は変更できません。" in response.content.decode()
+    assert not Handover.objects.exists()

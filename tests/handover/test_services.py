@@ -326,3 +326,29 @@ def test_the_handover_keeps_its_giver_and_recipient(world, disc):
     handover = deliver(world, [disc])
     assert Handover.objects.get(pk=handover.pk).giver == world.hr
     assert Handover.objects.get(pk=handover.pk).recipient == world.handler
+
+
+def test_nothing_changes_on_a_closed_contract(world, disc, cd_r, clock):
+    from contracts.models import Contract
+
+    from .conftest import register_disc
+
+    held = register_disc(world, cd_r, label="CD-H")
+    acknowledge(deliver(world, [held]), world.handler)
+    services.storage_record(item=held, actor=world.handler, place="safe", location="金庫", locked=True)
+    in_transit = deliver(world, [disc], recipient=world.manager)
+    clock.advance(days=1)
+    Contract.objects.filter(pk=world.contract.pk).update(status=Contract.Status.CLOSED)
+    world.contract.refresh_from_db()
+    calls = [
+        lambda: register_paper(world, "P-9"),
+        lambda: deliver(world, [register_paper(world, "P-8")]),
+        lambda: give_back(world, [held]),
+        lambda: acknowledge(in_transit, world.manager),
+        lambda: services.handover_cancel(handover=in_transit, actor=world.hr, reason="誤り"),
+        lambda: services.storage_record(item=held, actor=world.handler, place="safe", location="別の金庫", locked=True),
+        lambda: services.storage_check_record(item=held, actor=world.handler),
+    ]
+    for call in calls:
+        error = refused(call, code="closed")
+        assert error.message == "完了した契約の記録は変更できません。"
