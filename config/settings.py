@@ -77,6 +77,37 @@ def _audit_key() -> str:
 
 
 AUDIT_KEY = _audit_key()
+
+
+def _data_key() -> str:
+    key = os.environ.get("DJANGO_DATA_KEY")
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured("DJANGO_DATA_KEY needs at least 32 characters.")
+        return key
+    # The survey's answers are kept encrypted (AES-GCM) while HR works on them; the key lives outside the
+    # database and the data directory, made once with mode 600 and linked into place like the audit key.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "data_key"
+    if not path.exists():
+        tmp = VAR_DIR / f".data_key.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(64))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+DATA_KEY = _data_key()
+# Where the encrypted uploads and packages of the survey export are kept (engagement.crypto), and for how
+# many days an upload not yet packaged is kept before purge_survey_data (and send_reminders) deletes it.
+SURVEY_DATA_DIR = Path(os.environ.get("DJANGO_SURVEY_DATA_DIR", VAR_DIR / "survey"))
+SURVEY_UPLOAD_RETENTION_DAYS = int(os.environ.get("SURVEY_UPLOAD_RETENTION_DAYS", "14"))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -98,6 +129,7 @@ INSTALLED_APPS = [
     "engagement",
     "handover",
     "checklist",
+    "incidents",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +303,10 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 UPLOAD_MAX_FILE_SIZE = int(os.environ.get("DJANGO_UPLOAD_MAX_FILE_SIZE", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_FILE_SIZE
+# Django's default handlers spool a request bigger than FILE_UPLOAD_MAX_MEMORY_SIZE (the whole body, not
+# the file) to a temporary file in plain text; this one keeps every file in memory and drops the bytes of
+# a file over UPLOAD_MAX_FILE_SIZE, which the form then refuses at its field.
+FILE_UPLOAD_HANDLERS = ["engagement.uploads.MemoryOnlyUploadHandler"]
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")

@@ -10,10 +10,12 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("contracts/<slug:slug>/survey/", include("engagement.urls")),
     path("contracts/", include("contracts.urls")),
     path("audit/", include("audit.urls")),
     path("handover/", include("handover.urls")),
     path("checklist/", include("checklist.urls")),
+    path("incidents/", include("incidents.urls")),
     path("", include("core.urls")),
 ]
 

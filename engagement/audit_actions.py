@@ -34,3 +34,11 @@ DETAILS = {
     "engagement.package.built": _built,
     "engagement.notice.printed": _printed,
 }
+
+# The survey pages' actions (uploads, mappings, validations, downloads, purges) read as engagement/audit_web.py says.
+from . import audit_web  # noqa: E402
+
+LABELS.update(audit_web.LABELS)
+DETAILS.update(audit_web.DETAILS)
+PERSONAL_DATA_DOWNLOADS |= audit_web.PERSONAL_DATA_DOWNLOADS
+OBJECTS = audit_web.OBJECTS

@@ -57,6 +57,13 @@ def client_as(client):
 
 
 @pytest.fixture(autouse=True)
+def _survey_data_dir(settings, tmp_path_factory):
+    # The survey's encrypted files go to a directory of each test's own, never into var/.
+    settings.SURVEY_DATA_DIR = tmp_path_factory.mktemp("survey-data")
+    return settings.SURVEY_DATA_DIR
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness protects real passwords; tests only need the check to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 
 from audit.services import audit_log
+from engagement.storage import survey_data_purge
 from handover.notifications import send_reminders
 
 
 class Command(BaseCommand):
-    help = ("Remind people of acknowledgements pending for over a day and of overdue storage checks. "
-            "Meant for a daily cron job.")
+    help = ("Remind people of acknowledgements pending for over a day and of overdue storage checks, and purge "
+            "survey data past its retention period (engagement). Meant for a daily cron job.")
 
     def handle(self, *args, **options):
         sent, handovers, items = send_reminders()
@@ -14,3 +15,7 @@ class Command(BaseCommand):
                   payload={"mails": sent, "pending_acknowledgements": handovers, "overdue_checks": items})
         self.stdout.write(self.style.SUCCESS(
             f"{sent} reminder mails sent ({handovers} pending acknowledgements, {items} overdue storage checks)."))
+        # The daily job also purges the survey data kept past its period (seed: 業務終了後…電子データは消去).
+        purged = survey_data_purge(actor_label="manage.py send_reminders")
+        self.stdout.write(f"Survey data purged: {purged.uploads} uploads, {purged.packages} package files, "
+                          f"{purged.orphans} unreferenced files.")

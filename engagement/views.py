@@ -1,0 +1,393 @@
+"""The survey export's pages, for HR of the contract only (engagement.permissions)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from contracts.permissions import contract_get, contract_post
+from core.errors import DomainError, add_to_form
+from handover import rules
+from handover.models import MediumKind
+
+from . import crypto, permissions, selectors, workflow
+from . import risk as risk_engine
+from .forms import (
+    BuildForm,
+    MappingForm,
+    NoticeForm,
+    ReviewForm,
+    RiskForm,
+    UploadForm,
+    format_department_map,
+    rung_of,
+)
+from .package import KIND_LABELS
+from .reading import SurveyFileError
+from .storage import retention
+
+
+def _attachment(filename: str, content_type: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _bound(request, *, files: bool = False) -> tuple:
+    """A form's data on a POST, even an empty one (``request.POST or None`` would leave it unbound)."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
+def _uploaded(file) -> workflow.UploadedFile:
+    file.seek(0)
+    return workflow.UploadedFile(name=file.name or "", data=file.read())
+
+
+def _upload_form_error(form, error: DomainError) -> None:
+    if isinstance(error, SurveyFileError):
+        form.add_error("master" if error.field == "master" else "survey", str(error.message))
+    else:
+        add_to_form(form, error)
+
+
+def _live(request, slug, pk, check=permissions.may_work_on):
+    """The upload, or a redirect to the survey page saying why it can no longer be worked on."""
+    upload = permissions.upload_for(request.user, slug, pk)
+    answer = check(request.user, upload).or_403()
+    if not answer:
+        messages.error(request, answer.message)
+        return None, redirect("engagement:index", slug=slug)
+    try:
+        loaded = workflow.load(upload)
+    except crypto.StoredDataError as error:
+        messages.error(request, str(error))
+        return None, redirect("engagement:index", slug=slug)
+    return loaded, None
+
+
+def _steps(upload, current: str) -> list[dict]:
+    ready = upload is not None and upload.state == upload.State.READY
+    steps = [("upload", _("1 アップロード")), ("mapping", _("2 列の対応づけと検証")), ("risk", _("3 再識別リスク")),
+             ("review", _("4 自由記述の確認")), ("build", _("5 作成"))]
+    return [{"key": key, "label": label, "current": key == current,
+             "reachable": key in ("upload", "mapping") or ready} for key, label in steps]
+
+
+# --- the survey page and the upload ----------------------------------------------------------------
+
+
+@login_required
+@contract_get
+def index(request, slug):
+    contract = permissions.survey_contract_for(request.user, slug)
+    upload = selectors.current_upload(contract)
+    return render(request, "engagement/index.html", {
+        "contract": contract,
+        "upload": upload,
+        "packages": selectors.packages_of(contract),
+        "may_work": permissions.may_work(request.user, contract),
+        "has_saved_mapping": workflow.saved_mapping(contract) is not None,
+        "retention_days": retention().days,
+        "form": UploadForm(),
+        "rules": {"separation": rules.SEPARATION_RULE},
+    })
+
+
+@login_required
+def upload(request, slug):
+    contract = permissions.survey_contract_for(request.user, slug)
+    answer = permissions.may_work(request.user, contract)
+    form = UploadForm(*_bound(request, files=True))
+    status = 200
+    if request.method == "POST":
+        if not answer:
+            messages.error(request, answer.message)
+            return redirect("engagement:index", slug=slug)
+        if form.is_valid():
+            master = form.cleaned_data.get("master")
+            try:
+                made = workflow.survey_upload(contract=contract, actor=request.user, request=request,
+                                              survey=_uploaded(form.cleaned_data["survey"]),
+                                              master=_uploaded(master) if master else None)
+            except DomainError as error:
+                _upload_form_error(form, error)
+            else:
+                messages.success(request, _("ファイルを読み込みました（%(rows)s行 × %(columns)s列）。列の役割を確かめてください。")
+                                 % {"rows": f"{made.survey_rows:,}", "columns": made.survey_columns})
+                return redirect("engagement:mapping", slug=slug, pk=made.pk)
+        status = 400
+    return render(request, "engagement/upload.html", {
+        "contract": contract, "form": form, "may_work": answer, "retention_days": retention().days,
+        "limit": settings.UPLOAD_MAX_FILE_SIZE, "steps": _steps(None, "upload"),
+    }, status=status)
+
+
+@login_required
+@contract_post
+def discard(request, slug, pk):
+    upload = permissions.upload_for(request.user, slug, pk)
+    permissions.may_work(request.user, upload.contract).or_403()
+    try:
+        workflow.survey_upload_discard(upload=upload, actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("アップロードしたデータを削除しました。"))
+    return redirect("engagement:index", slug=slug)
+
+
+# --- mapping and validation ------------------------------------------------------------------------
+
+
+def _examples(loaded: workflow.Loaded, spec, limit: int = 3) -> list[str]:
+    table = loaded.master if spec.source == "master" else loaded.table
+    if table is None or spec.header not in table.headers:
+        return []
+    seen = []
+    for value in table.column(spec.header):
+        value = " ".join(value.split())
+        if value and value not in seen:
+            seen.append(value if len(value) <= 24 else value[:23] + "…")
+            if len(seen) >= limit:
+                break
+    return seen
+
+
+@login_required
+def mapping(request, slug, pk):
+    loaded, away = _live(request, slug, pk)
+    if away:
+        return away
+    upload = loaded.upload
+    form = MappingForm(*_bound(request), mapping=loaded.mapping)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                confirmed = workflow.survey_mapping_confirm(upload=upload, actor=request.user, mapping=form.mapping(),
+                                                            request=request)
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                if confirmed.upload is None:
+                    return render(request, "engagement/refused.html", {
+                        "contract": upload.contract, "report": confirmed.report, "form": UploadForm(),
+                        "steps": _steps(None, "mapping"),
+                    }, status=400)
+                messages.success(request, _("列の対応づけを保存し、ファイルを検証しました。エラーはありません（%(rows)s行）。")
+                                 % {"rows": f"{confirmed.report.rows:,}"})
+                return redirect("engagement:risk", slug=slug, pk=upload.pk)
+        status = 400
+    rows = list(form.rows())
+    for row in rows:
+        row["examples"] = _examples(loaded, row["spec"])
+    return render(request, "engagement/mapping.html", {
+        "contract": upload.contract, "upload": upload, "form": form, "rows": rows, "report": loaded.report,
+        "steps": _steps(upload, "mapping"),
+    }, status=status)
+
+
+# --- risk ------------------------------------------------------------------------------------------
+
+
+@login_required
+def risk(request, slug, pk):
+    loaded, away = _live(request, slug, pk, check=permissions.may_build)
+    if away:
+        return away
+    upload = loaded.upload
+    current = workflow.risk_settings(upload)
+    attributes = loaded.dataset.attribute_headers
+    kinds = selectors.kinds_of(loaded)
+    status = 200
+    if request.method == "POST":
+        k = _posted_k(request.POST.get("k"), current.k)
+        form = RiskForm(request.POST, attributes=attributes, kinds=kinds, k=k)
+        if form.is_valid():
+            wanted = workflow.RiskSettings(quasi=form.cleaned_data["quasi"], k=form.cleaned_data["k"],
+                                           plan=form.plan(), suppress=form.cleaned_data["suppress"],
+                                           department_map=form.cleaned_data["department_map"])
+            source = "custom"
+            if request.POST.get("action") == "propose":
+                proposal = _proposal(loaded, wanted, kinds)
+                wanted = workflow.RiskSettings(quasi=wanted.quasi, k=wanted.k, plan=proposal.changes, suppress=True,
+                                               department_map=wanted.department_map)
+                source = "proposal"
+            try:
+                workflow.survey_risk_set(upload=upload, actor=request.user, settings=wanted, source=source,
+                                         request=request)
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("提案どおりの一般化を適用しました。") if source == "proposal"
+                                 else _("準識別子と一般化の設定を適用しました。"))
+                return redirect("engagement:risk", slug=slug, pk=pk)
+        status = 400
+    else:
+        chosen = {g.column: g for g in current.plan}
+        initial = {"quasi": current.quasi, "k": current.k, "suppress": current.suppress,
+                   "department_map": format_department_map(current.department_map)}
+        for index, header in enumerate(attributes):
+            if header in chosen:
+                initial[f"g_{index}"] = rung_of(chosen[header], risk_engine.ladder(header, kinds[header], current.k))
+        form = RiskForm(initial=initial, attributes=attributes, kinds=kinds, k=current.k)
+    page = selectors.risk_page(loaded, current, kinds)
+    return render(request, "engagement/risk.html", {
+        "contract": upload.contract, "upload": upload, "form": form, "page": page, "settings": current,
+        "report": loaded.report, "findings": len(loaded.findings), "steps": _steps(upload, "risk"),
+        "columns": _generalisation_columns(form, page),
+    }, status=status)
+
+
+def _generalisation_columns(form, page) -> list[dict]:
+    previews = {p.header: p for p in page.previews}
+    columns = []
+    for header, field in form.generalisation_fields():
+        value = str(field.value() if field.value() not in (None, "") else 0)
+        preview = previews.get(header)
+        options = preview.options if preview else [
+            selectors.Option(value=v, label=str(label), records_below_k=-1, values=-1, chosen=False)
+            for v, label in field.field.choices]
+        columns.append({"header": header, "field": field, "preview": preview,
+                        "options": [{"option": o, "checked": str(o.value) == value} for o in options]})
+    return columns
+
+
+def _posted_k(value, default: int) -> int:
+    try:
+        k = int(value)
+    except (TypeError, ValueError):
+        return default
+    return k if 2 <= k <= workflow.MAX_K else default
+
+
+def _proposal(loaded, settings, kinds):
+    return risk_engine.propose(loaded.masked.values, settings.quasi, settings.k,
+                               department_map=settings.department_map or None, kinds=kinds)
+
+
+# --- free text -------------------------------------------------------------------------------------
+
+
+@login_required
+def review(request, slug, pk):
+    loaded, away = _live(request, slug, pk, check=permissions.may_build)
+    if away:
+        return away
+    upload = loaded.upload
+    rows = selectors.finding_rows(loaded)
+    keys = [row.key for row in rows]
+    form = ReviewForm(*_bound(request), keys=keys, initial={"mask": [r.key for r in rows if r.masked]})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            masked = set(form.cleaned_data["mask"])
+            try:
+                workflow.survey_free_text_review(upload=upload, actor=request.user, request=request,
+                                                 unmasked=[k for k in keys if k not in masked], findings=len(keys))
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("自由記述の確認を保存しました（■でマスク %(masked)s箇所、そのまま %(kept)s箇所）。")
+                                 % {"masked": len(masked), "kept": len(keys) - len(masked)})
+                return redirect("engagement:build", slug=slug, pk=pk)
+        status = 400
+    kinds = {}
+    for row in rows:
+        kinds[row.kind] = kinds.get(row.kind, 0) + 1
+    return render(request, "engagement/review.html", {
+        "contract": upload.contract, "upload": upload, "form": form, "rows": rows, "kinds": kinds,
+        "kind_labels": KIND_LABELS, "steps": _steps(upload, "review"),
+    }, status=status)
+
+
+# --- build, notice, download -----------------------------------------------------------------------
+
+
+@login_required
+def build(request, slug, pk):
+    loaded, away = _live(request, slug, pk, check=permissions.may_build)
+    if away:
+        return away
+    upload = loaded.upload
+    contract = upload.contract
+    current = workflow.risk_settings(upload)
+    protection = workflow.protection_for(loaded, current)
+    default_kind = MediumKind.objects.filter(name="CD-R").first() or MediumKind.objects.first()
+    form = BuildForm(*_bound(request), initial={
+        "medium_kind": default_kind, "medium_label": workflow.next_medium_label(contract)})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                made = workflow.survey_build(
+                    upload=upload, actor=request.user, medium_label=data["medium_label"],
+                    notice_label=data["notice_label"], medium_kind=data["medium_kind"],
+                    linkable=data["pseudonyms"] == "linkable", below_k_reason=data["below_k_reason"],
+                    request=request)
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                return render(request, "engagement/built.html", {
+                    "contract": contract, "package": made.package, "password": made.password,
+                    "groups": [made.password[i:i + 4] for i in range(0, len(made.password), 4)],
+                    "notice_form": NoticeForm(initial={"password": made.password}),
+                    "rules": {"separation": rules.SEPARATION_RULE},
+                })
+        status = 400
+    masked = loaded.masked
+    return render(request, "engagement/build.html", {
+        "contract": contract, "upload": upload, "form": form, "protection": protection, "settings": current,
+        "rows": len(masked), "masked_cells": masked.masked_cells, "findings": len(loaded.findings),
+        "steps": _steps(upload, "build"),
+    }, status=status)
+
+
+@login_required
+@contract_get
+def package(request, slug, pk):
+    item = permissions.package_for(request.user, slug, pk)
+    return render(request, "engagement/package.html", {
+        "contract": item.contract, "package": item,
+        "downloads": item.downloads.select_related("downloaded_by__profile"),
+        "may_download": permissions.may_download(request.user, item),
+        "may_print": permissions.may_print_notice(request.user, item),
+        "rules": {"separation": rules.SEPARATION_RULE},
+    })
+
+
+@login_required
+@contract_get
+def package_download(request, slug, pk):
+    item = permissions.package_for(request.user, slug, pk)
+    permissions.may_download(request.user, item).or_403()
+    try:
+        document = workflow.survey_package_download(package=item, actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("engagement:package", slug=slug, pk=pk)
+    return _attachment(*document)
+
+
+@login_required
+@contract_post
+def notice_print(request, slug, pk):
+    item = permissions.package_for(request.user, slug, pk)
+    permissions.may_print_notice(request.user, item).or_403()
+    form = NoticeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("パスワードが送られていません。作成した画面から印刷してください。"))
+        return redirect("engagement:package", slug=slug, pk=pk)
+    try:
+        document = workflow.survey_notice_print(package=item, actor=request.user,
+                                                password=form.cleaned_data["password"], request=request)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("engagement:package", slug=slug, pk=pk)
+    return _attachment(*document)
+
