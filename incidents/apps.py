@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "incidents"
+    verbose_name = "事故"
+
+    def ready(self):
+        from core import dashboard
+
+        from . import evidence, selectors
+
+        dashboard.register(selectors.waiting_for)
+        dashboard.register_contract_links(selectors.contract_links)
+        evidence.register_all()

@@ -1,0 +1,164 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from contracts.permissions import contract_for, contract_get, contract_post
+from core.errors import DomainError, add_to_form
+
+from . import permissions, rules, selectors, services
+from .assessment import assess
+from .forms import CloseForm, EventForm, IncidentForm
+from .permissions import incident_for, may_add_event, may_close, may_report, may_revise
+
+# The seed's lines on incidents (別紙 チェックリスト, 委託にあたり区が行う個人情報保護対策 【運用上の対策】).
+SEED_RULES = {
+    "structure": "業務開始前に、事故、災害、トラブルに対応できる体制及び手順を整備し、委託先と緊急時の連絡体制や対応手順を"
+                 "確認する。",
+    "consult": "事故が発生した場合又は個人情報保護及び情報セキュリティ対策の変更があった場合は、直ちに委託先と今後の対応を"
+               "協議する。",
+}
+
+
+def _organisations(contract):
+    return [contract.ward_section, contract.contractor]
+
+
+@login_required
+@contract_get
+def incident_list(request, slug):
+    contract = contract_for(request.user, slug)
+    return render(request, "incidents/list.html", {
+        "contract": contract, "rows": selectors.incidents_of(contract),
+        "may_report": may_report(request.user, contract), "seed_rules": SEED_RULES,
+    })
+
+
+@login_required
+def incident_report(request, slug):
+    contract = contract_for(request.user, slug)
+    answer = may_report(request.user, contract).or_403()
+    form = IncidentForm(request.POST or None, contract=contract)
+    status = 200
+    if request.method == "POST":
+        if not answer:
+            form.add_error(None, answer.message)
+        elif form.is_valid():
+            try:
+                incident = services.incident_report(contract=contract, actor=request.user, request=request,
+                                                    **form.cleaned_data)
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("事故 No.%(n)s を報告しました。区の担当課と取扱責任者にメールで知らせました。"
+                                            "下の緊急時の連絡先へ電話でも直ちに連絡してください。") % {"n": incident.number})
+                return redirect("incidents:detail", slug=slug, pk=incident.pk)
+        status = 400
+    return render(request, "incidents/report.html", {
+        "contract": contract, "form": form, "answer": answer, "organisations": _organisations(contract),
+        "seed_rules": SEED_RULES,
+    }, status=status)
+
+
+def _incident_page(request, incident, *, event_form=None, close_form=None, status=200):
+    incident = selectors.incident_detail(incident)
+    assessment = assess(incident)
+    kinds = permissions.event_kinds(request.user, incident)
+    missing = assessment.missing
+    return render(request, "incidents/detail.html", {
+        "contract": incident.contract,
+        "incident": incident,
+        "assessment": assessment,
+        "items": list(incident.items.all()),
+        "data": [(d, rules.why_not_protected(d)) for d in assessment.data],
+        "timeline": selectors.timeline(incident),
+        "organisations": _organisations(incident.contract),
+        "may_add_event": may_add_event(request.user, incident),
+        "may_revise": may_revise(request.user, incident),
+        "may_close": may_close(request.user, incident),
+        "event_form": event_form or EventForm(kinds=kinds),
+        "close_form": close_form or CloseForm(missing=missing),
+        "missing": missing,
+        "rule_43": rules.RULE_43, "rule_43_head": rules.RULE_43_HEAD, "rule_44": rules.RULE_44,
+        "law_68_2": rules.LAW_68_2, "seed_rules": SEED_RULES,
+    }, status=status)
+
+
+@login_required
+@contract_get
+def incident_detail(request, slug, pk):
+    return _incident_page(request, incident_for(request.user, slug, pk))
+
+
+def _refused(request, incident, answer):
+    """A refusal about the incident's state (closed meanwhile): its forms are no longer on the page."""
+    messages.error(request, answer.message)
+    return _incident_page(request, incident, status=400)
+
+
+STATE_REFUSALS = {"incident_closed", "already_closed", "closed"}
+
+
+@login_required
+@contract_post
+def incident_event_add(request, slug, pk):
+    incident = incident_for(request.user, slug, pk)
+    answer = may_add_event(request.user, incident).or_403()
+    if not answer:
+        return _refused(request, incident, answer)
+    form = EventForm(request.POST, kinds=permissions.event_kinds(request.user, incident))
+    if form.is_valid():
+        try:
+            services.incident_event_add(incident=incident, actor=request.user, request=request, **form.cleaned_data)
+        except DomainError as error:
+            if error.code in STATE_REFUSALS:
+                return _refused(request, incident, error)
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("対応の記録に加えました。"))
+            return redirect("incidents:detail", slug=slug, pk=pk)
+    return _incident_page(request, incident, event_form=form, status=400)
+
+
+@login_required
+def incident_revise(request, slug, pk):
+    incident = incident_for(request.user, slug, pk)
+    answer = may_revise(request.user, incident).or_403()
+    form = IncidentForm(request.POST or None, contract=incident.contract, initial=IncidentForm.initial_from(incident))
+    status = 200
+    if request.method == "POST":
+        if not answer:
+            form.add_error(None, answer.message)
+        elif form.is_valid():
+            try:
+                services.incident_revise(incident=incident, actor=request.user, request=request, **form.cleaned_data)
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("事故 No.%(n)s の報告内容を訂正しました。") % {"n": incident.number})
+                return redirect("incidents:detail", slug=slug, pk=pk)
+        status = 400
+    return render(request, "incidents/revise.html", {
+        "contract": incident.contract, "incident": incident, "form": form, "answer": answer,
+    }, status=status)
+
+
+@login_required
+@contract_post
+def incident_close(request, slug, pk):
+    incident = incident_for(request.user, slug, pk)
+    answer = may_close(request.user, incident).or_403()
+    if not answer:
+        return _refused(request, incident, answer)
+    form = CloseForm(request.POST, missing=assess(incident).missing)
+    if form.is_valid():
+        try:
+            services.incident_close(incident=incident, actor=request.user, request=request, **form.cleaned_data)
+        except DomainError as error:
+            if error.code in STATE_REFUSALS:
+                return _refused(request, incident, error)
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("事故 No.%(n)s を終結しました。") % {"n": incident.number})
+            return redirect("incidents:detail", slug=slug, pk=pk)
+    return _incident_page(request, incident, close_form=form, status=400)
