@@ -10,9 +10,10 @@ class ContractsConfig(AppConfig):
 
         from core import dashboard
 
-        from . import roles, selectors
+        from . import council, roles, selectors
 
         dashboard.register(selectors.waiting_designations)
         dashboard.register(selectors.waiting_my_reports)
         dashboard.register(selectors.waiting_past_end)
+        dashboard.register_contract_links(council.contract_links)
         post_migrate.connect(roles.ensure_groups, sender=self)

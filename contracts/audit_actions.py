@@ -32,6 +32,9 @@ LABELS = {
     "contract.designation.rejected": gettext_lazy("取扱者指定を不承認"),
     "contract.designation.revoked": gettext_lazy("取扱者指定を取消"),
     "contract.designation.enrolment_resent": gettext_lazy("利用開始の案内を再送"),
+    # The submission holds the contract's fields and the checklist plan, no one's personal information:
+    # not a personal-data download.
+    "contract.council_submission.exported": gettext_lazy("付議事項（個人情報保護管理運営会議）を出力"),
 }
 
 GROUPS = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/edit/", views.contract_edit, name="edit"),
     path("<slug:slug>/copy/", views.contract_copy, name="copy"),
     path("<slug:slug>/start/", views.contract_start, name="start"),
+    path("<slug:slug>/council-submission.pdf", views.council_submission, name="council_submission"),
     path("<slug:slug>/steps/<int:step>/complete/", views.step_complete, name="step_complete"),
     path("<slug:slug>/steps/<int:step>/reopen/", views.step_reopen, name="step_reopen"),
     path("<slug:slug>/members/", views.membership_grant, name="member_grant"),

@@ -1,17 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts import services as accounts_services
+from audit.services import audit_log
 from core.dashboard import contract_links
 from core.errors import DomainError, add_to_form
 
-from . import selectors, services
+from . import council, selectors, services
 from .closing import closing_blockers
 from .forms import (
     ContractForm,
@@ -368,3 +369,16 @@ def designation_resend_enrolment(request, slug, pk):
                                  failed={"pk": designation.pk, "message": error.message}, status=400)
     messages.success(request, _("利用開始の案内メールを送り直しました。前の案内のリンクは使えなくなりました。"))
     return redirect("contracts:designations", slug=slug)
+
+
+@login_required
+@contract_get
+def council_submission(request, slug):
+    """The council submission (付議事項・資料2-1・別紙) as A4 PDF, for HR and the contract's auditors."""
+    contract = contract_for(request.user, slug, "audit")
+    filename, content_type, content = council.council_submission_pdf(contract)
+    audit_log(action="contract.council_submission.exported", actor=request.user, contract=contract, request=request,
+              payload={"format": "pdf"})
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

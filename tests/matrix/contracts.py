@@ -43,6 +43,9 @@ ROWS = [
     # Contract A is already in force: HR is sent back to it with a message, GET or POST.
     Row("contracts:start", kwargs=a, get=statuses(403, hr=302, **HIDDEN), post=statuses(403, hr=REFUSED, **HIDDEN),
         contract_object=True, happened=audited("contract.started")),
+    # The council submission (PDF): HR and the auditor download it; the contractor's people may not.
+    Row("contracts:council_submission", kwargs=a, get=statuses(403, hr=200, auditor=200, **HIDDEN),
+        post=statuses(405, **HIDDEN), contract_object=True),
     Row("contracts:step_complete", kwargs=open_step, get=statuses(403, hr=200, **HIDDEN),
         post=statuses(403, hr=DONE, **HIDDEN), data=lambda w: {"completed_at": "2025-06-01T10:00"},
         contract_object=True, happened=audited("contract.step.completed")),
