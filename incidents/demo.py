@@ -96,7 +96,7 @@ def seed(world) -> None:
         services.incident_event_add(
             incident=incident, actor=manager, kind=IncidentEvent.Kind.CONSULTED, happened_at=CONSULTED,
             note="区と電話で協議。通知書が未開封で回収されたこと、記録媒体がキャビネットにあることを双方で確認した。"
-                 "通知書は改めて手渡しで受け取ることとした。")
+                 "未開封のため暗号化ファイルの作り直しは不要と判断し、通知書は改めて手渡しで受け取ることとした。")
     _hand_over(contract, giver=hr, recipient=manager, item=notice, when=NOTICE_DELIVERED,
                acknowledged=NOTICE_DELIVERED + 5 * MINUTES, place="safe", location="本社 管理室 金庫")
     with recorded_at(MEASURE):

@@ -7,7 +7,7 @@ from contracts.demo import DEMO_PASSWORD, seed_contracts
 from core.dates import fiscal_year_label
 
 # Apps that add their own demo data on top of the contracts, in this order (each has demo.seed(world)).
-DEMO_APPS = ["handover", "checklist", "engagement"]
+DEMO_APPS = ["handover", "checklist", "engagement", "incidents"]
 
 ACCOUNTS = [
     ("sato", "人材育成等担当（区・HR）"),

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from audit.services import audit_log
 from engagement.storage import survey_data_purge
 from handover.notifications import send_reminders
+from incidents.notifications import send_incident_reminders
 
 
 class Command(BaseCommand):
@@ -15,6 +16,9 @@ class Command(BaseCommand):
                   payload={"mails": sent, "pending_acknowledgements": handovers, "overdue_checks": items})
         self.stdout.write(self.style.SUCCESS(
             f"{sent} reminder mails sent ({handovers} pending acknowledgements, {items} overdue storage checks)."))
+        # Incidents (事故): the Commission's report deadlines, reminded from the day before until recorded.
+        incident_mails, reports = send_incident_reminders()
+        self.stdout.write(f"{incident_mails} incident reminder mails sent ({reports} reports to the PPC due or overdue).")
         # The daily job also purges the survey data kept past its period (seed: 業務終了後…電子データは消去).
         purged = survey_data_purge(actor_label="manage.py send_reminders")
         self.stdout.write(f"Survey data purged: {purged.uploads} uploads, {purged.packages} package files, "
