@@ -60,20 +60,22 @@ def _clean(token: str) -> str:
     return token.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
 
 
-@transaction.atomic
 def second_factor_enrol(*, request, user, token: str) -> TOTPDevice:
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    # The failed attempt is audited outside the transaction: the refusal that follows must not roll it back.
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         raise DomainError(_("登録の手続きをやり直してください。"), field="token")
     if not device.verify_token(_clean(token)):
         audit_log(action="auth.otp.enrol_failed", actor=user, request=request)
         raise DomainError(_("確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。"),
                           field="token")
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    otp_login(request, device)
-    audit_log(action="auth.otp.enrolled", actor=user, request=request)
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        otp_login(request, device)
+        audit_log(action="auth.otp.enrolled", actor=user, request=request)
     return device
 
 
