@@ -12,15 +12,30 @@ from django.utils import timezone
 
 from .models import REKEYED_ACTION, AuditChainHead, AuditEntry, Scheme
 
-SECRET_KEY_PATTERN = re.compile(r"pass|secret|token|otp|key|pwd|pin|credential|暗証|パスワード", re.IGNORECASE)
+# Secret-looking payload keys, matched by word so that a checklist item's ``key`` or a survey
+# ``mapping`` (which contains "pin") stay readable, while ``api_key``, ``otp_key`` or ``password`` are masked.
+SECRET_WORDS = {"pass", "password", "passwd", "passphrase", "secret", "token", "otp", "totp", "pwd", "pin",
+                "credential", "credentials", "seed"}
+SECRET_JAPANESE = re.compile(r"暗証|パスワード")
 MASK = "********"
+
+
+def is_secret_key(name) -> bool:
+    name = str(name)
+    if SECRET_JAPANESE.search(name):
+        return True
+    words = [w for w in re.split(r"[^a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()) if w]
+    if any(w in SECRET_WORDS for w in words):
+        return True
+    # "key" alone names a thing (a checklist item's key); with another word it names a secret (api_key).
+    return "key" in words and len(words) > 1
 
 
 def mask_secrets(value):
     """Copy ``value`` with the value of every secret-looking key masked, at any depth."""
     if isinstance(value, dict):
         return {
-            str(k): (MASK if SECRET_KEY_PATTERN.search(str(k)) else mask_secrets(v)) for k, v in value.items()
+            str(k): (MASK if is_secret_key(k) else mask_secrets(v)) for k, v in value.items()
         }
     if isinstance(value, list | tuple):
         return [mask_secrets(v) for v in value]

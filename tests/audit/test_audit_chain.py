@@ -96,6 +96,20 @@ def test_secret_looking_payload_keys_are_masked_at_any_depth():
 
 
 @pytest.mark.django_db
+def test_names_that_only_look_secret_stay_readable():
+    entry = audit_log(action="test.event", payload={
+        "key": "contractor.system.11", "mapping": {"roles": 3}, "shipping": 1, "api_key": "x", "otpKey": "y",
+        "data_key": "z", "passphrase": "p",
+    })
+    entry.refresh_from_db()
+    assert entry.payload["key"] == "contractor.system.11"
+    assert entry.payload["mapping"] == {"roles": 3}
+    assert entry.payload["shipping"] == 1
+    assert entry.payload["api_key"] == entry.payload["otpKey"] == entry.payload["data_key"] == MASK
+    assert entry.payload["passphrase"] == MASK
+
+
+@pytest.mark.django_db
 def test_login_logout_and_failed_login_are_recorded(client, world):
     from tests.factories import PASSWORD
 
