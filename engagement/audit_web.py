@@ -28,19 +28,20 @@ PERSONAL_DATA_DOWNLOADS = {"engagement.package.downloaded"}
 
 PROBLEMS = {
     "header_only": gettext_lazy("回答の行がない"),
-    "no_key": gettext_lazy("職員番号の列がない"),
-    "master_no_key": gettext_lazy("マスタに職員番号の列がない"),
+    "no_staff_number": gettext_lazy("職員番号の列がない"),
+    "master_no_staff_number": gettext_lazy("マスタに職員番号の列がない"),
     "duplicate_column": gettext_lazy("列の重複"),
     "no_output": gettext_lazy("出力する列がない"),
     "ragged_row": gettext_lazy("項目数の合わない行"),
-    "empty_key": gettext_lazy("職員番号の空欄"),
-    "duplicate_key": gettext_lazy("職員番号の重複"),
-    "master_duplicate_key": gettext_lazy("マスタの職員番号の重複"),
+    "empty_staff_number": gettext_lazy("職員番号の空欄"),
+    "duplicate_staff_number": gettext_lazy("職員番号の重複"),
+    "master_duplicate_staff_number": gettext_lazy("マスタの職員番号の重複"),
     "missing_in_master": gettext_lazy("マスタにない職員番号"),
     "out_of_range": gettext_lazy("選択肢にない回答"),
     "empty_required": gettext_lazy("必須の回答の空欄"),
 }
-ROLES = (("key", gettext_lazy("職員番号")), ("drop", gettext_lazy("区外に出さない")), ("attribute", gettext_lazy("属性")),
+# Problem codes and roles as engagement.workflow writes them ("key" would be masked as a secret).
+ROLES = (("staff_number", gettext_lazy("職員番号")), ("drop", gettext_lazy("区外に出さない")), ("attribute", gettext_lazy("属性")),
          ("answer", gettext_lazy("回答")), ("ignore", gettext_lazy("使わない")))
 
 

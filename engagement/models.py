@@ -68,7 +68,8 @@ class SurveyUpload(models.Model):
     quasi = models.JSONField(_("準識別子"), null=True, blank=True)
     k = models.PositiveSmallIntegerField(_("k"), default=5)
     plan = models.JSONField(_("一般化"), default=list, blank=True)
-    suppress = models.BooleanField(_("小さいグループのセルを秘匿する"), default=True)
+    # Suppression is the last resort: off until HR accepts the proposal (which counts it) or ticks it.
+    suppress = models.BooleanField(_("小さいグループのセルを秘匿する"), default=False)
     department_map = models.JSONField(_("所属の対応表"), default=dict, blank=True)
     # Free-text findings HR chose to leave as they are (all others are masked with ■).
     unmasked = models.JSONField(_("マスクしない箇所"), default=list, blank=True)

