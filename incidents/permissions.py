@@ -40,6 +40,8 @@ def _on_contract(user, contract: Contract) -> bool:
 
 
 def _contract_closed(contract: Contract) -> Answer | None:
+    """The refusal for a closed contract, or None. An Answer that refuses is falsy, so callers test
+    ``is not None`` rather than chaining answers with ``or``."""
     if contract.is_closed:
         return _no(_("完了した契約には記録できません。事故のときは、緊急時の連絡体制に従って直ちに区の担当課へ電話で"
                      "連絡してください。"), "closed")
@@ -52,12 +54,16 @@ def _incident_closed(incident: Incident) -> Answer | None:
     return _contract_closed(incident.contract)
 
 
+def _unless(refusal: Answer | None) -> Answer:
+    return YES if refusal is None else refusal
+
+
 def may_report(user, contract: Contract) -> Answer:
     """Report an incident: HR of the contract, or its approved manager and handlers in their period."""
     if not _on_contract(user, contract):
         return _no(_("事故を報告できるのは、この契約の担当課の職員と、承認された取扱責任者・取扱者（指定期間内）です。"),
                    "not_on_contract", forbidden=True)
-    return _contract_closed(contract) or YES
+    return _unless(_contract_closed(contract))
 
 
 def may_revise(user, incident: Incident) -> Answer:
@@ -65,7 +71,7 @@ def may_revise(user, incident: Incident) -> Answer:
     if not _on_contract(user, incident.contract):
         return _no(_("事故の報告内容を訂正できるのは、この契約の担当課の職員と、承認された取扱責任者・取扱者（指定期間内）です。"),
                    "not_on_contract", forbidden=True)
-    return _incident_closed(incident) or YES
+    return _unless(_incident_closed(incident))
 
 
 def event_kinds(user, incident: Incident) -> tuple[str, ...]:
@@ -84,7 +90,7 @@ def may_add_event(user, incident: Incident, kind: str | None = None) -> Answer:
         return _no(_("対応の記録ができるのは、この契約の担当課の職員と、承認された取扱責任者・取扱者（指定期間内）です。"),
                    "not_on_contract", forbidden=True)
     closed = _incident_closed(incident)
-    if closed:
+    if closed is not None:
         return closed
     if kind is not None and kind not in kinds:
         if kind in HR_EVENT_KINDS:
@@ -99,7 +105,7 @@ def may_close(user, incident: Incident) -> Answer:
         return _no(_("事故を終結できるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
     if incident.is_closed:
         return _no(_("この事故はすでに終結しています。"), "already_closed")
-    return _contract_closed(incident.contract) or YES
+    return _unless(_contract_closed(incident.contract))
 
 
 def incident_for(user, slug: str, pk: int) -> Incident:
