@@ -100,8 +100,10 @@ def test_the_current_year_is_copied_from_it_and_has_work_waiting_now(seeded):
     assert contract.checklist.is_finalised
     waiting = Handover.objects.filter(contract=contract, status=Handover.Status.IN_TRANSIT)
     assert [line.item.label for h in waiting for line in h.lines.all()] == ["CD-2026-002"]
+    # CD-2026-003 and its notice: this year's survey package, built from generated answers (engagement.demo).
     assert {item.label for item in Item.objects.filter(contract=contract)} == {"CD-2026-001", "PN-2026-001",
-                                                                              "CD-2026-002"}
+                                                                              "CD-2026-002", "CD-2026-003",
+                                                                              "PN-CD-2026-003"}
     assert _within(contract, _dates(contract))
     assert f"Current year's contract: {CURRENT_SLUG}" in first_output
 

@@ -1,0 +1,51 @@
+"""Demo data: the FY2026 contract's survey, packaged from generated answers (engagement.synthetic).
+
+HR (sato) uploads a LoGo フォーム export of invented staff with the attribute master, confirms the guessed
+mapping (saved with the contract), accepts the proposal that reaches k=5 over 所属・職名・性別・年齢,
+leaves the free-text findings masked, builds the package, prints the notice and downloads the file once
+to burn it. The disc and its notice are in the ledger, prepared and ready to hand over; the upload is
+purged; the encrypted file waits for the disc to be handed over. Everything goes through the services,
+so the audit trail tells it as for a person. Safe to run twice.
+"""
+
+from django.db import transaction
+
+from handover.models import Item, MediumKind
+
+from . import workflow
+from .mapping import Mapping
+from .models import SurveyPackage
+from .synthetic import csv_bytes, generate
+
+STAFF = 600
+QUASI = ["所属", "職名", "性別", "年齢"]
+K = 5
+
+
+def seed(world) -> None:
+    contract = world.current_contract
+    if contract is None or contract.is_closed or SurveyPackage.objects.filter(contract=contract).exists():
+        return
+    hr = world.users["hr"]
+    medium_kind, _ = MediumKind.objects.get_or_create(name="CD-R", defaults={"sort_order": 10})
+    data = generate(STAFF, scale_questions=12, free_questions=1, seed=contract.fiscal_year,
+                    colleague_mentions=0.05, survey_year=contract.fiscal_year)
+    with transaction.atomic():
+        upload = workflow.survey_upload(
+            contract=contract, actor=hr,
+            survey=workflow.UploadedFile("LoGo_回答.csv", csv_bytes(data.survey_headers, data.survey_rows)),
+            master=workflow.UploadedFile("職員属性マスタ.csv", csv_bytes(data.master_headers, data.master_rows)))
+        upload.contract = contract
+        confirmed = workflow.survey_mapping_confirm(upload=upload, actor=hr, mapping=Mapping.from_json(upload.mapping))
+        upload = confirmed.upload
+        upload.contract = contract
+        loaded = workflow.load(upload)
+        proposal = workflow.risk.propose(loaded.masked.values, QUASI, K)
+        upload = workflow.survey_risk_set(upload=upload, actor=hr, source="proposal", settings=workflow.RiskSettings(
+            quasi=QUASI, k=K, plan=proposal.changes, suppress=True))
+        upload.contract = contract
+        made = workflow.survey_build(upload=upload, actor=hr, medium_label=workflow.next_medium_label(contract),
+                                     medium_kind=medium_kind)
+        workflow.survey_notice_print(package=made.package, actor=hr, password=made.password)
+        workflow.survey_package_download(package=made.package, actor=hr)
+    assert made.package.medium.state == Item.State.PREPARED
