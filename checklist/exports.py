@@ -30,7 +30,11 @@ SIDE_CHOICES = ("ward", "contractor", "both")
 FORMATS = ("pdf", "xlsx")
 
 # Column widths in mm: fixed, so WeasyPrint does not measure every CJK character for the layout.
-# A4 less the margins is 186 mm: No. 7, mark 20, status 46, review 32, the control's text the rest.
+# A4 less the margins is 186 mm: mark 22, status 16, review 32, the control's text the rest. What was
+# written about an item (what was done, evidence, the app's records, the reviewer's comment) runs under the
+# control's text in its wide column: in a narrow column of its own it would take many more lines, and
+# WeasyPrint's time grows with every line. Lines inside a cell are joined with newlines and kept by
+# ``white-space: pre-line`` rather than wrapped in elements, for the same reason.
 PDF_CSS = """
 .side + .side { break-before: page; }
 p.attachment { text-align: right; font-size: 8pt; margin: 0; }
@@ -38,19 +42,17 @@ h1 { font-size: 12pt; font-weight: normal; margin-bottom: 1mm; }
 .subtitle { text-align: center; margin: 0 0 3mm; }
 p.meta { margin: 0 0 1mm; }
 table.checklist { margin-top: 2mm; }
-table.checklist col.no { width: 7mm; }
-table.checklist col.mark { width: 20mm; }
-table.checklist col.status { width: 46mm; }
+table.checklist col.mark { width: 22mm; }
+table.checklist col.status { width: 16mm; }
 table.checklist col.review { width: 32mm; }
-table.checklist thead th { font-size: 7pt; text-align: center; vertical-align: middle; }
+table.checklist thead th { font-size: 7.5pt; text-align: center; vertical-align: middle; }
 table.checklist tr.section { break-after: avoid; }
 table.checklist tr.section th { text-align: left; background: #f4f4f4; }
-table.checklist td.no { text-align: center; }
+table.checklist td { white-space: pre-line; }
 table.checklist td.mark { text-align: center; font-size: 12pt; vertical-align: middle; }
-table.checklist td.status, table.checklist td.review { font-size: 7.5pt; }
+table.checklist td.status { text-align: center; }
+table.checklist td.review { font-size: 7.5pt; }
 table.checklist tr { break-inside: avoid; }
-.reason, .line { display: block; margin-top: 0.5mm; }
-.reason { font-size: 7.5pt; }
 p.summary { margin: 3mm 0 0; }
 """
 
@@ -65,23 +67,14 @@ def seal_labels(side: str) -> tuple[str, ...]:
 
 @dataclass
 class PrintRow:
-    number: int
     mark: str
-    text: str
-    reason: str
-    attestation: str
-    attested: str  # who and when
-    note: str
-    evidence: str
-    app_records: list[str]
-    review: str
-    reviewed: str  # who and when
-    review_comment: str
+    text: str  # the item's number and text, then what was written about it
+    status: str
+    review: str  # the review, by whom and when
 
 
-def _evidence_line(evidence) -> str:
-    verdict = {True: _("達成"), False: _("未達成")}.get(evidence.met, _("判定なし"))
-    return f"［{verdict}］{evidence.summary}"
+def _lines(*lines) -> str:
+    return "\n".join(line for line in lines if line)
 
 
 def _print_rows(view: SideView):
@@ -89,29 +82,30 @@ def _print_rows(view: SideView):
         rows = []
         for row in section.rows:
             item = row.item
-            planned = item is not None and item.is_planned
+            text = f"{row.template_item.number}　{row.template_item.text}"
             if item is None or not item.mark:
-                attestation = ""
-            elif item.is_not_needed:
-                attestation = _("対象外")
-            else:
-                attestation = item.get_attestation_display()
-            attested = planned and item.attested_at is not None
-            reviewed = planned and item.reviewed_at is not None
-            app_records = [_evidence_line(e) for e in row.evidence] if planned else []
-            if planned and item.flagged and not item.is_accepted:
-                app_records.insert(0, _("要確認: 記入時、アプリの記録では未達成でした"))
-            rows.append(PrintRow(
-                number=row.template_item.number, mark=mark_symbol(item), text=row.template_item.text,
-                reason=item.mark_reason if item is not None and item.is_not_needed else "",
-                attestation=attestation,
-                attested=f"{display_name(item.attested_by)} {wareki(item.attested_at)}" if attested else "",
-                note=item.note if planned else "", evidence=item.evidence if planned else "",
-                app_records=app_records,
-                review=item.get_review_display() if reviewed else "",
-                reviewed=f"{display_name(item.reviewed_by)} {wareki(item.reviewed_at)}" if reviewed else "",
-                review_comment=item.review_comment if reviewed else "",
-            ))
+                rows.append(PrintRow(mark="", text=text, status="", review=""))
+                continue
+            if item.is_not_needed:
+                rows.append(PrintRow(mark=mark_symbol(item), status=_("対象外"), review="",
+                                     text=_lines(text, _("「ー」の理由: %(reason)s") % {"reason": item.mark_reason})))
+                continue
+            reviewed = item.reviewed_at is not None
+            text = _lines(
+                text,
+                _("実施内容: %(note)s") % {"note": item.note} if item.note else "",
+                _("根拠資料: %(evidence)s") % {"evidence": item.evidence} if item.evidence else "",
+                _("要確認: 記入時、アプリの記録では未達成でした") if item.flagged and not item.is_accepted else "",
+                # What the app's own records said when the item was attested, as the XLSX gives it.
+                *(_("アプリの記録: %(summary)s") % {"summary": line} for line in item.app_evidence.splitlines()
+                  if item.is_attested),
+                _("確認のコメント: %(comment)s") % {"comment": item.review_comment}
+                if reviewed and item.review_comment else "",
+            )
+            review = _lines(f"{item.get_review_display()} {display_name(item.reviewed_by)}", wareki(item.reviewed_at)) \
+                if reviewed else ""
+            rows.append(PrintRow(mark=mark_symbol(item), text=text, status=item.get_attestation_display(),
+                                 review=review))
         yield section.heading, rows
 
 
@@ -145,7 +139,7 @@ def _state_lines(view: SideView) -> dict[str, str]:
 
 
 def checklist_pdf(contract, side: str) -> tuple[str, str, bytes]:
-    views = side_views(contract, sides_of(side), with_evidence=True)
+    views = side_views(contract, sides_of(side))
     today = timezone.localdate()
     context = {
         "contract": contract,

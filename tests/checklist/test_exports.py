@@ -2,6 +2,7 @@
 the font embedded; the XLSX read back holds the items, their marks and their attestation status."""
 
 import io
+import re
 import subprocess
 
 import pytest
@@ -29,7 +30,9 @@ NOT_NEEDED = {"ward.operational.03": (Mark.NOT_NEEDED, "再委託を認めない
 
 
 def pdf_text(content: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)
+    """The PDF's text in the order it was written (``-raw``): row by row, cell by cell, as a screen reader
+    or a copy reads it; pdftotext's default guesses columns and may interleave the table's cells."""
+    result = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True)
     return result.stdout.decode("utf-8")
 
 
@@ -180,3 +183,43 @@ def test_the_command_refuses_an_unknown_contract(db, tmp_path):
     with pytest.raises(CommandError, match="no-such-contract"):
         call_command("export_checklist", contract="no-such-contract", side="both", format="pdf",
                      out=str(tmp_path / "x.pdf"))
+
+
+def pdf_layout_text(content: bytes) -> str:
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+def test_pdf_prints_numbers_notes_evidence_review_comments_and_a_legible_dash(reviewed):
+    """Issue 7, B.13: the PDF lacked item numbers, the attestation notes, the evidence summaries and the
+    review comments the page shows, and printed ー as a tiny hyphen."""
+    from checklist.fixture import iter_items
+    from tests.checklist.helpers import FIXTURE
+
+    _filename, _type, content = exports.checklist_pdf(reviewed.contract, "both")
+    text = pdf_text(content)
+    # Every item under its number, in the seed's order (numbers restart in each of the four sections).
+    assert_in_order(text, [f"{number}　{entry['text']}" for _side, _section, number, _p, entry in iter_items(FIXTURE)])
+    flat = squash(text)
+    # What the manager wrote, the evidence named, what the app's records said then, what HR commented.
+    for expected in ("実施内容: 1番の対策を実施", "実施内容: 11番の対策を実施",
+                     "根拠資料: 社内規程",
+                     "アプリの記録: 取扱責任者 1名・取扱者 1名を区が承認済み（承認待ち 0件）",
+                     "確認のコメント: ログ分析の記録を添付してください",
+                     "「ー」の理由: 再委託を認めない契約のため"):
+        assert squash(expected) in flat, expected
+    # The reviewer and the date beside each review.
+    assert squash("差戻し 佐藤 花子") in flat and squash("確認済み 佐藤 花子") in flat
+    # The ー of the ward's item 3 is the long mark, alone in its column; no half-width hyphen as a mark.
+    layout = pdf_layout_text(content)
+    assert len(re.findall(r"^\s+ー\s{2,}", layout, flags=re.MULTILINE)) == 1
+    assert not re.search(r"^\s+-\s{2,}", layout, flags=re.MULTILINE)
+
+
+def test_pdf_seal_boxes_run_in_the_same_order_on_both_sides(reviewed):
+    _filename, _type, content = exports.checklist_pdf(reviewed.contract, "both")
+    rows = [line.split() for line in pdf_layout_text(content).splitlines() if "記入者" in line]
+    assert len(rows) == 2, rows  # one row of seal boxes under each list
+    roles = [[re.sub(r"（.*）", "", label) for label in row] for row in rows]
+    assert roles[0] == roles[1] == ["課長", "確認者", "記入者"]
+    assert rows[1] == ["課長（区）", "確認者（区）", "記入者（取扱責任者）"]

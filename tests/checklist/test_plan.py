@@ -176,3 +176,17 @@ def test_the_plan_form_starts_from_last_years_finalised_plan(world, client_as):
     assert form["reason_3"].value() == "再委託なし"
     assert form["mark_1"].value() == Mark.PLANNED
     assert len(SEED_KEYS) == 48
+
+
+def test_the_plan_reads_in_words_not_a_lone_circle_and_hyphen(world, client_as):
+    """Issue 7, B.13: the plan read as a radio beside 「○」 and a tiny hyphen; each choice now says what it means."""
+    import re
+
+    page = client_as(world.hr).get(reverse("checklist:plan", kwargs={"slug": world.contract.slug})).content.decode()
+    labels = re.findall(r'<label for="id_mark_(\d+)_(\d)">\s*<input[^>]*>\s*([^<]*?)\s*</label>', page)
+    assert len(labels) == 96  # 48 items, two choices each
+    assert {text for _position, choice, text in labels if choice == "0"} == {"○ 実施する"}
+    assert {text for _position, choice, text in labels if choice == "1"} == {"ー 不要（理由を記入）"}
+    # The ward's list too shows the long ー, not the seed's half-width hyphen.
+    assert '<label for="id_mark_1_1">' in page
+    assert not re.search(r'<input[^>]*value="not_needed"[^>]*>\s*-\s*</label>', page)
