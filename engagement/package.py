@@ -9,8 +9,9 @@
   an e-mail address or a phone number are found by :func:`find_personal_data` (positions, never the
   values) and masked with ■ by :func:`mask` where HR decides.
 - The workbook has a data sheet, 項目説明 and 作成情報; every cell goes through
-  :func:`core.spreadsheet.cell_text`. It is encrypted with msoffcrypto-tool (ECMA-376 Agile, AES-256,
-  SHA-512) under a generated password, decrypted once and opened with openpyxl before it is returned.
+  :func:`core.spreadsheet.cell_text`. It is streamed into memory by :mod:`engagement.xlsx` (never to
+  disk), encrypted with msoffcrypto-tool (ECMA-376 Agile, AES-256, SHA-512) under a generated password,
+  decrypted once and opened with openpyxl before it is returned.
 
 msoffcrypto-tool 6.1.0 writes an unreadable file when the encrypted stream is under 4,096 bytes (its
 issue #105: the stream then goes into the compound file's mini stream, which it gets wrong). A workbook
@@ -38,6 +39,7 @@ from core.dates import fiscal_year_label, wareki_datetime
 from core.errors import DomainError
 from core.spreadsheet import FONT_NAME, cell_text
 
+from . import xlsx
 from .dataset import Dataset
 from .mapping import Role
 from .risk import NUMERIC_KINDS, Protection
@@ -366,24 +368,10 @@ def _column_rows(dataset: Dataset, protection: Protection) -> list[list[str]]:
 
 def write_workbook(dataset: Dataset, protection: Protection, ids: Sequence[str], info: Sequence[tuple],
                    *, padding: int = 0) -> bytes:
-    """The plain XLSX (XlsxWriter, in memory: nothing of it touches the disk)."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {
-        "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-    })
-    workbook.set_properties({"title": cell_text(_("職員エンゲージメント調査 回答データ")), "author": "", "company": ""})
-    header_format = workbook.add_format({"bold": True, "bg_color": "#D9E2F3", "border": 1, "font_name": FONT_NAME,
-                                         "text_wrap": True, "valign": "vcenter"})
-    text_format = workbook.add_format({"font_name": FONT_NAME, "text_wrap": True, "valign": "top"})
-
-    data = workbook.add_worksheet(DATA_SHEET)
+    """The plain XLSX, streamed into memory (:mod:`engagement.xlsx`): nothing of it touches the disk."""
     headers = [PSEUDONYM_HEADER] + [spec.header for spec in dataset.columns]
-    for col, header in enumerate(headers):
-        data.write_string(0, col, cell_text(header), header_format)
-    columns = []
     kinds = {g.column: g.kind for g in protection.plan}
+    columns = []
     for spec in dataset.columns:
         values = protection.columns[spec.header] if spec.role == Role.ATTRIBUTE else dataset.values[spec.header]
         if spec.role == Role.ANSWER and spec.allowed and all(v.lstrip("-").isdigit() for v in spec.allowed):
@@ -398,48 +386,30 @@ def write_workbook(dataset: Dataset, protection: Protection, ids: Sequence[str],
             escaped = {v: cell_text(v.replace("\r\n", "\n").replace("\r", "\n")) for v in set(values)}
             values = list(map(escaped.__getitem__, values))
         columns.append(values)
-    write_string, write_number = data.write_string, data.write_number
-    for r, row in enumerate(zip(ids, *columns, strict=True), start=1):
-        for c, value in enumerate(row):
-            if value.__class__ is int:
-                write_number(r, c, value)
-            elif value:
-                write_string(r, c, value)
-    data.freeze_panes(1, 1)
-    data.autofilter(0, 0, len(ids), len(headers) - 1)
-    data.set_column(0, 0, 13)
-    data.set_column(1, len(headers) - 1, 14)
 
-    sheet = workbook.add_worksheet(COLUMNS_SHEET)
-    for col, header in enumerate([_("列名"), _("区分"), _("一般化"), _("値の範囲")]):
-        sheet.write_string(0, col, cell_text(header), header_format)
-    for r, row in enumerate(_column_rows(dataset, protection), start=1):
-        for c, value in enumerate(row):
-            sheet.write_string(r, c, cell_text(str(value)), text_format)
-    sheet.set_column(0, 0, 36)
-    sheet.set_column(1, 1, 18)
-    sheet.set_column(2, 2, 40)
-    sheet.set_column(3, 3, 16)
+    def data_rows():
+        yield [cell_text(h) for h in headers]
+        yield from zip(ids, *columns, strict=True)
 
-    sheet = workbook.add_worksheet(INFO_SHEET)
-    for r, (label, value) in enumerate(info):
-        sheet.write_string(r, 0, cell_text(str(label)), header_format)
-        if isinstance(value, int):
-            sheet.write_number(r, 1, value, text_format)
-        else:
-            sheet.write_string(r, 1, cell_text(str(value)), text_format)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 1, 70)
-
+    workbook = xlsx.Workbook(title=_("職員エンゲージメント調査 回答データ"), font=FONT_NAME)
+    workbook.add_sheet(xlsx.Sheet(DATA_SHEET, data_rows(), row_count=len(ids) + 1, column_count=len(headers),
+                                  widths=[13] + [14] * (len(headers) - 1), freeze=(1, 1), autofilter=True))
+    described = [[_("列名"), _("区分"), _("一般化"), _("値の範囲")]] + _column_rows(dataset, protection)
+    workbook.add_sheet(xlsx.Sheet(COLUMNS_SHEET, [[cell_text(str(v)) for v in row] for row in described],
+                                  row_count=len(described), column_count=4, widths=[36, 18, 40, 16], body_style=xlsx.WRAP,
+                                  freeze=(1, 0)))
+    workbook.add_sheet(xlsx.Sheet(INFO_SHEET, [[cell_text(str(label)), value if isinstance(value, int)
+                                                else cell_text(str(value))] for label, value in info],
+                                  row_count=len(info), column_count=2, widths=[30, 70], header_style=False,
+                                  body_style=xlsx.WRAP))
     # Random text does not compress, so each property adds about its own length to the file.
     number = 0
     while padding > 0:
         number += 1
-        chunk = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(250))
-        workbook.set_custom_property(f"padding-{number:02d}", chunk)
+        workbook.custom.append((f"padding-{number:02d}",
+                                "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(250))))
         padding -= 150
-    workbook.close()
-    return buffer.getvalue()
+    return workbook.save()
 
 
 def encrypt(plaintext: bytes, password: str) -> bytes:

@@ -338,7 +338,7 @@ def _check_prologue(head: bytes) -> None:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     _check_archive(data)
     try:
@@ -353,9 +353,9 @@ def _read_xlsx(data: bytes) -> Table:
             raise SurveyFileError(
                 _("行数が多すぎます（上限%(limit)s行）。") % {"limit": f"{MAX_ROWS:,}"}, code="too_many_rows")
         values = sheet.to_python(skip_empty_area=False)
-    except SurveyFileError:
+    except (SurveyFileError, KeyboardInterrupt, SystemExit):
         raise
-    except (CalamineError, ValueError, TypeError, IndexError, OverflowError):
+    except BaseException:  # noqa: B036 - a Rust panic in the parser arrives as pyo3's PanicException
         raise SurveyFileError(
             _("Excel（.xlsx）ファイルの中身を読めません。Excelで開いて保存し直してください。"), code="bad_xlsx") from None
     return _xlsx_table(values)

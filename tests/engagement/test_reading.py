@@ -1,6 +1,7 @@
 """Reading the LoGo export: every encoding and shape a ward file comes in, and every bad file refused
 with a Japanese sentence."""
 
+import functools
 import io
 import zipfile
 
@@ -261,3 +262,30 @@ def test_any_text_comes_back_cell_for_cell(rows):
         assert error.code == "header_only" and not expected
     else:
         assert table.rows == expected
+
+
+@functools.cache
+def _workbook_parts() -> dict[str, bytes]:
+    data = xlsx_bytes(["職員番号", "Q1", "自由記述"], [[str(10000 + i), str(i % 5 + 1), "テキスト"] for i in range(30)])
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/workbook.xml", "xl/styles.xml",
+                        "[Content_Types].xml", "xl/_rels/workbook.xml.rels"]),
+       st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.sampled_from(list(b'<>"/=&;!0123456789az \x00\xff'))),
+                min_size=1, max_size=6))
+def test_a_damaged_workbook_gives_a_table_or_a_japanese_refusal(part, changes):
+    parts = dict(_workbook_parts())
+    damaged = bytearray(parts[part])
+    for where, byte in changes:
+        damaged[int(where * len(damaged))] = byte
+    parts[part] = bytes(damaged)
+
+    try:
+        table = read_table(zip_bytes(parts), "answers.xlsx")
+    except SurveyFileError as error:
+        assert error.message
+    else:
+        assert table.headers
