@@ -127,7 +127,11 @@ def csv_bytes(headers: list[str], rows: list[list[str]], *, encoding: str = "cp9
 
 
 def xlsx_bytes(headers: list[str], rows: list[list[str]], *, numbers: bool = True) -> bytes:
-    """An XLSX with one sheet; whole numbers are written as numbers, as Excel would keep them."""
+    """An XLSX with one sheet; whole numbers are written as numbers, as Excel would keep them.
+
+    Written with XlsxWriter (the test extra), which stores strings in a shared table as Excel does, so
+    that the reader is tested on files like Excel's and not on the app's own writer's.
+    """
     import xlsxwriter
 
     buffer = io.BytesIO()
