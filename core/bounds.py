@@ -146,8 +146,10 @@ def check_value(model, name: str, value, *, field: str | None = None) -> None:
 
 
 def check_values(model, /, **values) -> None:
-    """``check_values(Item, label=label, record_count=record_count)``: each value against its column."""
-    for name, value in values.items():
+    """``check_values(Item, label=label, record_count=record_count)``: each value against its column.
+
+    A fiscal year is checked first: a year out of range is what makes its dates out of range too."""
+    for name, value in sorted(values.items(), key=lambda pair: pair[0] not in YEAR_FIELD_NAMES):
         check_value(model, name, value)
 
 
@@ -196,12 +198,38 @@ def _form_field_bound(name: str, field: forms.Field, model_field) -> Bound | Non
     return None
 
 
+def _guard_object_choice(field: forms.ModelChoiceField) -> None:
+    """A choice of objects refuses a key outside its column before the database sees it: Django looks
+    several keys up with ``pk__in``, which has no guard against an integer the column cannot hold."""
+    model = field.queryset.model
+    key = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
+    bound = model_field_bound(key)
+    if bound is None or bound.kind != "int":
+        return
+    clean = field.clean
+
+    def guarded(value):
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            text = str(item).strip()
+            if text.lstrip("+-").isdigit() and not bound.low <= int(text) <= bound.high:
+                raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                                      params={"value": text})
+        return clean(value)
+
+    field.clean = guarded
+
+
 def bound_form_fields(form) -> None:
     """Give each field of ``form`` its bound: a validator with the Japanese message, and the limits a
     browser understands (``min``/``max`` on date and number inputs). Safe to call more than once."""
     model = getattr(form, "bounds_model", None) or getattr(getattr(form, "_meta", None), "model", None)
     for name, field in form.fields.items():
         if getattr(field, "_bounded", False):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            if field.queryset is not None:  # many forms set it in __init__, after this first call
+                field._bounded = True
+                _guard_object_choice(field)
             continue
         field._bounded = True
         bound = _form_field_bound(name, field, _model_field(model, name))

@@ -1,26 +1,20 @@
 """Every URL pattern has a row in the permission matrix, and every role gets the status it lists.
 
-The world (two contracts, their people, their sessions) is built once for this module, inside a
-transaction that each case's own transaction nests in and rolls back to, as Django's setUpTestData
-does: a case sees the world as built, whatever the cases before it did.
+The world (two contracts, their people, their sessions) is built once for this module and each case
+rolls back to it (tests.matrix.world_built_once): a case sees the world as built.
 """
 
 import importlib
 import pkgutil
-from dataclasses import fields
 from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
 from django.contrib.messages import constants, get_messages
-from django.db import transaction
 from django.db.models import Max
-from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 import tests.matrix
-from tests.factories import World, login_verified, make_world
-from tests.matrix import DONE, LOGIN, REFUSED, ROLES, Case, Effect, Row
+from tests.matrix import DONE, LOGIN, REFUSED, ROLES, Case, Effect, Row, fresh, sign_in, world_built_once
 
 
 def _load_rows() -> list[Row]:
@@ -86,35 +80,10 @@ def test_every_redirect_after_a_post_says_whether_the_action_happened():
 CASES = [pytest.param(row, role, method, id=f"{row.name}-{role}-{method}")
          for row in ROWS for role in ROLES for method in ("get", "post")]
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def matrix_world(django_db_setup, django_db_blocker):
-    """The world and a signed-in session (second factor given) per role, built once for the module."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        outer = transaction.atomic()
-        # Marked as Django's TestCase marks its class-wide transaction, so code under test may still
-        # open a durable atomic block of its own.
-        outer._from_testcase = True
-        outer.__enter__()
-        try:
-            world = make_world()
-            sessions = {}
-            for role in ROLES:
-                if world.user(role) is not None:
-                    client = login_verified(Client(), world.user(role))
-                    sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
-            yield world, sessions
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-def _fresh(world: World) -> World:
-    # Objects as the database has them now: a case must not see what an earlier case cached on them.
-    return World(*(type(value).objects.get(pk=value.pk) for value in
-                   (getattr(world, f.name) for f in fields(World))))
+    with world_built_once(django_db_blocker) as built:
+        yield built
 
 
 def _last_audit_seq() -> int:
@@ -127,9 +96,8 @@ def _last_audit_seq() -> int:
 @pytest.mark.parametrize(("row", "role", "method"), CASES)
 def test_permission_matrix(client, matrix_world, row, role, method):
     built, sessions = matrix_world
-    world = _fresh(built)
-    if role in sessions:
-        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+    world = fresh(built)
+    sign_in(client, sessions, role)
     kwargs = row.kwargs(world)
     url = reverse(row.name, kwargs=kwargs) + row.query
     seq = _last_audit_seq() if row.happened else 0

@@ -14,7 +14,8 @@ A row with ``DONE`` or ``REFUSED`` says how to tell that the action happened (``
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
 
 
 class Effect(int):
@@ -91,3 +92,55 @@ class Row:
     covers: tuple[str, ...] = ()
     # Whether the action took effect, asked after each request (see the module's docstring).
     happened: Callable[[Case], bool] | None = None
+
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@contextmanager
+def world_built_once(django_db_blocker):
+    """The world and a signed-in session (second factor given) per role, built once, inside a transaction
+    that each test's own transaction (pytest-django's) nests in and rolls back to, as Django's
+    setUpTestData does: every test sees the world as built, whatever the tests before it did.
+
+    For a module-scoped fixture: ``with world_built_once(django_db_blocker) as (world, sessions): yield …``.
+    """
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import Client, override_settings
+
+    from tests.factories import login_verified, make_world
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        outer = transaction.atomic()
+        # Marked as Django's TestCase marks its class-wide transaction, so code under test may still open
+        # a durable atomic block of its own.
+        outer._from_testcase = True
+        outer.__enter__()
+        try:
+            world = make_world()
+            sessions = {}
+            for role in ROLES:
+                if world.user(role) is not None:
+                    client = login_verified(Client(), world.user(role))
+                    sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            yield world, sessions
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def fresh(world):
+    """The world's objects as the database has them now: a test must not see what an earlier test cached
+    on them (permission caches on a user, a status on a contract)."""
+    return type(world)(*(type(value).objects.get(pk=value.pk)
+                         for value in (getattr(world, f.name) for f in fields(world))))
+
+
+def sign_in(client, sessions, role: str):
+    """Give ``client`` the session made for ``role`` (anon: none)."""
+    from django.conf import settings
+
+    if role in sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+    return client
