@@ -1,10 +1,13 @@
-.PHONY: run test setup lint bench
+.PHONY: run test check setup lint bench
 
 run:            ## set everything up and serve the demo on http://127.0.0.1:8000
 	bash scripts/run.sh
 
 test:           ## set everything up and run the whole suite (SQLite, PostgreSQL, browser)
 	bash scripts/test.sh
+
+check:          ## while developing: lint and the SQLite suite, no apt, no browser (make check APP=handover)
+	bash scripts/check.sh "$(APP)" $(ARGS)
 
 setup:
 	bash scripts/setup.sh test

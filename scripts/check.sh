@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The quick loop while developing: lint, migrations in step with the models, then the test suite on
+# SQLite (all of it, or one app's tests). No Debian packages, no PostgreSQL, no browser: `make test`
+# runs those. Usage: scripts/check.sh [APP] [pytest arguments...], e.g. `scripts/check.sh handover -x`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+app="${1:-}"
+shift || true
+
+if [ ! -x .venv/bin/pytest ]; then
+  echo "== Creating .venv (Python packages only; 'make setup' also installs the Debian packages)"
+  "${PYTHON:-python3}" -m venv .venv
+  .venv/bin/python -m pip install -q -e '.[test]'
+fi
+
+targets=(tests)
+if [ -n "$app" ]; then
+  if [ -e "tests/$app" ]; then
+    targets=("tests/$app")
+  elif [ -e "tests/$app.py" ]; then
+    targets=("tests/$app.py")
+  else
+    echo "No tests for '$app'. One of: $(cd tests && ls -d */ | tr -d / | grep -v -e browser -e matrix -e __pycache__ | tr '\n' ' ')" >&2
+    exit 2
+  fi
+fi
+
+export DJANGO_HTTPS=0 DJANGO_MANIFEST_STATIC=0 DJANGO_VAR_DIR="$PWD/var/test"
+# The English catalogue is compiled when gettext is there and the catalogue changed (make setup installs it).
+mo=locale/en/LC_MESSAGES/django.mo
+if command -v msgfmt >/dev/null && { [ ! -f "$mo" ] || [ -n "$(find locale -name '*.po' -newer "$mo")" ]; }; then
+  .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
+fi
+
+echo "== Lint and migrations"
+.venv/bin/ruff check .
+.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null
+
+echo "== Tests on SQLite: ${targets[*]}"
+.venv/bin/pytest -p no:cacheprovider -q -m "not browser" "${targets[@]}" "$@"
