@@ -73,6 +73,13 @@ class Incident(models.Model):
         return self.status == self.Status.CLOSED
 
     @property
+    def flag_labels(self) -> list[str]:
+        """The items of 施行規則第43条 the reporter marked, in words."""
+        names = {"sensitive": _("要配慮個人情報"), "financial_harm": _("財産的被害のおそれ"),
+                 "wrongful_purpose": _("不正の目的"), "ordinance_sensitive": _("条例要配慮個人情報")}
+        return [str(label) for name, label in names.items() if getattr(self, name)]
+
+    @property
     def affected_text(self) -> str:
         return _("%(n)s人") % {"n": f"{self.affected_count:,}"}
 

@@ -70,7 +70,9 @@ def timeline(incident: Incident) -> list[Entry]:
         if incident.missing_reports_reason:
             note += "\n" + _("報告等の記録がないまま終結した理由: %(reason)s") % {"reason": incident.missing_reports_reason}
         entries.append(Entry(incident.closed_at, _("終結"), incident.closed_by, note, "closed"))
-    return sorted(entries, key=lambda e: e.at)
+    # To the minute, as the forms give it: a step recorded the minute the incident was reported follows the report.
+    order = {"reported": 0, "closed": 2}
+    return sorted(entries, key=lambda e: (e.at.replace(second=0, microsecond=0), order.get(e.kind, 1)))
 
 
 # --- the dashboard -------------------------------------------------------------------------------
