@@ -32,6 +32,8 @@ order. The ones the app can speak to:
 - ``*.operational.09`` 管理簿に記載（日時、取扱者、情報の内容、数量） — handover
 - ``*.operational.10`` 施錠できる金庫又はキャビネット等に保管 — handover
 - ``*.operational.11`` 返却、電子データの消去、消去の報告書 — handover
+- ``*.operational.12`` 事故…に対応できる体制及び手順、緊急時の連絡体制や対応手順 — incidents (emergency contacts)
+- ``*.operational.13`` 事故が発生した場合…直ちに…今後の対応を協議 — incidents (consultations, report deadlines)
 - ``ward.system.08`` アクセスログ等を取得、定期的に分析 — registered here (the audit trail)
 """
 
