@@ -272,12 +272,15 @@ def seed_contracts() -> DemoWorld:
     contractor, _ = Organisation.objects.update_or_create(
         name="パブリックタレントモビリティ株式会社",
         defaults={"kind": Organisation.Kind.CONTRACTOR, "emergency_contact_name": "取扱責任者 田中",
-                  "emergency_contact_phone": "03-1111-1111", "emergency_contact_email": "tanaka@example.co.jp"},
+                  "emergency_contact_phone": "03-1111-1111", "emergency_contact_email": "tanaka@example.co.jp",
+                  "emergency_procedure": "事故等を発見した者は直ちに取扱責任者へ報告し、取扱責任者は区の担当課長へ電話で"
+                                         "連絡したうえで、アプリで事故を報告する。"},
     )
     other, _ = Organisation.objects.update_or_create(
         name="株式会社サンプル分析（デモ）",
         defaults={"kind": Organisation.Kind.CONTRACTOR, "emergency_contact_name": "小林",
-                  "emergency_contact_phone": "03-2222-2222"},
+                  "emergency_contact_phone": "03-2222-2222", "emergency_contact_email": "kobayashi@example.co.jp",
+                  "emergency_procedure": "事故等を発見した場合は、直ちに区の担当課へ電話で連絡する。"},
     )
     users = {
         "hr": _user("sato", "佐藤 花子", ward, email="sato@example.lg.jp", groups=[HR_GROUP]),
