@@ -183,26 +183,29 @@ def plan_finalise(*, contract: Contract, actor, request=None) -> Checklist:
 
 
 @transaction.atomic
-def checklist_copy_plan(*, source_contract: Contract, target_contract: Contract, actor,
-                        request=None) -> Checklist | None:
-    """Carry a contract's plan (○/ー and the reasons for ー) into its next year's copy, as a draft that HR
-    checks and finalises again for the council (the contract repeats every year: 次年度以降も同様).
+def plan_carry_over(*, contract: Contract, actor) -> int:
+    """Start a copied contract's plan from last year's finalised one (``contract.previous``), as a draft that
+    HR checks and finalises again for this year's council (the contract repeats: 次年度以降も同様).
 
-    The copy starts on the newest template version; marks travel by item key, so an item a newer version
-    adds starts unmarked. Attestations and reviews are the year's own work and are not carried. Returns
-    None when the source has no plan yet (nothing to carry)."""
-    _require_plan_owner(actor, source_contract)
-    target = Contract.objects.select_for_update().get(pk=target_contract.pk)
+    The draft is on the newest template version; marks and reasons travel by item key, so an item a newer
+    version adds starts unmarked. Attestations and reviews are each year's own work and are not carried.
+    Called by ``contracts.services.contract_copy_to_next_year`` within its transaction: its one audit entry
+    (``contract.copied``, with the number returned here) records the carry-over, so this writes the
+    checklist's own history row and no audit entry of its own. Returns how many items were carried with a
+    mark; 0 when last year has no finalised plan."""
+    target = Contract.objects.select_for_update().get(pk=contract.pk)
     _require_plan_owner(actor, target)
-    if target.pk == source_contract.pk:
-        raise DomainError(_("同じ契約には計画をコピーできません。"))
+    if target.previous_id is None:
+        raise DomainError(_("前年度の契約がないため、計画を引き継げません。"))
+    source_contract = target.previous
+    _require_plan_owner(actor, source_contract)
     if target.is_closed:
         raise DomainError(_("完了した契約のチェックリストは変更できません。"))
     if Checklist.objects.filter(contract=target).exists():
-        raise DomainError(_("コピー先の契約にはすでにチェックリストの計画があります。計画の画面で直してください。"))
-    source = Checklist.objects.filter(contract=source_contract).first()
+        raise DomainError(_("この契約にはすでにチェックリストの計画があります。計画の画面で直してください。"))
+    source = Checklist.objects.filter(contract=source_contract, plan_status=Checklist.PlanStatus.FINALISED).first()
     if source is None:
-        return None
+        return 0
     marks = {item.template_item.key: (item.mark, item.mark_reason)
              for item in source.items.select_related("template_item") if item.mark}
     checklist = _create_checklist(contract=target, actor=actor)
@@ -213,14 +216,15 @@ def checklist_copy_plan(*, source_contract: Contract, target_contract: Contract,
             item.mark, item.mark_reason = marks[key]
             item.save(update_fields=["mark", "mark_reason"])
             changes.append({"key": key, "before": "", "after": item.mark, "reason": item.mark_reason})
-    fiscal_year = fiscal_year_label(source_contract.fiscal_year)
-    _record(checklist=checklist, kind=ChecklistEvent.Kind.PLAN_SAVED, actor=actor, request=request,
-            action="checklist.plan.copied", obj=checklist,
-            text=_("%(year)sの計画を下書きとしてコピー") % {"year": fiscal_year},
-            payload={"created": True, "copied_from": source_contract.slug, "from_fiscal_year": source_contract.fiscal_year,
-                     "from_revision": source.plan_revision, "template_version": checklist.template.version,
-                     "changes": changes, "unmarked": len(items) - len(changes)})
-    return checklist
+    ChecklistEvent.objects.create(
+        checklist=checklist, kind=ChecklistEvent.Kind.PLAN_SAVED, actor=actor, revision=0,
+        text=_("前年度（%(year)s）の確定した計画を下書きとして引き継ぎました。")
+        % {"year": fiscal_year_label(source_contract.fiscal_year)},
+        detail={"created": True, "copied_from": source_contract.slug, "from_revision": source.plan_revision,
+                "template_version": checklist.template.version, "changes": changes,
+                "unmarked": len(items) - len(changes)},
+    )
+    return len(changes)
 
 
 def _settle(side_row: ChecklistSide, items) -> None:
@@ -587,36 +591,3 @@ def template_new_version(*, base: ChecklistTemplate, texts: Mapping[str, str], n
     audit_log(action="checklist.template.versioned", actor=actor, obj=template, request=request,
               actor_label=actor_label, payload={"version": version, "from": base.version, "note": note, "changed": sorted(changed)})
     return template
-
-
-# --- Carried into the next fiscal year ---------------------------------------------------------------
-# Called by contracts.services.contract_copy_to_next_year (issue 7, B.15), inside its transaction; that
-# copy writes the one audit entry, which counts the carried marks. (Added by the contracts engineer.)
-
-def plan_carry_over(*, contract: Contract, actor) -> int:
-    """Start ``contract``'s plan from last year's finalised one (``contract.previous``), as a draft that HR
-    finalises again for this year's council. Returns the number of items carried (0: nothing to carry)."""
-    from .selectors import previous_plan
-
-    _require_plan_owner(actor, contract)
-    marks = previous_plan(contract)
-    if not marks or Checklist.objects.filter(contract=contract).exists():
-        return 0
-    checklist = _create_checklist(contract=contract, actor=actor)
-    items = _locked_items(checklist)
-    carried = 0
-    for key, (mark, reason) in marks.items():
-        item = items.get(key)  # an item the newer template version dropped is not carried
-        if item is None or mark not in (Mark.PLANNED, Mark.NOT_NEEDED):
-            continue
-        item.mark, item.mark_reason = mark, reason if mark == Mark.NOT_NEEDED else ""
-        item.save(update_fields=["mark", "mark_reason"])
-        carried += 1
-    ChecklistEvent.objects.create(
-        checklist=checklist, kind=ChecklistEvent.Kind.PLAN_SAVED, actor=actor, revision=0,
-        text=_("前年度（%(year)s）の確定した計画を下書きとして引き継ぎました。") % {
-            "year": fiscal_year_label(contract.previous.fiscal_year)},
-        detail={"created": True, "template_version": checklist.template.version, "carried_from": contract.previous.slug,
-                "carried": carried},
-    )
-    return carried
