@@ -303,7 +303,8 @@ def verify(anchors=(), entries=None) -> Verification:
         prev_hash = entry.hash
         expected_seq += 1
     else:
-        head = AuditChainHead.objects.filter(pk=1).first()
+        # The head of the database the entries came from (a backup's scratch copy is not the live one).
+        head = AuditChainHead.objects.using(queryset.db).filter(pk=1).first()
         if head is not None and head.last_seq != expected_seq - 1:
             result.broken, result.reason = expected_seq, "missing"
     result.anchors = [(anchor, anchor_problem(anchor)) for anchor in anchors]
