@@ -29,6 +29,12 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# deploy/itaku.env.example marks each value an installer must replace with CHANGE-ME: never run with one.
+_PLACEHOLDERS = sorted(name for name, value in os.environ.items()
+                       if name.startswith(("DJANGO_", "DATABASE_URL")) and "CHANGE-ME" in value)
+if _PLACEHOLDERS:
+    raise ImproperlyConfigured(f"Replace the CHANGE-ME placeholder in: {', '.join(_PLACEHOLDERS)}")
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # HTTPS is the default; a local demo or test run says DJANGO_HTTPS=0 to serve plain HTTP on loopback.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
@@ -130,6 +136,7 @@ INSTALLED_APPS = [
     "handover",
     "checklist",
     "incidents",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +262,8 @@ if HTTPS:
 BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer may probe each app server over plain HTTP behind the TLS proxy: no redirect there.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 
 def _proxy_count() -> int:
@@ -325,6 +334,14 @@ PDF_FONT_FILES = [
 # Empty: a pair may not travel on the same calendar day in Asia/Tokyo. Otherwise a number of hours.
 HANDOVER_MIN_GAP_HOURS = os.environ.get("HANDOVER_MIN_GAP_HOURS", "")
 STORAGE_CHECK_INTERVAL_DAYS = int(os.environ.get("STORAGE_CHECK_INTERVAL_DAYS", "30"))
+
+# Backups (operations/): the key is DJANGO_BACKUP_KEY, or var/backup_key made at the first backup (the web
+# processes never need it). Checklist system item 09 is met while the last verified restore drill is
+# younger than BACKUP_EVIDENCE_MAX_AGE_DAYS. DJANGO_PG_BIN_DIR: where pg_dump/pg_restore of the server's
+# version are, if not in Debian's /usr/lib/postgresql/<version>/bin.
+BACKUP_KEY = os.environ.get("DJANGO_BACKUP_KEY", "")
+BACKUP_EVIDENCE_MAX_AGE_DAYS = int(os.environ.get("BACKUP_EVIDENCE_MAX_AGE_DAYS", "31"))
+PG_BIN_DIR = os.environ.get("DJANGO_PG_BIN_DIR", "")
 
 LOGGING = {
     "version": 1,

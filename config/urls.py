@@ -16,6 +16,7 @@ urlpatterns = [
     path("handover/", include("handover.urls")),
     path("checklist/", include("checklist.urls")),
     path("incidents/", include("incidents.urls")),
+    path("", include("operations.urls")),
     path("", include("core.urls")),
 ]
 

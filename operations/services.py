@@ -1,0 +1,365 @@
+"""Backups that are proven (seed 別紙, system item 09: サーバ冗長化、バックアップ等により、事故や障害発生時に
+おけるシステム稼働体制を整備する).
+
+:func:`backup_create` writes one encrypted file holding a consistent copy of the database and every stored
+file; :func:`backup_verify` restores such a file into a scratch database, checks the audit chain there,
+the counts and the hashes, and writes the drill to the audit trail (``backup.verified`` or
+``backup.verify_failed``), which the checklist reads as live evidence (operations/evidence.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from audit.services import audit_log, verify
+
+from . import database
+from .archive import ArchiveReader, ArchiveWriter, read_pieces
+from .crypto import BackupError, DecryptingReader, EncryptingWriter, backup_key
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+PREFIX = "itaku-backup-"
+SUFFIX = ".enc"
+# The stored files, by the name their members carry in the backup.
+FILE_ROOTS = ("media", "survey")
+
+
+def file_roots() -> dict[str, Path]:
+    return {"media": Path(settings.MEDIA_ROOT), "survey": Path(settings.SURVEY_DATA_DIR)}
+
+
+def backup_files(directory: Path) -> list[Path]:
+    """The backups in ``directory``, oldest first (their names carry the time they were made)."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.glob(f"{PREFIX}*{SUFFIX}") if p.is_file())
+
+
+@dataclass
+class BackupSummary:
+    path: Path
+    size: int
+    sha256: str
+    created_at: str
+    vendor: str
+    tables: dict[str, int]
+    files: int
+    audit_entries: int
+    audit_last_seq: int
+    removed: list[Path] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.tables.values())
+
+    def payload(self) -> dict:
+        return {"file": self.path.name, "size": self.size, "sha256": self.sha256, "created_at": self.created_at,
+                "tables": len(self.tables), "rows": self.rows, "files": self.files,
+                "audit_entries": self.audit_entries}
+
+
+def _walk(root: Path, skip: list[Path]):
+    """Regular files under ``root`` in a stable order, leaving out the backup directory and links."""
+    if not root.is_dir():
+        return
+    for directory, subdirs, names in os.walk(root):
+        here = Path(directory)
+        subdirs[:] = sorted(d for d in subdirs if not any((here / d).resolve() == s for s in skip))
+        for name in sorted(names):
+            path = here / name
+            if path.is_file() and not path.is_symlink():
+                yield path
+
+
+def _add_files(archive: ArchiveWriter, out_dir: Path) -> dict[str, int]:
+    counts = {}
+    skip = [out_dir.resolve()]
+    for label, root in file_roots().items():
+        counts[label] = 0
+        for path in _walk(root, skip):
+            try:
+                handle = open(path, "rb")
+            except FileNotFoundError:
+                continue  # purged since the walk began: the database copy, taken first, may still name it
+            with handle:
+                archive.add(f"{label}/{path.relative_to(root).as_posix()}",
+                            iter(lambda h=handle: h.read(1024 * 1024), b""))
+            counts[label] += 1
+    return counts
+
+
+def _new_path(out_dir: Path) -> Path:
+    # Named by the second it was made, so names sort as the backups were made; a second backup within the
+    # same second waits for the next one rather than take a name that would sort out of order.
+    for _attempt in range(50):
+        candidate = out_dir / f"{PREFIX}{timezone.localtime():%Y%m%d-%H%M%S}{SUFFIX}"
+        if not candidate.exists():
+            return candidate
+        time.sleep(0.1)
+    raise BackupError(f"{candidate} already exists", code="write")
+
+
+def backup_create(*, out_dir: Path, keep: int = 0, actor_label: str = "manage.py backup") -> BackupSummary:
+    """One encrypted backup in ``out_dir``: the database first (one consistent snapshot), then the stored
+    files. It is written under a hidden name and renamed once complete, so a cut-off run never leaves a
+    file that looks like a backup. With ``keep``, only the newest ``keep`` backups stay in ``out_dir``.
+    Writes ``backup.created``."""
+    key = backup_key()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    final = _new_path(out_dir)
+    partial = out_dir / f".{final.name}.partial"
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out, tempfile.TemporaryDirectory(dir=_work_dir(), prefix=".backup-") as work:
+            writer = EncryptingWriter(out, key)
+            archive = ArchiveWriter(writer)
+            created_at = timezone.now().isoformat()
+            db = database.dump(archive, Path(work))
+            files = _add_files(archive, out_dir)
+            archive.finish({"format": FORMAT, "app": "itaku-lifecycle", "created_at": created_at,
+                            "database": db, "files": files})
+            writer.close()
+            out.flush()
+            os.fsync(out.fileno())
+        os.rename(partial, final)
+        _fsync_dir(out_dir)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    summary = BackupSummary(path=final, size=writer.size, sha256=writer.sha256, created_at=created_at,
+                            vendor=db["vendor"], tables=db["tables"], files=sum(files.values()),
+                            audit_entries=db["audit"]["entries"], audit_last_seq=db["audit"]["last_seq"])
+    if keep:
+        for old in backup_files(out_dir)[:-keep]:
+            old.unlink()
+            summary.removed.append(old)
+    audit_log(action="backup.created", actor_label=actor_label,
+              payload={**summary.payload(), "removed": len(summary.removed)})
+    return summary
+
+
+def _work_dir() -> Path:
+    # Plain copies live for minutes in a private directory (mode 700) beside the live data, never in the
+    # backup directory, which may be a mounted disk that leaves the building.
+    path = Path(settings.VAR_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --- verification ---------------------------------------------------------------------------------
+
+
+def resolve_backup(path: Path) -> Path:
+    """``path`` itself, or for a directory the newest backup in it."""
+    path = Path(path)
+    if path.is_dir():
+        found = backup_files(path)
+        if not found:
+            raise BackupError(f"no backup ({PREFIX}*{SUFFIX}) in {path}", code="missing")
+        return found[-1]
+    if not path.is_file():
+        raise BackupError(f"{path} does not exist or is not a file", code="missing")
+    return path
+
+
+def _file_digest(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    for piece in read_pieces(path):
+        digest.update(piece)
+        size += len(piece)
+    return size, digest.hexdigest()
+
+
+def _compare_counts(expected: dict, found: dict) -> None:
+    differences = [f"{table}: {expected.get(table, 'absent')} in the manifest, {found.get(table, 'absent')} restored"
+                   for table in sorted(set(expected) | set(found)) if expected.get(table) != found.get(table)]
+    if differences:
+        raise BackupError("the restored database does not hold what the manifest counted: "
+                          + "; ".join(differences[:5]) + ("; ..." if len(differences) > 5 else ""), code="counts")
+
+
+def _check_audit_chain(alias: str, expected: dict) -> int:
+    result = verify(entries=AuditEntry.objects.using(alias).order_by("seq"))
+    if not result.ok:
+        raise BackupError(f"the audit chain in the backup does not verify at seq {result.broken} ({result.reason}): "
+                          "the database was altered before the backup, or this installation's AUDIT_KEY is not "
+                          "the one that signed it", code="audit_chain")
+    last = AuditEntry.objects.using(alias).order_by("-seq").values_list("seq", "hash").first() or (0, "")
+    if result.count != expected.get("entries") or list(last) != [expected.get("last_seq"), expected.get("last_hash")]:
+        raise BackupError("the audit chain in the backup ends elsewhere than the manifest says "
+                          f"(seq {last[0]}, {result.count} entries)", code="audit_chain")
+    return result.count
+
+
+def _check_data_key(directory: Path) -> None:
+    """The survey files are encrypted under DATA_KEY: a restore is usable only with the same key."""
+    from engagement import crypto as survey_crypto
+
+    if not directory.is_dir():
+        return
+    expected = survey_crypto.MAGIC + survey_crypto.key_id()
+    other = 0
+    for path in directory.rglob(f"*{survey_crypto.SUFFIX}"):
+        with open(path, "rb") as f:
+            if f.read(len(expected)) != expected:
+                other += 1
+    if other:
+        raise BackupError(f"{other} stored survey file(s) in the backup were written under another DATA_KEY than "
+                          "this installation's: set DJANGO_DATA_KEY to the key of the backed-up server",
+                          code="data_key")
+
+
+@dataclass
+class VerifySummary:
+    path: Path
+    size: int
+    sha256: str
+    created_at: str
+    vendor: str
+    tables: dict[str, int]
+    files: int
+    audit_entries: int
+    manifest: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.tables.values())
+
+    def payload(self) -> dict:
+        return {"file": self.path.name, "size": self.size, "sha256": self.sha256, "created_at": self.created_at,
+                "vendor": self.vendor, "tables": len(self.tables), "rows": self.rows, "files": self.files,
+                "audit_entries": self.audit_entries,
+                # Pairs, not a mapping: a table's name (otp_totp_…) must not be masked as a secret-looking key.
+                "counts": [[table, count] for table, count in sorted(self.tables.items())]}
+
+
+def _verify(path: Path, target: Path) -> VerifySummary:
+    key = backup_key()
+    size, sha256 = _file_digest(path)
+    with open(path, "rb") as source:
+        manifest = ArchiveReader(DecryptingReader(source, key)).extract(target)
+    db = manifest.get("database") or {}
+    vendor = db.get("vendor")
+    if manifest.get("format") != FORMAT or vendor not in database.MEMBERS or db.get("member") != database.MEMBERS[vendor]:
+        raise BackupError("the backup's manifest is not one this version of the app reads", code="manifest")
+    member = target / db["member"]
+    with database.scratch_database(vendor, member) as alias:
+        with connections[alias].cursor() as cursor:
+            found = database.table_counts(cursor, vendor)
+        _compare_counts(db.get("tables") or {}, found)
+        entries = _check_audit_chain(alias, db.get("audit") or {})
+    _check_data_key(target / "survey")
+    return VerifySummary(path=path, size=size, sha256=sha256, created_at=str(manifest.get("created_at", "")),
+                         vendor=vendor, tables=found,
+                         files=sum(1 for name in manifest["members"] if name.split("/")[0] in FILE_ROOTS),
+                         audit_entries=entries, manifest=manifest)
+
+
+def backup_verify(*, path: Path, extract_to: Path | None = None, record: bool = True,
+                  actor_label: str = "manage.py backup_verify") -> VerifySummary:
+    """Restore the backup at ``path`` (or the newest in a directory) into scratch and check it: every chunk's
+    tag, the members' hashes against the manifest, the row counts, the audit chain under this AUDIT_KEY, the
+    stored files' DATA_KEY. Raises :class:`BackupError` saying what is wrong. With ``extract_to`` (a new
+    directory), what was verified stays there for a restore; otherwise nothing decrypted is left behind.
+
+    The drill is written to the audit trail unless ``record`` is False (a restore onto an empty server).
+    """
+    failure_payload = {"file": Path(path).name}
+    try:
+        path = resolve_backup(path)
+        failure_payload = {"file": path.name}
+        if extract_to is not None:
+            extract_to = Path(extract_to)
+            if extract_to.exists() and any(extract_to.iterdir()):
+                raise BackupError(f"{extract_to} is not empty: extract into a new directory", code="extract")
+            extract_to.mkdir(mode=0o700, parents=True, exist_ok=True)
+            context = contextlib.nullcontext(str(extract_to))
+        else:
+            context = tempfile.TemporaryDirectory(dir=_work_dir(), prefix=".verify-")
+        try:
+            with context as target:
+                summary = _verify(path, Path(target))
+        except OSError as error:
+            _remove(extract_to)
+            raise BackupError(f"cannot read or write what the backup holds: {error.strerror or error}",
+                              code="unreadable") from error
+        except DatabaseError as error:
+            _remove(extract_to)
+            raise BackupError(f"the restored database cannot be read as this app's: {str(error).strip()[:300]}",
+                              code="restore") from error
+        except BaseException:
+            _remove(extract_to)
+            raise
+    except BackupError as error:
+        if record:
+            with contextlib.suppress(OSError):
+                size, sha256 = _file_digest(Path(path))
+                failure_payload.update(size=size, sha256=sha256)
+            try:
+                audit_log(action="backup.verify_failed", actor_label=actor_label,
+                          payload={**failure_payload, "reason": error.code})
+            except DatabaseError:
+                logger.warning("the failed backup drill could not be written to the audit trail")
+        raise
+    if extract_to is not None:
+        (extract_to / "manifest.json").write_text(json.dumps(summary.manifest, ensure_ascii=False, indent=1))
+    if record:
+        try:
+            audit_log(action="backup.verified", actor_label=actor_label, payload=summary.payload())
+        except DatabaseError as error:
+            raise DrillNotRecorded(summary, error) from error
+    return summary
+
+
+class DrillNotRecorded(Exception):
+    """The backup verified, but the drill could not be written to the audit trail (no database yet?)."""
+
+    def __init__(self, summary: VerifySummary, error: Exception):
+        super().__init__(str(error))
+        self.summary = summary
+
+
+def _remove(extracted: Path | None) -> None:
+    # Nothing from a backup that failed its check is left where a restore might pick it up.
+    if extracted is not None:
+        shutil.rmtree(extracted, ignore_errors=True)
+
+
+def last_drills() -> tuple[AuditEntry | None, AuditEntry | None]:
+    """The newest ``backup.verified`` entry, and the newest ``backup.verify_failed`` after it (if any)."""
+    verified = AuditEntry.objects.filter(action="backup.verified").order_by("-seq").first()
+    failed = AuditEntry.objects.filter(action="backup.verify_failed")
+    if verified is not None:
+        failed = failed.filter(seq__gt=verified.seq)
+    return verified, failed.order_by("-seq").first()
+
+
+def drill_age(entry: AuditEntry, now: dt.datetime | None = None) -> dt.timedelta:
+    return (now or timezone.now()) - entry.created_at
