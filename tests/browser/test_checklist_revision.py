@@ -28,7 +28,7 @@ def test_hr_revises_the_finalised_plan_sees_the_history_and_attests_a_ward_item(
     # Revising: ー without a reason is refused at the item, and nothing changes.
     hr.goto(f"/checklist/{slug}/plan/")
     row = hr.locator("#plan-item-" + SUBCONTRACT_KEY.replace(".", "-"))
-    not_needed = row.get_by_label("-", exact=True)  # the ward list writes ー as 「-」, as the seed does
+    not_needed = row.get_by_label("ー 不要（理由を記入）", exact=True)  # the mark says what it means
     not_needed.check()
     hr.get_by_label("変更の理由").fill("再委託を行わないことが契約で確認できたため")
     hr.get_by_role("button", name="計画を変更する").click()
@@ -52,5 +52,5 @@ def test_hr_revises_the_finalised_plan_sees_the_history_and_attests_a_ward_item(
     item.get_by_label("実施済み", exact=True).check()
     item.get_by_label("実施内容・未実施の理由").fill("取扱者指定を承認済み（アプリの記録のとおり）")
     with hr.expect_navigation():
-        item.get_by_role("button", name="記録する").click()
+        hr.get_by_role("button", name="記入した内容をすべて保存する").click()
     assert hr.locator("#item-ward-operational-04").get_by_text("実施済み").first.is_visible()
