@@ -18,7 +18,6 @@ LABELS = {
     "checklist.side.locked": gettext_lazy("チェックリストを確定"),
     "checklist.template.versioned": gettext_lazy("チェックリストのひな形を改版"),
     "checklist.exported": gettext_lazy("チェックリストを出力"),
-    "checklist.plan.copied": gettext_lazy("前年度のチェックリストの計画を下書きとしてコピー"),
     "checklist.items.attested": gettext_lazy("チェック項目の実施状況をまとめて記入"),
     "checklist.items.accepted": gettext_lazy("残りのチェック項目をまとめて確認済みにした"),
 }
@@ -130,15 +129,6 @@ def _exported(payload, context) -> str:
     return f"{sentence}。{rest}" if rest else sentence
 
 
-def _copied(payload, context) -> str:
-    sentence = _("%(source)sの計画（第%(revision)s版）から下書きを作成。記入: %(marks)s") % {
-        "source": context.contract(payload.get("copied_from")), "revision": payload.get("from_revision", ""),
-        "marks": _marks(payload.get("changes"))}
-    if payload.get("unmarked"):
-        sentence += _("。未記入 %(n)s項目") % {"n": payload["unmarked"]}
-    return sentence
-
-
 def _attested_together(payload, context) -> str:
     entries = [e for e in payload.get("items") or [] if isinstance(e, dict)]
     states = choice(ChecklistItem.Attestation)
@@ -164,7 +154,6 @@ def _accepted_together(payload, context) -> str:
 
 
 DETAILS = {
-    "checklist.plan.copied": _copied,
     "checklist.items.attested": _attested_together,
     "checklist.items.accepted": _accepted_together,
     "checklist.plan.saved": _saved,
