@@ -193,19 +193,48 @@ def test_a_label_already_in_the_ledger_is_refused_at_its_field(client_as, world,
     assert SurveyPackage.objects.count() == 1
 
 
-def test_linkable_pseudonyms_stay_the_same_across_packages_and_their_key_never_leaves(client_as, world, cd_r):
+def test_linkable_pseudonyms_stay_the_same_across_years_and_their_key_never_leaves_the_ward(client_as, world, cd_r):
+    import base64
+
+    from contracts.services import contract_copy_to_next_year
+    from engagement import crypto
+    from engagement.models import SurveyLinkKey
+    from engagement.package import pseudonyms
+
     client = client_as(world.hr)
     first = _build(client, world, web.with_age_bands(world, web.ready(world)), pseudonyms="linkable")
+    content = client.get(web.url("package_download", world.contract, pk=first.context["package"].pk)).content
+    workbook = _open(content, first.context["password"])
+    ids = [row[0] for row in workbook["データ"].iter_rows(min_row=2, values_only=True)]
+
+    # The key is kept encrypted under DATA_KEY, and it is the key the pseudonyms were made with.
+    stored = SurveyLinkKey.objects.get(contract=world.contract)
+    key = crypto.decrypt(bytes(stored.sealed), purpose=crypto.LINK_KEY, name=stored.name)
+    assert key not in bytes(stored.sealed)
+    assert ids == pseudonyms([web.staff_number(i) for i in range(web.STAFF)], key)
+    # Nothing of it is in the package.
+    plain = io.BytesIO()
+    workbook.save(plain)
+    for form in (key, key.hex().encode(), base64.b32encode(key), base64.b64encode(key)):
+        assert form not in plain.getvalue()
+
+    # Next year's copy finds the same key: the same staff get the same IDs.
+    next_year = contract_copy_to_next_year(contract=world.contract, actor=world.hr)
+    world.contract = next_year
     second = _build(client, world, web.with_age_bands(world, web.ready(world)), pseudonyms="linkable",
-                    medium_label="CD-2025-002")
+                    medium_label="CD-2026-001")
+    content = client.get(web.url("package_download", next_year, pk=second.context["package"].pk)).content
+    again = [row[0] for row in _open(content, second.context["password"])["データ"].iter_rows(min_row=2, values_only=True)]
+    assert again == ids
+    assert SurveyLinkKey.objects.count() == 1
+
+
+def test_per_package_pseudonyms_differ_from_one_package_to_the_next(client_as, world, cd_r):
+    client = client_as(world.hr)
     ids = []
-    for response in (first, second):
-        package = response.context["package"]
-        content = client.get(web.url("package_download", world.contract, pk=package.pk)).content
+    for label in ("CD-2025-001", "CD-2025-002"):
+        response = _build(client, world, web.with_age_bands(world, web.ready(world)), medium_label=label)
+        content = client.get(web.url("package_download", world.contract, pk=response.context["package"].pk)).content
         sheet = _open(content, response.context["password"])["データ"]
         ids.append([row[0] for row in sheet.iter_rows(min_row=2, values_only=True)])
-    assert ids[0] == ids[1]
-    from engagement.models import SurveyLinkKey
-
-    key = SurveyLinkKey.objects.get(contract=world.contract)
-    assert len(bytes(key.sealed)) > 32  # kept encrypted, not as the 32 bytes themselves
+    assert not set(ids[0]) & set(ids[1])
