@@ -1,21 +1,26 @@
-"""Time to render the demo contract's full both-sides checklist PDF, beside bare WeasyPrint rendering a
-plain HTML table of the same 48 items with the same font, and their ratio.
+"""Time to render the app's PDFs (core.pdf) beside bare WeasyPrint rendering a fixed-layout table of the
+same items with the same font, and their ratio "app / fixed".
 
     DJANGO_HTTPS=0 DJANGO_MANIFEST_STATIC=0 .venv/bin/python bench/checklist_pdf.py
 
-Runs on its own throwaway SQLite database in a temporary directory (migrate, seed_demo).
+Runs on its own throwaway SQLite database in a temporary directory (migrate, seed_demo), on the demo's
+FY2025 contract (the plan finalised, all 48 items ○, the year's handovers).
 
-- The app: the whole exporter, ``checklist.exports.checklist_pdf(contract, "both")`` — the queries, the
-  template, WeasyPrint through ``core.pdf.render_pdf`` — for the demo contract as seed_demo leaves it
-  (the plan finalised, all 48 items ○).
-- The baseline: bare WeasyPrint, a plain ``<table>`` of the 48 texts with their ○ and no other markup,
-  the same font file through one ``@font-face``, the stylesheet built per document as ``render_pdf``
-  does. Target: app / baseline at most 1.3.
-- For information, a stricter reference: the same two-column table with ``table-layout: fixed`` and set
-  widths (what every document table in this app uses), which takes WeasyPrint a fraction of the time of
-  the plain table; the app's document holds far more (headings, four columns, page numbers, seals).
+- checklist: the whole exporter, ``checklist.exports.checklist_pdf(contract, "both")`` — the queries, the
+  template, WeasyPrint through ``core.pdf.render_pdf``.
+- council submission: ``contracts.council.council_submission_pdf(contract)`` — 付議事項, 事業の概要, the
+  委託 table, 資料2-1 and both checklists with the plan.
+- ledger: ``handover.exports.ledger_pdf`` for the contract's handovers, as ``export_ledger`` writes it.
 
-Both are warmed up once, then timed alternately; medians are printed.
+The reference ("fixed") is bare WeasyPrint: a plain two-column ``<table>`` with ``table-layout: fixed``
+and set widths, the 48 items with their ○ (for the ledger, its rows' cells joined in one column), the
+same font file through one ``@font-face``, nothing else. Target: app / fixed at most 1.5 for each.
+For information the checklist also shows bare WeasyPrint with the automatic table layout ("plain"),
+which takes several times as long as the fixed table.
+
+The times are CPU time of this process (``time.process_time``): rendering is single-threaded work, and on
+a shared machine the wall clock mostly measures the other programs. Each is warmed up once, then all
+are timed alternately; medians are printed.
 """
 
 import html
@@ -44,10 +49,11 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 RUNS = 15
-TARGET = 1.3
+TARGET = 1.5
 
 
-def table_renderer(texts: list[str], *, fixed: bool):
+def table_renderer(rows: list[tuple[str, str]], *, fixed: bool):
+    """Bare WeasyPrint: one two-column table of ``rows``, the app's font and nothing else."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -62,9 +68,9 @@ def table_renderer(texts: list[str], *, fixed: bool):
                      "table { width: 100%; border-collapse: collapse; table-layout: fixed; }\n"
                      "col.mark { width: 24mm; } td { border: 0.6pt solid #000; padding: 1.2mm 1.5mm; }\n")
         colgroup = '<colgroup><col class="mark"><col></colgroup>'
-    rows = "".join(f"<tr><td>○</td><td>{html.escape(text)}</td></tr>" for text in texts)
+    body = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>" for a, b in rows)
     document = (f'<!DOCTYPE html><html lang="ja"><meta charset="utf-8">'
-                f"<table>{colgroup}<tbody>{rows}</tbody></table></html>")
+                f"<table>{colgroup}<tbody>{body}</tbody></table></html>")
 
     def render() -> bytes:
         css = CSS(string=css_text, font_config=font_config)
@@ -74,9 +80,9 @@ def table_renderer(texts: list[str], *, fixed: bool):
 
 
 def timed(render) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     content = render()
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert content.startswith(b"%PDF")
     return elapsed
 
@@ -87,17 +93,30 @@ def main() -> int:
         call_command("seed_demo", stdout=devnull)
 
     from checklist.exports import checklist_pdf
+    from contracts.council import council_submission_pdf
     from contracts.demo import SEED_SLUG
     from contracts.models import Contract
+    from handover.exports import ledger_pdf, ledger_row, paper_order
+    from handover.selectors import ledger_for
 
     contract = Contract.objects.get(slug=SEED_SLUG)
     texts = list(contract.checklist.template.items.order_by("position").values_list("text", flat=True))
     assert len(texts) == 48
+    items = [("○", text) for text in texts]
+    handovers = list(ledger_for(None, contract=contract))
+    ledger_rows = [(str(row.number), " ".join(str(cell) for cell in row.cells(with_contract=False)[1:]))
+                   for row in (ledger_row(h) for h in paper_order(handovers))]
 
+    documents = {  # name: (the app's exporter, its reference)
+        "checklist PDF, both sides": (lambda: checklist_pdf(contract, "both")[2], "items"),
+        "council submission PDF": (lambda: council_submission_pdf(contract)[2], "items"),
+        f"ledger PDF, {len(handovers)} handovers": (lambda: ledger_pdf(handovers, contract=contract)[2], "ledger"),
+    }
     renderers = {
-        "app": lambda: checklist_pdf(contract, "both")[2],
-        "plain": table_renderer(texts, fixed=False),
-        "fixed": table_renderer(texts, fixed=True),
+        "items": table_renderer(items, fixed=True),
+        "ledger": table_renderer(ledger_rows, fixed=True),
+        "plain": table_renderer(items, fixed=False),
+        **{name: render for name, (render, _reference) in documents.items()},
     }
     times: dict[str, list[float]] = {name: [] for name in renderers}
     for render in renderers.values():
@@ -106,13 +125,17 @@ def main() -> int:
         for name, render in renderers.items():
             times[name].append(timed(render))
     median = {name: statistics.median(values) for name, values in times.items()}
-    ratio = median["app"] / median["plain"]
-    print(f"checklist PDF, both sides, demo contract:        {median['app'] * 1000:7.1f} ms (median of {RUNS})")
-    print(f"bare WeasyPrint, plain table, same items & font: {median['plain'] * 1000:7.1f} ms (median of {RUNS})")
-    print(f"ratio: {ratio:.2f} (target <= {TARGET}) {'OK' if ratio <= TARGET else 'OVER TARGET'}")
-    print(f"for information: the same table with table-layout: fixed: {median['fixed'] * 1000:.1f} ms "
-          f"(app / fixed = {median['app'] / median['fixed']:.2f})")
-    return 0 if ratio <= TARGET else 1
+
+    print(f"CPU time, median of {RUNS}; fixed = bare WeasyPrint, the same items in a fixed two-column table")
+    worst = 0.0
+    for name, (_render, reference) in documents.items():
+        ratio = median[name] / median[reference]
+        worst = max(worst, ratio)
+        print(f"{name + ':':42s} {median[name] * 1000:7.1f} ms   fixed {median[reference] * 1000:6.1f} ms   "
+              f"app / fixed = {ratio:.2f} (target <= {TARGET}) {'OK' if ratio <= TARGET else 'OVER TARGET'}")
+    print(f"for information: bare WeasyPrint, the 48 items in a plain table (automatic layout): "
+          f"{median['plain'] * 1000:.1f} ms (plain / fixed = {median['plain'] / median['items']:.2f})")
+    return 0 if worst <= TARGET else 1
 
 
 if __name__ == "__main__":

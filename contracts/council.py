@@ -176,11 +176,10 @@ def council_context(contract: Contract) -> dict:
     }
 
 
-# Every box of the document has a set width (core.pdf): the flow's boxes are placed in millimetres,
-# the tables have fixed columns. A4 less the margins is 186 mm wide.
+# The document's own rules on top of core.pdf's base stylesheet (pages, 別紙 labels, field tables). Every
+# box has a set width: the flow's boxes are placed in millimetres, the tables have fixed columns. A4
+# less the margins is 186 mm wide.
 PDF_CSS = """
-.sheet + .sheet { break-before: page; }
-p.attachment { text-align: right; margin: 0 0 2mm; }
 p.printed { text-align: right; font-size: 8pt; margin: 0 0 6mm; }
 h1.council { font-size: 16pt; margin: 10mm 0 10mm; letter-spacing: 0.1em; }
 table.subject th { width: 24mm; text-align: center; vertical-align: middle; }
@@ -188,8 +187,6 @@ table.subject td { font-size: 12pt; padding: 3mm; }
 .cover p { font-size: 11pt; margin: 8mm 0 0; }
 .cover p.basis { margin: 2mm 0 0 4mm; }
 .cover p.department { margin-top: 12mm; text-align: right; }
-table.fields th { text-align: left; }
-table.fields td { white-space: pre-line; }
 table.overview col.label { width: 28mm; }
 table.entrustment col.label { width: 58mm; }
 h2.entrustment { font-size: 11pt; margin: 8mm 0 2mm; }
@@ -226,7 +223,6 @@ h2.entrustment { font-size: 11pt; margin: 8mm 0 2mm; }
 .flow .ward-measures { float: left; }
 .flow .contractor-measures { float: right; }
 .flow .caption { margin: 0 0 1mm; white-space: normal; }
-p.subtitle { text-align: center; margin: 0 0 3mm; }
 p.plan { margin: 0 0 2mm; }
 p.plan.draft { border: 0.6pt solid #000; padding: 1mm 2mm; }
 table.checklist { font-size: 8pt; line-height: 1.3; }
