@@ -145,3 +145,16 @@ def test_resubmitting_with_nothing_corrected_is_refused_in_words(world):
     with pytest.raises(DomainError, match="差し戻された項目を直して保存してから依頼してください"):
         services.side_submit(contract=world.contract, side=Side.CONTRACTOR, actor=world.manager)
     assert snapshot(world) == before
+
+
+def test_the_history_tells_a_correction_and_an_accept_all_apart(one_sent_back, client_as):
+    world = one_sent_back
+    services.item_attest(item=item(world, RETURNED_KEY), attestation=IN_PLACE, note="直した", actor=world.manager)
+    candidates = services.accept_all_candidates(
+        ChecklistItem.objects.filter(checklist__contract=world.contract, template_item__side=Side.CONTRACTOR)
+        .select_related("template_item"))
+    services.side_accept_all(contract=world.contract, side=Side.CONTRACTOR, actor=world.hr,
+                             shown={i.pk: services.attestation_version(i) for i in candidates})
+    page = client_as(world.hr).get(reverse("checklist:history", kwargs={"slug": world.contract.slug})).content.decode()
+    assert page.count("実施状況を記入（実施済み）（差戻し後の修正）") == 1
+    assert page.count("確認済みとした（まとめて確認）") == 2  # the corrected item and the one that waited
