@@ -242,7 +242,7 @@ def survey_mapping_confirm(*, upload: SurveyUpload, actor, mapping: Mapping, req
     loaded_before = load(upload)
     report = validate(loaded_before.table, mapping, loaded_before.master)
     with transaction.atomic():
-        locked = SurveyUpload.objects.select_for_update().select_related("contract").get(pk=upload.pk)
+        locked = SurveyUpload.objects.select_for_update(of=("self",)).select_related("contract").get(pk=upload.pk)
         permissions.may_work_on(actor, locked).require()
         now = timezone.now()
         SurveyMapping.objects.update_or_create(contract=locked.contract, defaults={
@@ -320,7 +320,7 @@ def survey_risk_set(*, upload: SurveyUpload, actor, settings: RiskSettings, sour
     if not 2 <= settings.k <= MAX_K:
         raise DomainError(_("kは2以上%(max)s以下にしてください。") % {"max": MAX_K}, field="k")
     with transaction.atomic():
-        locked = SurveyUpload.objects.select_for_update().select_related("contract").get(pk=upload.pk)
+        locked = SurveyUpload.objects.select_for_update(of=("self",)).select_related("contract").get(pk=upload.pk)
         permissions.may_build(actor, locked).require()
         attributes = attribute_headers(locked)
         unknown = [h for h in settings.quasi if h not in attributes]
@@ -345,7 +345,7 @@ def survey_free_text_review(*, upload: SurveyUpload, actor, unmasked: list[str],
                             request=None) -> SurveyUpload:
     """Record which of the findings in free text HR leaves as they are; every other one is masked (■)."""
     with transaction.atomic():
-        locked = SurveyUpload.objects.select_for_update().select_related("contract").get(pk=upload.pk)
+        locked = SurveyUpload.objects.select_for_update(of=("self",)).select_related("contract").get(pk=upload.pk)
         permissions.may_build(actor, locked).require()
         locked.unmasked = sorted(set(unmasked))
         locked.free_text_reviewed_at = timezone.now()
@@ -439,7 +439,7 @@ def survey_build(*, upload: SurveyUpload, actor, medium_label: str, notice_label
     name = crypto.store(built.content, purpose=crypto.PACKAGE)
     try:
         with transaction.atomic():
-            locked = SurveyUpload.objects.select_for_update().select_related("contract").get(pk=upload.pk)
+            locked = SurveyUpload.objects.select_for_update(of=("self",)).select_related("contract").get(pk=upload.pk)
             permissions.may_build(actor, locked).require()
             if locked.revision != revision:
                 raise DomainError(_("作成中に設定が変わりました。内容を確かめて、もう一度作成してください。"), code="stale")
@@ -499,7 +499,7 @@ def survey_notice_print(*, package: SurveyPackage, actor, password: str, request
     """Make the password notice (A4 PDF) once, for the person printing it: seed 別紙, the password
     notice travels separately from the disc. The app keeps only that it was printed, by whom and when;
     a second print is refused (a lost notice means a new package)."""
-    package = SurveyPackage.objects.select_for_update().select_related("contract", "medium", "notice").get(
+    package = SurveyPackage.objects.select_for_update(of=("self",)).select_related("contract", "medium", "notice").get(
         pk=package.pk)
     permissions.may_print_notice(actor, package).require(field="password")
     password = "".join((password or "").split()).upper()
@@ -519,7 +519,7 @@ def survey_notice_print(*, package: SurveyPackage, actor, password: str, request
 def survey_package_download(*, package: SurveyPackage, actor, request=None) -> tuple[str, str, bytes]:
     """The encrypted file, to burn the disc: HR only, only until the disc is handed over; each download
     audited with its SHA-256 (a personal-data download in the auditors' view)."""
-    package = SurveyPackage.objects.select_for_update().select_related("contract", "medium").get(pk=package.pk)
+    package = SurveyPackage.objects.select_for_update(of=("self",)).select_related("contract", "medium").get(pk=package.pk)
     permissions.may_download(actor, package).require()
     content = _stored_package(package)
     SurveyPackageDownload.objects.create(package=package, downloaded_at=timezone.now(), downloaded_by=actor,
