@@ -97,7 +97,7 @@ def package_file_purge(*, package: SurveyPackage, actor=None, actor_label: str |
                        request=None) -> bool:
     """Remove a package's encrypted file once its disc has left the ward: from then on the disc is the
     copy, tracked in the ledger. True when there was a file."""
-    package = SurveyPackage.objects.select_for_update().select_related("medium").get(pk=package.pk)
+    package = SurveyPackage.objects.select_for_update(of=("self",)).select_related("medium").get(pk=package.pk)
     if not package.has_file:
         return False
     name = package.blob
@@ -130,7 +130,7 @@ def survey_data_purge(*, now: dt.datetime | None = None, actor_label: str = PURG
     something was purged."""
     now = now or timezone.now()
     per_contract: dict[int, Counter] = {}
-    expired = SurveyUpload.objects.select_for_update().select_related("contract").filter(
+    expired = SurveyUpload.objects.select_for_update(of=("self",)).select_related("contract").filter(
         state__in=[SurveyUpload.State.MAPPING, SurveyUpload.State.READY], expires_at__lte=now)
     contracts = {}
     for upload in expired:
@@ -138,7 +138,7 @@ def survey_data_purge(*, now: dt.datetime | None = None, actor_label: str = PURG
         per_contract.setdefault(upload.contract_id, Counter())["uploads"] += 1
         contracts[upload.contract_id] = upload.contract
 
-    handed = SurveyPackage.objects.select_for_update().select_related("contract").exclude(blob="").filter(
+    handed = SurveyPackage.objects.select_for_update(of=("self",)).select_related("contract").exclude(blob="").filter(
         file_purged_at__isnull=True).exclude(medium__state=Item.State.PREPARED)
     for package in handed:
         _remove_after_commit([package.blob])
