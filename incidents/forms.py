@@ -63,7 +63,8 @@ class IncidentForm(BoundedFormMixin, forms.Form):
         items = contract.handover_items.select_related("medium_kind").order_by("category", "label")
         self.fields["items"].queryset = items
         self.fields["items"].label_from_instance = _item_label
-        counts = [f"{item.label} {item.record_count:,}件" for item in items if item.record_count]
+        counts = [_("%(label)s %(n)s件") % {"label": item.label, "n": f"{item.record_count:,}"}
+                  for item in items if item.record_count]
         if counts:
             self.fields["affected_count"].help_text = _(
                 "分からないときは、考えられる最も多い数を入力し、分かったら訂正してください。台帳の件数: %(counts)s") % {

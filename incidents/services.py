@@ -136,7 +136,7 @@ def incident_revise(*, incident: Incident, actor, kind: str, discovered_at: dt.d
     """Correct the reported facts while the incident is open (the number of people grows, an item turns
     out to be involved …). The timeline says what changed, from what to what; the decision and deadlines
     follow the corrected facts."""
-    incident = Incident.objects.select_for_update().select_related("contract").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("contract").get(pk=incident.pk)
     permissions.may_revise(actor, incident).require()
     facts = _checked_facts(incident.contract, kind=kind, items=items, other_data=other_data,
                            discovered_at=discovered_at, affected_count=affected_count, description=description)
@@ -177,7 +177,7 @@ def incident_event_add(*, incident: Incident, actor, kind: str, happened_at: dt.
                        request=None) -> IncidentEvent:
     """Add to the timeline what was done: the 速報 or 確報 to the Commission and the notice to the people
     concerned (HR), a consultation between the ward and the contractor, a measure, anything else."""
-    incident = Incident.objects.select_for_update().select_related("contract").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("contract").get(pk=incident.pk)
     permissions.may_add_event(actor, incident, kind).require(field="kind")
     if happened_at is None:
         raise DomainError(_("日時を入力してください。"), field="happened_at")
@@ -206,7 +206,7 @@ def incident_close(*, incident: Incident, actor, summary: str, missing_reports_r
     people concerned (法第68条第2項, or what was done instead) must be on the timeline; HR may close without
     one of them only by saying why (``missing_reports_reason``), which the incident and the audit trail keep.
     """
-    incident = Incident.objects.select_for_update().select_related("contract").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("contract").get(pk=incident.pk)
     permissions.may_close(actor, incident).require()
     summary = (summary or "").strip()
     reason = (missing_reports_reason or "").strip()

@@ -23,7 +23,7 @@ def test_hr_the_managers_and_both_emergency_addresses_are_mailed_at_once(world, 
     world.ward.save()
     world.contractor.emergency_contact_email = world.manager.email  # the same person: one mail
     world.contractor.save()
-    report(world, world.handler, items=[register_paper(world)], affected_count=150,
+    incident = report(world, world.handler, items=[register_paper(world)], affected_count=150,
            description="職員番号10001の回答用紙を紛失")
     recipients = sorted(address for mail in mailoutbox for address in mail.to)
     assert recipients == sorted([world.hr.email, world.manager.email, "kinkyu@example.lg.jp"])
@@ -36,7 +36,7 @@ def test_hr_the_managers_and_both_emergency_addresses_are_mailed_at_once(world, 
     assert "速報（個人情報保護委員会）: 令和7年6月13日〜令和7年6月15日（3〜5日以内（目安））" in mail.body
     assert "確報（個人情報保護委員会）: 令和7年7月10日まで（30日以内）" in mail.body
     assert "直ちに担当課長へ電話で連絡する。" in mail.body and world.contractor.emergency_contact_phone in mail.body
-    assert f"/incidents/{world.contract.slug}/1/" in mail.body
+    assert f"/incidents/{world.contract.slug}/{incident.pk}/" in mail.body
     # The free text may hold what the form asks not to write: it stays in the app.
     assert "10001" not in mail.body
 
