@@ -149,6 +149,22 @@ def _entrustment_rows(contract: Contract) -> list[tuple[str, str]]:
     ]
 
 
+# The drawing's boxes have set sizes (they must, for the arrows to meet them): what they name is cut to fit,
+# and the 委託 table two pages before gives it whole.
+FLOW_SECTION_LIMIT = 30
+FLOW_ITEMS_LIMIT = 150
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _flow_items(items: str) -> str:
+    if len(items) <= FLOW_ITEMS_LIMIT:
+        return items
+    return _clip(items, FLOW_ITEMS_LIMIT) + "\n" + _("（全文は「委託に伴い事業者処理させる情報項目」のとおり）")
+
+
 def _bullets(lines) -> str:
     # One text with line breaks (``white-space: pre-line``) rather than an element per line: WeasyPrint's
     # time grows with the number of elements it styles.
@@ -165,9 +181,9 @@ def council_context(contract: Contract) -> dict:
         "entrustment_title": _("%(name)sについて") % {"name": contract.project_name},
         "entrustment": _entrustment_rows(contract),
         "flow_title": _("%(name)sに係る個人情報の流れ") % {"name": contract.project_name},
-        "flow_ward": _("区（%(section)s）") % {"section": contract.holding_section},
+        "flow_ward": _("区（%(section)s）") % {"section": _clip(contract.holding_section, FLOW_SECTION_LIMIT)},
         "steps": {str(n): text for n, text in FLOW_STEPS.items()},
-        "pc_text": "\n".join([_("【委託先PC】"), _("調査結果"), contract.information_items]),
+        "pc_text": "\n".join([_("【委託先PC】"), _("調査結果"), _flow_items(contract.information_items)]),
         "ward_measures": _bullets(ward_measures),
         "contractor_measures": _bullets(contractor_measures),
         "checklists": tables,
@@ -196,8 +212,8 @@ h2.entrustment { font-size: 11pt; margin: 8mm 0 2mm; }
 .flow .staff { left: 0; top: 84mm; width: 66mm; height: 14mm; line-height: 14mm; }
 .flow .contractor { left: 120mm; top: 0; width: 66mm; height: 98mm; }
 .flow .name { display: block; padding-top: 2mm; }
-.flow .pc { left: 124mm; top: 11mm; width: 55mm; height: 44mm; border-style: dashed; font-size: 8pt;
-            text-align: left; padding: 1.5mm; white-space: pre-line; }
+.flow .pc { left: 124mm; top: 11mm; width: 55mm; height: 50mm; border-style: dashed; font-size: 8pt;
+            line-height: 1.35; text-align: left; padding: 1.5mm; white-space: pre-line; }
 .flow .step { position: absolute; font-size: 8pt; line-height: 1.35; }
 .flow .s6 { left: 4mm; top: 16mm; width: 58mm; height: 14mm; border: 0.6pt solid #000; border-radius: 2mm;
             text-align: center; line-height: 14mm; font-size: 9pt; }
@@ -205,7 +221,7 @@ h2.entrustment { font-size: 11pt; margin: 8mm 0 2mm; }
 .flow .s2 { left: 39mm; top: 48mm; width: 26mm; }
 .flow .s3 { left: 69mm; top: 4mm; width: 48mm; }
 .flow .s5 { left: 69mm; top: 31mm; width: 48mm; }
-.flow .s4 { left: 124mm; top: 62mm; width: 58mm; }
+.flow .s4 { left: 124mm; top: 67mm; width: 58mm; }
 .flow .line { position: absolute; border: 0 solid #000; }
 .flow .a1, .flow .a2 { width: 0; height: 40mm; top: 41mm; border-left-width: 1pt; }
 .flow .a1 { left: 6mm; }

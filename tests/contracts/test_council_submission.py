@@ -19,7 +19,7 @@ from checklist import services as checklist_services
 from checklist.models import Mark
 from contracts import council, services
 from contracts.demo import SEED_CONTRACT
-from contracts.models import Organisation
+from contracts.models import Contract, Organisation
 from tests.checklist.helpers import SEED_TEXTS, all_planned, assert_in_order, squash
 from tests.factories import make_organisation
 
@@ -252,3 +252,26 @@ def test_the_command_names_an_unknown_contract_or_a_place_it_cannot_write(seed_c
     with pytest.raises(CommandError, match="Cannot write"):
         call_command("export_council_submission", "--contract", seed_contract.slug,
                      "--out", str(tmp_path / "missing-dir" / "x.pdf"))
+
+
+def test_every_field_at_its_longest_is_printed_whole_and_the_drawing_stays_in_its_boxes(world):
+    """Extreme values: each text of the submission at the longest the app accepts (core.bounds) is in the
+    PDF whole, in its table; the drawing's boxes name the section and the items cut to fit, and say where
+    the whole text is."""
+    from core import bounds
+
+    long_fields = {}
+    for name in ("title", "project_name", "department", "regulation_basis", "purpose", "subjects", "subject_count",
+                 "project_description", "holding_section", "registered_work_name", "information_items",
+                 "recording_media", "reason", "work_content", "period_note", "protection_measures_note"):
+        limit = bounds.model_field_bound(Contract._meta.get_field(name)).high
+        long_fields[name] = (f"{name}の内容、" * limit)[:limit]
+    services.contract_update(contract=world.contract, actor=world.hr, **long_fields)
+    world.contract.refresh_from_db()
+    content = council.council_submission_pdf(world.contract)[2]
+    # A cell longer than a page goes on over the next: read the text without the page numbers between.
+    flat = squash(re.sub(r"(?m)^\d+ / \d+$", "", pdf_text(content)))
+    for name, value in long_fields.items():
+        assert squash(value) in flat, name
+    assert squash("（全文は「委託に伴い事業者処理させる情報項目」のとおり）") in flat
+    assert squash("区（" + long_fields["holding_section"][:29] + "…）") in flat
