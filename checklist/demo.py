@@ -4,7 +4,7 @@
   the council. After the returns of February 2026 the contractor's handling manager attests the
   contractor side and submits it; HR accepts every item but one: 返却・消去・消去の報告書 (operational 11)
   is attested as not yet done, since the deletion report is still to come, and HR sends it back to wait
-  for it. The side is therefore not locked, and nothing says the data has been deleted.
+  for it. Once the deletion report is accepted, ``contracts.year_end_demo`` finishes both sides and locks them.
 - FY2026 (the current year): the plan starts from last year's (as the plan form does) and is finalised
   in April 2026; attestation of both sides is this year's work, waiting on the dashboards.
 
@@ -38,7 +38,7 @@ CONTRACTOR_NOTES = {
     "operational.04": "取扱責任者 田中・取扱者 山田を指定して区に報告し、令和7年5月に承認を受けた。",
     "operational.05": "区が作成した業務フロー（資料2-1）のとおり実施。",
     "operational.06": "取扱責任者が毎月、記録媒体とパスワード通知書の保管状況を確認し記録。",
-    "operational.07": "受領したデータは暗号化済み。CD-Rとパスワード通知書は別の日に手渡しで受領し、返却も別の日に行った。",
+    "operational.07": "受領したデータは暗号化済み。CD-Rとパスワード通知書は別の日に手渡しで受領した。",
     "operational.08": "受領・返却はすべて鍵付きカバンを使用して手渡し。",
     "operational.09": "受領・返却はすべて管理簿（本システム）に記録。",
     "operational.10": "CD-Rは分析室キャビネットB-2、パスワード通知書は管理室金庫に施錠して保管。",
@@ -57,8 +57,8 @@ CONTRACTOR_NOTES = {
     "system.11": "国内の自社設備のみを使用。",
 }
 NOT_YET_KEY = "operational.11"
-NOT_YET_NOTE = ("CD-R（令和8年2月3日）・パスワード通知書（同2月5日）は返却済み。"
-                "電子データの消去と消去の報告書の提出はこれから行う。")
+NOT_YET_NOTE = ("パスワード通知書は令和8年2月5日に返却済み。CD-Rの破壊と電子データ（分析用PC・バックアップ）の消去、"
+                "消去の報告書の提出はこれから行う。")
 RETURN_COMMENT = "消去の報告書の提出を受けてから確認します。"
 
 

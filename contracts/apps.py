@@ -10,10 +10,12 @@ class ContractsConfig(AppConfig):
 
         from core import dashboard
 
-        from . import council, roles, selectors
+        from . import council, report, roles, selectors
 
         dashboard.register(selectors.waiting_designations)
         dashboard.register(selectors.waiting_my_reports)
         dashboard.register(selectors.waiting_past_end)
+        dashboard.register(report.waiting_reports)
         dashboard.register_contract_links(council.contract_links)
+        dashboard.register_contract_links(report.contract_links)
         post_migrate.connect(roles.ensure_groups, sender=self)

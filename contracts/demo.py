@@ -108,10 +108,7 @@ SEED_STEPS = (
     (1, dt.date(2025, 5, 12), "通知文を送付"),
     (2, dt.date(2025, 6, 13), "回答期間終了"),
     (3, dt.date(2025, 6, 24), "CD-Rで送付（手渡し。パスワード通知書は6月26日）"),
-    (4, dt.date(2026, 1, 30), "報告書（個人情報なし）を受領"),
-    (5, dt.date(2026, 2, 6), "CD-R（2月3日）・パスワード通知書（2月5日）の返却を受領"),
-    (6, dt.date(2026, 3, 18), "報告書をもとに改善策を検討"),
-)
+)  # ④–⑥ follow the report, the returns and the measures (contracts.year_end_demo)
 # When each year's contract was prepared (April, before the council) and its people named and approved (May).
 PREPARED_ON = {SEED_SLUG: dt.date(2025, 4, 8), CURRENT_SLUG: dt.date(2026, 4, 8)}
 DESIGNATION_DAYS = {  # slug: ((manager reported, approved), (handler reported, approved))

@@ -159,7 +159,7 @@ def waiting_past_end(user):
         yield Waiting(
             title=_("期間終了・未完了: 完了までに残っていることが%(n)s件あります") % {"n": len(blockers)}
             if blockers else _("期間終了・未完了: 完了の手続きを待っています"),
-            url=reverse("contracts:detail", kwargs={"slug": contract.slug}) + "#closing-h",
+            url=reverse("contracts:close", kwargs={"slug": contract.slug}),
             contract=contract,
             overdue=True,
         )

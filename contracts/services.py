@@ -263,11 +263,17 @@ def contract_copy_to_next_year(*, contract: Contract, actor, memberships=None, d
 
 
 def _step_for_update(contract: Contract, step: int) -> tuple[Contract, ContractStep]:
+    from .report import REPORT_STEPS
+
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.is_closed:
         raise DomainError(_("完了した契約は変更できません。"))
     if step not in Contract.Step.values:
         raise DomainError(_("工程は①〜⑥から選んでください。"), field="step")
+    if step in REPORT_STEPS:
+        # ④–⑥ follow the report, the returns and the measures (contracts.report.sync_steps).
+        raise DomainError(_("工程④〜⑥は、報告書・対応策と記録媒体等の返却・消去報告書の記録に従って完了になります。"
+                            "「報告書・対応策」の画面で記録してください。"), code="follows_records")
     return contract, ContractStep.objects.select_for_update().get(contract=contract, step=step)
 
 
@@ -482,6 +488,9 @@ def _designation_for_decision(designation: Designation, actor) -> Designation:
     designation = (Designation.objects.select_for_update(of=("self",)).select_related("contract", "user")
                    .get(pk=designation.pk))
     _require(actor, designation.contract, "manage")
+    if designation.contract.is_closed:
+        # Revoking stays possible (it only takes access away); approving or rejecting changes the contract.
+        raise DomainError(_("完了した契約の指定は承認・不承認できません。"), code="closed")
     if not designation.is_pending:
         raise DomainError(
             _("この指定は「%(status)s」のため、承認・不承認できません。") % {"status": designation.get_status_display()}

@@ -13,7 +13,7 @@ from core.dashboard import contract_links
 from core.errors import DomainError, add_to_form
 
 from . import council, selectors, services
-from .closing import closing_blockers
+from .closing import closing_blockers, last_closing
 from .forms import (
     ContractForm,
     CopyForm,
@@ -35,6 +35,7 @@ from .permissions import (
     designation_for,
     membership_for,
 )
+from .report import REPORT_STEPS
 
 
 @login_required
@@ -75,6 +76,8 @@ def contract_detail(request, slug):
         "can_manage": can_manage,
         "can_audit": can(request.user, contract, "audit"),
         "blockers": closing_blockers(contract) if contract.is_past_end else [],
+        "closing": last_closing(contract) if contract.is_closed else None,
+        "report_steps": REPORT_STEPS,
         "start_warning": services.early_start_warning(contract) if contract.status == Contract.Status.DRAFT else "",
         "grant_form": MembershipGrantForm(people=selectors.ward_people()),
         "contract_links": contract_links(request.user, contract),
@@ -163,11 +166,19 @@ def _back_to_steps(slug, step):
     return redirect(reverse("contracts:detail", kwargs={"slug": slug}) + f"#step-{step}")
 
 
+def _follows_records(request, slug):
+    """④–⑥ are never ticked by hand: they follow the report, the returns and the measures."""
+    messages.info(request, _("工程④〜⑥は、報告書・対応策と記録媒体等の返却・消去報告書の記録に従って完了になります。"))
+    return redirect("contracts:report", slug=slug)
+
+
 @login_required
 @contract_methods("GET", "POST")
 def step_complete(request, slug, step):
     contract = contract_for(request.user, slug, "manage")
     row = _step_row(contract, step)
+    if step in REPORT_STEPS:
+        return _follows_records(request, slug)
     if request.method == "GET" and (row.is_done or contract.is_closed):
         messages.info(request, _("この工程はすでに完了です。") if row.is_done else _("完了した契約は変更できません。"))
         return _back_to_steps(slug, step)
@@ -192,6 +203,8 @@ def step_reopen(request, slug, step):
     """未了に戻す asks for a reason and shows what will be undone; the record stays in the history."""
     contract = contract_for(request.user, slug, "manage")
     row = _step_row(contract, step)
+    if step in REPORT_STEPS:
+        return _follows_records(request, slug)
     if request.method == "GET" and (not row.is_done or contract.is_closed):
         messages.info(request, _("この工程は未了です。") if not row.is_done else _("完了した契約は変更できません。"))
         return _back_to_steps(slug, step)

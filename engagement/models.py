@@ -45,6 +45,7 @@ class SurveyUpload(models.Model):
         EXPIRED = "expired", _("保存期間を過ぎたため")
         REPLACED = "replaced", _("別のファイルをアップロードしたため")
         DISCARDED = "discarded", _("担当者が取り消したため")
+        CLOSED = "closed", _("契約を完了したため")
 
     contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT,
                                  related_name="survey_uploads")

@@ -167,3 +167,47 @@ def survey_data_purge(*, now: dt.datetime | None = None, actor_label: str = PURG
                   payload={"uploads": 0, "packages": 0, "orphans": len(orphans), "retention_days": days})
     return PurgeResult(uploads=sum(c["uploads"] for c in per_contract.values()),
                        packages=sum(c["packages"] for c in per_contract.values()), orphans=len(orphans))
+
+
+@dataclass(frozen=True)
+class ContractPurge:
+    """What closing a contract purged of its survey data, as counts (never a value)."""
+
+    uploads: int    # uploads whose files were still kept
+    packages: int   # package files still kept (a disc never handed over)
+    files: int      # stored files removed, uploads' and packages' together
+    link_key: int   # 1 when the ward-side key of linkable pseudonyms was removed
+
+    def as_payload(self) -> dict:
+        # Not "link_key": the audit trail masks a payload key named like a secret (audit.services.is_secret_key).
+        return {"uploads": self.uploads, "packages": self.packages, "files": self.files,
+                "pseudonym_keys": self.link_key}
+
+
+def contract_survey_data_purge(*, contract, keep_link_key: bool = False, now: dt.datetime | None = None) -> ContractPurge:
+    """Closing a contract (contracts.closing.contract_close): the app's own copies of its survey data go —
+    every upload still kept, every package file still kept, and the ward-side key of linkable pseudonyms
+    unless HR keeps it for next year's contract (which finds it through ``contract.previous``).
+
+    Runs inside the closing's transaction and writes no audit entry: the closing's entry carries these
+    counts. The files are removed once that transaction commits."""
+    from .models import SurveyLinkKey
+
+    now = now or timezone.now()
+    files = uploads = packages = 0
+    for upload in SurveyUpload.objects.select_for_update().filter(contract=contract, purged_at__isnull=True):
+        files += clear_upload(upload, state=SurveyUpload.State.PURGED, reason=SurveyUpload.PurgeReason.CLOSED,
+                              now=now)
+        uploads += 1
+    for package in SurveyPackage.objects.select_for_update().filter(contract=contract, file_purged_at__isnull=True):
+        if package.blob:
+            _remove_after_commit([package.blob])
+            files += 1
+            packages += 1
+        package.blob = ""
+        package.file_purged_at = now
+        package.save(update_fields=["blob", "file_purged_at"])
+    link_key = 0
+    if not keep_link_key:
+        link_key, _ = SurveyLinkKey.objects.filter(contract=contract).delete()
+    return ContractPurge(uploads=uploads, packages=packages, files=files, link_key=link_key)

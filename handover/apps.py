@@ -8,8 +8,10 @@ class HandoverConfig(AppConfig):
     def ready(self):
         from core import dashboard
 
-        from . import evidence, selectors
+        from . import deletion, evidence, selectors
 
         dashboard.register(selectors.waiting_for)
+        dashboard.register(deletion.waiting_for)
         dashboard.register_contract_links(selectors.contract_links)
+        dashboard.register_contract_links(deletion.contract_links)
         evidence.register_all()

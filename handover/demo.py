@@ -4,8 +4,9 @@ FY2025, the seed contract (令和7年度), a finished year on fixed dates inside
 disc CD-2025-001 over by hand in the locked bag on 24 June 2025 to the analyst, who acknowledges it
 with its SHA-256 and locks it in cabinet B-2; the password notice PN-2025-001 follows two days later to
 the handling manager, who locks it in the safe; both are checked every month from July 2025 to January
-2026; in February 2026 the contractor returns the disc and, on another day, the notice, and HR
-acknowledges both. (The deletion report and the closing of the contract are not part of the demo.)
+2026; on 5 February 2026 the contractor returns the notice and HR acknowledges it. The disc is not returned:
+the contractor destroys it, and the deletion report the ward accepts says so with the destruction
+certificate (``contracts.year_end_demo``, which also closes the contract).
 
 FY2026, the current year (令和8年度), told relative to today (``contracts.demo.live_story_days``, which
 keeps the dates inside the contract's period): the disc CD-2026-001 about six weeks ago, acknowledged
@@ -41,7 +42,6 @@ LAST_YEAR_NOTICE_DELIVERED = at(dt.date(2025, 6, 26), 14)
 # Monthly, each within 30 days of the one before (STORAGE_CHECK_INTERVAL_DAYS), on working days.
 LAST_YEAR_CHECKS = [dt.date(2025, 7, 22), dt.date(2025, 8, 20), dt.date(2025, 9, 18), dt.date(2025, 10, 17),
                     dt.date(2025, 11, 14), dt.date(2025, 12, 12), dt.date(2026, 1, 9)]
-LAST_YEAR_DISC_RETURNED = at(dt.date(2026, 2, 3), 10)
 LAST_YEAR_NOTICE_RETURNED = at(dt.date(2026, 2, 5), 14)
 
 MINUTES = dt.timedelta(minutes=1)
@@ -135,15 +135,11 @@ def seed_finished_year(world, cd_r) -> None:
         for item in (disc, notice):
             _check(item, actor=manager, when=at(day, 9, 30))
 
-    # February 2026, the work done: the disc back to HR (hash checked again), the notice on another day.
-    when = LAST_YEAR_DISC_RETURNED
-    third = _hand_over(contract, giver=handler, recipient=hr, items=[disc], when=when, direction=RETURN,
-                       notes="業務完了により返却")
-    _acknowledge(third, actor=hr, when=when + 15 * MINUTES, hashes={disc.pk: disc.sha256})
+    # February 2026, the work done: the notice back to HR. The disc stays to be destroyed (deletion report).
     when = LAST_YEAR_NOTICE_RETURNED
-    fourth = _hand_over(contract, giver=manager, recipient=hr, items=[notice], when=when, direction=RETURN,
-                        notes="業務完了により返却")
-    _acknowledge(fourth, actor=hr, when=when + 5 * MINUTES)
+    third = _hand_over(contract, giver=manager, recipient=hr, items=[notice], when=when, direction=RETURN,
+                       notes="業務完了により返却")
+    _acknowledge(third, actor=hr, when=when + 5 * MINUTES)
 
 
 def seed_current_year(world, cd_r) -> None:

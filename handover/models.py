@@ -13,6 +13,10 @@ class MediumKind(models.Model):
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("表示順"), default=100)
+    # NIST SP 800-88 Rev. 1, Appendix A (optical media: Clear and Purge not applicable, only Destroy): a
+    # written CD-R or DVD-R is destroyed or returned. The deletion report refuses anything else for it.
+    destroy_only = models.BooleanField(_("光ディスク等（消去できず破壊のみ）"), default=False,
+                                       help_text=_("CD-R・DVD-R など、書き込んだデータを消去できない媒体"))
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -40,6 +44,8 @@ class Item(models.Model):
         IN_TRANSIT = "in_transit", _("受渡し中（受領確認待ち）")
         AT_CONTRACTOR = "at_contractor", _("委託先で保管")
         RETURNED = "returned", _("返却済み（区で保管）")
+        # Destroyed (or erased) at the contractor, as a line of the deletion report the ward accepted.
+        DISPOSED = "disposed", _("破壊・消去済み（消去報告書受理）")
 
     contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT,
                                  related_name="handover_items")
@@ -280,3 +286,160 @@ class StorageCheck(models.Model):
 
     def __str__(self):
         return f"{self.item.label} {self.checked_at:%Y-%m-%d}"
+
+
+class CopyRecord(models.Model):
+    """複製等の記録: one copy of the contract's data the contractor made (on the analysis PC, an encrypted
+    backup, another medium), from the moment the disc was acknowledged. The deletion report must account
+    for every one (seed: 電子データは消去させる。また、区に電子データの消去を行ったことの報告書を提出させる)."""
+
+    class Place(models.TextChoices):
+        ANALYSIS_PC = "analysis_pc", _("分析用PC")
+        BACKUP = "backup", _("暗号化したバックアップ")
+        OTHER_MEDIUM = "other_medium", _("その他の媒体")
+
+    contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT,
+                                 related_name="copy_records")
+    number = models.PositiveIntegerField(_("複製番号"))
+    source = models.ForeignKey(Item, verbose_name=_("複製元の記録媒体"), on_delete=models.PROTECT,
+                               related_name="copies")
+    place = models.CharField(_("複製先の種類"), max_length=15, choices=Place.choices)
+    location = models.CharField(_("複製先（PC名・資産番号・媒体の管理番号等）"), max_length=200)
+    medium_kind = models.ForeignKey(MediumKind, verbose_name=_("媒体の種類"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(_("複製した日時"))
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("複製した者"), on_delete=models.PROTECT,
+                                related_name="+")
+    purpose = models.CharField(_("複製の目的"), max_length=200)
+    encrypted = models.BooleanField(_("暗号化"))
+    notes = models.CharField(_("備考"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(_("記録日時"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["contract", "number"]
+        verbose_name = _("複製等の記録")
+        verbose_name_plural = _("複製等の記録")
+        constraints = [models.UniqueConstraint(fields=["contract", "number"], name="copy_number_per_contract")]
+
+    def __str__(self):
+        return f"複製 No.{self.number}（{self.get_place_display()} {self.location}）"
+
+    @property
+    def is_destroy_only(self) -> bool:
+        return self.place == self.Place.OTHER_MEDIUM and self.medium_kind_id is not None and \
+            self.medium_kind.destroy_only
+
+
+class DeletionReport(models.Model):
+    """消去報告書: how every registered copy and every item still at the contractor was erased or destroyed,
+    filed by the contractor's handling manager and accepted (or sent back, line by line) by the ward."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("作成中")
+        SUBMITTED = "submitted", _("提出済み（区の確認待ち）")
+        RETURNED = "returned", _("差戻し")
+        ACCEPTED = "accepted", _("受理")
+
+    contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT,
+                                 related_name="deletion_reports")
+    number = models.PositiveIntegerField(_("報告番号"))
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("作成日時"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("作成者"), on_delete=models.PROTECT,
+                                   related_name="+")
+    submitted_at = models.DateTimeField(_("提出日時"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出者（取扱責任者）"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    submission_count = models.PositiveSmallIntegerField(_("提出回数"), default=0)
+    decided_at = models.DateTimeField(_("受理・差戻し日時"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受理・差戻しした者"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["contract", "-number"]
+        verbose_name = _("消去報告書")
+        verbose_name_plural = _("消去報告書")
+        constraints = [models.UniqueConstraint(fields=["contract", "number"], name="deletion_report_number")]
+
+    def __str__(self):
+        return f"消去報告書 No.{self.number}"
+
+    @property
+    def is_with_contractor(self) -> bool:
+        """Being written or corrected by the handling manager."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+
+class DeletionLine(models.Model):
+    """One line of a deletion report: one registered copy or one item still at the contractor, and how it
+    was sanitised (NIST SP 800-88 Rev. 1 / IEEE 2883: Clear, Purge, Destroy)."""
+
+    class Method(models.TextChoices):
+        CLEAR = "clear", _("消去（Clear）")
+        PURGE = "purge", _("完全消去（Purge）")
+        DESTROY = "destroy", _("破壊（Destroy）")
+
+    report = models.ForeignKey(DeletionReport, on_delete=models.CASCADE, related_name="lines")
+    copy = models.ForeignKey(CopyRecord, verbose_name=_("複製"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="deletion_lines")
+    item = models.ForeignKey(Item, verbose_name=_("記録媒体等"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="deletion_lines")
+    method_type = models.CharField(_("方式"), max_length=10, choices=Method.choices, blank=True)
+    method = models.CharField(_("方法"), max_length=200, blank=True)
+    tool = models.CharField(_("使用したツール・機器"), max_length=100, blank=True)
+    tool_version = models.CharField(_("ツールの版"), max_length=50, blank=True)
+    performed_on = models.DateField(_("実施日"), null=True, blank=True)
+    performer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("実施者"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    verifier = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("確認者"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    verification = models.CharField(_("確認の方法"), max_length=200, blank=True)
+    certificate = models.CharField(_("証明書の番号等"), max_length=100, blank=True)
+    witnessed = models.BooleanField(_("区の立会い"), default=False)
+    notes = models.CharField(_("備考"), max_length=300, blank=True)
+    return_reason = models.CharField(_("差戻しの理由"), max_length=300, blank=True)
+    returned_at = models.DateTimeField(_("差戻し日時"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("記入日時"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["report", "pk"]
+        verbose_name = _("消去報告書の行")
+        verbose_name_plural = _("消去報告書の行")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(copy__isnull=True, item__isnull=False)
+                                   | models.Q(copy__isnull=False, item__isnull=True), name="deletion_line_one_target"),
+            models.UniqueConstraint(fields=["report", "copy"], name="deletion_line_copy_once"),
+            models.UniqueConstraint(fields=["report", "item"], name="deletion_line_item_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.report} / {self.target_label}"
+
+    @property
+    def target_label(self) -> str:
+        if self.copy_id:
+            return str(self.copy)
+        return f"{self.item.kind_label} {self.item.label}"
+
+    @property
+    def is_filled(self) -> bool:
+        return bool(self.method_type)
+
+    @property
+    def is_returned(self) -> bool:
+        return bool(self.return_reason)
+
+    @property
+    def corrected_since_return(self) -> bool:
+        return bool(self.returned_at and self.updated_at and self.updated_at > self.returned_at)

@@ -403,6 +403,13 @@ def _handover_acknowledge(*, handover: Handover, actor, time_confirmed: bool, ha
     payload = {"number": handover.number, "direction": handover.direction,
                "items": [items[line.item_id].label for line in lines], "handed_at": handover.handed_at,
                "sha256_verified": verified}
+    if handover.is_return:
+        # Step ⑤ (報告書…およびデータ返却) follows the returns once the report is accepted.
+        from contracts.report import sync_steps
+
+        steps = sync_steps(contract, actor=actor)
+        if steps:
+            payload["steps"] = steps
     if unverified:
         payload["sha256_not_computed"] = unverified
     if answer.on_behalf_of:

@@ -12,7 +12,7 @@ from checklist.models import Checklist, ChecklistEvent, ChecklistSide
 from contracts.demo import CURRENT_SLUG, DEMO_PASSWORD, SEED_SLUG, live_story_days
 from contracts.models import Contract, Designation, Membership
 from core.dates import to_local_date
-from handover.models import Handover, Item, StorageCheck
+from handover.models import CopyRecord, DeletionReport, Handover, Item, StorageCheck
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +59,9 @@ def test_the_seed_contract_is_a_finished_year_inside_its_own_period(seeded):
     assert (contract.fiscal_year, contract.start_date, contract.end_date) == (2025, dt.date(2025, 5, 1),
                                                                               dt.date(2026, 3, 31))
     handovers = list(Handover.objects.filter(contract=contract).order_by("number"))
+    # The disc is destroyed at the contractor (deletion report) and only the notice comes back (issue 9, 8).
     assert [(h.direction, h.status) for h in handovers] == [
-        ("delivery", "acknowledged"), ("delivery", "acknowledged"), ("return", "acknowledged"), ("return", "acknowledged"),
+        ("delivery", "acknowledged"), ("delivery", "acknowledged"), ("return", "acknowledged"),
     ]
     assert _within(contract, _dates(contract))
     disc, notice = handovers[0], handovers[1]
@@ -68,22 +69,42 @@ def test_the_seed_contract_is_a_finished_year_inside_its_own_period(seeded):
     assert to_local_date(notice.handed_at) - to_local_date(disc.handed_at) == dt.timedelta(days=2)
     assert disc.lines.get().hash_verified
     assert {h.recipient.username for h in handovers[2:]} == {"sato"}
-    assert to_local_date(handovers[2].handed_at) != to_local_date(handovers[3].handed_at)
     assert all(to_local_date(h.handed_at).strftime("%Y-%m") == "2026-02" for h in handovers[2:])
-    items = Item.objects.filter(contract=contract)
-    assert {item.label for item in items} == {"CD-2025-001", "PN-2025-001"}
-    assert all(item.state == Item.State.RETURNED for item in items)
+    items = {item.label: item.state for item in Item.objects.filter(contract=contract)}
+    assert items == {"CD-2025-001": Item.State.DISPOSED, "PN-2025-001": Item.State.RETURNED}
     months = {to_local_date(c.checked_at).strftime("%Y-%m")
               for c in StorageCheck.objects.filter(item__contract=contract)}
     assert months == {"2025-07", "2025-08", "2025-09", "2025-10", "2025-11", "2025-12", "2026-01"}
     assert all(d.decided_at.astimezone(TOKYO).strftime("%Y-%m") == "2025-05" for d in contract.designations.all())
     assert all(step.is_done for step in contract.steps.all())
-    assert contract.status == Contract.Status.ACTIVE  # closing it (deletion report) is a later issue
     checklist = contract.checklist
     assert checklist.is_finalised and checklist.items.filter(mark="planned").count() == 48
-    # The contractor side is attested; the deletion item waits for the deletion report, so it is not locked.
-    assert checklist.sides.get(side="contractor").status == ChecklistSide.Status.RETURNED
-    assert checklist.items.get(template_item__key="contractor.operational.11").attestation == "not_yet"
+    # Once the deletion report was accepted, the deletion item was attested again and both sides locked.
+    assert set(checklist.sides.values_list("status", flat=True)) == {ChecklistSide.Status.LOCKED}
+    assert checklist.items.get(template_item__key="contractor.operational.11").attestation == "in_place"
+
+
+def test_the_finished_year_is_closed_on_its_own_dates(seeded):
+    """Issue 9, 8: 「FY2025 is closed on its own dates: report accepted, copies registered, disc destroyed with a
+    certificate line, notice returned, deletion report accepted, contract closed. FY2026 is in progress.」"""
+    contract = Contract.objects.get(slug=SEED_SLUG)
+    assert contract.status == Contract.Status.CLOSED
+    report = contract.reports.get()
+    assert report.is_accepted and to_local_date(report.decided_at) == dt.date(2026, 2, 2)
+    assert [copy.place for copy in CopyRecord.objects.filter(contract=contract).order_by("number")] == [
+        "analysis_pc", "backup"]
+    deletion = DeletionReport.objects.get(contract=contract)
+    assert deletion.is_accepted and to_local_date(deletion.decided_at) == dt.date(2026, 3, 3)
+    disc_line = deletion.lines.get(item__label="CD-2025-001")
+    assert disc_line.method_type == "destroy" and disc_line.certificate and disc_line.witnessed
+    assert deletion.lines.filter(copy__isnull=False).count() == 2
+    assert contract.measures.exists()
+    closed = contract.closing_events.get()
+    assert to_local_date(closed.happened_at) == dt.date(2026, 3, 25)
+    entry = AuditEntry.objects.get(action="contract.closed", contract=contract)
+    assert entry.payload["purged"] == {"uploads": 0, "packages": 0, "files": 0, "pseudonym_keys": 0}
+    assert _within(contract, [to_local_date(closed.happened_at), to_local_date(deletion.decided_at)])
+    assert Contract.objects.get(slug=CURRENT_SLUG).status == Contract.Status.ACTIVE
 
 
 def test_the_current_year_is_copied_from_it_and_has_work_waiting_now(seeded):

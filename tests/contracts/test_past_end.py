@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from checklist.models import ChecklistSide, Mark
 from checklist.services import plan_finalise, plan_save
-from contracts import services
+from contracts import report, services
 from contracts.closing import closing_blockers
-from contracts.models import Contract
+from contracts.models import Contract, Designation
 from handover.models import Item
 from tests.checklist.helpers import all_planned
-from tests.factories import make_contract
+from tests.factories import designate, make_contract
 
 pytestmark = pytest.mark.django_db
 
@@ -58,12 +58,16 @@ def test_what_stands_between_it_and_closing_is_listed_where_it_is_done(world, cl
         services.contract_step_complete(contract=contract, step=step, actor=world.hr,
                                         completed_at=timezone.now() - dt.timedelta(days=60))
     blockers = closing_blockers(contract)
+    # ④ and ⑤ follow the report and the returns (issue 9), which are blockers of their own.
     assert [b.text for b in blockers] == [
-        "未了の工程があります: ④、⑤、⑥",
-        "区に戻っていない記録媒体等があります: CD-1（委託先で保管）、PN-1（受渡し中（受領確認待ち））",
+        "⑥ 対応策・改善策が記録されていません",
+        "報告書（個人情報なし）が受理されていません（未提出）",
+        "区に戻っていない記録媒体等があります（受理された消去報告書にもありません）: CD-1（委託先で保管）、"
+        "PN-1（受渡し中（受領確認待ち））",
         "チェックリストの計画（○・ー）が確定していません",
     ]
-    assert blockers[1].url == reverse("handover:items", args=[contract.slug])
+    assert blockers[2].url == reverse("handover:items", args=[contract.slug])
+    assert blockers[1].url == reverse("contracts:report", args=[contract.slug])
     page = client_as(world.hr).get(reverse("contracts:detail", args=[contract.slug])).content.decode()
     for blocker in blockers:
         assert blocker.text in page
@@ -86,13 +90,20 @@ def test_with_nothing_open_the_page_says_so(world, client_as):
               actor=world.hr)
     plan_finalise(contract=contract, actor=world.hr)
     ChecklistSide.objects.filter(checklist__contract=contract).update(status=ChecklistSide.Status.LOCKED)
-    for step in range(1, 7):
+    for step in range(1, 4):
         services.contract_step_complete(contract=contract, step=step, actor=world.hr,
                                         completed_at=timezone.now() - dt.timedelta(days=40))
     _item(contract, world, "CD-1", Item.State.RETURNED)
+    # ④–⑥ follow the report and the measures (issue 9).
+    designate(contract, world.manager, Designation.Kind.MANAGER, actor=world.hr)
+    submitted = report.report_submit(contract=contract, actor=world.manager, title="分析報告書",
+                                     submitted_at=timezone.now(), pages=10, no_personal_data=True)
+    report.report_accept(report=submitted, actor=world.hr, checked=True)
+    report.measure_record(contract=contract, actor=world.hr, decided_on=timezone.localdate(), text="研修を行う")
     assert closing_blockers(contract) == []
+    assert all(step.is_done for step in contract.steps.all())
     page = client_as(world.hr).get(reverse("contracts:detail", args=[contract.slug])).content.decode()
-    assert "期間終了・未完了" in page and "記録媒体等はすべて区に戻り" in page
+    assert "期間終了・未完了" in page and "完了までに残っていることはありません" in page
 
 
 def test_hr_finds_it_on_the_dashboard(world, client_as):

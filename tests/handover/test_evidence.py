@@ -3,7 +3,7 @@
 import pytest
 
 from checklist.evidence import evidence_for
-from handover import services
+from handover import deletion, services
 from handover.models import StorageRecord
 from tests.handover.conftest import acknowledge, deliver, give_back, tokyo
 
@@ -72,4 +72,12 @@ def test_items_still_out_after_the_contract_ends_show_the_return_control_unmet(w
     clock.set(tokyo(2026, 4, 2, 9, 0))  # the contract ended on 31 March 2026
     assert _evidence(world, "ward.operational.11").met is False
     acknowledge(give_back(world, [disc]), world.hr)
-    assert _evidence(world, "ward.operational.11").met is True
+    # Returned, but the seed asks for the deletion report too (…電子データは消去させる。また、区に電子データの
+    # 消去を行ったことの報告書を提出させる。).
+    unmet = _evidence(world, "ward.operational.11")
+    assert unmet.met is False and "消去報告書は受理されていません" in unmet.summary
+    report = deletion.deletion_report_create(contract=world.contract, actor=world.manager)
+    deletion.deletion_report_accept(report=deletion.deletion_report_submit(report=report, actor=world.manager),
+                                    actor=world.hr)
+    met = _evidence(world, "ward.operational.11")
+    assert met.met is True and "返却済み 1点" in met.summary and "消去報告書 No.1 を受理済み" in met.summary

@@ -84,3 +84,130 @@ ROWS = [
     Row("handover:ledger_export", kwargs=lambda w: {"slug": w.contract.slug, "fmt": "xlsx"}, get=VIEWERS,
         post=statuses(405, **HIDDEN), contract_object=True),
 ]
+
+
+# --- the copy register and the deletion report (issue 9) ---------------------------------------------
+
+def _copy(w, source=None):
+    from django.utils import timezone
+
+    from handover import copies
+
+    source = source or w.contract.handover_items.get(state=Item.State.AT_CONTRACTOR)
+    return copies.copy_register(contract=w.contract, actor=w.handler, source=source, place="analysis_pc",
+                                location="ANL-PC-01", made_at=timezone.now(), made_by=w.handler,
+                                purpose="集計・分析のため", encrypted=True)
+
+
+def _report(w):
+    from handover import deletion
+
+    _at_contractor(w)
+    return deletion.deletion_report_create(contract=w.contract, actor=w.manager)
+
+
+def _line_data(w):
+    from django.utils import timezone
+
+    return {"method_type": "destroy", "method": "シュレッダーによる粉砕", "tool": "クロスカットシュレッダー",
+            "tool_version": "MS-200", "performed_on": timezone.localdate().isoformat(), "performer": w.handler.pk,
+            "verifier": w.manager.pk, "verification": "破片を目視で確認"}
+
+
+def _filled(w):
+    from django.utils import timezone
+
+    from handover import deletion
+
+    report = _report(w)
+    line = report.lines.get()
+    data = _line_data(w)
+    deletion.deletion_line_save(line=line, actor=w.manager, method_type="destroy", method=data["method"],
+                                tool=data["tool"], tool_version=data["tool_version"],
+                                performed_on=timezone.localdate(),
+                                performer=w.handler, verifier=w.manager, verification=data["verification"])
+    return report
+
+
+def held(w):
+    _at_contractor(w)
+    return a(w)
+
+
+def report_kwargs(w):
+    return {"slug": w.contract.slug, "pk": _report(w).pk}
+
+
+def line_kwargs(w):
+    report = _report(w)
+    return {"slug": w.contract.slug, "pk": report.pk, "line_pk": report.lines.get().pk}
+
+
+def report_with_new_copy(w):
+    report = _report(w)
+    _copy(w)
+    return {"slug": w.contract.slug, "pk": report.pk}
+
+
+def filled_kwargs(w):
+    return {"slug": w.contract.slug, "pk": _filled(w).pk}
+
+
+def submitted_kwargs(w):
+    from handover import deletion
+
+    report = deletion.deletion_report_submit(report=_filled(w), actor=w.manager)
+    return {"slug": w.contract.slug, "pk": report.pk}
+
+
+def _copy_data(w):
+    from django.utils import timezone
+
+    disc = w.contract.handover_items.get(state=Item.State.AT_CONTRACTOR)
+    return {"copy-source": disc.pk, "copy-place": "analysis_pc", "copy-location": "ANL-PC-01",
+            "copy-made_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "copy-made_by": w.handler.pk,
+            "copy-purpose": "集計・分析のため", "copy-encrypted": "yes"}
+
+
+def _return_data(w):
+    from handover.models import DeletionReport
+
+    report = DeletionReport.objects.filter(contract=w.contract).latest("pk")
+    return {"decision": "return", f"reason_{report.lines.get().pk}": "証明書の番号を記入してください"}
+
+
+def _new_copy_target(w):
+    from handover.models import CopyRecord
+
+    return {"target": f"copy:{CopyRecord.objects.filter(contract=w.contract).latest('pk').pk}"}
+
+
+ROWS += [
+    Row("handover:copies", kwargs=a, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
+    # The contract's designees record copies once they hold a disc; HR and the auditor may not.
+    Row("handover:copy_create", kwargs=held, get=NOT_HERE, post=statuses(403, manager=DONE, handler=DONE, **HIDDEN),
+        data=_copy_data, contract_object=True, happened=audited("handover.copy.registered")),
+    Row("handover:deletion", kwargs=a, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
+    # Only the handling manager files the deletion report.
+    Row("handover:deletion_create", kwargs=held, get=NOT_HERE, post=statuses(403, manager=DONE, **HIDDEN),
+        contract_object=True, happened=audited("handover.deletion.created")),
+    Row("handover:deletion_detail", kwargs=report_kwargs, get=VIEWERS, post=statuses(405, **HIDDEN),
+        contract_object=True),
+    Row("handover:deletion_line", kwargs=line_kwargs, get=statuses(403, manager=200, **HIDDEN),
+        post=statuses(403, manager=DONE, **HIDDEN), data=_line_data, contract_object=True,
+        happened=audited("handover.deletion.line_saved")),
+    Row("handover:deletion_line_add", kwargs=report_with_new_copy, get=NOT_HERE,
+        post=statuses(403, manager=DONE, **HIDDEN), data=_new_copy_target, contract_object=True,
+        happened=audited("handover.deletion.line_added")),
+    Row("handover:deletion_line_remove", kwargs=line_kwargs, get=NOT_HERE, post=statuses(403, manager=DONE, **HIDDEN),
+        contract_object=True, happened=audited("handover.deletion.line_removed")),
+    Row("handover:deletion_submit", kwargs=filled_kwargs, get=NOT_HERE, post=statuses(403, manager=DONE, **HIDDEN),
+        contract_object=True, happened=audited("handover.deletion.submitted")),
+    # HR accepts or sends back; here it sends the one line back with a reason.
+    Row("handover:deletion_decide", kwargs=submitted_kwargs, get=NOT_HERE, post=statuses(403, hr=DONE, **HIDDEN),
+        data=_return_data, contract_object=True, happened=audited("handover.deletion.returned")),
+    # The PDF: both sides and the auditor; the handler may not.
+    Row("handover:deletion_pdf", kwargs=report_kwargs,
+        get=statuses(403, hr=200, manager=200, auditor=200, **HIDDEN), post=statuses(405, **HIDDEN),
+        contract_object=True),
+]

@@ -6,8 +6,9 @@ from django.db import transaction
 from contracts.demo import DEMO_PASSWORD, seed_contracts
 from core.dates import fiscal_year_label
 
-# Apps that add their own demo data on top of the contracts, in this order (each has demo.seed(world)).
-DEMO_APPS = ["handover", "checklist", "engagement", "incidents"]
+# Apps that add their own demo data on top of the contracts, in this order (each has demo.seed(world)); a
+# dotted name is a module of its own. The finished year's end comes last: it builds on all the others.
+DEMO_APPS = ["handover", "checklist", "engagement", "incidents", "contracts.year_end_demo"]
 
 ACCOUNTS = [
     ("sato", "人材育成等担当（区・HR）"),
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             world = seed_contracts()
             for app in DEMO_APPS:
                 try:
-                    module = importlib.import_module(f"{app}.demo")
+                    module = importlib.import_module(app if "." in app else f"{app}.demo")
                 except ModuleNotFoundError:
                     continue
                 module.seed(world)
