@@ -330,6 +330,9 @@ def backup_verify(*, path: Path, extract_to: Path | None = None, record: bool = 
         raise
     if extract_to is not None:
         (extract_to / "manifest.json").write_text(json.dumps(summary.manifest, ensure_ascii=False, indent=1))
+        for label in FILE_ROOTS:
+            # Present even when empty, so the restore steps are the same for every backup.
+            (extract_to / label).mkdir(mode=0o700, exist_ok=True)
     if record:
         try:
             audit_log(action="backup.verified", actor_label=actor_label, payload=summary.payload())
