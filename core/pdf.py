@@ -6,8 +6,8 @@ embedded Japanese font from Debian's packages and one base stylesheet.
   about fifteen times longer with it.
 - Tables: ``table-layout: fixed`` with set column widths (``<col>`` widths in mm), always. WeasyPrint's
   automatic layout measures every CJK character as a possible break to find each column's width.
-- Lines inside a cell: one text with newlines kept by ``white-space: pre-line`` (class ``lines``) rather
-  than an element per line; WeasyPrint's time grows with the number of elements it styles.
+- Lines inside a cell: one text with newlines kept by ``white-space: pre-line`` rather than an element
+  per line; WeasyPrint's time grows with the number of elements it styles.
 - The base stylesheet gives the shared pieces (``.sheet`` pages, ``p.attachment`` 別紙/資料 labels,
   ``table.fields`` label/value tables, ``table.seals`` seal boxes); a document adds only its own rules
   as ``extra_css``. Each stylesheet is parsed once per process.
@@ -67,7 +67,6 @@ th {{ background: #e8e8e8; font-weight: normal; }}
 .seals th {{ height: 6mm; text-align: center; }}
 .seals td {{ height: 20mm; }}
 .muted {{ color: #444; font-size: 8pt; }}
-.lines {{ white-space: pre-line; }}
 .sheet + .sheet {{ break-before: page; }}
 p.attachment {{ text-align: right; margin: 0 0 2mm; }}
 p.subtitle {{ text-align: center; margin: 0 0 3mm; }}
