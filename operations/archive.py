@@ -141,8 +141,13 @@ class ArchiveReader:
         return manifest
 
     def _member(self, target: Path, name: str) -> dict:
-        path = target.joinpath(*PurePosixPath(name).parts)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        parts = PurePosixPath(name).parts
+        path = target.joinpath(*parts)
+        directory = target
+        for part in parts[:-1]:
+            # One level at a time: mkdir(parents=True) would make the levels above with the umask's mode.
+            directory = directory / part
+            directory.mkdir(mode=0o700, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
         with open(path, "xb") as out:

@@ -329,7 +329,9 @@ def backup_verify(*, path: Path, extract_to: Path | None = None, record: bool = 
                 logger.warning("the failed backup drill could not be written to the audit trail")
         raise
     if extract_to is not None:
-        (extract_to / "manifest.json").write_text(json.dumps(summary.manifest, ensure_ascii=False, indent=1))
+        fd = os.open(extract_to / "manifest.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(summary.manifest, f, ensure_ascii=False, indent=1)
         for label in FILE_ROOTS:
             # Present even when empty, so the restore steps are the same for every backup.
             (extract_to / label).mkdir(mode=0o700, exist_ok=True)

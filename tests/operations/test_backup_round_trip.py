@@ -110,7 +110,7 @@ def test_extract_leaves_the_verified_database_and_files_for_a_restore(settings, 
     output = verify_backup(path, "--extract", str(target))
 
     assert f"extracted into {target}" in output
-    assert is_private(target)
+    assert is_private(target) and all(is_private(p) for p in target.rglob("*"))
     member = database.MEMBERS[connection.vendor]
     assert sorted(p.name for p in target.iterdir()) == sorted([member, "manifest.json", "media", "survey"])
     if connection.vendor == "sqlite":
