@@ -11,9 +11,10 @@ FY2025 contract (the plan finalised, all 48 items ○, the year's handovers).
 - council submission: ``contracts.council.council_submission_pdf(contract)`` — 付議事項, 事業の概要, the
   委託 table, 資料2-1 and both checklists with the plan.
 - ledger: ``handover.exports.ledger_pdf`` for the contract's handovers, as ``export_ledger`` writes it.
+- deletion report: ``handover.deletion.deletion_report_pdf`` for the contract's latest 消去報告書.
 
 The reference ("fixed") is bare WeasyPrint: a plain two-column ``<table>`` with ``table-layout: fixed``
-and set widths, the 48 items with their ○ (for the ledger, its rows' cells joined in one column), the
+and set widths, the 48 items with their ○ (for the ledger and the deletion report, each row's cells joined in one column), the
 same font file through one ``@font-face``, nothing else. Target: app / fixed at most 1.5 for each.
 For information the checklist also shows bare WeasyPrint with the automatic table layout ("plain"),
 which takes several times as long as the fixed table.
@@ -138,7 +139,9 @@ def main() -> int:
     from contracts.council import council_submission_pdf
     from contracts.demo import SEED_SLUG
     from contracts.models import Contract
+    from handover.deletion import deletion_report_pdf, pdf_lines
     from handover.exports import ledger_pdf, ledger_row, paper_order
+    from handover.models import DeletionReport
     from handover.selectors import ledger_for
 
     contract = Contract.objects.get(slug=SEED_SLUG)
@@ -154,10 +157,18 @@ def main() -> int:
         "council submission PDF": (lambda: council_submission_pdf(contract)[2], "items"),
         f"ledger PDF, {len(handovers)} handovers": (lambda: ledger_pdf(handovers, contract=contract)[2], "ledger"),
     }
+    report = DeletionReport.objects.filter(contract=contract).order_by("-pk").first()
+    deletion_rows = []
+    if report is not None:
+        deletion_rows = [(str(line.number), " ".join(str(value) for value in vars(line).values()))
+                         for line in pdf_lines(report)]
+        documents[f"deletion report PDF, {len(deletion_rows)} lines"] = (lambda: deletion_report_pdf(report)[2],
+                                                                         "deletion")
     renderers = {
         **{f"bare {name}": document_renderer(*captured(render)) for name, (render, _reference) in documents.items()},
         "items": table_renderer(items, fixed=True),
         "ledger": table_renderer(ledger_rows, fixed=True),
+        "deletion": table_renderer(deletion_rows, fixed=True),
         "plain": table_renderer(items, fixed=False),
         **{name: render for name, (render, _reference) in documents.items()},
     }
