@@ -2,6 +2,7 @@
 migration is applied, the audit chain's head can be read. No login, no data, no cookie, no lockout."""
 
 import json
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -49,6 +50,29 @@ def test_an_unapplied_migration_takes_the_server_out_of_rotation(client):
     response = client.get(URL)
     assert response.status_code == 503
     assert json.loads(response.content) == {"status": "unavailable", "failed": ["migrations"]}
+
+
+def test_new_code_copied_beside_the_running_code_does_not_take_it_out_of_rotation(client, monkeypatch):
+    """The check knows the migrations of the code this process runs (read once), not whatever lies on disk now:
+    during an upgrade the old workers keep serving; after the restart, the new code waits for ``migrate``."""
+    from operations import health
+
+    real_loader = health.MigrationLoader
+    health.known_migrations.cache_clear()
+    assert client.get(URL).status_code == 200
+
+    def newer_code_on_disk(*args, **kwargs):
+        loader = real_loader(*args, **kwargs)
+        loader.graph.nodes[("audit", "9999_from_the_next_release")] = SimpleNamespace(replaces=[])
+        return loader
+
+    monkeypatch.setattr(health, "MigrationLoader", newer_code_on_disk)
+    assert client.get(URL).status_code == 200
+    health.known_migrations.cache_clear()  # the restart
+    response = client.get(URL)
+    assert response.status_code == 503 and json.loads(response.content)["failed"] == ["migrations"]
+    monkeypatch.undo()
+    health.known_migrations.cache_clear()
 
 
 def test_an_unreachable_database_answers_503(client):

@@ -1,10 +1,13 @@
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from core.bounds import file_size_text
 from operations.crypto import BackupError
 from operations.services import backup_create
+
+from ._signals import exit_cleanly_on_sigterm
 
 
 class Command(BaseCommand):
@@ -19,10 +22,13 @@ class Command(BaseCommand):
     def handle(self, *args, out, keep, **options):
         if keep < 0:
             raise CommandError("--keep takes a number of backups, 0 or more", returncode=2)
+        exit_cleanly_on_sigterm()
         try:
             made = backup_create(out_dir=out, keep=keep)
         except BackupError as error:
             raise CommandError(f"BACKUP FAILED: {error.message}", returncode=1) from error
+        except ImproperlyConfigured as error:
+            raise CommandError(f"BACKUP FAILED: {error}", returncode=2) from error
         except OSError as error:
             raise CommandError(f"BACKUP FAILED: cannot write {error.filename or out}: {error.strerror}",
                                returncode=1) from error

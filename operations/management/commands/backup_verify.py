@@ -1,12 +1,15 @@
 import datetime as dt
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.bounds import file_size_text
 from operations.crypto import BackupError
 from operations.services import DrillNotRecorded, backup_verify
+
+from ._signals import exit_cleanly_on_sigterm
 
 
 def _local(iso: str) -> str:
@@ -30,11 +33,14 @@ class Command(BaseCommand):
                             help="do not write the drill to the audit trail (restoring onto an empty server)")
 
     def handle(self, *args, file, extract, no_record, **options):
+        exit_cleanly_on_sigterm()
         unrecorded = None
         try:
             checked = backup_verify(path=file, extract_to=extract, record=not no_record)
         except BackupError as error:
             raise CommandError(f"BACKUP NOT USABLE: {error.message}", returncode=1) from error
+        except ImproperlyConfigured as error:
+            raise CommandError(f"BACKUP NOT VERIFIED: {error}", returncode=2) from error
         except DrillNotRecorded as error:
             checked, unrecorded = error.summary, error
         self.stdout.write(
