@@ -6,4 +6,9 @@ class AuditConfig(AppConfig):
     verbose_name = "監査証跡"
 
     def ready(self):
-        from . import signals  # noqa: F401  (login, logout and failed logins)
+        from core import dashboard
+
+        from . import analysis, signals  # noqa: F401  (login, logout and failed logins)
+
+        analysis.register_evidence()
+        dashboard.register(analysis.waiting_for)

@@ -4,15 +4,17 @@ exports of the log itself."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.formatting import count, format_name
+from audit.formatting import count, format_name, quoted
 
 LABELS = {
     "auth.login": gettext_lazy("ログイン"),
     "auth.logout": gettext_lazy("ログアウト"),
     "auth.login_failed": gettext_lazy("ログインに失敗"),
+    "auth.locked_out": gettext_lazy("ログインの失敗が続いたため一時停止（ロックアウト）"),
     "audit.log.exported": gettext_lazy("監査証跡を出力"),
     "audit.downloads.exported": gettext_lazy("個人情報の出力履歴を出力"),
     "audit.chain.rekeyed": gettext_lazy("監査証跡の連鎖を鍵付き（HMAC）に切り替え"),
+    "audit.analysis.recorded": gettext_lazy("アクセスログの月次分析を記録"),
 }
 
 GROUPS = {"auth.": gettext_lazy("ログイン・認証"), "audit.": gettext_lazy("監査証跡")}
@@ -34,8 +36,40 @@ def _failed(payload, context) -> str:
     return ""
 
 
+ANALYSIS_FIGURES = {
+    "failed_sign_ins": gettext_lazy("ログインの失敗"),
+    "lockouts": gettext_lazy("ロックアウト"),
+    "downloads": gettext_lazy("個人情報の出力"),
+    "after_hours": gettext_lazy("執務時間外の操作"),
+    "unused_accounts": gettext_lazy("90日以上使われていないアカウント"),
+    "admin_actions": gettext_lazy("管理画面での操作"),
+}
+
+
+def _analysis(payload, context) -> str:
+    from audit.analysis import Month
+
+    year, _dash, month = str(payload.get("month", "")).partition("-")
+    figures = "、".join(_("%(what)s %(n)s") % {"what": label, "n": count(payload.get(key))}
+                       for key, label in ANALYSIS_FIGURES.items() if key in payload)
+    return _("%(month)s分（%(figures)s）所見: %(note)s") % {
+        "month": Month(int(year), int(month)).label, "figures": figures, "note": quoted(payload.get("note"))}
+
+
+def _analyses(ids):
+    from audit.analysis import Month
+    from audit.models import LogAnalysis
+
+    return {str(a.pk): _("%(month)s分のアクセスログの分析") % {"month": Month.of(a.month).label}
+            for a in LogAnalysis.objects.filter(pk__in=ids)}
+
+
 DETAILS = {
     "audit.log.exported": _exported,
     "audit.downloads.exported": _exported,
+    "audit.analysis.recorded": _analysis,
     "auth.login_failed": _failed,
+    "auth.locked_out": _failed,
 }
+
+OBJECTS = {"audit.loganalysis": _analyses}

@@ -133,3 +133,25 @@ class AuditEntry(models.Model):
         if self.scheme == Scheme.KEYED:
             return hmac.new(audit_key(), self.canonical(), hashlib.sha256).hexdigest()
         raise ValueError(f"unknown audit digest scheme {self.scheme!r}")
+
+
+class LogAnalysis(models.Model):
+    """One month of the access log, analysed by an auditor: the seed's system item 08 (「…アクセスログ等を
+    取得する。取得したログは、定期的に分析する。」). A month may be analysed more than once (the current
+    month early, then again when it is over); each record stands, with the figures the auditor saw."""
+
+    month = models.DateField(_("対象月"), db_index=True)  # its first day
+    recorded_at = models.DateTimeField(_("記録日時"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("分析した者"),
+                                    on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("所見"))
+    # The counts of each section as the page showed them when the record was made.
+    figures = models.JSONField(_("集計"), default=dict)
+
+    class Meta:
+        ordering = ["-month", "-recorded_at"]
+        verbose_name = _("アクセスログの月次分析")
+        verbose_name_plural = _("アクセスログの月次分析")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"

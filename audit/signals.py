@@ -1,3 +1,4 @@
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -19,3 +20,10 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     audit_log(action="auth.login_failed", request=request, actor_label=username, payload={"username": username})
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request=None, username=None, **kwargs):
+    # Sent when a username and address reach the failure limit, and again for each attempt while locked.
+    username = str(username or "")[:150]
+    audit_log(action="auth.locked_out", request=request, actor_label=username, payload={"username": username})

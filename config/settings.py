@@ -6,6 +6,7 @@ environment (see README, "Running it for real").
 """
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -334,6 +335,19 @@ PDF_FONT_FILES = [
 # Empty: a pair may not travel on the same calendar day in Asia/Tokyo. Otherwise a number of hours.
 HANDOVER_MIN_GAP_HOURS = os.environ.get("HANDOVER_MIN_GAP_HOURS", "")
 STORAGE_CHECK_INTERVAL_DAYS = int(os.environ.get("STORAGE_CHECK_INTERVAL_DAYS", "30"))
+
+# The monthly access-log analysis (audit/analysis.py) lists what happened outside these hours, Monday to
+# Friday, Asia/Tokyo ("HH:MM-HH:MM"); Saturdays and Sundays are outside them all day.
+OFFICE_HOURS = os.environ.get("DJANGO_OFFICE_HOURS", "08:00-20:00").strip()
+_office = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)", OFFICE_HOURS)
+if _office is None or not (int(_office[1]) * 60 + int(_office[2]) < int(_office[3]) * 60 + int(_office[4]) <= 24 * 60):
+    raise ImproperlyConfigured("DJANGO_OFFICE_HOURS must read like 08:00-20:00 (start before end, Asia/Tokyo).")
+# Test-only fault injection (tests/faults): "<app_label.model>:<marker file>" makes a web process pause
+# inside the transaction right after it first saves such a row, writing its pid to the marker, so a test
+# can kill it there. Refused unless plain HTTP (a local test run), like the demo's flag.
+FAULT_PAUSE_AFTER_SAVE = os.environ.get("DJANGO_TEST_FAULT_PAUSE_AFTER_SAVE", "")
+if FAULT_PAUSE_AFTER_SAVE and HTTPS:
+    raise ImproperlyConfigured("DJANGO_TEST_FAULT_PAUSE_AFTER_SAVE is for the fault tests, never for production.")
 
 # Backups (operations/): the key is DJANGO_BACKUP_KEY, or var/backup_key made at the first backup (the web
 # processes never need it). Checklist system item 09 is met while the last verified restore drill is

@@ -1,4 +1,12 @@
-from tests.matrix import Row, statuses
+from tests.matrix import DONE, Row, audited, statuses
+
+
+def _last_month(world) -> dict:
+    from audit.analysis import Month
+
+    month = Month.current().previous()
+    return {"year": month.year, "month": month.month}
+
 
 ROWS = [
     # HR reads its contracts' entries; the auditor also the security log (logins). Contractors never.
@@ -12,4 +20,14 @@ ROWS = [
     Row("audit:downloads", query="?date_from=0226-04-01", get=statuses(403, hr=400, auditor=400),
         post=statuses(405)),
     Row("audit:verify", get=statuses(403, auditor=200), post=statuses(405)),
+    # The monthly access-log analysis reads the security log: the auditors only (HR too gets 403).
+    Row("audit:analysis", get=statuses(403, auditor=200), post=statuses(405)),
+    Row("audit:analysis_month", kwargs=_last_month, get=statuses(403, auditor=200), post=statuses(405)),
+    # A month not yet begun, or no month at all: 404 for the auditor, 403 before that for everyone else.
+    Row("audit:analysis_month", kwargs=lambda w: {"year": 2100, "month": 1}, get=statuses(403, auditor=404),
+        post=statuses(405)),
+    Row("audit:analysis_month", kwargs=lambda w: {"year": 2026, "month": 13}, get=statuses(403, auditor=404),
+        post=statuses(405)),
+    Row("audit:analysis_record", kwargs=_last_month, get=statuses(405), post=statuses(403, auditor=DONE),
+        data=lambda w: {"note": "不審なログインはなかった。"}, happened=audited("audit.analysis.recorded")),
 ]
