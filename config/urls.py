@@ -23,3 +23,4 @@ urlpatterns = [
 handler400 = "core.errors_views.bad_request"
 handler403 = "core.errors_views.forbidden"
 handler404 = "core.errors_views.not_found"
+handler500 = "core.errors_views.server_error"
