@@ -4,8 +4,9 @@ role, and a second contractor with its own contract so that isolation can be see
 The seed contract repeats every year (次年度以降も、同様の業務委託を行う), and the demo tells two of them:
 
 - FY2025 (令和7年度), the seed contract ``shinjuku-engagement-2025``: a finished year, on fixed dates
-  inside its own period (designations approved in May 2025, steps ①–⑥ done between May 2025 and March
-  2026; the handovers and the checklist are seeded by their apps).
+  inside its own period (designations approved in May 2025, steps ①–③ done between May and June 2025; the
+  handovers and the checklist are seeded by their apps; the copies, the report, the deletion report, the
+  measures that complete ④–⑥ and the closing by ``contracts.year_end_demo``).
 - FY2026 (令和8年度), ``shinjuku-engagement-2026``: the current year, copied from it with
   ``contract_copy_to_next_year`` in April 2026, active, its people approved again in May 2026; its
   handovers are told relative to today (see :func:`live_story_days`).

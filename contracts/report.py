@@ -300,7 +300,7 @@ def report_submit(*, contract: Contract, actor, title: str, submitted_at: dt.dat
 
 def _report_for_update(report: ContractReport) -> ContractReport:
     contract = report.contract
-    report = ContractReport.objects.select_for_update().select_related("contract").get(pk=report.pk)
+    report = ContractReport.objects.select_for_update(of=("self",)).select_related("contract").get(pk=report.pk)
     # Keep the roles the page's contract_for read for this request.
     if getattr(contract, "_roles_in_force", None):
         report.contract._roles_in_force = contract._roles_in_force

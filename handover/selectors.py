@@ -12,6 +12,7 @@ from contracts.models import Contract, Membership, Role
 from contracts.permissions import contracts_where
 from contracts.selectors import contracts_for, display_name
 from core.dashboard import Link, Waiting
+from core.dates import wareki
 
 from . import permissions, rules
 from .models import Handover, HandoverLine, Item, StorageCheck, StorageRecord
@@ -139,6 +140,14 @@ def item_history(item: Item) -> list[Event]:
     for check in StorageCheck.objects.filter(item=item).select_related("checked_by__profile", "storage"):
         events.append(Event(check.checked_at, _("定期確認（所在を確認）"), check.checked_by,
                             f"{check.storage}{'・' + check.note if check.note else ''}"))
+    # Destroyed (or erased) at the contractor: the line of the accepted deletion report says how.
+    for line in item.deletion_lines.filter(report__status="accepted").select_related(
+            "report__decided_by__profile", "performer__profile"):
+        url = reverse("handover:deletion_detail", kwargs={"slug": slug, "pk": line.report_id})
+        events.append(Event(line.report.decided_at, _("消去報告書 No.%(n)s の受理（%(type)s）") % {
+            "n": line.report.number, "type": line.get_method_type_display()}, line.report.decided_by,
+            _("%(method)s、実施日 %(day)s、実施者 %(name)s") % {
+                "method": line.method, "day": wareki(line.performed_on), "name": display_name(line.performer)}, url))
     return sorted(events, key=lambda e: e.at)
 
 

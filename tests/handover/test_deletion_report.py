@@ -245,3 +245,15 @@ def test_lines_written_on_the_page_say_why_at_the_field(world, year, client_as):
     assert response.status_code == 400
     page = response.content.decode()
     assert "確認者は実施者とは別の方にしてください" in page and 'value="データ消去ソフト"' in page
+
+
+def test_the_items_history_says_it_was_destroyed_as_the_accepted_report_says(world, year, client_as):
+    from django.urls import reverse
+
+    disc, _notice, _copy = year
+    report = deletion.deletion_report_submit(report=filled_report(world), actor=world.manager)
+    deletion.deletion_report_accept(report=report, actor=world.hr)
+    page = client_as(world.auditor).get(reverse("handover:item_detail", args=[world.contract.slug, disc.pk]))
+    text = page.content.decode()
+    assert "破壊・消去済み（消去報告書受理）" in text
+    assert "消去報告書 No.1 の受理（破壊（Destroy））" in text and "シュレッダーによる粉砕" in text
