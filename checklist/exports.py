@@ -30,36 +30,38 @@ SIDE_CHOICES = ("ward", "contractor", "both")
 FORMATS = ("pdf", "xlsx")
 
 # Column widths in mm: fixed, so WeasyPrint does not measure every CJK character for the layout.
-# A4 less the margins is 186 mm: mark 22, status 16, review 32, the control's text the rest. What was
-# written about an item (what was done, evidence, the app's records, the reviewer's comment) runs under the
-# control's text in its wide column: in a narrow column of its own it would take many more lines, and
-# WeasyPrint's time grows with every line. Lines inside a cell are joined with newlines and kept by
-# ``white-space: pre-line`` rather than wrapped in elements, for the same reason.
+# Two columns, as the seed's lists: the mark (22 mm) and the control. What was written about an item (its
+# status in 【】, what was done, the evidence, the app's records, the review and its comment) runs under the
+# control's text in that wide column: columns of their own would take many more lines, and WeasyPrint's
+# time grows with every line and every element. Lines inside a cell are one text kept by ``white-space:
+# pre-line``. The seal boxes stand at the top right beside the document's particulars, as on a 決裁欄, so a
+# list that fills its last page does not push them onto a page of their own; the column headings are
+# printed once per list, not on every page.
 PDF_CSS = """
 .side + .side { break-before: page; }
 p.attachment { text-align: right; font-size: 8pt; margin: 0; }
 h1 { font-size: 12pt; font-weight: normal; margin-bottom: 1mm; }
-.subtitle { text-align: center; margin: 0 0 3mm; }
-p.meta { margin: 0 0 1mm; }
+.subtitle { text-align: center; margin: 0 0 2mm; }
+table.head col.seals { width: 78mm; }
+table.head td.meta, table.head td.seals { border: none; padding: 0; }
+table.head td.meta { white-space: pre-line; font-size: 8pt; line-height: 1.35; padding-right: 3mm; }
+table.head table.seals { width: 100%; margin: 0; }
+table.head table.seals th { font-size: 8pt; }
 table.checklist { margin-top: 2mm; }
 table.checklist col.mark { width: 22mm; }
-table.checklist col.status { width: 16mm; }
-table.checklist col.review { width: 32mm; }
+table.checklist thead { display: table-row-group; }
 table.checklist thead th { font-size: 7.5pt; text-align: center; vertical-align: middle; }
 table.checklist tr.section { break-after: avoid; }
 table.checklist tr.section th { text-align: left; background: #f4f4f4; }
-table.checklist td { white-space: pre-line; }
+table.checklist td { white-space: pre-line; line-height: 1.3; padding: 0.8mm 1.5mm; }
 table.checklist td.mark { text-align: center; font-size: 12pt; vertical-align: middle; }
-table.checklist td.status { text-align: center; }
-table.checklist td.review { font-size: 7.5pt; }
 table.checklist tr { break-inside: avoid; }
-p.summary { margin: 3mm 0 0; }
 """
 
 
 def seal_labels(side: str) -> tuple[str, ...]:
-    """The signature/seal boxes under each list, in the same order on both: the section head who
-    approves, the ward's reviewer, the person who filled the list in."""
+    """The signature/seal boxes of each list, in the same order on both: the section head who approves,
+    the ward's reviewer, the person who filled the list in."""
     if side == Side.WARD:
         return _("課長"), _("確認者"), _("記入者")
     return _("課長（区）"), _("確認者（区）"), _("記入者（取扱責任者）")
@@ -68,9 +70,7 @@ def seal_labels(side: str) -> tuple[str, ...]:
 @dataclass
 class PrintRow:
     mark: str
-    text: str  # the item's number and text, then what was written about it
-    status: str
-    review: str  # the review, by whom and when
+    text: str  # the item's number and text, then where it stands and what was written about it
 
 
 def _lines(*lines) -> str:
@@ -84,28 +84,26 @@ def _print_rows(view: SideView):
             item = row.item
             text = f"{row.template_item.number}　{row.template_item.text}"
             if item is None or not item.mark:
-                rows.append(PrintRow(mark="", text=text, status="", review=""))
+                rows.append(PrintRow(mark="", text=text))
                 continue
             if item.is_not_needed:
-                rows.append(PrintRow(mark=mark_symbol(item), status=_("対象外"), review="",
-                                     text=_lines(text, _("「ー」の理由: %(reason)s") % {"reason": item.mark_reason})))
+                rows.append(PrintRow(mark=mark_symbol(item), text=_lines(
+                    text, _("【対象外】「ー」の理由: %(reason)s") % {"reason": item.mark_reason})))
                 continue
             reviewed = item.reviewed_at is not None
-            text = _lines(
+            rows.append(PrintRow(mark=mark_symbol(item), text=_lines(
                 text,
-                _("実施内容: %(note)s") % {"note": item.note} if item.note else "",
+                _("【%(status)s】%(note)s") % {"status": item.get_attestation_display(), "note": item.note},
                 _("根拠資料: %(evidence)s") % {"evidence": item.evidence} if item.evidence else "",
                 _("要確認: 記入時、アプリの記録では未達成でした") if item.flagged and not item.is_accepted else "",
                 # What the app's own records said when the item was attested, as the XLSX gives it.
                 *(_("アプリの記録: %(summary)s") % {"summary": line} for line in item.app_evidence.splitlines()
                   if item.is_attested),
+                _("【%(review)s】%(date)s %(who)s") % {"review": item.get_review_display(), "date": wareki(item.reviewed_at),
+                                                   "who": display_name(item.reviewed_by)} if reviewed else "",
                 _("確認のコメント: %(comment)s") % {"comment": item.review_comment}
                 if reviewed and item.review_comment else "",
-            )
-            review = _lines(f"{item.get_review_display()} {display_name(item.reviewed_by)}", wareki(item.reviewed_at)) \
-                if reviewed else ""
-            rows.append(PrintRow(mark=mark_symbol(item), text=text, status=item.get_attestation_display(),
-                                 review=review))
+            )))
         yield section.heading, rows
 
 
@@ -130,7 +128,8 @@ def _state_lines(view: SideView) -> dict[str, str]:
     state = view.state
     return {
         "status": state.get_status_display() if state is not None else _("未作成"),
-        "next": "".join(view.next_steps),
+        # A locked list has nothing next; its status says so.
+        "next": "" if state is not None and state.is_locked else "".join(view.next_steps),
         "submitted": (f"{display_name(state.submitted_by)} {wareki_datetime(state.submitted_at)}"
                       if state is not None and state.submitted_at else ""),
         "locked": (f"{display_name(state.locked_by)} {wareki_datetime(state.locked_at)}"
@@ -138,16 +137,29 @@ def _state_lines(view: SideView) -> dict[str, str]:
     }
 
 
+def _pdf_particulars(contract, view: SideView, printed_on: str) -> str:
+    """The lines beside the seal boxes: the contract and its year, the plan, where the list stands."""
+    state = _state_lines(view)
+    return _lines(
+        _("件名: %(title)s") % {"title": contract.title},
+        _("委託先: %(contractor)s") % {"contractor": contract.contractor},
+        _("%(year)s　計画: %(plan)s") % {"year": fiscal_year_label(contract.fiscal_year),
+                                       "plan": _plan_line(view.checklist)},
+        _("状態: %(status)s　出力日: %(date)s") % {"status": state["status"], "date": printed_on},
+        _("確認の依頼: %(who)s") % {"who": state["submitted"]} if state["submitted"] else "",
+        _("確定: %(who)s") % {"who": state["locked"]} if state["locked"] else "",
+        _("次にすること: %(next)s") % {"next": state["next"]} if state["next"] else "",
+    )
+
+
 def checklist_pdf(contract, side: str) -> tuple[str, str, bytes]:
     views = side_views(contract, sides_of(side))
-    today = timezone.localdate()
+    printed_on = wareki(timezone.localdate())
     context = {
         "contract": contract,
-        "fiscal_year": fiscal_year_label(contract.fiscal_year),
-        "printed_on": wareki(today),
         "sides": [
-            {"view": view, "sections": list(_print_rows(view)), "state": _state_lines(view),
-             "seals": seal_labels(view.side), "plan": _plan_line(view.checklist)}
+            {"view": view, "sections": list(_print_rows(view)), "particulars": _pdf_particulars(contract, view, printed_on),
+             "seals": seal_labels(view.side)}
             for view in views
         ],
     }

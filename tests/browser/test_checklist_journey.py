@@ -44,9 +44,11 @@ def test_plan_attest_send_back_fix_lock_and_the_auditor_downloads_the_pdf(new_pa
     assert first.get_by_label("○ 実施する", exact=True).is_visible()
     assert first.get_by_label("ー 不要（理由を記入）", exact=True).is_visible()
     hr.get_by_role("button", name="すべて「○」にする").click()
-    hr.get_by_role("button", name="下書きを保存する").click()
+    with hr.expect_navigation():
+        hr.get_by_role("button", name="下書きを保存する").click()
     assert hr.get_by_text("計画を下書きとして保存しました。").is_visible()
-    hr.get_by_role("button", name="計画を確定する").click()
+    with hr.expect_navigation():
+        hr.get_by_role("button", name="計画を確定する").click()
     assert hr.get_by_text("計画を確定しました。").is_visible()
     assert hr.get_by_text("確定済み").first.is_visible()
 
@@ -100,7 +102,8 @@ def test_plan_attest_send_back_fix_lock_and_the_auditor_downloads_the_pdf(new_pa
         with hr.expect_navigation():
             hr.locator("tbody.checklist-item.flagged").first.get_by_role("button", name="確認済みにする").click()
     assert hr.get_by_text("「○」の全項目が確認済みです。区（人材育成等担当）がチェックリストを確定してください。").is_visible()
-    hr.get_by_role("button", name="チェックリストを確定する").click()
+    with hr.expect_navigation():
+        hr.get_by_role("button", name="チェックリストを確定する").click()
     assert hr.get_by_text("チェックリストを確定しました。以後は変更できません。").is_visible()
     assert ChecklistSide.objects.get(checklist__contract=world.contract, side="contractor").is_locked
     # Locked: no form to change anything is offered any more.
@@ -118,6 +121,6 @@ def test_plan_attest_send_back_fix_lock_and_the_auditor_downloads_the_pdf(new_pa
     text = subprocess.run(["pdftotext", "-raw", download.path(), "-"], capture_output=True, check=True).stdout.decode()
     flat = "".join(text.split())
     assert "4取扱責任者及び取扱者をあらかじめ指定させ、区に報告させる。" in flat
-    assert "実施内容:社内規程に定め、担当者に周知した（24）。" in flat
+    assert "【実施済み】社内規程に定め、担当者に周知した（24）。" in flat
     assert "根拠資料:アクセスログ分析報告書（毎月）" in flat
     assert "確定" in flat and "契約A" in flat

@@ -13,7 +13,7 @@ from checklist.models import ChecklistEvent, ChecklistItem, ChecklistSide, Side
 from core.errors import DomainError
 from tests.checklist.helpers import attest_side, finalise_plan, item, side_items, snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_app_records")]
 
 ACCEPT, RETURN = ChecklistItem.Review.ACCEPTED, ChecklistItem.Review.RETURNED
 NOT_YET_KEY = "contractor.operational.11"
@@ -57,10 +57,11 @@ def test_hr_accepts_every_remaining_in_place_item_at_once(submitted):
     assert ChecklistEvent.objects.filter(kind=ChecklistEvent.Kind.ITEM_ACCEPTED).count() == 22
 
 
-def test_flagged_items_are_left_for_one_by_one_review(world):
+def test_flagged_items_are_left_for_one_by_one_review(world, without_app_records):
     """Seed: 取扱責任者及び取扱者をあらかじめ指定し、区に報告させる — attested while no manager is approved."""
     from contracts.services import designation_revoke
 
+    without_app_records.register("ward.operational.04", without_app_records.designation_evidence)
     finalise_plan(world)
     attest_side(world, Side.WARD, world.hr, skip={"ward.operational.04"})
     designation_revoke(designation=world.contract.designations.get(user=world.manager), actor=world.hr)

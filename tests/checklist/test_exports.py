@@ -8,12 +8,15 @@ import subprocess
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from audit.models import AuditEntry
 from checklist import exports, services
+from checklist.exports import seal_labels
 from checklist.models import ChecklistItem, Mark, Side
+from core.dates import wareki
 from tests.checklist.helpers import (
     SEED_TEXTS,
     accept_all,
@@ -200,16 +203,20 @@ def test_pdf_prints_numbers_notes_evidence_review_comments_and_a_legible_dash(re
     text = pdf_text(content)
     # Every item under its number, in the seed's order (numbers restart in each of the four sections).
     assert_in_order(text, [f"{number}　{entry['text']}" for _side, _section, number, _p, entry in iter_items(FIXTURE)])
-    flat = squash(text)
     # What the manager wrote, the evidence named, what the app's records said then, what HR commented.
-    for expected in ("実施内容: 1番の対策を実施", "実施内容: 11番の対策を実施",
-                     "根拠資料: 社内規程",
-                     "アプリの記録: 取扱責任者 1名・取扱者 1名を区が承認済み（承認待ち 0件）",
-                     "確認のコメント: ログ分析の記録を添付してください",
-                     "「ー」の理由: 再委託を認めない契約のため"):
-        assert squash(expected) in flat, expected
-    # The reviewer and the date beside each review.
-    assert squash("差戻し 佐藤 花子") in flat and squash("確認済み 佐藤 花子") in flat
+    today = wareki(timezone.localdate())
+    assert_in_order(text, [
+        # The ward's item 3, not needed, with its reason.
+        "3　再委託先がある場合には", "【対象外】「ー」の理由: 再委託を認めない契約のため",
+        # The contractor's item 4: the status and the note, the evidence, the app's records when attested,
+        # the review with its date and reviewer.
+        "4　取扱責任者及び取扱者をあらかじめ指定させ、区に報告させる。", "【実施済み】4番の対策を実施",
+        "根拠資料: 社内規程", "アプリの記録: 取扱責任者 1名・取扱者 1名を区が承認済み（承認待ち 0件）",
+        f"【確認済み】{today} 佐藤 花子",
+        # The item sent back, with HR's comment.
+        "8　システム・ネットワークの状態", "【実施済み】8番の対策を実施", f"【差戻し】{today} 佐藤 花子",
+        "確認のコメント: ログ分析の記録を添付してください",
+    ])
     # The ー of the ward's item 3 is the long mark, alone in its column; no half-width hyphen as a mark.
     layout = pdf_layout_text(content)
     assert len(re.findall(r"^\s+ー\s{2,}", layout, flags=re.MULTILINE)) == 1
@@ -218,8 +225,10 @@ def test_pdf_prints_numbers_notes_evidence_review_comments_and_a_legible_dash(re
 
 def test_pdf_seal_boxes_run_in_the_same_order_on_both_sides(reviewed):
     _filename, _type, content = exports.checklist_pdf(reviewed.contract, "both")
-    rows = [line.split() for line in pdf_layout_text(content).splitlines() if "記入者" in line]
-    assert len(rows) == 2, rows  # one row of seal boxes under each list
-    roles = [[re.sub(r"（.*）", "", label) for label in row] for row in rows]
-    assert roles[0] == roles[1] == ["課長", "確認者", "記入者"]
-    assert rows[1] == ["課長（区）", "確認者（区）", "記入者（取扱責任者）"]
+    # Each list starts with 別紙; its seal boxes stand at its top right, beside the particulars.
+    ward, contractor = [squash(part) for part in pdf_text(content).split("別紙")[1:]]
+    assert "課長確認者記入者" in ward
+    assert "課長（区）確認者（区）記入者（取扱責任者）" in contractor
+    assert seal_labels(Side.WARD) == ("課長", "確認者", "記入者")
+    roles = [[re.sub(r"（.*）", "", label) for label in seal_labels(side)] for side in (Side.WARD, Side.CONTRACTOR)]
+    assert roles[0] == roles[1]

@@ -147,6 +147,7 @@ def test_resubmitting_with_nothing_corrected_is_refused_in_words(world):
     assert snapshot(world) == before
 
 
+@pytest.mark.usefixtures("without_app_records")
 def test_the_history_tells_a_correction_and_an_accept_all_apart(one_sent_back, client_as):
     world = one_sent_back
     services.item_attest(item=item(world, RETURNED_KEY), attestation=IN_PLACE, note="直した", actor=world.manager)
