@@ -55,3 +55,59 @@ def test_simultaneous_reviews_of_one_item_give_one_decision_and_one_message():
     reviewed = item(world, KEY)
     assert reviewed.review != ChecklistItem.Review.NONE
     assert AuditEntry.objects.filter(action__in=["checklist.item.accepted", "checklist.item.returned"]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accept_all_racing_a_correction_never_accepts_what_hr_did_not_see(monkeypatch):
+    """HR presses 「すべて確認済みにする」 while the contractor saves his correction of the item she sent back:
+    whichever comes first, the correction is never accepted unseen."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: row locks across two connections")
+    from checklist import evidence
+
+    monkeypatch.setattr(evidence, "_providers", {})  # no item flagged: accept-all would take every one
+    ensure_template()
+    world = make_world()
+    finalise_plan(world)
+    attest_side(world, Side.CONTRACTOR, world.manager)
+    services.side_submit(contract=world.contract, side=Side.CONTRACTOR, actor=world.manager)
+    returned_key = "contractor.system.08"
+    services.item_review(item=item(world, returned_key), decision=ChecklistItem.Review.RETURNED,
+                         comment="ログ分析の記録を", actor=world.hr)
+    shown = {entry.pk: services.attestation_version(entry) for entry in services.accept_all_candidates(
+        ChecklistItem.objects.filter(checklist__contract=world.contract, template_item__side=Side.CONTRACTOR)
+        .select_related("template_item"))}
+    barrier = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def attempt(name, action):
+        try:
+            barrier.wait(timeout=10)
+            action()
+            results[name] = "ok"
+        except DomainError as error:
+            results[name] = error
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=attempt, args=("accept", lambda: services.side_accept_all(
+            contract=world.contract, side=Side.CONTRACTOR, shown=shown, actor=world.hr))),
+        threading.Thread(target=attempt, args=("correct", lambda: services.item_attest(
+            item=item(world, returned_key), attestation=ChecklistItem.Attestation.IN_PLACE, note="毎月分析",
+            evidence="分析報告書", actor=world.manager))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert results["correct"] == "ok", results
+    corrected = item(world, returned_key)
+    assert corrected.awaits_review and corrected.evidence == "分析報告書"
+    if results["accept"] != "ok":  # the correction came first: the list HR saw is no longer the list
+        assert "画面を開いた後に" in results["accept"].message
+        assert not any(i.is_accepted for i in ChecklistItem.objects.filter(checklist__contract=world.contract))
+    else:  # accept-all came first: it took the 23 HR saw, not the correction
+        assert ChecklistItem.objects.filter(checklist__contract=world.contract,
+                                            review=ChecklistItem.Review.ACCEPTED).count() == 23
