@@ -14,7 +14,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from core.dates import fiscal_year_label, wareki
-from core.pdf import PDF_CONTENT_TYPE, render_pdf
+from core.pdf import PDF_CONTENT_TYPE, font_path, render_pdf
 from handover.rules import SEPARATION_RULE
 
 from .package import Package, password_groups
@@ -33,6 +33,10 @@ _UNSAFE_NAME = re.compile(r"[^0-9A-Za-z._-]+")
 def _mono_css() -> str:
     for candidate in MONO_FONTS:
         path = Path(candidate)
+        if path == font_path():
+            # The document's own font is this face already (``.mono`` falls back to it): a second name
+            # for the same file would be a second font to subset and embed.
+            return ""
         if path.exists():
             return f'@font-face {{ font-family: "NoticeMono"; src: url("{path.as_uri()}"); }}\n'
     return ""
@@ -41,12 +45,12 @@ def _mono_css() -> str:
 NOTICE_CSS = """
 .notice-meta { margin-top: 6mm; }
 .notice-meta th { width: 32mm; text-align: left; }
-.mono { font-family: "NoticeMono", monospace; }
+.mono { font-family: "NoticeMono", "DocumentGothic", monospace; }
 .sha { font-size: 9.5pt; letter-spacing: 0.5pt; }
 .password { margin: 8mm 0 4mm; border: 1.2pt solid #000; }
 .password th { font-size: 10pt; text-align: left; }
-.password td { font-family: "NoticeMono", monospace; font-size: 30pt; text-align: center; letter-spacing: 2pt;
-               padding: 5mm 1mm; white-space: nowrap; }
+.password td { font-family: "NoticeMono", "DocumentGothic", monospace; font-size: 30pt; text-align: center;
+               letter-spacing: 2pt; padding: 5mm 1mm; white-space: nowrap; }
 .groups td { font-size: 8pt; text-align: center; border: none; padding: 0; }
 .notes { margin-top: 4mm; }
 .notes li { margin-bottom: 1mm; }
