@@ -193,3 +193,12 @@ def test_the_report_page_offers_each_person_what_they_may_do(world, client_as):
         world.contract.slug, ContractReport.objects.get().pk]), {"decision": "accept"})
     assert response.status_code == 400 and "確認の欄に印を付けてください" in response.content.decode()
     assert Contract.objects.get(pk=world.contract.pk).reports.get().is_submitted
+
+
+def test_the_dashboards_say_whose_turn_it_is(world, client_as):
+    submitted = _submit(world)
+    assert "報告書の確認をしてください: 「令和7年度 職員エンゲージメント調査 分析報告書」" in client_as(world.hr).get(
+        "/").content.decode()
+    reports.report_return(report=submitted, actor=world.hr, reason="表の修正をお願いします")
+    assert "報告書が差し戻されました: 表の修正をお願いします" in client_as(world.manager).get("/").content.decode()
+    assert "報告書の確認をしてください" not in client_as(world.hr).get("/").content.decode()
