@@ -16,6 +16,15 @@ FY2025 contract (the plan finalised, all 48 items ○, the year's handovers).
 The reference ("fixed") is bare WeasyPrint: a plain two-column ``<table>`` with ``table-layout: fixed``
 and set widths, the 48 items with their ○ (for the ledger and the deletion report, each row's cells joined in one column), the
 same font file through one ``@font-face``, nothing else. Target: app / fixed at most 1.5 for each.
+
+The documents print more than that reference (the checklist: what was done and reviewed under each item; the
+council submission: four more pages; the ledger and the report: their headings, parties and column heads),
+and WeasyPrint's time follows the lines and cells it lays out. So each document is also measured against
+"same-content fixed": the same bare two-column table holding all of the document's own text (each table row
+as its first cell and the rest joined, each paragraph or heading as a row), which isolates what the
+document's layout costs beyond its text. Both ratios are printed, each with OK or OVER TARGET, and the
+content of each document and of its reference (characters, cells, pages).
+
 For information the checklist also shows bare WeasyPrint with the automatic table layout ("plain"),
 which takes several times as long as the fixed table.
 
@@ -35,6 +44,7 @@ import statistics
 import sys
 import tempfile
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +92,78 @@ def table_renderer(rows: list[tuple[str, str]], *, fixed: bool):
         css = CSS(string=css_text, font_config=font_config)
         return HTML(string=document).write_pdf(stylesheets=[css], font_config=font_config)
 
+    render.pages = lambda: len(HTML(string=document).render(
+        stylesheets=[CSS(string=css_text, font_config=font_config)], font_config=font_config).pages)
     return render
+
+
+class TextRows(HTMLParser):
+    """A document's own text as rows of the two-column reference table: each table row as its first
+    non-empty cell and the others joined, each paragraph or heading outside a table as a row; also counts
+    the document's cells and characters."""
+
+    BLOCKS = {"p", "h1", "h2", "h3", "h4", "li", "div", "section", "body", "caption", "dt", "dd"}
+    SKIPPED = {"head", "title", "style", "script"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows: list[tuple[str, str]] = []
+        self.cells = 0
+        self._open_rows: list[list[str]] = []
+        self._texts: list[list[str]] = [[]]  # the text outside cells, then one buffer per open cell
+        self._skip = 0
+
+    def _flush_block(self):
+        if len(self._texts) == 1:
+            text = " ".join("".join(self._texts[0]).split())
+            if text:
+                self.rows.append(("", text))
+            self._texts[0] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self._skip += 1
+        elif tag == "tr":
+            self._flush_block()
+            self._open_rows.append([])
+        elif tag in ("td", "th"):
+            self.cells += 1
+            self._texts.append([])
+        elif tag == "br":
+            self._texts[-1].append(" ")
+        elif tag in self.BLOCKS:
+            self._flush_block()
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED:
+            self._skip -= 1
+        elif tag in ("td", "th") and len(self._texts) > 1:
+            text = " ".join("".join(self._texts.pop()).split())
+            if self._open_rows:
+                self._open_rows[-1].append(text)
+        elif tag == "tr" and self._open_rows:
+            cells = [cell for cell in self._open_rows.pop() if cell]
+            if cells:
+                self.rows.append((cells[0], " ".join(cells[1:])) if len(cells) > 1 else ("", cells[0]))
+        elif tag in self.BLOCKS:
+            self._flush_block()
+
+    def handle_data(self, data):
+        if not self._skip:
+            self._texts[-1].append(data)
+
+
+def text_rows(document: str) -> TextRows:
+    parser = TextRows()
+    parser.feed(document)
+    parser.close()
+    parser._flush_block()
+    return parser
+
+
+def characters(rows: list[tuple[str, str]]) -> int:
+    """Printed characters, not counting white space."""
+    return sum(len("".join((a + b).split())) for a, b in rows)
 
 
 def captured(export) -> tuple[str, str]:
@@ -119,7 +200,13 @@ def document_renderer(document: str, css_text: str):
         css = CSS(string=css_text, font_config=font_config)
         return HTML(string=document).write_pdf(stylesheets=[css], font_config=font_config)
 
+    render.pages = lambda: len(HTML(string=document).render(
+        stylesheets=[CSS(string=css_text, font_config=font_config)], font_config=font_config).pages)
     return render
+
+
+def verdict(ratio: float) -> str:
+    return f"(target <= {TARGET}) {'OK' if ratio <= TARGET else 'OVER TARGET'}"
 
 
 def timed(render) -> float:
@@ -164,14 +251,20 @@ def main() -> int:
                          for line in pdf_lines(report)]
         documents[f"deletion report PDF, {len(deletion_rows)} lines"] = (lambda: deletion_report_pdf(report)[2],
                                                                          "deletion")
-    renderers = {
-        **{f"bare {name}": document_renderer(*captured(render)) for name, (render, _reference) in documents.items()},
-        "items": table_renderer(items, fixed=True),
-        "ledger": table_renderer(ledger_rows, fixed=True),
-        "deletion": table_renderer(deletion_rows, fixed=True),
-        "plain": table_renderer(items, fixed=False),
-        **{name: render for name, (render, _reference) in documents.items()},
-    }
+    references = {"items": items, "ledger": ledger_rows, "deletion": deletion_rows}
+    content: dict[str, tuple[int, int, int]] = {}  # name: (characters, cells, pages)
+    renderers = {}
+    for name, (render, _reference) in documents.items():
+        document, css_text = captured(render)
+        rows = text_rows(document)
+        renderers[f"bare {name}"] = bare = document_renderer(document, css_text)
+        renderers[f"same {name}"] = table_renderer(rows.rows, fixed=True)
+        content[name] = (characters(rows.rows), rows.cells, bare.pages())
+    for reference, rows in references.items():
+        renderers[reference] = table_renderer(rows, fixed=True)
+        content[reference] = (characters(rows), 2 * len(rows), renderers[reference].pages())
+    renderers["plain"] = table_renderer(items, fixed=False)
+    renderers.update({name: render for name, (render, _reference) in documents.items()})
     times: dict[str, list[float]] = {name: [] for name in renderers}
     for render in renderers.values():
         timed(render)  # warm-up: fonts loaded and caches filled once for each
@@ -180,13 +273,21 @@ def main() -> int:
             times[name].append(timed(render))
     median = {name: statistics.median(values) for name, values in times.items()}
 
-    print(f"CPU time, median of {RUNS}; fixed = bare WeasyPrint, the same items in a fixed two-column table")
-    worst = 0.0
+    print(f"CPU time, median of {RUNS}. fixed = bare WeasyPrint, the 48 items (the ledger's and the report's rows) "
+          f"in a fixed two-column table; same-content fixed = that table holding all of the document's own text")
+    ok = True
     for name, (_render, reference) in documents.items():
-        ratio = median[name] / median[reference]
-        worst = max(worst, ratio)
-        print(f"{name + ':':42s} {median[name] * 1000:7.1f} ms   fixed {median[reference] * 1000:6.1f} ms   "
-              f"app / fixed = {ratio:.2f} (target <= {TARGET}) {'OK' if ratio <= TARGET else 'OVER TARGET'}")
+        app, fixed, same = median[name], median[reference], median[f"same {name}"]
+        ok &= app / fixed <= TARGET and app / same <= TARGET
+        chars, cells, pages = content[name]
+        ref_chars, ref_cells, ref_pages = content[reference]
+        print(f"{name}: {app * 1000:.1f} ms")
+        print(f"  fixed               {fixed * 1000:7.1f} ms   app / fixed = {app / fixed:.2f} {verdict(app / fixed)}")
+        print(f"  same-content fixed  {same * 1000:7.1f} ms   app / same-content fixed = {app / same:.2f} "
+              f"{verdict(app / same)}")
+        print(f"  prints {chars:,} characters in {cells} cells on {pages} pages; fixed {ref_chars:,} characters in "
+              f"{ref_cells} cells on {ref_pages} pages ({chars / ref_chars:.2f} × the characters, "
+              f"{cells - ref_cells:+d} cells, {pages - ref_pages:+d} pages)")
     print("for information: the same documents (the app's HTML and stylesheet) through bare WeasyPrint, so that "
           "what the document holds is told apart from what the app adds:")
     for name in documents:
@@ -195,8 +296,7 @@ def main() -> int:
               f"bare / fixed = {bare / median[documents[name][1]]:.2f}")
     print(f"for information: bare WeasyPrint, the 48 items in a plain table (automatic layout): "
           f"{median['plain'] * 1000:.1f} ms (plain / fixed = {median['plain'] / median['items']:.2f})")
-    return 0 if worst <= TARGET else 1
-
+    return 0 if ok else 1
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -211,19 +211,19 @@ def main() -> int:
                       f"(read {m['read']:.2f} + write {m['write']:.2f} [XlsxWriter {m['xlsxwriter']:.2f}, "
                       f"openpyxl write-only {m['openpyxl']:.2f}] + encrypt {m['encrypt']:.2f})   "
                       f"ratio {m['ratio']:.2f} (target <= {RATIO_TARGET})"
-                      f"{'' if m['ratio'] <= RATIO_TARGET else '  OVER TARGET'}"
+                      f"{'  OK' if m['ratio'] <= RATIO_TARGET else '  OVER TARGET'}"
                       f"{f'   median of {runs}' if runs > 1 else ''}")
                 ok &= m["ratio"] <= RATIO_TARGET
             if rows == 3000:
                 read, validated = import_times(paths["xlsx"])
                 print(f"  3,000-row XLSX import: read_table {read:.3f} s, with mapping and validation {validated:.3f} s "
-                      f"(target <= {IMPORT_TARGET} s){'' if validated <= IMPORT_TARGET else '  OVER TARGET'}")
+                      f"(target <= {IMPORT_TARGET} s){'  OK' if validated <= IMPORT_TARGET else '  OVER TARGET'}")
                 ok &= validated <= IMPORT_TARGET
             else:
                 for kind, path in paths.items():
                     peak = peak_rss(path)
                     print(f"  100,000 rows {kind.upper()}: peak RSS {peak / (1024 * 1024):.0f} MiB in a fresh process "
-                          f"(target <= {RSS_TARGET // (1024 * 1024)} MiB){'' if peak <= RSS_TARGET else '  OVER TARGET'}")
+                          f"(target <= {RSS_TARGET // (1024 * 1024)} MiB){'  OK' if peak <= RSS_TARGET else '  OVER TARGET'}")
                     ok &= peak <= RSS_TARGET
     return 0 if ok else 1
 
