@@ -30,12 +30,13 @@ BIG = "9223372036854775808"  # one past SQLite's largest integer, far past Postg
 EXTREMES = {
     "text": ["あ" * 10_000],
     "number": [BIG, f"-{BIG}1"],
-    "date": ["0226-04-01", "0001-01-01", "9999-12-31", "10000-01-01"],
+    "date": ["0001-01-01", "9999-12-31"],
     "datetime-local": ["0001-01-01T00:00", "9999-12-31T23:59"],
     "choice": [BIG],
 }
-# Integer fields that are years also get the years of the issue (inside the column, outside the window).
-EXTREMES_BY_NAME = {"fiscal_year": ["20260", "1900", "10000", "32767"]}
+# Integer fields that are years also get years inside their column but outside the window (the issue's
+# other values are in tests/test_bounds_reproductions.py).
+EXTREMES_BY_NAME = {"fiscal_year": ["1900", "32767"]}
 TEXT_TYPES = {"text", "textarea", "search", "email", "url", "tel", "password", ""}
 # Sixty fields named reason_1 … reason_48 behave alike: a few of each family are walked.
 PER_FAMILY = 2
@@ -215,14 +216,19 @@ def _params(name: str) -> frozenset[str] | None:
 
 # Pages (GET 200 for someone), each with the objects of every row whose URL takes the same arguments:
 # the storage form shows on a held item, the acknowledgement form on a handover in transit.
-PAGES = [row for row in ROWS if any(row.get[role] == 200 for role in ROLES) and not row.query]
+PAGES = [row for row in ROWS if any(row.get[role] in (200, 302) and role != "anon" for role in ROLES) and not row.query]
 PROVIDERS = list({row.kwargs: row for row in ROWS}.values())
 
 # URLs whose POST takes no input of its own (a button, a confirmation box, or only a hidden field carried
 # from the page before): nothing to fill with extreme values.
 NO_FIELDS = {"accounts:logout", "contracts:member_revoke", "contracts:designation_resend_enrolment",
              "contracts:start", "checklist:plan_finalise", "checklist:side_submit", "checklist:side_lock",
-             "engagement:discard", "engagement:notice_print"}
+             "engagement:discard", "engagement:notice_print", "handover:deletion_line_remove"}
+# Forms the walk cannot reach, and why. Keep this short: a form here is walked by nobody.
+NOT_REACHED = {
+    "contracts:close": "shown only once nothing is left open on the contract (a whole year's records); its one "
+                       "text field is bounded by BoundedFormMixin like every other",
+}
 
 
 def _busy_contract(w):
@@ -249,9 +255,32 @@ def _side_submitted(w):
     checklist.side_submit(contract=w.contract, side="contractor", actor=w.manager)
 
 
-# Besides the world as built, the states that show the forms of a contract's own pages.
-STATES = [_busy_contract, _side_submitted]
+def _closed(w):
+    """Contract A closed (set directly: closing for real needs a whole year's records): HR may reopen it."""
+    from contracts.models import Contract
+
+    Contract.objects.filter(pk=w.contract.pk).update(status=Contract.Status.CLOSED)
+
+
+# Besides the world as built with each row's objects, the states that show the other forms of a
+# contract's pages. A form shown only in a state none of these makes is reported by the test.
+STATES = [_busy_contract, _side_submitted, _closed]
 CONTRACT_PAGE_ARGUMENTS = ({"slug"}, {"slug", "side"})
+
+
+def _acts(status) -> bool:
+    """Whether a POST answered with ``status`` reaches the action (done, or refused by the service)."""
+    return status not in (403, 404, 405) and getattr(status, "name", "") not in ("LOGIN", "REDIRECT")
+
+
+# For each row's objects (its kwargs, shared by rows of one object), the roles that may act on them.
+ACTING: dict = {}
+for _row in ROWS:
+    ACTING.setdefault(_row.kwargs, set()).update(role for role, status in _row.post.items() if _acts(status))
+
+# The roles that post anything on a contract: the others only read (their filters are also HR's).
+POSTING_ROLES = {role for row in ROWS if "slug" in (_params(row.name) or ()) for role, status in row.post.items()
+                 if _acts(status)}
 
 
 @pytest.mark.django_db
@@ -263,65 +292,89 @@ def test_every_form_refuses_extreme_values_without_a_5xx_and_changes_nothing(wor
     # of each row, then each state with the contract's own pages. Refused submissions change nothing, so
     # the pages of one run share its objects.
     providers = _distinct_providers(world)
-    runs = [(None, provider, _pages_for(provider)) for provider in providers]
-    runs += [(state, provider, _pages_for(provider)) for state in STATES for provider in providers
-             if _params(provider.name) in CONTRACT_PAGE_ARGUMENTS]
-    for state, provider, pages in runs:
+    runs = [(None, provider) for provider in providers]
+    runs += [(state, provider) for state in STATES for provider in providers
+             if _params(provider.name) in CONTRACT_PAGE_ARGUMENTS and not _makes_objects(provider, world)]
+    for state, provider in runs:
         with transaction.atomic():
             try:
                 if state is not None:
                     state(fresh(world))
-                _walk_pages(pages, provider, world, clients, walked, problems)
+                _walk_pages(provider, world, clients, walked, problems, everyone=state is None)
             finally:
                 transaction.set_rollback(True)
     assert not problems, "\n".join(problems)
     # Every URL that takes a POST with input from someone was reached as a form on some page.
-    posting = {row.name for row in ROWS
-               if any(status not in (403, 404, 405) and getattr(status, "name", "") not in ("LOGIN", "REDIRECT")
-                      for status in row.post.values())}
-    missing = sorted(posting - {target for target, *_ in walked} - NO_FIELDS)
-    assert not missing, f"no page showed a form posting to: {missing}"
+    posting = {row.name for row in ROWS if any(_acts(status) for status in row.post.values())}
+    missing = sorted(posting - {target for target, *_ in walked} - NO_FIELDS - set(NOT_REACHED))
+    assert not missing, f"no page showed a form posting to: {missing} (add the state that shows it to STATES)"
 
 
-def _pages_for(provider):
-    return [page for page in PAGES if _params(page.name) == _params(provider.name)]
+def _namespace(name: str) -> str:
+    return name.partition(":")[0] if ":" in name else ""
 
 
-def _distinct_providers(world):
-    """The rows whose objects differ: many rows only name contract A ({"slug": …}); one of them will do."""
+def _pages_for(provider, world=None):
+    """The pages a row's objects open: those with the same arguments, and, when the row makes objects, those
+    of its app with fewer (a report's decision form sits on the contract's report page)."""
+    params = _params(provider.name)
+    subset = world is not None and _makes_objects(provider, world)
+    return [page for page in PAGES if _params(page.name) == params
+            or (subset and 0 < len(_params(page.name)) < len(params) and _params(page.name) < params
+                and _namespace(page.name) == _namespace(provider.name))]
+
+
+_MAKES_OBJECTS: dict = {}
+
+
+def _makes_objects(provider, world) -> bool:
+    """Whether a row's ``kwargs`` make objects (audited, as every service is), or only name contract A."""
     from audit.models import AuditEntry
 
-    seen, distinct = set(), []
-    for provider in PROVIDERS:
-        if not _pages_for(provider):
-            continue
+    if provider.kwargs not in _MAKES_OBJECTS:
         with transaction.atomic():
             try:
                 before = AuditEntry.objects.count()
                 kwargs = provider.kwargs(fresh(world))
-                makes_objects = AuditEntry.objects.count() != before
+                _MAKES_OBJECTS[provider.kwargs] = (AuditEntry.objects.count() != before, kwargs)
             except DomainError:
-                makes_objects, kwargs = True, {}
+                _MAKES_OBJECTS[provider.kwargs] = (True, {})
             finally:
                 transaction.set_rollback(True)
-        key = tuple(sorted(kwargs.items()))
-        if makes_objects or key not in seen:
+    return _MAKES_OBJECTS[provider.kwargs][0]
+
+
+def _distinct_providers(world):
+    """The rows whose objects differ: many rows only name contract A ({"slug": …}); one of them will do."""
+    seen, distinct = set(), []
+    for provider in PROVIDERS:
+        if not _pages_for(provider):
+            continue
+        makes = _makes_objects(provider, world)
+        key = tuple(sorted(_MAKES_OBJECTS[provider.kwargs][1].items()))
+        if makes or key not in seen:
             seen.add(key)
             distinct.append(provider)
     return distinct
 
 
-def _walk_pages(pages, provider, world, clients, walked, problems):
+def _walk_pages(provider, world, clients, walked, problems, *, everyone: bool):
     try:
         kwargs = provider.kwargs(fresh(world))
     except DomainError:  # this row's objects cannot be made in this state (e.g. its label is taken)
         return
-    for page in pages:
-        url = reverse(page.name, kwargs=kwargs)
-        for n, role in enumerate(role for role in ROLES if page.get[role] == 200):
+    for page in _pages_for(provider, world):
+        url = reverse(page.name, kwargs={name: kwargs[name] for name in _params(page.name)})
+        if not everyone:  # a state: whoever may act on the contract, also where the page redirected before
+            roles = [role for role in ROLES if page.get[role] in (200, 302) and role in POSTING_ROLES]
+        elif _makes_objects(provider, world):  # a row's objects: whoever may act on them
+            roles = [role for role in ROLES if page.get[role] == 200 and role in ACTING[provider.kwargs]]
+        else:  # the world as built: whoever reads the page (filters included)
+            roles = [role for role in ROLES if page.get[role] == 200]
+        for n, role in enumerate(roles):
             response = clients[role].get(url)
             if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-                if n == 0 and (response.status_code == 404 or response.status_code == 200):
+                if n == 0 and response.status_code in (200, 404):
                     break  # not this page's kind of object, or a file: no form for anyone
                 continue
             for form in forms_of(response.content.decode(), url):

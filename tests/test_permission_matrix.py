@@ -1,7 +1,8 @@
 """Every URL pattern has a row in the permission matrix, and every role gets the status it lists.
 
-The world (two contracts, their people, their sessions) is built once for this module and each case
-rolls back to it (tests.matrix.world_built_once): a case sees the world as built.
+The world (two contracts, their people, their sessions) is built once for this module, the objects a row
+makes once for its cases, and each case rolls back to them (tests.matrix.world_built_once, RowObjects):
+a case sees the world as built, whatever the cases before it did.
 """
 
 import importlib
@@ -10,7 +11,9 @@ from urllib.parse import urlparse
 
 import pytest
 from django.contrib.messages import constants, get_messages
+from django.db import transaction
 from django.db.models import Max
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 import tests.matrix
@@ -77,13 +80,49 @@ def test_every_redirect_after_a_post_says_whether_the_action_happened():
     assert not unclear, "\n".join(unclear)
 
 
-CASES = [pytest.param(row, role, method, id=f"{row.name}-{role}-{method}")
-         for row in ROWS for role in ROLES for method in ("get", "post")]
+
 
 @pytest.fixture(scope="module")
-def matrix_world(django_db_setup, django_db_blocker):
+def matrix_dirs(tmp_path_factory):
+    """One directory for the survey's files and one for uploads, for the whole module: a row's objects
+    are made once for its cases, files included, so every case must look in the same place."""
+    dirs = {"SURVEY_DATA_DIR": tmp_path_factory.mktemp("survey-data"), "MEDIA_ROOT": tmp_path_factory.mktemp("media")}
+    with override_settings(**dirs):
+        yield dirs
+
+
+@pytest.fixture
+def _survey_data_dir(matrix_dirs):
+    # Replaces tests/conftest.py's directory of each test's own (see matrix_dirs).
+    return matrix_dirs["SURVEY_DATA_DIR"]
+
+
+@pytest.fixture
+def _media_root(matrix_dirs):
+    return matrix_dirs["MEDIA_ROOT"]
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker, matrix_dirs):
     with world_built_once(django_db_blocker) as built:
         yield built
+
+
+@pytest.fixture(scope="module")
+def row_objects(request, matrix_world):
+    """The row, and the objects its ``kwargs`` make (a handover in transit, a package built), made once for
+    the row's fourteen cases in a transaction that each case rolls back to (pytest groups a row's cases)."""
+    world, _sessions = matrix_world
+    row = request.param
+    atomic = transaction.atomic()
+    # Marked as Django's TestCase marks its own, so code under test may still open a durable block.
+    atomic._from_testcase = True
+    atomic.__enter__()
+    try:
+        yield row, row.kwargs(fresh(world))
+    finally:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
 
 
 def _last_audit_seq() -> int:
@@ -93,12 +132,16 @@ def _last_audit_seq() -> int:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("row", "role", "method"), CASES)
-def test_permission_matrix(client, matrix_world, row, role, method):
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("role", ROLES)
+# One parameter per row (ids "<url name>-<role>-<method>"), so pytest runs a row's cases together and makes
+# its objects once.
+@pytest.mark.parametrize("row_objects", ROWS, indirect=True, ids=[row.name + row.query for row in ROWS])
+def test_permission_matrix(client, matrix_world, row_objects, role, method):
     built, sessions = matrix_world
     world = fresh(built)
+    row, kwargs = row_objects
     sign_in(client, sessions, role)
-    kwargs = row.kwargs(world)
     url = reverse(row.name, kwargs=kwargs) + row.query
     seq = _last_audit_seq() if row.happened else 0
     if method == "get":

@@ -130,11 +130,20 @@ def world_built_once(django_db_blocker):
             outer.__exit__(None, None, None)
 
 
+def _uncached(instance):
+    """A copy of a model instance without what was cached on it (related objects, permissions), so a test
+    neither sees nor leaves behind what another test cached; the services re-read their rows anyway."""
+    copy = type(instance).__new__(type(instance))
+    copy.__dict__ = {key: value for key, value in instance.__dict__.items()
+                     if not (key.startswith("_") and key.endswith("_cache"))}
+    copy._state = type(instance._state)()
+    copy._state.db, copy._state.adding = instance._state.db, instance._state.adding
+    return copy
+
+
 def fresh(world):
-    """The world's objects as the database has them now: a test must not see what an earlier test cached
-    on them (permission caches on a user, a status on a contract)."""
-    return type(world)(*(type(value).objects.get(pk=value.pk)
-                         for value in (getattr(world, f.name) for f in fields(world))))
+    """The world with its objects copied afresh for one test (see ``_uncached``)."""
+    return type(world)(*(_uncached(getattr(world, f.name)) for f in fields(world)))
 
 
 def sign_in(client, sessions, role: str):
