@@ -1,5 +1,6 @@
 from django.db.models import Q
 
+from contracts.permissions import has_contracts_where
 from contracts.selectors import contracts_for
 
 from .formatting import actions_matching, person_filter, personal_data_downloads
@@ -8,7 +9,7 @@ from .models import AuditEntry
 
 def may_read_log(user) -> bool:
     """Auditors, and HR of a contract (for that contract's entries); the page and the exports ask this."""
-    return user.has_perm("audit.view_security_log") or contracts_for(user, perm="contracts.audit_contract").exists()
+    return user.has_perm("audit.view_security_log") or has_contracts_where(user, "contracts.audit_contract")
 
 
 def audit_entries_for(user, *, contract=None, action: str = "", person: str = "", date_from=None, date_to=None,

@@ -6,11 +6,12 @@ class ContractsConfig(AppConfig):
     verbose_name = "委託契約"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from core import dashboard
 
-        from . import council, report, roles, selectors
+        from . import council, permissions, report, roles, selectors
+        from .models import Designation, Membership
 
         dashboard.register(selectors.waiting_designations)
         dashboard.register(selectors.waiting_my_reports)
@@ -19,3 +20,8 @@ class ContractsConfig(AppConfig):
         dashboard.register_contract_links(council.contract_links)
         dashboard.register_contract_links(report.contract_links)
         post_migrate.connect(roles.ensure_groups, sender=self)
+        for model in (Membership, Designation):
+            post_save.connect(permissions.forget_remembered_roles, sender=model,
+                              dispatch_uid=f"forget-roles-saved-{model.__name__}")
+            post_delete.connect(permissions.forget_remembered_roles, sender=model,
+                                dispatch_uid=f"forget-roles-deleted-{model.__name__}")

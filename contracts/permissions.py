@@ -12,9 +12,12 @@ its checklist, in any app, since they all ask :func:`can` (or :func:`contracts_w
 in step with the memberships say the same, for the admin's view, but the answer is given here.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.utils import timezone
@@ -51,10 +54,51 @@ def memberships_in_force(day=None):
     return Membership.objects.filter(revoked_at__isnull=True).filter(Q(role__in=WARD_ROLES) | contractor)
 
 
+# One request asks the same person's roles many times (the dashboard asks every app; the checklist page asks
+# for each of its items, on contract objects of their own): RolesPerRequestMiddleware opens a scope in which
+# each person's roles in force on all their contracts are read once. A service, in its own transaction
+# (deeper than the request's), still asks the database afresh, and a change to a membership or designation
+# in the request forgets what was read (contracts.apps connects the signals).
+_remembered: ContextVar[dict | None] = ContextVar("contracts_roles_remembered", default=None)
+
+
+@contextmanager
+def roles_remembered():
+    token = _remembered.set({"depth": len(connection.atomic_blocks), "roles": {}})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def forget_remembered_roles(**kwargs) -> None:
+    scope = _remembered.get()
+    if scope is not None:
+        scope["roles"].clear()
+
+
+def _remembered_roles(user) -> dict[int, frozenset[str]] | None:
+    """{contract id: roles in force today} for ``user``, read once in the request's scope; None outside a
+    scope or inside a transaction the request opened since (a service's own)."""
+    scope = _remembered.get()
+    if scope is None or len(connection.atomic_blocks) > scope["depth"]:
+        return None
+    key = (user.pk, timezone.localdate())
+    if key not in scope["roles"]:
+        roles: dict[int, set[str]] = {}
+        for contract_id, role in memberships_in_force().filter(user=user).values_list("contract_id", "role"):
+            roles.setdefault(contract_id, set()).add(role)
+        scope["roles"][key] = {contract_id: frozenset(found) for contract_id, found in roles.items()}
+    return scope["roles"][key]
+
+
 def roles_in_force(user, contract: Contract, *, day=None) -> frozenset[str]:
-    """The person's roles on the contract today (one query)."""
+    """The person's roles on the contract today (one query, or none when the request has read them)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
+    remembered = _remembered_roles(user) if day is None else None
+    if remembered is not None:
+        return remembered.get(contract.pk, frozenset())
     return frozenset(memberships_in_force(day).filter(contract=contract, user=user).values_list("role", flat=True))
 
 
@@ -93,8 +137,22 @@ def contracts_where(user, action: str = "view"):
     if user is None or not user.is_authenticated or not user.is_active:
         return Contract.objects.none()
     roles = _roles_for(_codename(action))
+    remembered = _remembered_roles(user)
+    if remembered is not None:
+        return Contract.objects.filter(pk__in=sorted(pk for pk, held in remembered.items() if held & set(roles)))
     return Contract.objects.filter(
         pk__in=memberships_in_force().filter(user=user, role__in=roles).values("contract_id"))
+
+
+def has_contracts_where(user, action: str = "view") -> bool:
+    """Whether ``user`` may do ``action`` on any contract now (the menu asks on every page)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    remembered = _remembered_roles(user)
+    if remembered is not None:
+        roles = set(_roles_for(_codename(action)))
+        return any(held & roles for held in remembered.values())
+    return contracts_where(user, action).exists()
 
 
 def check_contract(user, contract: Contract, action: str = "view") -> Contract:
