@@ -168,7 +168,7 @@ def rung_of(g: risk.Generalisation, ladder: list[risk.Generalisation]) -> int:
     return 0
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoundedFormMixin, forms.Form):
     mask = forms.MultipleChoiceField(label=_("■でマスクする箇所"), required=False,
                                      widget=forms.CheckboxSelectMultiple)
 
@@ -193,9 +193,9 @@ class BuildForm(BoundedFormMixin, forms.Form):
         help_text=_("k匿名性に届かないときだけ。理由はパッケージの作成情報シートとパッケージの記録に残ります。"))
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(BoundedFormMixin, forms.Form):
     password = forms.CharField(label=_("パスワード"), max_length=100, widget=forms.HiddenInput)
 
 
-class DiscardForm(forms.Form):
+class DiscardForm(BoundedFormMixin, forms.Form):
     pass
