@@ -1,4 +1,4 @@
-.PHONY: run test check setup lint bench
+.PHONY: run test check setup lint bench loadtest
 
 run:            ## set everything up and serve the demo on http://127.0.0.1:8000
 	bash scripts/run.sh
@@ -14,6 +14,9 @@ setup:
 
 lint:
 	.venv/bin/ruff check .
+
+loadtest:       ## 50 people for 60 s against gunicorn and a throwaway PostgreSQL; prints one "load:" line
+	@bash scripts/loadtest.sh
 
 # Each bench prints OK or OVER TARGET per figure and exits 1 on a miss; "-" runs the next one anyway.
 bench:

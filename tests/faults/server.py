@@ -56,7 +56,9 @@ class AppServer:
             # The same keys as this test process, so what the workers append to the chain verifies here.
             "DJANGO_SECRET_KEY": settings.SECRET_KEY, "DJANGO_AUDIT_KEY": settings.AUDIT_KEY,
             "DJANGO_DATA_KEY": settings.DATA_KEY, "DJANGO_VAR_DIR": str(tmp_path / "var"),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", **(env or {}),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            # As deploy/itaku.env.example: connections kept between requests, checked before reuse.
+            "DJANGO_CONN_MAX_AGE": "60", **(env or {}),
         }
         self.process = subprocess.Popen(
             [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
