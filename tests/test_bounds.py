@@ -208,3 +208,38 @@ def test_an_uploaded_file_is_bounded_by_the_upload_setting(settings):
     assert not big.is_valid()
     assert big.errors["answers"] == ["ファイルが大きすぎます（1 KB）。1 KB以下のファイルにしてください。"]
     assert Upload({}, {"answers": SimpleUploadedFile("answers.xlsx", b"x" * 1024)}).is_valid()
+
+
+def _project_form_classes():
+    """Every form class defined in the project's apps (their forms modules imported first)."""
+    import importlib
+    import pkgutil
+
+    from django.apps import apps as django_apps
+    from django.conf import settings
+
+    packages = [config.name for config in django_apps.get_app_configs()
+                if str(config.path).startswith(str(settings.BASE_DIR)) and ".venv" not in str(config.path)]
+    for package in packages:
+        for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            if module.name.endswith("forms"):
+                importlib.import_module(f"{package}.{module.name}")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    return sorted({cls for cls in subclasses(forms.BaseForm)
+                   if cls.__module__.partition(".")[0] in packages and not cls.__module__.endswith("admin")},
+                  key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+
+
+def test_every_form_of_the_app_takes_its_bounds_from_core_bounds():
+    """A new form is bounded from its first line: the walk (test_bounds_walk) finds forms on pages, this
+    finds them in the code, also those only a rare state shows."""
+    classes = _project_form_classes()
+    assert len(classes) > 20  # the forms of accounts, audit, checklist, contracts, engagement, handover, …
+    unbounded = [f"{cls.__module__}.{cls.__qualname__}" for cls in classes
+                 if not issubclass(cls, bounds.BoundedFormMixin)]
+    assert not unbounded, f"forms without BoundedFormMixin: {unbounded}"
