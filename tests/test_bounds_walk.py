@@ -47,6 +47,7 @@ class Field:
     name: str
     kind: str  # a key of EXTREMES, or "" for a field only sent as the browser would
     values: list[str] = field(default_factory=list)  # what the browser sends as the page stands
+    edge: str = ""  # the largest value the input itself allows (its max or maxlength), if it says
 
 
 @dataclass
@@ -113,7 +114,9 @@ class FormParser(HTMLParser):
         kind = attrs.get("type", "text").lower() if tag == "input" else tag
         if tag == "textarea":
             self.textarea = (form, name)
-            self._field(form, name, "text")
+            f = self._field(form, name, "text")
+            if attrs.get("maxlength", "").isdigit():
+                f.edge = "あ" * int(attrs["maxlength"])
         elif tag == "select":
             self.select = (self._field(form, name, "choice"), "multiple" in attrs, {})
         elif tag == "button" or kind in ("submit", "image", "reset", "button"):
@@ -131,6 +134,10 @@ class FormParser(HTMLParser):
         else:
             f = self._field(form, name, kind if kind in EXTREMES else ("text" if kind in TEXT_TYPES else ""))
             f.values = [attrs.get("value", "")]
+            if f.kind == "number" and attrs.get("max", "").lstrip("-").isdigit():
+                f.edge = attrs["max"]
+            elif f.kind == "text" and kind != "email" and attrs.get("maxlength", "").isdigit():
+                f.edge = "あ" * int(attrs["maxlength"])
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -388,17 +395,42 @@ def _walk_pages(provider, world, clients, walked, problems, *, everyone: bool):
 
 def _walk(client, form: Form, role: str) -> list[str]:
     """Submit each extreme value and compare the database before and after the whole form; when it
-    changed, roll the form's submissions back and submit them again one by one to say which."""
+    changed, roll the form's submissions back and submit them again one by one to say which. Then the
+    largest value each input allows: the page offers it, so the service and the database must take it
+    (or refuse it in words), never answer 5xx; whatever it did is rolled back."""
     if form.method != "post":
-        return _submit(client, form, role)
+        return _submit(client, form, role) + _submit_edges(client, form, role)
+    edges = transaction.savepoint()
+    problems = _submit_edges(client, form, role)
+    transaction.savepoint_rollback(edges)
     before = snapshot()
     savepoint = transaction.savepoint()
-    problems = _submit(client, form, role)
+    problems += _submit(client, form, role)
     if snapshot() == before:
         transaction.savepoint_commit(savepoint)
         return problems
     transaction.savepoint_rollback(savepoint)
-    return _submit(client, form, role, watch=before) or [f"POST {form.action} as {role}: accepted something"]
+    return problems + (_submit(client, form, role, watch=before)
+                       or [f"POST {form.action} as {role}: accepted something"])
+
+
+def _submit_edges(client, form: Form, role: str) -> list[str]:
+    problems = []
+    families: dict[str, int] = {}
+    for name, f in form.fields.items():
+        families[family(name)] = families.get(family(name), 0) + 1
+        if not f.edge or families[family(name)] > PER_FAMILY:
+            continue
+        data = form.baseline()
+        data[name] = [f.edge]
+        # Each in its own savepoint: one accepted edge must not make the next one a duplicate.
+        savepoint = transaction.savepoint()
+        response = client.post(form.action, data) if form.method == "post" else client.get(form.action, data)
+        transaction.savepoint_rollback(savepoint)
+        if response.status_code >= 500:
+            problems.append(f"{form.method.upper()} {urlparse(form.action).path} as {role} with {name} at its "
+                            f"largest ({len(f.edge) if f.kind == 'text' else f.edge}): {response.status_code}")
+    return problems
 
 
 def _submit(client, form: Form, role: str, watch: dict | None = None) -> list[str]:
