@@ -210,10 +210,10 @@ def _guard_object_choice(field: forms.ModelChoiceField) -> None:
 
     def guarded(value):
         for item in value if isinstance(value, (list, tuple)) else [value]:
-            text = str(item).strip()
-            if text.lstrip("+-").isdigit() and not bound.low <= int(text) <= bound.high:
+            key_text = str(item).strip()
+            if key_text.lstrip("+-").isdigit() and not bound.low <= int(key_text) <= bound.high:
                 raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
-                                      params={"value": text})
+                                      params={"value": key_text})
         return clean(value)
 
     field.clean = guarded
