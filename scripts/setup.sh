@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Set up everything the app needs on a Debian machine, as root: Debian packages, the project venv.
 # Safe to run again: it installs only what is missing. `scripts/setup.sh test` adds what the test
-# suite needs (PostgreSQL server, Chromium for the browser tests).
+# suite needs (PostgreSQL server, Chromium for the browser tests, nginx to test the shipped site).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-run}"
 packages=(fonts-morisawa-bizud-gothic fonts-ipaexfont-gothic poppler-utils gettext)
 if [ "$mode" = "test" ]; then
-  packages+=(postgresql chromium)
+  packages+=(postgresql chromium nginx)
 fi
 
 missing=()
@@ -21,7 +21,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "== Installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Packages install their services but must not start them here (nginx would take port 80): the tests
+  # start their own PostgreSQL and nginx on a socket and a free loopback port.
+  guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && guard=1
+  fi
+  status=0
+  apt-get install -y -qq "${missing[@]}" >/dev/null || status=$?
+  [ -z "$guard" ] || rm -f /usr/sbin/policy-rc.d
+  [ "$status" -eq 0 ] || exit "$status"
 fi
 
 python="${PYTHON:-python3}"
