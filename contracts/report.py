@@ -414,8 +414,13 @@ def waiting_reports(user):
         rows.append(Waiting(title=_("報告書の確認をしてください: 「%(title)s」") % {"title": report.title},
                             url=reverse("contracts:report", kwargs={"slug": report.contract.slug}),
                             contract=report.contract, due=report.recorded_at))
+    contractor = list(contractor)
+    latest_of: dict[int, ContractReport] = {}
+    for report in ContractReport.objects.filter(contract__in=[c.pk for c in contractor]).order_by(
+            "contract_id", "-recorded_at", "-pk"):
+        latest_of.setdefault(report.contract_id, report)  # as latest_report(), for every contract in one query
     for contract in contractor:
-        latest = latest_report(contract)
+        latest = latest_of.get(contract.pk)
         if latest is not None and latest.is_returned:
             rows.append(Waiting(title=_("報告書が差し戻されました: %(reason)s") % {"reason": latest.return_reason},
                                 url=reverse("contracts:report", kwargs={"slug": contract.slug}), contract=contract,

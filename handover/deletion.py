@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db.models import Count, F, Max, Min
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -622,16 +622,29 @@ def waiting_for(user):
                             url=reverse("handover:deletion_detail", kwargs={"slug": report.contract.slug,
                                                                             "pk": report.pk}),
                             contract=report.contract, due=report.submitted_at))
-    for contract in contracts_where(user, "contractor_side").exclude(status=Contract.Status.CLOSED):
-        returned = DeletionReport.objects.filter(contract=contract, status=DeletionReport.Status.RETURNED).first()
+    # What each of the handling manager's contracts needs, in four queries however many contracts there are.
+    contracts = list(contracts_where(user, "contractor_side").exclude(status=Contract.Status.CLOSED))
+    ids = [contract.pk for contract in contracts]
+    returned_reports: dict[int, DeletionReport] = {}
+    for report in DeletionReport.objects.filter(contract_id__in=ids, status=DeletionReport.Status.RETURNED) \
+            .order_by("contract_id", "-number"):
+        returned_reports.setdefault(report.contract_id, report)  # as .first() in the model's order
+    went_out = set(Handover.objects.filter(contract_id__in=ids, direction=Handover.Direction.DELIVERY,
+                                           status=Handover.Status.ACKNOWLEDGED).values_list("contract_id", flat=True))
+    accepted = set(DeletionReport.objects.filter(contract_id__in=ids, status=DeletionReport.Status.ACCEPTED)
+                   .values_list("contract_id", flat=True))
+    copies = dict(CopyRecord.objects.filter(contract_id__in=ids).values("contract_id").annotate(n=Count("pk"))
+                  .values_list("contract_id", "n").order_by())
+    for contract in contracts:
+        returned = returned_reports.get(contract.pk)
         if returned is not None:
             rows.append(Waiting(title=_("消去報告書 No.%(n)s が差し戻されました。差戻しの理由を見て直してください")
                                 % {"n": returned.number},
                                 url=reverse("handover:deletion_detail", kwargs={"slug": contract.slug,
                                                                                 "pk": returned.pk}),
                                 contract=contract, due=returned.decided_at))
-        if data_went_out(contract) and accepted_report(contract) is None:
-            count = CopyRecord.objects.filter(contract=contract).count()
+        if contract.pk in went_out and contract.pk not in accepted:
+            count = copies.get(contract.pk, 0)
             rows.append(Waiting(title=_("複製等の記録: 複製を作ったら、そのたびに記録してください（いま%(n)s件）")
                                 % {"n": count},
                                 url=reverse("handover:copies", kwargs={"slug": contract.slug}), contract=contract))
