@@ -129,7 +129,7 @@ def _create_checklist(*, contract: Contract, actor) -> Checklist:
 def plan_save(*, contract: Contract, marks: Marks, actor, request=None) -> Checklist:
     """Save the ward's draft plan (○/ー per item). The contract's checklist is created here, on the
     newest template version, the first time HR saves a plan: that is the moment the version is frozen."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     _require_plan_owner(actor, contract)
     if contract.is_closed:
         raise DomainError(_("完了した契約のチェックリストは変更できません。"))
@@ -193,7 +193,7 @@ def plan_carry_over(*, contract: Contract, actor) -> int:
     (``contract.copied``, with the number returned here) records the carry-over, so this writes the
     checklist's own history row and no audit entry of its own. Returns how many items were carried with a
     mark; 0 when last year has no finalised plan."""
-    target = Contract.objects.select_for_update().get(pk=contract.pk)
+    target = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     _require_plan_owner(actor, target)
     if target.previous_id is None:
         raise DomainError(_("前年度の契約がないため、計画を引き継げません。"))

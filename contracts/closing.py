@@ -179,7 +179,7 @@ def contract_close(*, contract: Contract, actor, keep_link_key: bool = False, ke
     purged, with counts."""
     from engagement.storage import contract_survey_data_purge
 
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     if not can(actor, contract, "manage"):
         raise PermissionDenied
     if contract.is_closed:
@@ -215,7 +215,7 @@ def contract_close(*, contract: Contract, actor, keep_link_key: bool = False, ke
 def contract_reopen(*, contract: Contract, actor, reason: str, request=None) -> ClosingEvent:
     """Reopen a closed contract (e.g. to record an incident found afterwards), for a stated reason. The
     survey data purged at closing stays purged."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     if not can(actor, contract, "manage"):
         raise PermissionDenied
     if not contract.is_closed:

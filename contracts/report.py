@@ -253,7 +253,7 @@ def report_submit(*, contract: Contract, actor, title: str, submitted_at: dt.dat
     """The contractor's handling manager records the report's submission (資料2-1 ④⑤: 報告書（個人情報なし）),
     confirming it holds no personal information; optionally its PDF, within UPLOAD_MAX_FILE_SIZE, which
     must be a readable PDF of the stated number of pages. Step ④ follows."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     may_submit_report(actor, contract).require()
     title = (title or "").strip()
     bounds.check_values(ContractReport, title=title, pages=pages)
@@ -357,7 +357,7 @@ def report_return(*, report: ContractReport, actor, reason: str, request=None) -
 def measure_record(*, contract: Contract, actor, decided_on: dt.date, text: str, request=None) -> ContractMeasure:
     """HR records a measure the ward decided from the report (資料2-1 ⑥ 対応策・改善策検討), as a dated note.
     The first one completes step ⑥."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     may_record_measure(actor, contract).require()
     text = (text or "").strip()
     bounds.check_values(ContractMeasure, decided_on=decided_on, text=text)

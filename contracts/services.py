@@ -137,7 +137,7 @@ def contract_create(*, actor, slug: str | None = None, request=None, **fields) -
 
 @transaction.atomic
 def contract_update(*, contract: Contract, actor, request=None, **fields) -> Contract:
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     if contract.is_closed:
         raise DomainError(_("完了した契約は変更できません。"))
     bounds.check_values(Contract, **fields)
@@ -177,7 +177,7 @@ def contract_start(*, contract: Contract, actor, confirm_early: bool = False, re
     A month or more before the start date that is most likely a slip (the contract was copied in April
     for a May start), so it needs a confirmation that says how early it is.
     """
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     _require(actor, contract, "manage")
     if contract.status != Contract.Status.DRAFT:
         raise DomainError(_("この契約は「%(status)s」のため、履行開始にできません。") % {"status": contract.get_status_display()})
@@ -216,7 +216,7 @@ def contract_copy_to_next_year(*, contract: Contract, actor, memberships=None, d
     ``memberships`` and ``designations`` are the pks chosen from the preview (None: all it offers);
     ``carry_plan`` None carries the plan when there is one. One audit entry says all of it.
     """
-    source = Contract.objects.select_for_update().get(pk=contract.pk)
+    source = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     _require(actor, source, "manage")
     if not source.recurring:
         raise DomainError(_("この契約は「次年度以降も同様の委託を行う」となっていないため、翌年度にコピーできません。"
@@ -265,7 +265,7 @@ def contract_copy_to_next_year(*, contract: Contract, actor, memberships=None, d
 def _step_for_update(contract: Contract, step: int) -> tuple[Contract, ContractStep]:
     from .report import REPORT_STEPS
 
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     if contract.is_closed:
         raise DomainError(_("完了した契約は変更できません。"))
     if step not in Contract.Step.values:

@@ -159,7 +159,7 @@ def survey_upload(*, contract, actor, survey: UploadedFile, master: UploadedFile
         names.append(crypto.store(master.data, purpose=crypto.MASTER))
     try:
         with transaction.atomic():
-            contract = type(contract).objects.select_for_update().get(pk=contract.pk)
+            contract = type(contract).objects.select_for_update(no_key=True).get(pk=contract.pk)
             permissions.may_work(actor, contract).require()
             replaced = 0
             for old in _live_uploads(contract).select_for_update():

@@ -78,7 +78,7 @@ def copy_register(*, contract: Contract, actor, source: Item, place: str, locati
                   made_by, purpose: str, encrypted: bool, medium_kind: MediumKind | None = None, notes: str = "",
                   request=None) -> CopyRecord:
     """Write one copy in the register (複製等の記録): where, when, by whom, why, encrypted or not."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     may_register_copy(actor, contract).require()
     location, purpose, notes = (location or "").strip(), (purpose or "").strip(), (notes or "").strip()
     bounds.check_values(CopyRecord, location=location, purpose=purpose, notes=notes, made_at=made_at)

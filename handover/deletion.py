@@ -271,7 +271,7 @@ def _report_for_update(report: DeletionReport) -> DeletionReport:
     contract = report.contract
     locked = DeletionReport.objects.select_for_update().get(pk=report.pk)
     # Locking the contract too serialises a report's changes with the copies and returns they are checked against.
-    locked.contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    locked.contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     if getattr(contract, "_roles_in_force", None):
         locked.contract._roles_in_force = contract._roles_in_force
     return locked
@@ -280,7 +280,7 @@ def _report_for_update(report: DeletionReport) -> DeletionReport:
 @transaction.atomic
 def deletion_report_create(*, contract: Contract, actor, request=None) -> DeletionReport:
     """Start a deletion report with one empty line for each copy not yet covered and each item still held."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     may_file(actor, contract).require()
     number = (DeletionReport.objects.filter(contract=contract).aggregate(n=Max("number"))["n"] or 0) + 1
     report = DeletionReport.objects.create(contract=contract, number=number, created_at=timezone.now(),

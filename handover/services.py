@@ -65,7 +65,7 @@ def item_register(
 
     A notice names the medium it opens; the password itself is never asked for nor stored.
     """
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     permissions.may_register(actor, contract).require()
     bounds.check_values(Item, label=label, contents=contents, record_count=record_count, pieces=pieces,
                         file_name=file_name, notes=notes)
@@ -198,7 +198,7 @@ def handover_record(
     now = timezone.now()
     # Locking the contract serialises handovers of one contract: two clerks cannot each send one half
     # of a pair at the same moment, and the ledger numbers have no gaps or twins.
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     permissions.may_record(actor, contract, direction).require(field="direction")
     handed_at = handed_at or now
     bounds.check_values(Handover, handed_at=handed_at, late_reason=late_reason, container=container, notes=notes)

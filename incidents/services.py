@@ -84,7 +84,7 @@ def incident_report(*, contract: Contract, actor, kind: str, discovered_at: dt.d
     contractor's handling managers are e-mailed, with both organisations' emergency contacts, as soon as
     the report is saved. Whether it must go to the Commission is :func:`incidents.rules.ppc_report_required`'s."""
     # Locking the contract numbers its incidents without gaps or twins.
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     permissions.may_report(actor, contract).require()
     facts = _checked_facts(contract, kind=kind, items=items, other_data=other_data, discovered_at=discovered_at,
                            affected_count=affected_count, description=description)
