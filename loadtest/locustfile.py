@@ -133,7 +133,7 @@ class Person(HttpUser):
 def _pattern(url: str) -> str:
     """A URL as the statistics group it: /handover/load-01/handovers/7/ -> /handover/[slug]/handovers/[pk]/."""
     url = re.sub(r"load-\d+", "[slug]", url.split("?", 1)[0].split("#", 1)[0])
-    return re.sub(r"/\d+/", "/[pk]/", url)
+    return re.sub(r"/side/(ward|contractor)/", "/side/[side]/", re.sub(r"/\d+/", "/[pk]/", url))
 
 
 class HR(Person):
