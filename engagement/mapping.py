@@ -72,7 +72,8 @@ REQUIRED_EMPTY_SHARE = 0.05
 # the scale for validation to show.
 COMMON_SCALE_SHARE = 0.9
 
-_INTEGER = re.compile(r"^-?\d+$")
+# Bounded: no answer scale needs more digits, and int() refuses a string past 4,300 digits (a 500).
+_INTEGER = re.compile(r"^-?\d{1,18}$")
 
 
 class MappingError(DomainError):
