@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from contracts.permissions import contract_get, contract_post
+from contracts.permissions import contract_get, contract_methods, contract_post
 from core.errors import DomainError, add_to_form
 from handover import rules
 from handover.models import MediumKind
@@ -98,6 +98,7 @@ def index(request, slug):
 
 
 @login_required
+@contract_methods("GET", "POST")
 def upload(request, slug):
     contract = permissions.survey_contract_for(request.user, slug)
     answer = permissions.may_work(request.user, contract)
@@ -158,6 +159,7 @@ def _examples(loaded: workflow.Loaded, spec, limit: int = 3) -> list[str]:
 
 
 @login_required
+@contract_methods("GET", "POST")
 def mapping(request, slug, pk):
     loaded, away = _live(request, slug, pk)
     if away:
@@ -195,6 +197,7 @@ def mapping(request, slug, pk):
 
 
 @login_required
+@contract_methods("GET", "POST")
 def risk(request, slug, pk):
     loaded, away = _live(request, slug, pk, check=permissions.may_build)
     if away:
@@ -274,6 +277,7 @@ def _proposal(loaded, settings, kinds):
 
 
 @login_required
+@contract_methods("GET", "POST")
 def review(request, slug, pk):
     loaded, away = _live(request, slug, pk, check=permissions.may_build)
     if away:
@@ -309,6 +313,7 @@ def review(request, slug, pk):
 
 
 @login_required
+@contract_methods("GET", "POST")
 def build(request, slug, pk):
     loaded, away = _live(request, slug, pk, check=permissions.may_build)
     if away:

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from contracts.permissions import contract_for, contract_get, contract_post
+from contracts.permissions import contract_for, contract_get, contract_methods, contract_post
 from core.errors import DomainError, add_to_form
 
 from . import permissions, rules, selectors, services
@@ -35,6 +35,7 @@ def incident_list(request, slug):
 
 
 @login_required
+@contract_methods("GET", "POST")
 def incident_report(request, slug):
     contract = contract_for(request.user, slug)
     answer = may_report(request.user, contract).or_403()
@@ -121,6 +122,7 @@ def incident_event_add(request, slug, pk):
 
 
 @login_required
+@contract_methods("GET", "POST")
 def incident_revise(request, slug, pk):
     incident = incident_for(request.user, slug, pk)
     answer = may_revise(request.user, incident).or_403()
