@@ -374,7 +374,8 @@ def write_workbook(dataset: Dataset, protection: Protection, ids: Sequence[str],
     columns = []
     for spec in dataset.columns:
         values = protection.columns[spec.header] if spec.role == Role.ATTRIBUTE else dataset.values[spec.header]
-        if spec.role == Role.ANSWER and spec.allowed and all(v.lstrip("-").isdigit() for v in spec.allowed):
+        # fullmatch, not isdigit(): HR may type 「፩」, a digit to isdigit() that int() refuses.
+        if spec.role == Role.ANSWER and spec.allowed and all(re.fullmatch(r"-?[0-9]{1,18}", v) for v in spec.allowed):
             numbers = {v: int(v) for v in spec.allowed}
             values = [numbers.get(v, v) for v in values]
         elif kinds.get(spec.header) in NUMERIC_KINDS:
