@@ -211,7 +211,13 @@ def _guard_object_choice(field: forms.ModelChoiceField) -> None:
     def guarded(value):
         for item in value if isinstance(value, (list, tuple)) else [value]:
             key_text = str(item).strip()
-            if key_text.lstrip("+-").isdigit() and not bound.low <= int(key_text) <= bound.high:
+            if not key_text.lstrip("+-").isdigit():
+                continue
+            try:
+                number = int(key_text)
+            except ValueError:  # 「፩」 is a digit to isdigit() but not to int(); so are 4,300 digits and more
+                number = None
+            if number is None or not bound.low <= number <= bound.high:
                 raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
                                       params={"value": key_text})
         return clean(value)
