@@ -242,7 +242,8 @@ def _shown(values) -> dict[int, str] | None:
     shown = {}
     for value in values:
         pk, separator, version = value.partition("@")
-        if not separator or not pk.isdigit() or len(value) > 100:
+        # isascii(): 「፩」 is a digit to isdigit() but int() refuses it.
+        if not separator or not (pk.isascii() and pk.isdigit()) or len(value) > 100:
             return None
         shown[int(pk)] = version
     return shown
