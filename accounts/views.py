@@ -45,6 +45,7 @@ def login_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify_view(request):
     if request.user.is_verified():
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -62,6 +63,7 @@ def verify_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrol_view(request):
     if services.has_second_factor(request.user) and not request.user.is_verified():
         return redirect("accounts:verify")

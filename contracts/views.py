@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import services as accounts_services
 from audit.services import audit_log
@@ -48,6 +48,7 @@ def contract_list(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def contract_create(request):
     if not request.user.has_perm("contracts.add_contract"):
         raise PermissionDenied
@@ -85,6 +86,7 @@ def contract_detail(request, slug):
 
 
 @login_required
+@contract_methods("GET", "POST")
 def contract_edit(request, slug):
     contract = contract_for(request.user, slug, "manage")
     form = ContractForm(request.POST or None, instance=contract)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from audit.services import audit_log
-from contracts.permissions import can, contract_for, contract_get, contract_post
+from contracts.permissions import can, contract_for, contract_get, contract_methods, contract_post
 from contracts.selectors import contracts_for
 from core.errors import DomainError, add_to_form
 
@@ -49,6 +49,7 @@ def items(request, slug):
 
 
 @login_required
+@contract_methods("GET", "POST")
 def item_create(request, slug):
     contract = contract_for(request.user, slug)
     answer = permissions.may_register(request.user, contract).or_403()
@@ -129,6 +130,7 @@ def storage_check(request, slug, pk):
 
 
 @login_required
+@contract_methods("GET", "POST")
 def handover_create(request, slug):
     contract = contract_for(request.user, slug)
     direction = direction_for(request.user, contract)
