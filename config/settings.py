@@ -7,13 +7,14 @@ environment (see README, "Running it for real").
 
 import os
 import re
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from core.keys import key_from_env_or_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
@@ -42,72 +43,27 @@ HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 
 
 def _secret_key() -> str:
-    key = os.environ.get("DJANGO_SECRET_KEY")
-    if key:
-        return key
     # Without one in the environment: a random key made once for this installation, readable by its
     # owner only and kept out of git. Servers that share sessions must share DJANGO_SECRET_KEY instead.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return key_from_env_or_file("DJANGO_SECRET_KEY", VAR_DIR, "secret_key")
 
 
 SECRET_KEY = _secret_key()
 
 
 def _audit_key() -> str:
-    key = os.environ.get("DJANGO_AUDIT_KEY")
-    if key:
-        if len(key) < 32:
-            raise ImproperlyConfigured("DJANGO_AUDIT_KEY needs at least 32 characters.")
-        return key
     # The audit chain's HMAC key lives outside the database, so whoever can write to the database cannot
-    # recompute the chain. Made once, mode 600; linked into place so two processes starting together
-    # never end up signing with two different keys.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "audit_key"
-    if not path.exists():
-        tmp = VAR_DIR / f".audit_key.{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(64))
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return path.read_text().strip()
+    # recompute the chain.
+    return key_from_env_or_file("DJANGO_AUDIT_KEY", VAR_DIR, "audit_key", min_length=32)
 
 
 AUDIT_KEY = _audit_key()
 
 
 def _data_key() -> str:
-    key = os.environ.get("DJANGO_DATA_KEY")
-    if key:
-        if len(key) < 32:
-            raise ImproperlyConfigured("DJANGO_DATA_KEY needs at least 32 characters.")
-        return key
     # The survey's answers are kept encrypted (AES-GCM) while HR works on them; the key lives outside the
-    # database and the data directory, made once with mode 600 and linked into place like the audit key.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "data_key"
-    if not path.exists():
-        tmp = VAR_DIR / f".data_key.{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(64))
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return path.read_text().strip()
+    # database and the data directory.
+    return key_from_env_or_file("DJANGO_DATA_KEY", VAR_DIR, "data_key", min_length=32)
 
 
 DATA_KEY = _data_key()

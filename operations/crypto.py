@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import struct
 from pathlib import Path
@@ -31,6 +30,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from core.keys import key_from_env_or_file
 
 MAGIC = b"ITAKUBAK"
 VERSION = 1
@@ -56,26 +57,10 @@ class BackupError(Exception):
 def backup_key() -> str:
     """The backup key: DJANGO_BACKUP_KEY, or var/backup_key made once (mode 600, linked into place so
     two backups starting together never use two keys), as config/settings.py does for the other keys."""
-    key = settings.BACKUP_KEY
-    if key:
-        if len(key) < 32:
-            raise ImproperlyConfigured("DJANGO_BACKUP_KEY needs at least 32 characters.")
-        return key
-    var_dir = Path(settings.VAR_DIR)
-    var_dir.mkdir(parents=True, exist_ok=True)
-    path = var_dir / "backup_key"
-    if not path.exists():
-        tmp = var_dir / f".backup_key.{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(64))
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return path.read_text().strip()
+    if settings.BACKUP_KEY and len(settings.BACKUP_KEY) < 32:
+        raise ImproperlyConfigured("DJANGO_BACKUP_KEY needs at least 32 characters.")
+    return settings.BACKUP_KEY or key_from_env_or_file("DJANGO_BACKUP_KEY", Path(settings.VAR_DIR), "backup_key",
+                                                       min_length=32)
 
 
 def key_id(key: str) -> bytes:
