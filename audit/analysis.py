@@ -40,7 +40,7 @@ from core.errors import DomainError
 
 from .formatting import person_name, personal_data_downloads, present
 from .models import AuditEntry, LogAnalysis
-from .selectors import audit_entries_for
+from .selectors import audit_entries_for, may_read_security_log
 from .services import audit_log
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -62,8 +62,8 @@ BUSIEST_HOURS = 20
 
 def may_analyse_log(user) -> bool:
     """The auditors (the 監査 group): the analysis reads the security log, which belongs to no contract.
-    The pages and the service ask this one question."""
-    return bool(user and user.is_authenticated and user.has_perm("audit.view_security_log"))
+    The pages and the service ask this one question; a superuser outside the group may not."""
+    return may_read_security_log(user)
 
 
 # --- months ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from contracts.selectors import contracts_for
 from . import exports
 from .formatting import Context, action_words, present
 from .forms import AuditFilterForm, filters_text
-from .selectors import audit_entries_for, downloads_for, may_read_log
+from .selectors import audit_entries_for, downloads_for, may_read_log, may_read_security_log
 from .services import audit_log, verify_chain
 
 PAGE_SIZE = 100
@@ -85,7 +85,7 @@ def downloads_export(request):
 @login_required
 @require_safe
 def audit_verify(request):
-    if not request.user.has_perm("audit.view_security_log"):
+    if not may_read_security_log(request.user):
         raise PermissionDenied
     count, broken, reason = verify_chain()
     if broken is None:

@@ -9,11 +9,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import services as accounts_services
 from audit.services import audit_log
+from core import roles
 from core.dashboard import contract_links
 from core.errors import DomainError, add_to_form
 
 from . import council, selectors, services
-from .closing import closing_blockers, last_closing
+from .closing import closed_refusal, closing_blockers, last_closing
 from .forms import (
     ContractForm,
     CopyForm,
@@ -43,14 +44,14 @@ from .report import REPORT_STEPS
 def contract_list(request):
     return render(request, "contracts/list.html", {
         "contracts": selectors.contract_list_for(request.user),
-        "can_create": request.user.has_perm("contracts.add_contract"),
+        "can_create": roles.holds(request.user, "contracts.add_contract"),
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_create(request):
-    if not request.user.has_perm("contracts.add_contract"):
+    if not roles.holds(request.user, "contracts.add_contract"):
         raise PermissionDenied
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -81,6 +82,7 @@ def contract_detail(request, slug):
         "report_steps": REPORT_STEPS,
         "start_warning": services.early_start_warning(contract) if contract.status == Contract.Status.DRAFT else "",
         "grant_form": MembershipGrantForm(people=selectors.ward_people()),
+        "may_grant": can_manage and not closed_refusal(contract),
         "contract_links": contract_links(request.user, contract),
     })
 
@@ -182,7 +184,7 @@ def step_complete(request, slug, step):
     if step in REPORT_STEPS:
         return _follows_records(request, slug)
     if request.method == "GET" and (row.is_done or contract.is_closed):
-        messages.info(request, _("この工程はすでに完了です。") if row.is_done else _("完了した契約は変更できません。"))
+        messages.info(request, _("この工程はすでに完了です。") if row.is_done else closed_refusal(contract))
         return _back_to_steps(slug, step)
     form = StepCompleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -208,7 +210,7 @@ def step_reopen(request, slug, step):
     if step in REPORT_STEPS:
         return _follows_records(request, slug)
     if request.method == "GET" and (not row.is_done or contract.is_closed):
-        messages.info(request, _("この工程は未了です。") if not row.is_done else _("完了した契約は変更できません。"))
+        messages.info(request, _("この工程は未了です。") if not row.is_done else closed_refusal(contract))
         return _back_to_steps(slug, step)
     form = StepReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -277,6 +279,7 @@ def _designation_page(request, contract, *, form=None, new_form=None, failed=Non
         "form": form if may_report else None,
         "new_form": new_form if may_report else None,
         "can_manage": can_manage,
+        "closed": closed_refusal(contract),
         # HR enters a report the contractor made on paper; the contractor reports to the ward.
         "entering_for_contractor": can_manage,
         "may_see_addresses": may_report,

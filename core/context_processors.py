@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import cached_property
 
-from audit.selectors import may_read_log
+from audit.selectors import may_read_log, may_read_security_log
 
 
 class Menu:
@@ -14,6 +14,11 @@ class Menu:
     @cached_property
     def audit_log(self) -> bool:
         return bool(self.user and self.user.is_authenticated and may_read_log(self.user))
+
+    @cached_property
+    def security_log(self) -> bool:
+        """The auditors' own pages (verifying the chain, the monthly analysis, the anchor)."""
+        return may_read_security_log(self.user)
 
 
 def site(request):
