@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "共通"
 
     def ready(self):
-        from . import faults
+        from . import faults, request_logging
 
         faults.install()
+        # On the loggers rather than in LOGGING, so it holds whatever LOGGING the deployment sets.
+        request_logging.install()
