@@ -15,6 +15,7 @@ LABELS = {
     "auth.enrolment.link_refused": gettext_lazy("利用開始の案内リンクを受け付けなかった"),
     "auth.enrolment.code_failed": gettext_lazy("利用開始の手続きで確認コードを誤った"),
     "auth.enrolment.completed": gettext_lazy("利用開始の手続きを完了（パスワードと二要素認証を設定）"),
+    "admin.auth.user.enrolment_issued": gettext_lazy("管理画面で利用開始の案内を送信（本人がパスワードと二要素認証を設定）"),
 }
 
 GROUPS = {"auth.enrolment.": gettext_lazy("利用開始")}
@@ -33,7 +34,19 @@ def _refused(payload, context) -> str:
     return _("理由: %(reason)s") % {"reason": REFUSALS.get(reason, _("その他"))} if reason else ""
 
 
-DETAILS = {"auth.enrolment.link_refused": _refused}
+def _issued(payload, context) -> str:
+    import datetime as dt
+
+    from core.dates import wareki_datetime
+
+    try:
+        expires = dt.datetime.fromisoformat(str(payload.get("expires_at")))
+    except ValueError:
+        return ""
+    return _("リンクの有効期限: %(when)s") % {"when": wareki_datetime(expires)}
+
+
+DETAILS = {"auth.enrolment.link_refused": _refused, "admin.auth.user.enrolment_issued": _issued}
 
 
 def _users(ids):

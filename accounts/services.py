@@ -165,6 +165,23 @@ def enrolment_invite(*, user, actor, about: str = "") -> EnrolmentInvitation:
     return invitation
 
 
+@transaction.atomic
+def enrolment_link_issue(*, user, actor, request=None) -> EnrolmentInvitation:
+    """The system administrator sends a person a new enrolment link (a forgotten password, a lost phone, an
+    account made in the admin): the admin never sets another person's password or TOTP key, and the person
+    sets both through the link, as a newly approved person does. One audit entry, without the link."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise DomainError(_("利用停止中のアカウントには利用開始の案内を送れません。先に利用停止を解除してください。"))
+    if not user.email:
+        raise DomainError(_("メールアドレスが登録されていないため、利用開始の案内を送れません。先にメールアドレスを登録してください。"))
+    invitation = enrolment_invite(user=user, actor=actor, about=_(
+        "システム管理者から、パスワードと二要素認証（認証アプリ）を設定するための案内をお送りします。"))
+    audit_log(action="admin.auth.user.enrolment_issued", actor=actor, obj=user, request=request,
+              payload={"expires_at": invitation.expires_at.isoformat()})
+    return invitation
+
+
 def enrolment_withdraw(*, user) -> int:
     """Stop every unused link of ``user`` (their designation was revoked before they enrolled)."""
     return EnrolmentInvitation.objects.filter(user=user, used_at__isnull=True, withdrawn_at__isnull=True).update(
@@ -249,7 +266,8 @@ def enrolment_complete(*, request, invitation: EnrolmentInvitation, password: st
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        # The authenticator set up here is the person's only one: a device from before (a lost phone) stops.
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at"])
         request.session.pop(ENROLMENT_SESSION_KEY, None)

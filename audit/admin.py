@@ -25,7 +25,18 @@ for model in (TOTPDevice, AccessAttempt, AccessLog, AccessFailureLog):
 
 @admin.register(TOTPDevice)
 class AuditedTOTPDeviceAdmin(AuditedAdminMixin, TOTPDeviceAdmin):
-    pass
+    """A person's second factors are shown and may be deleted (a lost phone) or renamed; never added here,
+    never given a key the admin chose, never moved to another person: whoever knew the key could sign in
+    as that person. The person sets up their own through an enrolment link (people: 利用開始の案内を送る)."""
+
+    EDITABLE = ("name",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        shown = [name for _title, fieldset in self.get_fieldsets(request, obj) for name in fieldset["fields"]]
+        return [name for name in shown if name not in self.EDITABLE]
 
 
 @admin.register(AccessAttempt)

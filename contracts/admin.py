@@ -1,9 +1,16 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm, UsernameField
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.services import enrolment_link_issue
 from core.admin import AuditedAdminMixin, ReadOnlyAdmin, ReadOnlyMixin
+from core.errors import DomainError
 
 from .models import Contract, ContractStep, Designation, Membership, Organisation, UserProfile
 from .roles import GROUP_PERMISSIONS
@@ -25,9 +32,61 @@ class UserProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
 admin.site.unregister(get_user_model())
 
 
+class PersonCreationForm(forms.ModelForm):
+    """A new account with no password anyone knows: the person sets theirs, and their authenticator,
+    through the enrolment link the admin sends next (the action 「利用開始の案内を送る」)."""
+
+    class Meta:
+        model = get_user_model()
+        fields = ("username", "email")
+        field_classes = {"username": UsernameField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _("利用開始の案内（パスワードと二要素認証を設定するリンク）をこのアドレスに送ります。")
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+class PersonChangeForm(UserChangeForm):
+    # Not even the password hash's summary with its link to a form that would set one.
+    password = None
+
+
 @admin.register(get_user_model())
 class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
-    pass
+    """People in the admin: nobody sets another person's password or second factor here, so nobody can
+    sign in as someone else and act under their name. A person gets an enrolment link instead (an action
+    of the list, audited) and sets both themselves; the admin changes its own password on the app's page."""
+
+    add_form = PersonCreationForm
+    add_form_template = None
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "email")}),)
+    form = PersonChangeForm
+    fieldsets = ((None, {"fields": ("username",)}), *UserAdmin.fieldsets[1:])
+    actions = ["send_enrolment_link"]
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied
+
+    @admin.action(description=gettext_lazy("利用開始の案内（パスワードと二要素認証を本人が設定するリンク）を送る"))
+    def send_enrolment_link(self, request, queryset):
+        sent = 0
+        for user in queryset.order_by("pk"):
+            try:
+                enrolment_link_issue(user=user, actor=request.user, request=request)
+            except DomainError as error:
+                self.message_user(request, f"{user.get_username()}: {error.message}", messages.ERROR)
+            else:
+                sent += 1
+        if sent:
+            self.message_user(request, _("%(n)s人に利用開始の案内を送りました。") % {"n": sent}, messages.SUCCESS)
 
 
 admin.site.unregister(Group)
