@@ -4,7 +4,7 @@ from django.contrib import admin
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.admin import AuditedAdminMixin, ReadOnlyAdmin
+from core.admin import AuditedAdminMixin, AuditedReadsMixin, ReadOnlyAdmin
 
 from .models import AuditEntry
 
@@ -24,7 +24,7 @@ for model in (TOTPDevice, AccessAttempt, AccessLog, AccessFailureLog):
 
 
 @admin.register(TOTPDevice)
-class AuditedTOTPDeviceAdmin(AuditedAdminMixin, TOTPDeviceAdmin):
+class AuditedTOTPDeviceAdmin(AuditedReadsMixin, AuditedAdminMixin, TOTPDeviceAdmin):
     """A person's second factors are shown and may be deleted (a lost phone) or renamed; never added here,
     never given a key the admin chose, never moved to another person: whoever knew the key could sign in
     as that person. The person sets up their own through an enrolment link (people: 利用開始の案内を送る)."""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.services import enrolment_link_issue
-from core.admin import AuditedAdminMixin, ReadOnlyAdmin, ReadOnlyMixin
+from core.admin import AuditedAdminMixin, AuditedReadsMixin, ReadOnlyAdmin, ReadOnlyMixin
 from core.errors import DomainError
 
 from .models import Contract, ContractStep, Designation, Membership, Organisation, UserProfile
@@ -24,7 +24,7 @@ class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class UserProfileAdmin(AuditedReadsMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["display_name", "user", "organisation"]
     list_filter = ["organisation"]
 
@@ -60,7 +60,7 @@ class PersonChangeForm(UserChangeForm):
 
 
 @admin.register(get_user_model())
-class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
+class AuditedUserAdmin(AuditedReadsMixin, AuditedAdminMixin, UserAdmin):
     """People in the admin: nobody sets another person's password or second factor here, so nobody can
     sign in as someone else and act under their name. A person gets an enrolment link instead (an action
     of the list, audited) and sets both themselves; the admin changes its own password on the app's page."""
@@ -93,7 +93,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleGroupAdmin(AuditedAdminMixin, GroupAdmin):
+class RoleGroupAdmin(AuditedReadsMixin, AuditedAdminMixin, GroupAdmin):
     """The role groups the code defines (roles.GROUP_PERMISSIONS) are shown, never changed or deleted
     here: what a role may do is decided in code, so one edit cannot, say, let auditors create contracts.
     Putting people into a role stays an edit of the person (audited)."""
@@ -128,12 +128,12 @@ class ContractAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ReadOnlyAdmin):
+class MembershipAdmin(AuditedReadsMixin, ReadOnlyAdmin):
     list_display = ["contract", "user", "role", "granted_at", "revoked_at"]
     list_filter = ["role"]
 
 
 @admin.register(Designation)
-class DesignationAdmin(ReadOnlyAdmin):
+class DesignationAdmin(AuditedReadsMixin, ReadOnlyAdmin):
     list_display = ["contract", "user", "kind", "status", "reported_at", "decided_at"]
     list_filter = ["kind", "status"]

@@ -1,11 +1,14 @@
 """Two kinds of admin page: master data the admin may edit, every edit of which leaves an entry in the
-audit trail (``AuditedAdminMixin``), and rows shown but never changed there (``ReadOnlyMixin``)."""
+audit trail (``AuditedAdminMixin``), and rows shown but never changed there (``ReadOnlyMixin``). The pages
+of people, their rights and their second factors also audit every read (``AuditedReadsMixin``)."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db import transaction
 
 from audit.services import audit_log
+from core.audit_actions import READ_AUDITED
 
 # Whatever form field carries a password shows up in the audit trail as the one model field "password":
 # that it changed, never what it became (hash or clear text).
@@ -119,6 +122,39 @@ class AuditedAdminMixin:
             for obj in objs:
                 self._audit_deleted(request, obj, together=len(objs))
             super().delete_queryset(request, queryset)
+
+
+# Who looked at whom: the admin pages of people, their rights and their second factors write one entry per
+# list or page read (``admin.<app_label>.<model>.listed`` / ``.viewed``), as core/audit_actions.py names them.
+READ_METHODS = ("GET", "HEAD")
+
+
+class AuditedReadsMixin:
+    """A list or a page of this model read in the admin (GET) leaves one entry in the audit trail: the
+    person, and the object read, or for a list which filters were used (their names, never what was
+    searched for, which may be a person's name)."""
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method in READ_METHODS and response.status_code == 200:
+            audit_log(action=f"admin.{self.model._meta.label_lower}.listed", actor=request.user, request=request,
+                      payload={"filters": sorted(set(request.GET))})
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method in READ_METHODS and response.status_code == 200:
+            obj = self.get_object(request, unquote(object_id))
+            audit_log(action=f"admin.{self.model._meta.label_lower}.viewed", actor=request.user, obj=obj,
+                      request=request, payload={})
+        return response
+
+
+def unaudited_reads(site=None) -> list[str]:
+    """Admin pages of people, rights and second factors whose reads leave no entry (should be none)."""
+    site = site or admin.site
+    return sorted(model._meta.label_lower for model, model_admin in site._registry.items()
+                  if model._meta.label_lower in READ_AUDITED and not isinstance(model_admin, AuditedReadsMixin))
 
 
 class ReadOnlyMixin:

@@ -26,6 +26,14 @@ MODEL_NAMES = {
     "axes.accesslog": gettext_lazy("ログインの記録"),
 }
 
+# Reads of people, their rights and second factors in the admin (core.admin.AuditedReadsMixin writes them).
+READ_VERBS = {
+    "listed": gettext_lazy("管理画面で{model}の一覧を閲覧"),
+    "viewed": gettext_lazy("管理画面で{model}を閲覧"),
+}
+READ_AUDITED = ("auth.user", "auth.group", "otp_totp.totpdevice", "contracts.userprofile", "contracts.membership",
+                "contracts.designation")
+
 GROUPS = {"admin.": gettext_lazy("管理画面")}
 
 
@@ -40,10 +48,13 @@ def model_name(label_lower: str):
 
 def more_labels() -> dict:
     """Every model may be edited in the admin (the admin decides which); each gets its three words."""
-    return {
+    labels = {
         f"admin.{model._meta.label_lower}.{verb}": format_lazy(words, model=model_name(model._meta.label_lower))
         for model in apps.get_models() for verb, words in VERBS.items()
     }
+    labels.update({f"admin.{label}.{verb}": format_lazy(words, model=model_name(label))
+                   for label in READ_AUDITED for verb, words in READ_VERBS.items()})
+    return labels
 
 
 def _model_of(action: str):
@@ -145,5 +156,13 @@ def admin_detail(action: str):
     return _detail
 
 
+def _listed(payload, context) -> str:
+    filters = payload.get("filters") or []
+    return _("検索・絞り込みあり") if any(f not in ("o", "p") for f in filters) else ""
+
+
 def more_details() -> dict:
-    return {action: admin_detail(action) for action in more_labels()}
+    details = {action: admin_detail(action) for action in more_labels()}
+    details.update({f"admin.{label}.listed": _listed for label in READ_AUDITED})
+    details.update({f"admin.{label}.viewed": lambda payload, context: "" for label in READ_AUDITED})
+    return details
