@@ -4,10 +4,11 @@ personal data. Rows are written only by :func:`audit.services.audit_log`.
 Each entry's digest covers its content and the digest before it. Since the audit key came in, the digest
 is an HMAC-SHA256 under a key kept outside the database (settings.AUDIT_KEY), so someone who can write to
 the database but lacks the key cannot recompute the chain after an edit. Entries written before that keep
-their plain SHA-256 (scheme ``sha256``) and still verify as such; the first keyed entry after them is the
-``audit.chain.rekeyed`` marker, whose keyed digest covers the last plain one, so the old part cannot be
-rewritten either without breaking the first keyed link. Nothing is re-signed: re-signing old entries
-would bless whatever had been done to them before the key existed.
+their plain SHA-256 (scheme ``sha256``) and still verify as such, but only within the range the declaration
+outside the database names (audit/state.py); the first keyed entry after them is the ``audit.chain.rekeyed``
+marker, whose keyed digest covers the last plain one, so the old part cannot be rewritten either without
+breaking the first keyed link. Nothing is re-signed: re-signing old entries would bless whatever had been
+done to them before the key existed. An installation keyed from its first entry accepts no plain entry.
 """
 
 import hashlib
@@ -56,8 +57,8 @@ class AuditChainHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
-    # False while the chain still ends in plain SHA-256 entries: the next append writes the
-    # ``audit.chain.rekeyed`` marker first. Only a hint for the writer; the verifier trusts the entries.
+    # Written True with every append and read by nothing: whether the chain is keyed, and where the
+    # ``audit.chain.rekeyed`` marker goes, is the declaration's to say (audit/state.py), outside the database.
     keyed = models.BooleanField(default=False)
 
     class Meta:
@@ -147,6 +148,10 @@ class LogAnalysis(models.Model):
     note = models.TextField(_("所見"))
     # The counts of each section as the page showed them when the record was made.
     figures = models.JSONField(_("集計"), default=dict)
+    # The recorder's own entries among those the analysis shows (section → count), and why they analysed a
+    # month with their own actions in it: a record with any must say so (audit.analysis.analysis_record).
+    own_actions = models.JSONField(_("分析者自身の操作"), default=dict, blank=True)
+    own_actions_reason = models.TextField(_("自身の操作を含む月を分析した理由"), blank=True, default="")
 
     class Meta:
         ordering = ["-month", "-recorded_at"]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import state
 from .models import REKEYED_ACTION, AuditChainHead, AuditEntry, Scheme
 
 # Secret-looking payload keys, matched by word so that a checklist item's ``key`` or a survey
@@ -137,19 +138,19 @@ def audit_log(
     request=None,
     actor_label: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain, keyed with settings.AUDIT_KEY.
+    """Append one entry to the chain, keyed with settings.AUDIT_KEY, and once committed, its seq and digest
+    to the head file outside the database (audit/state.py).
 
-    A chain that still ends in plain SHA-256 entries (written before the key existed) first gets the
-    ``audit.chain.rekeyed`` marker: from there on every entry is keyed, and the marker's keyed digest
-    covers the last plain one.
+    A chain carried over from before the key, which the declaration outside the database says ends in plain
+    SHA-256 entries at seq N, gets the ``audit.chain.rekeyed`` marker at N+1 first: its keyed digest covers
+    the last plain one. Whether to write it is the declaration's to say, never the database's.
     """
     head = _lock_head()
+    declared = state.declaration()
     now = _now()
-    if not head.keyed:
-        if head.last_seq:
-            _append(head, created_at=now, action=REKEYED_ACTION, actor_label="",
-                    payload={"unkeyed_entries": head.last_seq, "scheme": Scheme.KEYED.value})
-        head.keyed = True
+    if declared.legacy_last_seq and head.last_seq == declared.legacy_last_seq:
+        _append(head, created_at=now, action=REKEYED_ACTION, actor_label="",
+                payload={"unkeyed_entries": head.last_seq, "scheme": Scheme.KEYED.value})
 
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
@@ -167,6 +168,7 @@ def audit_log(
         payload=mask_secrets(payload or {}),
     )
     AuditChainHead.objects.filter(pk=1).update(last_seq=head.last_seq, last_hash=head.last_hash, keyed=True)
+    state.record_head_after_commit(entry.seq, entry.hash)
     return entry
 
 
@@ -255,51 +257,88 @@ def anchor_problem(anchor: Anchor) -> str | None:
 
 # --- Verification --------------------------------------------------------------------------------
 
+# The head file is appended just after each commit: an entry younger than this may not be in it yet.
+HEAD_FILE_GRACE = dt.timedelta(seconds=60)
+
+
 @dataclass
 class Verification:
     count: int = 0
     broken: int | None = None  # the first sequence number where the chain does not hold
     reason: str = ""
+    detail: str = ""  # what the reason is about, in English for the command (the declaration, a range)
+    missing: tuple[int, int] | None = None  # the entries the head file shows were removed from the end
     keyed_from: int | None = None  # the first keyed entry (1 for a chain keyed from the start)
+    # "missing" or "behind": the head file outside the database cannot vouch for the chain's end.
+    external: str = ""
+    declaration: state.Declaration | None = None
+    heads: state.Heads | None = None
     anchors: list = field(default_factory=list)  # (anchor, problem or None)
 
     @property
     def ok(self) -> bool:
-        return self.broken is None and not any(problem for _, problem in self.anchors)
+        return self.broken is None and not self.external and not any(problem for _, problem in self.anchors)
 
 
-def verify(anchors=(), entries=None) -> Verification:
+def _entry_problem(entry: AuditEntry, prev_hash: str, declared: state.Declaration,
+                   heads: state.Heads | None) -> tuple[str, str] | None:
+    """Why ``entry`` breaks the chain (reason, detail), or None."""
+    legacy = declared.legacy_last_seq
+    if entry.prev_hash != prev_hash:
+        return "prev_hash", ""
+    if entry.scheme not in Scheme.values:
+        return "scheme", f"unknown scheme {entry.scheme!r}"
+    if entry.seq <= legacy and entry.scheme != Scheme.LEGACY:
+        return "scheme", f"a keyed entry inside the carried-over range: {declared.describe()}"
+    if entry.seq > legacy and entry.scheme != Scheme.KEYED:
+        return "scheme", declared.describe()
+    if legacy and entry.seq == legacy + 1 and entry.action != REKEYED_ACTION:
+        return "scheme", f"the keyed chain must begin with the {REKEYED_ACTION} marker: {declared.describe()}"
+    if entry.compute_hash() != entry.hash:
+        return "hash", ""
+    if legacy and entry.seq == legacy and entry.hash != declared.legacy_last_digest:
+        return "declared", declared.describe()
+    if heads is not None and entry.seq in heads.digests and entry.hash not in heads.digests[entry.seq]:
+        return "head_file", f"the head file {heads.path} records another digest for it"
+    return None
+
+
+def verify(anchors=(), entries=None, *, declaration: state.Declaration | None = None) -> Verification:
     """Walk the chain in order, then check each anchor against it.
 
-    Plain SHA-256 entries are accepted only as the chain's beginning, before the first keyed entry, and
-    the first keyed entry after them must be the ``audit.chain.rekeyed`` marker: an unkeyed entry later on
-    is what a rewrite without the key looks like.
+    Plain SHA-256 entries are accepted only in the legacy range that the declaration outside the database
+    names (none on an installation keyed from its first entry), and the first keyed entry after such a range
+    must be the ``audit.chain.rekeyed`` marker. The live chain is also held against the head file outside
+    the database: it must reach the last seq recorded there with the digests recorded there.
+
+    ``entries`` (another database's, a backup's) are checked under ``declaration``, or without one under
+    what their own chain shows, and not against this installation's head file.
     """
     result = Verification()
+    live = entries is None
+    if live:
+        # The head file first: whatever commits while the chain is read is only newer than the file.
+        heads = state.read_heads()
+        declared = state.declaration()
+        queryset = AuditEntry.objects.order_by("seq")
+    else:
+        heads, queryset = None, entries
+        declared = declaration or state.Declaration("", *state.derive_declaration(entries))
+    result.declaration, result.heads = declared, heads
     expected_seq = 1
     prev_hash = ""
-    queryset = entries if entries is not None else AuditEntry.objects.order_by("seq")
     for entry in queryset.iterator(chunk_size=2000):
         result.count += 1
-        problem = None
         if entry.seq != expected_seq:
             result.broken, result.reason = expected_seq, "missing"
             break
-        if entry.prev_hash != prev_hash:
-            problem = "prev_hash"
-        elif entry.scheme == Scheme.LEGACY and result.keyed_from is not None:
-            problem = "scheme"
-        elif entry.scheme == Scheme.KEYED and result.keyed_from is None:
-            if entry.seq > 1 and entry.action != REKEYED_ACTION:
-                problem = "scheme"
-            result.keyed_from = entry.seq
-        elif entry.scheme not in Scheme.values:
-            problem = "scheme"
-        if problem is None and entry.compute_hash() != entry.hash:
-            problem = "hash"
+        problem = _entry_problem(entry, prev_hash, declared, heads)
         if problem:
-            result.broken, result.reason = entry.seq, problem
+            result.broken = entry.seq
+            result.reason, result.detail = problem
             break
+        if result.keyed_from is None and entry.scheme == Scheme.KEYED:
+            result.keyed_from = entry.seq
         prev_hash = entry.hash
         expected_seq += 1
     else:
@@ -307,8 +346,32 @@ def verify(anchors=(), entries=None) -> Verification:
         head = AuditChainHead.objects.using(queryset.db).filter(pk=1).first()
         if head is not None and head.last_seq != expected_seq - 1:
             result.broken, result.reason = expected_seq, "missing"
+        elif live:
+            _compare_with_head_file(result, expected_seq - 1, heads)
     result.anchors = [(anchor, anchor_problem(anchor)) for anchor in anchors]
     return result
+
+
+def _compare_with_head_file(result: Verification, last_seq: int, heads: state.Heads | None) -> None:
+    if heads is None:
+        if last_seq:
+            result.external = "missing"
+            result.detail = f"there is no head file at {state.heads_path()}: a truncation cannot be seen"
+        return
+    if heads.last_seq > last_seq:
+        first, last = last_seq + 1, heads.last_seq
+        result.broken, result.reason, result.missing = first, "truncated", (first, last)
+        which = f"entry {first}" if first == last else f"entries {first}\u2013{last}"
+        result.detail = (f"{which} missing: the chain ends at seq {last_seq}, the head file {heads.path} "
+                         f"records seq {last}")
+        return
+    if heads.last_seq < last_seq:
+        unrecorded = AuditEntry.objects.filter(seq=heads.last_seq + 1).values_list("created_at", flat=True).first()
+        if unrecorded is not None and unrecorded < timezone.now() - HEAD_FILE_GRACE:
+            result.external = "behind"
+            result.detail = (f"the head file {heads.path} records up to seq {heads.last_seq}, the chain ends at "
+                             f"seq {last_seq}: entries after seq {heads.last_seq} are not recorded outside the "
+                             "database (a server writing another head file, or a crash right after a commit)")
 
 
 def verify_chain(entries=None) -> tuple[int, int | None, str]:

@@ -13,7 +13,7 @@ from . import exports
 from .formatting import Context, action_words, present
 from .forms import AuditFilterForm, filters_text
 from .selectors import audit_entries_for, downloads_for, may_read_log, may_read_security_log
-from .services import audit_log, verify_chain
+from .services import audit_log, verify
 
 PAGE_SIZE = 100
 
@@ -87,9 +87,14 @@ def downloads_export(request):
 def audit_verify(request):
     if not may_read_security_log(request.user):
         raise PermissionDenied
-    count, broken, reason = verify_chain()
-    if broken is None:
-        messages.success(request, _("監査証跡は改ざんされていません（%(n)s 件を検証）。") % {"n": count})
+    result = verify()
+    if result.missing:
+        messages.error(request, _("監査証跡の連番 %(first)s〜%(last)s の記録が失われています。") % {
+            "first": result.missing[0], "last": result.missing[1]})
+    elif result.broken is not None:
+        messages.error(request, _("監査証跡の連番 %(seq)s で不整合が見つかりました。") % {"seq": result.broken})
+    elif result.external:
+        messages.error(request, _("データベースの外に記録した監査証跡の末尾と照合できませんでした。"))
     else:
-        messages.error(request, _("監査証跡の連番 %(seq)s で不整合が見つかりました。") % {"seq": broken})
-    return render(request, "audit/verify.html", {"count": count, "broken": broken})
+        messages.success(request, _("監査証跡は改ざんされていません（%(n)s 件を検証）。") % {"n": result.count})
+    return render(request, "audit/verify.html", {"result": result})

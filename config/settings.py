@@ -59,6 +59,10 @@ def _audit_key() -> str:
 
 
 AUDIT_KEY = _audit_key()
+# Where the audit chain keeps what the database must not decide (audit/state.py): the declaration of where
+# its keyed chain begins, written once, and the head file appended after every commit. Several app servers
+# must share this directory (or all point at one shared one), as they share the key.
+AUDIT_STATE_DIR = Path(os.environ.get("DJANGO_AUDIT_STATE_DIR", VAR_DIR))
 
 
 def _data_key() -> str:

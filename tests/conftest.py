@@ -5,6 +5,7 @@ os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault("DJANGO_MANIFEST_STATIC", "0")
 
 import pytest  # noqa: E402
+from django.db import transaction  # noqa: E402
 
 from tests.factories import World, login_verified, make_world  # noqa: E402
 
@@ -74,3 +75,29 @@ def _media_root(settings, tmp_path_factory):
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness protects real passwords; tests only need the check to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _audit_state_dir(settings, tmp_path_factory, monkeypatch):
+    """The audit chain's declaration and head file (audit/state.py) in a directory of each test's own.
+
+    The head file is appended once the app's transaction commits. A test runs inside a transaction that is
+    rolled back, so that moment never comes: when the app's outermost block ends well, the head file's
+    pending lines are written then, as a commit would; a block rolled back drops them, as Django does."""
+    from audit.state import is_head_record
+
+    settings.AUDIT_STATE_DIR = tmp_path_factory.mktemp("audit-state")
+    exit_block = transaction.Atomic.__exit__
+
+    def exit_and_record_heads(self, exc_type, exc_value, traceback):
+        outcome = exit_block(self, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(self.using)
+        if connection.in_atomic_block and all(block._from_testcase for block in connection.atomic_blocks):
+            pending = [(sids, func, robust) for sids, func, robust in connection.run_on_commit if is_head_record(func)]
+            connection.run_on_commit = [hook for hook in connection.run_on_commit if hook not in pending]
+            for _sids, func, _robust in pending:
+                func()
+        return outcome
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_record_heads)
+    return settings.AUDIT_STATE_DIR

@@ -48,13 +48,13 @@ def test_a_rewrite_that_falls_back_to_plain_sha256_is_detected():
         call_command("verify_audit")
 
 
-def test_the_whole_chain_rewritten_as_plain_sha256_needs_an_anchor_to_be_caught():
-    # Without anything kept outside the database, a chain rewritten from its first entry as if the key had
-    # never existed looks like an old one. That is what the printed anchors are for (test_anchors.py).
+def test_the_whole_chain_rewritten_as_plain_sha256_is_caught_without_an_anchor():
+    # A chain rewritten from its first entry as if the key had never existed: the installation is declared
+    # keyed from seq 1 outside the database, so its very first entry is the rewrite.
     append(8)
     rewrite_from(1, action="tampered", scheme=Scheme.LEGACY)
-    assert verify().broken is None
-    assert verify().keyed_from is None
+    result = verify()
+    assert (result.broken, result.reason) == (1, "scheme")
 
 
 def test_a_chain_from_before_the_key_keeps_verifying_and_is_carried_over(capsys):
@@ -93,14 +93,32 @@ def test_the_old_part_of_a_carried_over_chain_cannot_be_rewritten_either():
         sql(f"UPDATE {AuditEntry._meta.db_table} SET prev_hash = %s, hash = %s WHERE seq = %s",
             [entry.prev_hash, prev_hash, entry.seq])
     sql(f"UPDATE {AuditEntry._meta.db_table} SET prev_hash = %s WHERE seq = 6", [prev_hash])
-    # The marker's keyed digest covered the old last digest: without the key it cannot be redone.
-    assert verify_chain()[1:] == (6, "hash")
+    # The last carried-over entry's digest is declared outside the database, and the marker's keyed digest
+    # covers it too: without the key neither can be redone.
+    assert verify_chain()[1:] == (5, "declared")
+
+
+def test_the_heads_keyed_flag_in_the_database_does_not_decide_the_marker():
+    legacy_chain(3)
+    AuditChainHead.objects.filter(pk=1).update(keyed=True)  # the database's word is not taken
+    audit_log(action="test.event")
+    assert AuditEntry.objects.get(seq=4).action == REKEYED_ACTION
+    assert verify().ok
 
 
 def test_a_keyed_entry_right_after_old_ones_must_be_the_marker():
-    legacy_chain(3)
-    AuditChainHead.objects.filter(pk=1).update(keyed=True)  # the hint flipped: no marker gets written
-    audit_log(action="test.event")
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = legacy_chain(3)
+    assert verify().declaration.legacy_last_seq == 3
+    # A keyed entry that is not the marker, as a writer that skipped it would leave.
+    entry = AuditEntry(seq=4, created_at=timezone.now().astimezone(dt.UTC), action="test.event",
+                       prev_hash=old[-1].hash, scheme=Scheme.KEYED)
+    entry.hash = entry.compute_hash()
+    entry.save()
+    AuditChainHead.objects.filter(pk=1).update(last_seq=4, last_hash=entry.hash)
     assert verify_chain()[1:] == (4, "scheme")
 
 

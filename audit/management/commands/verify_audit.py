@@ -7,12 +7,20 @@ REASONS = {
     "prev_hash": "previous-hash link does not match",
     "hash": "content does not match its digest (edited, or verified with another audit key)",
     "scheme": "an entry without the audit key where the keyed chain should be (rewritten)",
+    "declared": "the last entry carried over from before the key is not the one declared (rewritten)",
+    "head_file": "the entry is not the one recorded outside the database for its number (rewritten)",
+    "truncated": "the newest entries were removed (and the head moved back)",
+}
+EXTERNAL = {
+    "missing": "HEAD FILE MISSING",
+    "behind": "HEAD FILE BEHIND THE CHAIN",
 }
 
 
 class Command(BaseCommand):
-    help = ("Verify the audit trail's chain, and with --anchor each anchor line an auditor kept (from "
-            "audit_anchor). Prints 'OK <n> entries', or what no longer holds and exits 1.")
+    help = ("Verify the audit trail's chain, against the declaration and the head file kept outside the "
+            "database, and with --anchor each anchor line an auditor kept (from audit_anchor). Prints "
+            "'OK <n> entries', or what no longer holds and exits 1.")
 
     def add_arguments(self, parser):
         parser.add_argument("--anchor", action="append", default=[], metavar="LINE",
@@ -26,7 +34,10 @@ class Command(BaseCommand):
         result = verify(anchors=anchors)
         problems = []
         if result.broken is not None:
-            problems.append(f"BROKEN at seq {result.broken}: {REASONS[result.reason]}")
+            detail = f" ({result.detail})" if result.detail else ""
+            problems.append(f"BROKEN at seq {result.broken}: {REASONS[result.reason]}{detail}")
+        if result.external:
+            problems.append(f"{EXTERNAL[result.external]}: {result.detail}")
         for kept, problem in result.anchors:
             if problem:
                 problems.append(f"ANCHOR seq={kept.seq} NOT HELD: {problem} [{kept.line}]")
