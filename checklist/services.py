@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit.services import audit_log
+from contracts.closing import require_open
 from contracts.models import Contract
 from contracts.permissions import can
 from core import bounds
@@ -111,6 +112,7 @@ def _checklist_for_update(contract: Contract) -> Checklist:
                  .filter(contract=contract).first())
     if checklist is None:
         raise DomainError(_("まだ計画がありません。まず各項目に「○」か「ー」を記入して保存してください。"))
+    require_open(checklist.contract)
     return checklist
 
 
@@ -131,8 +133,7 @@ def plan_save(*, contract: Contract, marks: Marks, actor, request=None) -> Check
     newest template version, the first time HR saves a plan: that is the moment the version is frozen."""
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     _require_plan_owner(actor, contract)
-    if contract.is_closed:
-        raise DomainError(_("完了した契約のチェックリストは変更できません。"))
+    require_open(contract)
     checklist = Checklist.objects.select_for_update().filter(contract=contract).first()
     created = checklist is None
     if created:
@@ -199,8 +200,7 @@ def plan_carry_over(*, contract: Contract, actor) -> int:
         raise DomainError(_("前年度の契約がないため、計画を引き継げません。"))
     source_contract = target.previous
     _require_plan_owner(actor, source_contract)
-    if target.is_closed:
-        raise DomainError(_("完了した契約のチェックリストは変更できません。"))
+    require_open(target)
     if Checklist.objects.filter(contract=target).exists():
         raise DomainError(_("この契約にはすでにチェックリストの計画があります。計画の画面で直してください。"))
     source = Checklist.objects.filter(contract=source_contract, plan_status=Checklist.PlanStatus.FINALISED).first()
@@ -246,8 +246,6 @@ def plan_revise(*, contract: Contract, marks: Marks, reason: str, actor, request
     An item whose mark changes starts its attestation afresh. A locked side cannot change."""
     _require_plan_owner(actor, contract)
     checklist = _checklist_for_update(contract)
-    if checklist.contract.is_closed:
-        raise DomainError(_("完了した契約のチェックリストは変更できません。"))
     if not checklist.is_finalised:
         raise DomainError(_("計画はまだ確定していません。下書きとして保存してください。"))
     reason = (reason or "").strip()
@@ -373,6 +371,7 @@ def item_attest(*, item: ChecklistItem, attestation: str, note: str = "", eviden
     item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("template_item").get(pk=item.pk)
     side = item.template_item.side
     _require(actor, checklist.contract, side, "attest")
+    require_open(checklist.contract)
     entry = _clean_entry((attestation, note, evidence))
     error = _attestation_error(checklist, _side_row(checklist, side), item, entry)
     if error is not None:
@@ -464,6 +463,7 @@ def item_review(*, item: ChecklistItem, decision: str, comment: str = "", actor,
     item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("template_item").get(pk=item.pk)
     side = item.template_item.side
     _require(actor, checklist.contract, side, "review")
+    require_open(checklist.contract)
     row = _side_row(checklist, side)
     refusal = review_refusal(row, item)
     if refusal is not None:

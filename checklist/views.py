@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit.services import audit_log
+from contracts.closing import closed_refusal
 from contracts.permissions import can, contract_for, contract_get, contract_methods, contract_post
 from core.errors import DomainError, add_to_form
 
@@ -54,6 +55,7 @@ def _plan_page(request, contract, form, views, status=200):
     return render(request, "checklist/plan.html", {
         "contract": contract, "checklist": checklist, "form": form, "views": views,
         "locked_sides": [v.side for v in views if v.state is not None and v.state.is_locked],
+        "closed": closed_refusal(contract),
     }, status=status)
 
 

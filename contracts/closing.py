@@ -27,9 +27,34 @@ from .models import ClosingEvent, Contract
 from .permissions import can
 
 LISTED = 3  # names shown per line before 「ほかn件」
+CLOSED = "closed"  # the code of every refusal because the contract is closed
 # Steps ④ and ⑤ follow the report and the returns, which have blockers of their own.
 HAND_STEPS_AND_MEASURES = (Contract.Step.FORM_CREATED, Contract.Step.ANSWERED, Contract.Step.DATA_SENT,
                            Contract.Step.MEASURES)
+
+
+# --- the one guard of every write on a closed contract ---------------------------------------------
+#
+# Every service that writes a contract's records asks :func:`require_open` (or, where the page and the service
+# share a ``may_*`` answer, :func:`closed_refusal`, which ``handover.permissions.closed_answer`` turns into an
+# Answer), and the pages offer no form it would refuse. Deliberately allowed on a closed contract, because they
+# change none of its records: reopening it (:func:`contract_reopen`), taking access away (revoking a membership or
+# a designation), copying it to next year (which writes the new year's contract), purging survey data, and
+# reading, exporting and auditing.
+
+
+def closed_refusal(contract: Contract) -> str:
+    """Why a write on ``contract`` is refused because it is closed (完了), or "" while it is open."""
+    if contract.is_closed:
+        return _("この契約は完了しているため、記録できません。記録が必要なときは、担当課が理由を入力して契約を再開してください。")
+    return ""
+
+
+def require_open(contract: Contract) -> None:
+    """Refuse a write on a closed contract (read the contract under the service's lock first)."""
+    refusal = closed_refusal(contract)
+    if refusal:
+        raise DomainError(refusal, code=CLOSED)
 
 
 @dataclass(frozen=True)
@@ -183,7 +208,7 @@ def contract_close(*, contract: Contract, actor, keep_link_key: bool = False, ke
     if not can(actor, contract, "manage"):
         raise PermissionDenied
     if contract.is_closed:
-        raise DomainError(_("この契約はすでに完了しています。"), code="closed")
+        raise DomainError(_("この契約はすでに完了しています。"), code=CLOSED)
     blockers = closing_blockers(contract)
     if blockers:
         raise ClosingBlocked(blockers)

@@ -28,7 +28,7 @@ from audit.services import audit_log
 from core import bounds
 from core.dates import fiscal_year_label, wareki, wareki_datetime
 from core.errors import DomainError
-from handover.permissions import YES, Answer
+from handover.permissions import YES, Answer, closed_answer
 
 from .models import Contract, ContractMeasure, ContractReport, ContractStep, ContractStepEvent
 from .permissions import can, contract_for
@@ -41,12 +41,6 @@ PDF_MAGIC = b"%PDF-"
 
 def _no(message, code="", *, forbidden=False) -> Answer:
     return Answer(False, str(message), code, forbidden=forbidden)
-
-
-def _closed(contract: Contract) -> Answer | None:
-    if contract.is_closed:
-        return _no(_("完了した契約の記録は変更できません。"), "closed")
-    return None
 
 
 def latest_report(contract: Contract) -> ContractReport | None:
@@ -72,7 +66,7 @@ def may_submit_report(user, contract: Contract) -> Answer:
     submission is waiting for the ward or accepted."""
     if not can(user, contract, "contractor_side"):
         return _no(_("報告書の提出を記録できるのは、この契約の取扱責任者です。"), "not_manager", forbidden=True)
-    closed = _closed(contract)
+    closed = closed_answer(contract)
     if closed is not None:
         return closed
     latest = latest_report(contract)
@@ -89,7 +83,7 @@ def may_decide_report(user, report: ContractReport) -> Answer:
     """Accept the report after checking it holds no personal information, or send it back: the contract's HR."""
     if not can(user, report.contract, "manage"):
         return _no(_("報告書を受理・差戻しできるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
-    closed = _closed(report.contract)
+    closed = closed_answer(report.contract)
     if closed is not None:
         return closed
     if not report.is_submitted:
@@ -102,7 +96,7 @@ def may_record_measure(user, contract: Contract) -> Answer:
     """Record a measure (対応策・改善策): the contract's HR, once the report is accepted."""
     if not can(user, contract, "manage"):
         return _no(_("対応策・改善策を記録できるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
-    closed = _closed(contract)
+    closed = closed_answer(contract)
     if closed is not None:
         return closed
     latest = latest_report(contract)

@@ -23,6 +23,7 @@ from core.dates import fiscal_year_label, wareki, wareki_datetime
 from core.errors import DomainError
 
 from . import selectors
+from .closing import closed_refusal, require_open
 from .models import (
     ROLE_PERMISSIONS,
     Contract,
@@ -138,8 +139,7 @@ def contract_create(*, actor, slug: str | None = None, request=None, **fields) -
 @transaction.atomic
 def contract_update(*, contract: Contract, actor, request=None, **fields) -> Contract:
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    if contract.is_closed:
-        raise DomainError(_("完了した契約は変更できません。"))
+    require_open(contract)
     bounds.check_values(Contract, **fields)
     _check_period(fields.get("start_date", contract.start_date), fields.get("end_date", contract.end_date))
     changed = [name for name, value in fields.items() if getattr(contract, name) != value]
@@ -179,6 +179,7 @@ def contract_start(*, contract: Contract, actor, confirm_early: bool = False, re
     """
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     _require(actor, contract, "manage")
+    require_open(contract)
     if contract.status != Contract.Status.DRAFT:
         raise DomainError(_("この契約は「%(status)s」のため、履行開始にできません。") % {"status": contract.get_status_display()})
     warning = early_start_warning(contract)
@@ -266,8 +267,7 @@ def _step_for_update(contract: Contract, step: int) -> tuple[Contract, ContractS
     from .report import REPORT_STEPS
 
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    if contract.is_closed:
-        raise DomainError(_("完了した契約は変更できません。"))
+    require_open(contract)
     if step not in Contract.Step.values:
         raise DomainError(_("工程は①〜⑥から選んでください。"), field="step")
     if step in REPORT_STEPS:
@@ -346,7 +346,11 @@ def _membership_add(*, contract, user, role, actor, request=None, audit=True) ->
 
 @transaction.atomic
 def membership_grant(*, contract: Contract, user, role: str, actor, request=None) -> Membership:
-    """Give a ward person (HR or auditor) access to a contract. Contractor roles come from designations."""
+    """Give a ward person (HR or auditor) access to a contract. Contractor roles come from designations.
+    Not on a closed contract: it is read-only until HR reopens it (taking access away stays possible)."""
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
+    _require(actor, contract, "manage")
+    require_open(contract)
     if role not in (Role.HR, Role.AUDITOR):
         raise DomainError(_("委託先の取扱責任者・取扱者は、取扱者指定の承認によって登録してください。"), field="role")
     profile = getattr(user, "profile", None)
@@ -360,6 +364,7 @@ def membership_grant(*, contract: Contract, user, role: str, actor, request=None
 @transaction.atomic
 def membership_revoke(*, membership: Membership, actor, request=None) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    # Allowed on a closed contract (no require_open): it takes access away and changes none of its records.
     if not membership.is_active:
         raise DomainError(_("この登録はすでに取り消されています。"))
     if membership.role in (Role.CONTRACTOR_MANAGER, Role.CONTRACTOR_HANDLER):
@@ -378,15 +383,14 @@ def membership_revoke(*, membership: Membership, actor, request=None) -> Members
 
 def may_report(user, contract: Contract) -> bool:
     """The contractor's handling manager reports designations; HR enters the reports made on paper."""
-    return not contract.is_closed and (can(user, contract, "manage") or can(user, contract, "contractor_side"))
+    return not closed_refusal(contract) and (can(user, contract, "manage") or can(user, contract, "contractor_side"))
 
 
 def _check_designation(contract: Contract, actor, *, kind: str, duties: str, valid_from, valid_until) -> str:
     """What every report checks, for a person with an account or a new one. Returns the cleaned duties."""
     if not (can(actor, contract, "manage") or can(actor, contract, "contractor_side")):
         raise PermissionDenied
-    if contract.is_closed:
-        raise DomainError(_("完了した契約には指定できません。"))
+    require_open(contract)
     if kind not in Designation.Kind.values:
         raise DomainError(_("取扱責任者か取扱者かを選んでください。"), field="kind")
     duties = _bounded_text(duties, field="duties", limit=200, label=_("担当業務"))
@@ -488,9 +492,8 @@ def _designation_for_decision(designation: Designation, actor) -> Designation:
     designation = (Designation.objects.select_for_update(of=("self",)).select_related("contract", "user")
                    .get(pk=designation.pk))
     _require(actor, designation.contract, "manage")
-    if designation.contract.is_closed:
-        # Revoking stays possible (it only takes access away); approving or rejecting changes the contract.
-        raise DomainError(_("完了した契約の指定は承認・不承認できません。"), code="closed")
+    # Revoking stays possible (it only takes access away); approving or rejecting changes the contract.
+    require_open(designation.contract)
     if not designation.is_pending:
         raise DomainError(
             _("この指定は「%(status)s」のため、承認・不承認できません。") % {"status": designation.get_status_display()}
@@ -557,7 +560,8 @@ def designation_reject(*, designation: Designation, actor, note: str, request=No
 
 @transaction.atomic
 def designation_revoke(*, designation: Designation, actor, note: str = "", request=None) -> Designation:
-    """The ward withdraws an approval; the person loses access to the contract at once."""
+    """The ward withdraws an approval; the person loses access to the contract at once. Allowed on a closed
+    contract (no require_open): it takes access away and changes none of its records."""
     designation = (Designation.objects.select_for_update(of=("self",)).select_related("contract", "user")
                    .get(pk=designation.pk))
     _require(actor, designation.contract, "manage")
@@ -591,7 +595,7 @@ def designation_revoke(*, designation: Designation, actor, note: str = "", reque
 def may_resend_enrolment(designation: Designation) -> bool:
     """An approved new person who has not set up their account yet can be sent a fresh link."""
     return (designation.new_account and designation.is_approved and designation.user.is_active
-            and accounts_services.awaits_enrolment(designation.user))
+            and not closed_refusal(designation.contract) and accounts_services.awaits_enrolment(designation.user))
 
 
 @transaction.atomic
@@ -600,6 +604,7 @@ def designation_resend_enrolment(*, designation: Designation, actor, request=Non
     designation = Designation.objects.select_for_update(of=("self",)).select_related("contract", "user__profile").get(
         pk=designation.pk)
     _require(actor, designation.contract, "manage")
+    require_open(designation.contract)
     if not may_resend_enrolment(designation):
         raise DomainError(_("この方は利用開始の手続きを済ませているか、指定が承認されていないため、案内は送れません。"))
     accounts_services.enrolment_invite(user=designation.user, actor=actor, about=_enrolment_about(designation))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from contracts.models import Contract
 from contracts.permissions import can, contract_for
 from handover.models import Item
-from handover.permissions import YES, Answer
+from handover.permissions import YES, Answer, closed_answer
 
 from .models import SurveyPackage, SurveyUpload
 
@@ -34,9 +34,8 @@ def may_work(user, contract: Contract) -> Answer:
     seen = may_see_survey(user, contract)
     if not seen:
         return seen
-    if contract.is_closed:
-        return _no(_("完了した契約では調査データを扱えません。"), "closed")
-    return YES
+    closed = closed_answer(contract)
+    return YES if closed is None else closed
 
 
 def may_work_on(user, upload: SurveyUpload) -> Answer:

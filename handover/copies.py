@@ -23,19 +23,13 @@ from core.dates import wareki_datetime
 from core.errors import DomainError
 
 from .models import CopyRecord, Handover, Item, MediumKind
-from .permissions import YES, Answer
+from .permissions import YES, Answer, closed_answer
 
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 
 
 def _no(message, code="", *, forbidden=False) -> Answer:
     return Answer(False, str(message), code, forbidden=forbidden)
-
-
-def _closed(contract: Contract) -> Answer | None:
-    if contract.is_closed:
-        return _no(_("完了した契約の記録は変更できません。"), "closed")
-    return None
 
 
 def copy_sources(contract: Contract):
@@ -65,7 +59,7 @@ def may_register_copy(user, contract: Contract) -> Answer:
     if not can(user, contract, "receive"):
         return _no(_("複製等を記録できるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。"),
                    "not_designee", forbidden=True)
-    closed = _closed(contract)
+    closed = closed_answer(contract)
     if closed is not None:
         return closed
     if not copy_sources(contract).exists():

@@ -37,7 +37,7 @@ from core.pdf import PDF_CONTENT_TYPE, render_pdf
 
 from .copies import copy_label
 from .models import CopyRecord, DeletionLine, DeletionReport, Handover, Item
-from .permissions import YES, Answer
+from .permissions import YES, Answer, closed_answer
 
 Method = DeletionLine.Method
 LISTED = 5
@@ -45,12 +45,6 @@ LISTED = 5
 
 def _no(message, code="", *, forbidden=False) -> Answer:
     return Answer(False, str(message), code, forbidden=forbidden)
-
-
-def _closed(contract: Contract) -> Answer | None:
-    if contract.is_closed:
-        return _no(_("完了した契約の記録は変更できません。"), "closed")
-    return None
 
 
 def _listing(names: list[str]) -> str:
@@ -198,7 +192,7 @@ def may_file(user, contract: Contract) -> Answer:
     report is open and something is left to account for (or none has been accepted yet)."""
     if not can(user, contract, "contractor_side"):
         return _no(_("消去報告書を作成・提出できるのは、この契約の取扱責任者です。"), "not_manager", forbidden=True)
-    closed = _closed(contract)
+    closed = closed_answer(contract)
     if closed is not None:
         return closed
     current = open_report(contract)
@@ -217,7 +211,7 @@ def may_edit(user, report: DeletionReport) -> Answer:
     was sent back."""
     if not can(user, report.contract, "contractor_side"):
         return _no(_("消去報告書を作成・提出できるのは、この契約の取扱責任者です。"), "not_manager", forbidden=True)
-    closed = _closed(report.contract)
+    closed = closed_answer(report.contract)
     if closed is not None:
         return closed
     if not report.is_with_contractor:
@@ -230,7 +224,7 @@ def may_decide(user, report: DeletionReport) -> Answer:
     """Accept the report or send it back: the contract's HR, while it waits for the ward."""
     if not can(user, report.contract, "manage"):
         return _no(_("消去報告書を受理・差戻しできるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
-    closed = _closed(report.contract)
+    closed = closed_answer(report.contract)
     if closed is not None:
         return closed
     if not report.is_submitted:

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from contracts.closing import CLOSED, closed_refusal
 from contracts.models import Contract
 from contracts.permissions import can, contract_for, people_who_can
 from contracts.selectors import display_name
@@ -67,15 +68,15 @@ def _no(message, code="", *, forbidden=False) -> Answer:
 
 
 def _unless_closed(contract: Contract) -> Answer:
-    closed = _closed(contract)
+    closed = closed_answer(contract)
     return YES if closed is None else closed
 
 
-def _closed(contract: Contract) -> Answer | None:
-    """The refusal for a closed contract, or None (an Answer is falsy when it refuses: test ``is not None``)."""
-    if contract.is_closed:
-        return _no(_("完了した契約の記録は変更できません。"), "closed")
-    return None
+def closed_answer(contract: Contract) -> Answer | None:
+    """The guard of every write on a closed contract (``contracts.closing.closed_refusal``) as an Answer, or
+    None while the contract is open (an Answer is falsy when it refuses: test ``is not None``)."""
+    refusal = closed_refusal(contract)
+    return _no(refusal, CLOSED) if refusal else None
 
 
 # --- the contract: registering items and recording handovers ------------------------------------
@@ -154,7 +155,7 @@ def may_return(user, item: Item) -> Answer:
     if not item.is_at_contractor:
         return _no(_("「%(item)s」は「%(state)s」のため、返却できません。")
                    % {"item": item, "state": item.get_state_display()}, "wrong_state")
-    closed = _closed(contract)
+    closed = closed_answer(contract)
     if closed is not None:
         return closed
     if item.holder_id == user.pk:
@@ -195,7 +196,7 @@ def may_acknowledge(user, handover: Handover) -> Answer:
                    "already_acknowledged")
     if handover.is_cancelled:
         return _no(_("この受渡しは%(when)sに取り消されています。") % {"when": _when(handover.cancelled_at)}, "cancelled")
-    closed = _closed(contract)
+    closed = closed_answer(contract)
     if closed is not None:
         return closed
     if user.pk == handover.recipient_id:

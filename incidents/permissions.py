@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract
 from contracts.permissions import can, contract_for
-from handover.permissions import Answer
+from handover.permissions import Answer, closed_answer
 
 from .models import Incident, IncidentEvent
 
@@ -42,10 +42,11 @@ def _on_contract(user, contract: Contract) -> bool:
 def _contract_closed(contract: Contract) -> Answer | None:
     """The refusal for a closed contract, or None. An Answer that refuses is falsy, so callers test
     ``is not None`` rather than chaining answers with ``or``."""
-    if contract.is_closed:
-        return _no(_("完了した契約には記録できません。事故のときは、緊急時の連絡体制に従って直ちに区の担当課へ電話で"
-                     "連絡してください。"), "closed")
-    return None
+    closed = closed_answer(contract)
+    if closed is None:
+        return None
+    return _no(closed.message + _("事故のときは、緊急時の連絡体制に従って直ちに区の担当課へ電話で連絡してください。"),
+               closed.code)
 
 
 def _incident_closed(incident: Incident) -> Answer | None:

@@ -30,6 +30,7 @@ from handover.models import Item
 from incidents import services as incident_services
 from incidents.models import Incident
 from tests.checklist.helpers import all_planned
+from tests.factories import make_user
 from tests.handover.conftest import cd_r, clock  # noqa: F401 (fixtures)
 from tests.year_end import (
     acknowledge,
@@ -245,6 +246,63 @@ def test_a_closed_contract_is_read_only(closable, cd_r, client_as):  # noqa: F81
     designation = contract.designations.get(user=world.handler)
     contract_services.designation_revoke(designation=designation, actor=world.hr, note="契約完了のため")
     assert not contract.memberships.filter(user=world.handler, revoked_at__isnull=True).exists()
+
+
+def test_every_write_on_a_closed_contract_goes_through_the_one_guard(closable, client_as):
+    """Issue 13, 7: 「HR can grant a membership on a closed contract (membership_grant has no closed check). Every
+    write on a closed contract goes through one guard.」 Each write is refused with the guard's words (how to reopen),
+    nothing is written, and the pages offer none of it."""
+    world = closable
+    colleague = make_user("colleague", world.ward, display_name="高橋 次郎")
+    analyst = make_user("analyst_a", world.contractor, display_name="中村 聡")
+    pending = contract_services.designation_report(contract=world.contract, user=analyst, kind="handler",
+                                                   actor=world.manager)
+    _close(world)
+    contract = Contract.objects.get(pk=world.contract.pk)
+    checklist = contract.checklist
+    ward_item = checklist.items.filter(template_item__side="ward", mark="planned").first()
+    kept = Item.objects.filter(contract=contract).first()
+    attempts = {
+        "membership": lambda: contract_services.membership_grant(contract=contract, user=colleague, role="auditor",
+                                                                 actor=world.hr),
+        "start": lambda: contract_services.contract_start(contract=contract, actor=world.hr),
+        "step": lambda: contract_services.contract_step_reopen(contract=contract, step=1, reason="x", actor=world.hr),
+        "approve": lambda: contract_services.designation_approve(designation=pending, actor=world.hr),
+        "reject": lambda: contract_services.designation_reject(designation=pending, actor=world.hr, note="x"),
+        "new person": lambda: contract_services.designation_report_new_person(
+            contract=contract, display_name="新人", email="new@example.jp", kind="handler", actor=world.manager),
+        "attest": lambda: checklist_services.item_attest(item=ward_item, attestation="in_place", note="x",
+                                                         actor=world.hr),
+        "review": lambda: checklist_services.item_review(item=ward_item, decision="accepted", actor=world.hr),
+        "lock": lambda: checklist_services.side_lock(contract=contract, side="ward", actor=world.hr),
+        "storage": lambda: handover_services.storage_check_record(item=kept, actor=world.hr),
+    }
+    entries = AuditEntry.objects.count()
+    for name, attempt in attempts.items():
+        with pytest.raises(DomainError) as refused:
+            attempt()
+            pytest.fail(f"{name} was written on a closed contract")
+        assert refused.value.code == "closed", name
+        assert str(refused.value) == closing.closed_refusal(contract), name
+        assert "再開" in str(refused.value)
+    assert AuditEntry.objects.count() == entries
+    assert not contract.memberships.filter(user=colleague).exists()
+    assert Contract.objects.get(pk=contract.pk).is_closed
+    # The pages offer none of it, and a grant posted anyway writes nothing.
+    detail = client_as(world.hr).get(reverse("contracts:detail", args=[contract.slug])).content.decode()
+    assert f'action="{reverse("contracts:member_grant", args=[contract.slug])}"' not in detail
+    assert reverse("contracts:member_revoke", args=[contract.slug, contract.memberships.get(
+        user=world.auditor, revoked_at__isnull=True).pk]) in detail  # taking access away stays possible
+    response = client_as(world.hr).post(reverse("contracts:member_grant", args=[contract.slug]),
+                                        {"user": colleague.pk, "role": "auditor"}, follow=True)
+    assert "この契約は完了しているため、記録できません。" in response.content.decode()
+    assert not contract.memberships.filter(user=colleague).exists()
+    designations = client_as(world.hr).get(reverse("contracts:designations", args=[contract.slug])).content.decode()
+    assert reverse("contracts:designation_approve", args=[contract.slug, pending.pk]) not in designations
+    assert reverse("contracts:designation_reject", args=[contract.slug, pending.pk]) not in designations
+    assert closing.closed_refusal(contract) in designations
+    plan = client_as(world.hr).get(reverse("checklist:plan", args=[contract.slug])).content.decode()
+    assert "計画を変更する" not in plan and closing.closed_refusal(contract) in plan
 
 
 def test_reopening_needs_a_reason_and_is_audited(closable, client_as):

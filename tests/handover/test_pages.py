@@ -417,9 +417,9 @@ def test_a_closed_contract_offers_no_form_and_says_why(client_as, world, disc):
     assert "記録媒体等を登録する" not in page and "委託先へ渡す（受渡しを記録）" not in page
     for name in ("item_create", "handover_create"):
         page = client.get(url(name, world)).content.decode()
-        assert "完了した契約の記録は変更できません。" in page and "<form method=\"post\" novalidate>" not in page
+        assert "この契約は完了しているため、記録できません。" in page and "<form method=\"post\" novalidate>" not in page
     response = client.post(url("handover_create", world), {
         "items": [disc.pk], "recipient": world.handler.pk, "handed_at": "2025-06-10T09:00", "by_hand": "on",
         "container": "鍵付きカバン"})
-    assert response.status_code == 400 and "完了した契約の記録は変更できません。" in response.content.decode()
+    assert response.status_code == 400 and "この契約は完了しているため、記録できません。" in response.content.decode()
     assert not Handover.objects.exists()

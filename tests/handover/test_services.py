@@ -351,4 +351,4 @@ def test_nothing_changes_on_a_closed_contract(world, disc, cd_r, clock):
     ]
     for call in calls:
         error = refused(call, code="closed")
-        assert error.message == "完了した契約の記録は変更できません。"
+        assert error.message.startswith("この契約は完了しているため、記録できません。") and "再開" in error.message

@@ -110,11 +110,12 @@ def test_a_closed_contract_takes_no_new_incident_and_says_whom_to_call(world, in
     Contract.objects.filter(pk=world.contract.pk).update(status=Contract.Status.CLOSED)
     client = client_as(world.hr)
     page = client.get(urls(world, incident)["report"]).content.decode()
-    assert "完了した契約には記録できません。" in page and "<form method=\"post\" novalidate>" not in page
+    assert "この契約は完了しているため、記録できません。" in page and "<form method=\"post\" novalidate>" not in page
+    assert "直ちに区の担当課へ電話で連絡してください。" in page
     response = client.post(urls(world, incident)["report"], {"kind": "loss", "other_data": "on",
                                                              "discovered_at": "2025-06-10T08:00",
                                                              "affected_count": "1", "description": "紛失"})
-    assert response.status_code == 400 and "完了した契約には記録できません。" in response.content.decode()
+    assert response.status_code == 400 and "この契約は完了しているため、記録できません。" in response.content.decode()
     assert Incident.objects.count() == 1
     assert client.post(urls(world, incident)["close"], {"summary": "x", "missing_reports_reason": "y"}).status_code == 400
     assert Incident.objects.get().is_open
