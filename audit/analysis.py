@@ -11,8 +11,10 @@ this module reads one month of it the way an auditor looks for trouble, in five 
 - accounts still open but unused for 90 days by the month's end;
 - what was done in the Django admin.
 
-The auditor records that the month was analysed, with a note (:func:`analysis_record`, audited). That
-record is the app's live evidence for item 08 on both checklists (:func:`analysis_evidence`), by this rule:
+The auditor records that the month was analysed, with a note (:func:`analysis_record`, audited). An auditor
+whose own actions the month's analysis shows (a failed sign-in, a download, work outside office hours, work
+in the admin) reviews them too: they may record it only by declaring so, with a reason, which the record,
+the page and the checklist's evidence keep (:func:`own_actions`). That record is the app's live evidence for item 08 on both checklists (:func:`analysis_evidence`), by this rule:
 met while last month or this month (Asia/Tokyo) has been analysed; unmet when no month ever was, and
 stale (unmet, naming the last month analysed) when the last analysis is of an older month.
 
@@ -340,6 +342,49 @@ def analyse(user, month: Month) -> Analysis:
     return analysis
 
 
+# --- the recorder's own actions --------------------------------------------------------------------
+
+
+def own_actions(user, month: Month) -> dict[str, int]:
+    """The recorder's own entries among those the month's analysis shows, by section (only sections with
+    any): failed sign-ins and lockouts, downloads of personal data, actions outside office hours, the
+    admin's work. Signing in during office hours is not one: every auditor does."""
+    entries = audit_entries_for(user).filter(created_at__gte=month.start, created_at__lt=month.end).order_by()
+    mine = entries.filter(actor=user)
+    found = {
+        "failed_sign_ins": entries.filter(action__in=FAILED_SIGN_INS).filter(
+            Q(actor=user) | Q(actor__isnull=True, actor_label=user.get_username())).count(),
+        "downloads": mine.filter(action__in=personal_data_downloads()).count(),
+        "after_hours": _with_local_time(mine).filter(outside_office_hours()).count(),
+        "admin_actions": mine.filter(action__startswith=ADMIN_PREFIX).count(),
+    }
+    return {section: n for section, n in found.items() if n}
+
+
+def own_actions_text(counts: dict) -> str:
+    """「ログインの失敗 1件、管理画面での操作 3件」."""
+    from .audit_actions import ANALYSIS_FIGURES
+
+    return "、".join(_("%(what)s %(n)s件") % {"what": label, "n": counts[key]}
+                    for key, label in ANALYSIS_FIGURES.items() if counts.get(key))
+
+
+def _own_actions_declared(*, own: dict, declared: bool, reason: str) -> str:
+    """The reason kept with the record: required, with the declaration, when the month shows the recorder's
+    own actions; nothing otherwise."""
+    if not own:
+        return ""
+    if not declared:
+        raise DomainError(_(
+            "この月の記録には、あなた自身の操作（%(what)s）が含まれています。自分の操作を自分で分析することになるため、"
+            "「自分自身の操作が含まれることを申告する」にチェックを入れて理由を書くか、ほかの監査担当に分析を依頼してください。")
+            % {"what": own_actions_text(own)}, field="own_actions_declared")
+    if not reason:
+        raise DomainError(_("自分自身の操作を含む月を分析する理由を入力してください"
+                            "（例: 監査担当が一人のため。自分の操作は課長が確認した）。"), field="own_actions_reason")
+    return reason
+
+
 # --- the record -----------------------------------------------------------------------------------
 
 
@@ -349,24 +394,39 @@ def records_of(month: Month):
 
 
 @transaction.atomic
-def analysis_record(*, month: Month, actor, note: str, request=None) -> LogAnalysis:
+def analysis_record(*, month: Month, actor, note: str, own_actions_declared: bool = False,
+                    own_actions_reason: str = "", request=None) -> LogAnalysis:
     """The auditor records that ``month`` was analysed, with a note (seed 別紙 system item 08:
-    取得したログは、定期的に分析する). The figures of the analysis as it reads now are kept with it."""
+    取得したログは、定期的に分析する). The figures of the analysis as it reads now are kept with it. A month
+    whose analysis shows the recorder's own actions is recorded only with their declaration and reason."""
     if not may_analyse_log(actor):
         raise DomainError(_("アクセスログの分析を記録できるのは監査担当だけです。"))
     if not month.is_open():
         raise DomainError(_("まだ始まっていない月の分析は記録できません。"))
     note = (note or "").strip()
-    bounds.check_values(LogAnalysis, note=note)
+    reason = (own_actions_reason or "").strip()
+    bounds.check_values(LogAnalysis, note=note, own_actions_reason=reason)
     if not note:
         raise DomainError(_("分析の所見を入力してください（例: 失敗したログインは入力誤りによるもので、不審なものはなかった）。"),
                           field="note")
+    own = own_actions(actor, month)
+    reason = _own_actions_declared(own=own, declared=bool(own_actions_declared), reason=reason)
     figures = analyse(actor, month).figures()
     record = LogAnalysis.objects.create(month=month.first_day, recorded_at=timezone.now(), recorded_by=actor,
-                                        note=note, figures=figures)
-    audit_log(action="audit.analysis.recorded", actor=actor, obj=record, request=request,
-              payload={"month": month.key, "note": note, **figures})
+                                        note=note, figures=figures, own_actions=own, own_actions_reason=reason)
+    payload = {"month": month.key, "note": note, **figures}
+    if own:
+        payload.update(own_actions=own, own_actions_reason=reason)
+    audit_log(action="audit.analysis.recorded", actor=actor, obj=record, request=request, payload=payload)
     return record
+
+
+def own_actions_declaration(record: LogAnalysis) -> str:
+    """How a record's declaration reads on the page and in the checklist's evidence; "" without one."""
+    if not record.own_actions:
+        return ""
+    return _("分析者自身の操作（%(what)s）を含む月です。分析者の申告:「%(reason)s」") % {
+        "what": own_actions_text(record.own_actions), "reason": record.own_actions_reason}
 
 
 # --- live evidence for the checklist --------------------------------------------------------------
@@ -385,11 +445,13 @@ def analysis_evidence(contract):
             "アクセスログを分析した記録がありません（監査担当が毎月、前月分を分析して記録します）。"))
     analysed = Month.of(latest.month)
     words = {"month": analysed.label, "when": wareki_datetime(latest.recorded_at), "due": due.label}
+    declaration = own_actions_declaration(latest)
     if analysed.first_day >= due.first_day:
         return Evidence(met=True, summary=_("%(month)s分のアクセスログを監査担当が分析しました（%(when)s 記録）。")
-                        % words)
+                        % words + declaration)
     return Evidence(met=False, summary=_(
-        "最後に分析したアクセスログは%(month)s分（%(when)s 記録）で、%(due)s分の分析が記録されていません。") % words)
+        "最後に分析したアクセスログは%(month)s分（%(when)s 記録）で、%(due)s分の分析が記録されていません。") % words
+        + declaration)
 
 
 def register_evidence() -> None:

@@ -54,7 +54,9 @@ def analysis_index(request):
 def _month_page(request, month, form=None, status=200):
     return render(request, "audit/analysis.html", {
         "month": month, "analysis": analysis.analyse(request.user, month),
-        "records": [(record, person_name(record.recorded_by)) for record in analysis.records_of(month)],
+        "records": [(record, person_name(record.recorded_by), analysis.own_actions_declaration(record))
+                    for record in analysis.records_of(month)],
+        "own_actions": analysis.own_actions_text(analysis.own_actions(request.user, month)),
         "form": form or AnalysisRecordForm(),
         "office_hours": analysis.office_hours_text(),
         "previous": month.previous(), "next": month.next() if month.next().is_open() else None,

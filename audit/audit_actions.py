@@ -52,8 +52,15 @@ def _analysis(payload, context) -> str:
     year, _dash, month = str(payload.get("month", "")).partition("-")
     figures = "、".join(_("%(what)s %(n)s") % {"what": label, "n": count(payload.get(key))}
                        for key, label in ANALYSIS_FIGURES.items() if key in payload)
-    return _("%(month)s分（%(figures)s）所見: %(note)s") % {
+    sentence = _("%(month)s分（%(figures)s）所見: %(note)s") % {
         "month": Month(int(year), int(month)).label, "figures": figures, "note": quoted(payload.get("note"))}
+    own = payload.get("own_actions")
+    if isinstance(own, dict) and own:
+        from audit.analysis import own_actions_text
+
+        sentence += _("。分析者自身の操作（%(what)s）を含むと申告、理由: %(reason)s") % {
+            "what": own_actions_text(own), "reason": quoted(payload.get("own_actions_reason"))}
+    return sentence
 
 
 def _analyses(ids):

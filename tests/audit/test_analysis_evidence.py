@@ -89,3 +89,17 @@ def test_the_analysis_of_a_month_long_ago_does_not_count_for_last_month(world, c
     clock.set(tokyo(2025, 6, 3, 10, 0))
     analysis_record(month=Month(2024, 12), actor=world.auditor, note="昨年の分を今になって")
     assert analysis_evidence(world.contract).met is False
+
+
+def test_an_analysis_of_a_month_with_the_recorders_own_actions_shows_the_declaration(world, client_as, clock):
+    clock.set(tokyo(2025, 5, 24, 22, 0))  # the auditor signs in on a Saturday night
+    client_as(world.auditor)
+    clock.set(tokyo(2025, 6, 3, 10, 0))
+    analysis_record(month=Month(2025, 5), actor=world.auditor, note="問題なし", own_actions_declared=True,
+                    own_actions_reason="休日に障害対応でログインした。")
+    found = _both_sides(world.contract)
+    assert found.met is True
+    assert found.summary == ("令和7年5月分のアクセスログを監査担当が分析しました（令和7年6月3日 10:00 記録）。"
+                             "分析者自身の操作（執務時間外の操作 1件）を含む月です。分析者の申告:「休日に障害対応でログインした。」")
+    finalise_plan(world)
+    assert _shown(client_as(world.hr), world, Side.WARD) == ("達成", found.summary)
