@@ -298,7 +298,11 @@ def _entry_problem(entry: AuditEntry, prev_hash: str, declared: state.Declaratio
         return "hash", ""
     if legacy and entry.seq == legacy and entry.hash != declared.legacy_last_digest:
         return "declared", declared.describe()
-    if heads is not None and entry.seq in heads.digests and entry.hash not in heads.digests[entry.seq]:
+    recorded = heads.digests.get(entry.seq, []) if heads is not None else []
+    if len(recorded) > 1:
+        return "head_file", (f"the head file {heads.path} records {len(recorded)} different entries for it: "
+                             "entries were removed from here and the chain continued")
+    if recorded and recorded[0] != entry.hash:
         return "head_file", f"the head file {heads.path} records another digest for it"
     return None
 

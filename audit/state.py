@@ -129,10 +129,12 @@ def declaration() -> Declaration:
 
 @dataclass
 class Heads:
-    """The lines of the head file: every digest recorded for each seq."""
+    """The lines of the head file: the digests recorded for each seq, in the order they were recorded. A
+    chain that was never rewound has one per seq; a second one means that entries were removed and the
+    chain continued from there."""
 
     path: Path
-    digests: dict[int, set[str]] = field(default_factory=dict)
+    digests: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def last_seq(self) -> int:
@@ -152,7 +154,9 @@ def read_heads() -> Heads | None:
             for line in f:
                 match = HEAD_LINE.fullmatch(line.strip())
                 if match:  # a line cut short by a crash is skipped; its entry has a later line or none
-                    heads.digests.setdefault(int(match[1]), set()).add(match[2])
+                    recorded = heads.digests.setdefault(int(match[1]), [])
+                    if match[2] not in recorded:
+                        recorded.append(match[2])
     except FileNotFoundError:
         return None
     return heads

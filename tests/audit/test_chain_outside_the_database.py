@@ -107,6 +107,17 @@ def test_the_newest_entries_deleted_and_the_head_moved_back_are_named_as_missing
     assert f"連番 {last - 2}〜{last} の記録がありません" in page(client)
 
 
+def test_the_newest_entries_deleted_and_the_chain_continued_by_the_app_is_named_where_it_was_rewound():
+    append(20)
+    last = AuditEntry.objects.order_by("-seq").first().seq
+    truncate(3)
+    append(5)  # the app goes on writing genuine keyed entries after the moved-back head, past the old end
+
+    result = verify()
+    assert (result.broken, result.reason) == (last - 2, "head_file")
+    assert f"BROKEN at seq {last - 2}" in verify_audit() and "entries were removed from here" in verify_audit()
+
+
 def test_a_rewritten_entry_the_head_file_recorded_is_named():
     append(6)
     rewrite_from(6, action="tampered", scheme=Scheme.LEGACY)
