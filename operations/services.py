@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
+from audit import state
 from audit.models import AuditEntry
 from audit.services import audit_log, verify
 
@@ -122,6 +124,9 @@ def backup_create(*, out_dir: Path, keep: int = 0, actor_label: str = "manage.py
     file that looks like a backup. With ``keep``, only the newest ``keep`` backups stay in ``out_dir``.
     Writes ``backup.created``."""
     key = backup_key()
+    # The installation the backup is of (its audit chain's declaration, made once): backup_verify says
+    # whether a backup is this installation's, and then holds its chain against this head file.
+    installation = state.declaration().installation
     out_dir = Path(out_dir)
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     final = _new_path(out_dir)
@@ -135,7 +140,7 @@ def backup_create(*, out_dir: Path, keep: int = 0, actor_label: str = "manage.py
             db = database.dump(archive, Path(work))
             files = _add_files(archive, out_dir)
             archive.finish({"format": FORMAT, "app": "itaku-lifecycle", "created_at": created_at,
-                            "database": db, "files": files})
+                            "installation": installation, "database": db, "files": files})
             writer.close()
             out.flush()
             os.fsync(out.fileno())
@@ -205,8 +210,14 @@ def _compare_counts(expected: dict, found: dict) -> None:
                           + "; ".join(differences[:5]) + ("; ..." if len(differences) > 5 else ""), code="counts")
 
 
-def _check_audit_chain(alias: str, expected: dict) -> int:
-    result = verify(entries=AuditEntry.objects.using(alias).order_by("seq"))
+def _check_audit_chain(alias: str, expected: dict, installation: str) -> tuple[int, str]:
+    """The backup's chain verified, and what was compared with this installation's records outside the
+    database: a backup of this installation is checked under its declaration (where the keyed chain
+    begins), and its last entry must be the one the head file recorded for that seq. A backup of another
+    installation, or from before backups named theirs, can only be checked against itself."""
+    ours = state.read_declaration()
+    same = ours is not None and installation == ours.installation
+    result = verify(entries=AuditEntry.objects.using(alias).order_by("seq"), declaration=ours if same else None)
     if not result.ok:
         raise BackupError(f"the audit chain in the backup does not verify at seq {result.broken} ({result.reason}): "
                           "the database was altered before the backup, or this installation's AUDIT_KEY is not "
@@ -215,7 +226,26 @@ def _check_audit_chain(alias: str, expected: dict) -> int:
     if result.count != expected.get("entries") or list(last) != [expected.get("last_seq"), expected.get("last_hash")]:
         raise BackupError("the audit chain in the backup ends elsewhere than the manifest says "
                           f"(seq {last[0]}, {result.count} entries)", code="audit_chain")
-    return result.count
+    if not same:
+        return result.count, ("not this installation's backup: its chain was checked against itself only, not "
+                              "against this installation's declaration and head file")
+    if not last[0]:
+        return result.count, ""
+    heads = state.read_heads()
+    recorded = heads.digests.get(last[0]) if heads is not None else None
+    if not recorded:
+        return result.count, (f"its last entry (seq {last[0]}) has no line in this installation's head file "
+                              f"({state.heads_path()}) to compare with")
+    if last[1] != recorded[0]:
+        # The first digest recorded for a seq is the one committed first; a backup holding another one was
+        # made from a chain whose entries from there on had been removed and written anew, or rewritten.
+        raise BackupError(f"the audit chain in the backup ends at seq {last[0]} with another entry than this "
+                          "installation first recorded for that number outside the database: entries were "
+                          "removed or rewritten before the backup", code="audit_chain")
+    if len(recorded) > 1:
+        return result.count, (f"its last entry (seq {last[0]}) is the one this installation's head file first "
+                              "recorded; the live chain was rewound there later (run verify_audit)")
+    return result.count, f"its last entry (seq {last[0]}) is the one this installation's head file recorded"
 
 
 def _check_data_key(directory: Path) -> None:
@@ -247,6 +277,10 @@ class VerifySummary:
     files: int
     audit_entries: int
     manifest: dict = field(default_factory=dict, repr=False)
+    installation: str = ""  # the manifest's; "" for a backup made before backups named their installation
+    this_installation: bool = False
+    chain_note: str = ""  # what the backup's chain was compared with outside the database
+    name_warning: str = ""  # set when the file's name says another time than the manifest
 
     @property
     def rows(self) -> int:
@@ -255,7 +289,8 @@ class VerifySummary:
     def payload(self) -> dict:
         return {"file": self.path.name, "size": self.size, "sha256": self.sha256, "created_at": self.created_at,
                 "vendor": self.vendor, "tables": len(self.tables), "rows": self.rows, "files": self.files,
-                "audit_entries": self.audit_entries,
+                "audit_entries": self.audit_entries, "installation": self.installation,
+                "renamed": bool(self.name_warning),
                 # Pairs, not a mapping: a table's name (otp_totp_…) must not be masked as a secret-looking key.
                 "counts": [[table, count] for table, count in sorted(self.tables.items())]}
 
@@ -274,12 +309,45 @@ def _verify(path: Path, target: Path) -> VerifySummary:
         with connections[alias].cursor() as cursor:
             found = database.table_counts(cursor, vendor)
         _compare_counts(db.get("tables") or {}, found)
-        entries = _check_audit_chain(alias, db.get("audit") or {})
+        installation = str(manifest.get("installation") or "")
+        entries, chain_note = _check_audit_chain(alias, db.get("audit") or {}, installation)
     _check_data_key(target / "survey")
-    return VerifySummary(path=path, size=size, sha256=sha256, created_at=str(manifest.get("created_at", "")),
+    ours = state.read_declaration()
+    created_at = str(manifest.get("created_at", ""))
+    return VerifySummary(path=path, size=size, sha256=sha256, created_at=created_at,
                          vendor=vendor, tables=found,
                          files=sum(1 for name in manifest["members"] if name.split("/")[0] in FILE_ROOTS),
-                         audit_entries=entries, manifest=manifest)
+                         audit_entries=entries, manifest=manifest, installation=installation,
+                         this_installation=bool(installation) and ours is not None and ours.installation == installation,
+                         chain_note=chain_note, name_warning=name_warning(path, created_at))
+
+
+# The time a backup's name carries (``_new_path``), local time to the second.
+NAME_TIME = re.compile(r"(\d{8})-(\d{6})")
+# The name is taken just before the manifest's time; anything further apart was renamed or copied.
+NAME_TIME_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def name_warning(path: Path, created_at: str) -> str:
+    """What is wrong with the time ``path``'s name says, against the manifest's creation time ("" if nothing).
+
+    Only the manifest is authenticated (by the backup key): a name is whatever the file was last called, so
+    an old backup renamed to a newer name would pass for a recent one."""
+    try:
+        made = timezone.localtime(dt.datetime.fromisoformat(created_at))
+    except ValueError:
+        return "the manifest holds no creation time to compare the file name with"
+    match = NAME_TIME.search(path.name)
+    try:
+        named = timezone.make_aware(dt.datetime.strptime(match[1] + match[2], "%Y%m%d%H%M%S")) if match else None
+    except ValueError:
+        named = None
+    if named is None:
+        return f"the file name carries no date and time; the backup was made {made.isoformat(sep=' ', timespec='seconds')}"
+    if abs(named - made) > NAME_TIME_TOLERANCE:
+        return (f"the file name says {named.isoformat(sep=' ', timespec='seconds')}, but the backup was made "
+                f"{made.isoformat(sep=' ', timespec='seconds')}: it was renamed or copied under another name")
+    return ""
 
 
 def backup_verify(*, path: Path, extract_to: Path | None = None, record: bool = True,

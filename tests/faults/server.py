@@ -56,6 +56,8 @@ class AppServer:
             # The same keys as this test process, so what the workers append to the chain verifies here.
             "DJANGO_SECRET_KEY": settings.SECRET_KEY, "DJANGO_AUDIT_KEY": settings.AUDIT_KEY,
             "DJANGO_DATA_KEY": settings.DATA_KEY, "DJANGO_VAR_DIR": str(tmp_path / "var"),
+            # And the same audit state (declaration, head file) as this test's, as servers sharing it would.
+            "DJANGO_AUDIT_STATE_DIR": str(settings.AUDIT_STATE_DIR),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             # As deploy/itaku.env.example: connections kept between requests, checked before reuse.
             "DJANGO_CONN_MAX_AGE": "60", **(env or {}),

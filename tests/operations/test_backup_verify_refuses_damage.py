@@ -221,3 +221,29 @@ def test_the_command_exits_1_for_the_shell_and_the_timer(good_backup, tmp_path):
                             cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
     assert "BACKUP NOT USABLE: the backup is truncated" in result.stderr
+
+
+def test_a_backup_of_a_chain_rewritten_as_plain_sha256_from_its_first_entry_is_refused(backups):
+    """Issue 13, item 1: without the key the whole chain re-hashed as plain SHA-256 looked like one from
+    before the key; the installation is declared keyed from seq 1 outside the database."""
+    from tests.audit.helpers import rewrite_from, sql
+
+    make_world()
+    rewrite_from(1, action="tampered", scheme="sha256")
+    sql("UPDATE audit_auditchainhead SET keyed = %s WHERE id = 1", [False])
+    path = make_backup(backups)
+    assert "the audit chain in the backup does not verify at seq 1 (scheme)" in _refused(path)
+    _failure_recorded(path, "audit_chain")
+
+
+def test_a_backup_made_after_the_newest_entries_were_removed_and_the_chain_continued_is_refused(backups):
+    """The backup's last entry must be the one this installation's head file first recorded for its seq."""
+    from audit.services import audit_log
+    from tests.audit.helpers import truncate
+
+    make_world()
+    truncate(3)
+    audit_log(action="test.event")  # a genuine keyed entry where a removed one stood
+    path = make_backup(backups)
+    assert "with another entry than this installation first recorded for that number" in _refused(path)
+    _failure_recorded(path, "audit_chain")

@@ -48,6 +48,17 @@ class Command(BaseCommand):
             f"{_local(checked.created_at)}: restored into a scratch {checked.vendor} database; {len(checked.tables)} "
             f"tables, {checked.rows:,} rows and {checked.files} stored files as its manifest lists; audit chain "
             f"OK ({checked.audit_entries} entries)")
+        if checked.installation:
+            whose = "this installation" if checked.this_installation else "another installation"
+            self.stdout.write(f"made {_local(checked.created_at)} by installation {checked.installation} ({whose}), "
+                              "as its manifest says")
+        else:
+            self.stdout.write(f"made {_local(checked.created_at)}, as its manifest says; it names no installation "
+                              "(made before backups named theirs)")
+        if checked.chain_note:
+            self.stdout.write(f"audit chain: {checked.chain_note}")
+        if checked.name_warning:
+            self.stdout.write(f"WARNING: {checked.name_warning}")
         if extract:
             self.stdout.write(f"extracted into {extract}: database, stored files and manifest.json (README: restoring)")
         if unrecorded is not None:
