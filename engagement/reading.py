@@ -20,6 +20,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from operator import itemgetter
+from xml.parsers import expat as pyexpat
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -39,6 +40,12 @@ RATIO_CHECKED_FROM = 1024 * 1024
 MAX_ZIP_ENTRIES = 1000
 MAX_ROWS = 200_000
 MAX_COLUMNS = 1_000
+# python-calamine allocates a sheet as the whole rectangle from A1 to its farthest cell, 32 bytes a cell,
+# however few cells are filled: three cells ending at XFD1048576 ask for 512 GiB, and the allocation
+# failure aborts the process (an abort is no exception; under gunicorn it kills the worker). Ten million
+# cells (320 MB) hold 200,000 answers × 50 columns, about what a dense sheet within the uncompressed limit
+# can hold.
+MAX_CELLS = 10_000_000
 # XML prologues are a few hundred bytes; one that goes on for this long is hiding something.
 MAX_PROLOGUE = 64 * 1024
 
@@ -138,11 +145,13 @@ def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):.0f}"
 
 
-def read_table(data: bytes, filename: str) -> Table:
+def read_table(data: bytes, filename: str, *, stored: bool = False) -> Table:
     """Read a CSV or XLSX file; raise :class:`SurveyFileError` for anything else.
 
     The content decides the reader (an XLSX renamed .csv is still read as XLSX); the file name only
-    has to end in .csv, .txt or .xlsx.
+    has to end in .csv, .txt or .xlsx. ``stored``: the bytes come back from the encrypted store
+    (engagement.crypto, which nobody without DATA_KEY can change) and were checked when they were
+    uploaded, so the scan of the sheets' extent, the slowest check, is not repeated on every page.
     """
     name = (filename or "").strip()
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -165,7 +174,7 @@ def read_table(data: bytes, filename: str) -> Table:
         raise SurveyFileError(
             _("CSV（.csv）またはExcel（.xlsx）のファイルを選んでください。"), code="extension")
     if data.startswith(_ZIP_MAGIC):
-        table = _read_xlsx(data)
+        table = _read_xlsx(data, scan_extent=not stored)
     elif extension == "xlsx":
         raise SurveyFileError(
             _("Excel（.xlsx）ファイルとして読めません。ファイルが壊れていないか確かめてください。"), code="bad_xlsx")
@@ -256,13 +265,15 @@ def _refuse_entities() -> SurveyFileError:
           "LoGoフォームから書き出したファイルをそのまま選んでください。"), code="xml_entities")
 
 
-def _check_archive(data: bytes) -> None:
-    """Refuse zip bombs and XML entity tricks before python-calamine sees the file.
+def _check_archive(data: bytes, *, scan_extent: bool = True) -> None:
+    """Refuse zip bombs, XML entity tricks and sheets too large to allocate before python-calamine sees
+    the file.
 
     The sizes the archive declares are checked first (cheap). Then every part is inflated once as a
     stream, counting bytes: :mod:`zipfile` never returns more than the declared size and checks the
     CRC at the end, so an archive that lies about its sizes fails here instead of in the parser.
-    The same pass looks at each XML part's prologue, where a DTD would have to be.
+    The same pass looks at each XML part's prologue, where a DTD would have to be. Last, the extent of
+    every sheet is read from its XML (:func:`_check_extent`).
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -308,6 +319,124 @@ def _check_archive(data: bytes) -> None:
     except SafeET.ParseError:
         raise SurveyFileError(
             _("Excel（.xlsx）ファイルとして読めません。ファイルが壊れていないか確かめてください。"), code="bad_xlsx") from None
+    if scan_extent:
+        _check_extent(archive, infos)
+
+
+# Sheets python-calamine may read; a chart sheet holds no cells.
+_SHEET_ROOTS = {"worksheet", "dialogsheet", "macrosheet"}
+_CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,7})\$?(\d{0,10})")
+_DIGITS = "0123456789"
+_XML_FEED = 64 * 1024
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _refuse_extent(rows: int, columns: int) -> SurveyFileError:
+    return SurveyFileError(
+        _("Excelのシートの範囲（A1:%(cell)s）が読み込める大きさを超えています（上限%(columns)s列・%(rows)s行、"
+          "セルの数で%(cells)s個）。離れたセルに残っている値や書式を削除して、保存し直してください。")
+        % {"cell": f"{_column_letter(columns - 1)}{rows}", "columns": f"{MAX_COLUMNS:,}",
+           "rows": f"{MAX_ROWS + 1:,}", "cells": f"{MAX_CELLS:,}"}, code="sheet_extent")
+
+
+def _within_limits(rows: int, columns: int) -> bool:
+    return columns <= MAX_COLUMNS and rows <= MAX_ROWS + 1 and rows * columns <= MAX_CELLS
+
+
+class _NotASheet(Exception):
+    pass
+
+
+class _ExtentScan:
+    """Where the cells of one sheet reach, from its XML, element by element (expat's start events)."""
+
+    def __init__(self):
+        self.started = False
+        self.row = self.column = self.last_row = self.last_column = 0
+
+    def start(self, name: str, attributes: dict) -> None:
+        # Names arrive as "namespace}local"; a cell is by far the most frequent element, so it goes first.
+        if name[-2:] == "}c" or name == "c":
+            reference = attributes.get("r")
+            if reference is None:
+                self.column += 1
+            else:
+                letters = reference.rstrip(_DIGITS)
+                digits = reference[len(letters):]
+                column = _COLUMN_NUMBERS.get(letters)
+                if column is None:
+                    match = _CELL_REFERENCE.fullmatch(reference.strip())
+                    if match is None:
+                        raise SafeET.ParseError("cell reference")
+                    column, digits = _column_number(match[1]), match[2]
+                self.column = column
+                if digits:
+                    self.row = int(digits)
+            if self.row > self.last_row or self.column > self.last_column:
+                self.last_row, self.last_column = max(self.row, self.last_row), max(self.column, self.last_column)
+                if not _within_limits(self.last_row, self.last_column):
+                    raise _refuse_extent(self.last_row, self.last_column)
+            return
+        local = name.rpartition("}")[2]
+        if not self.started:
+            if local not in _SHEET_ROOTS:
+                raise _NotASheet
+            self.started = True
+        elif local == "row":
+            number = (attributes.get("r") or "").strip()
+            self.row = int(number) if number.isascii() and number.isdigit() and len(number) <= 10 else self.row + 1
+            self.column = 0
+        elif local == "dimension":
+            match = _CELL_REFERENCE.fullmatch((attributes.get("ref") or "").split(":")[-1].strip())
+            if match and match[2] and not _within_limits(int(match[2]), _column_number(match[1])):
+                raise _refuse_extent(int(match[2]), _column_number(match[1]))
+
+
+def _check_extent(archive: zipfile.ZipFile, infos) -> None:
+    """Refuse a sheet whose extent is past the limits before python-calamine allocates it.
+
+    Every part whose root is a sheet is streamed once through defusedxml's parser (so no choice of "the
+    sheet calamine will read" can be fooled): its ``<dimension ref>`` and every cell's position, from
+    ``<c r>`` or, where a cell or a row leaves it out, counted on from the one before, as calamine does.
+    The cells decide: a dimension that says A1:B2 does not hide a cell at XFD1048576. No tree is built
+    (defusedxml's iterparse, pure Python, took a minute over 100,000 answers), so memory stays at one
+    chunk of the stream whatever the sheet's size.
+    """
+    for info in infos:
+        if info.is_dir() or info.file_size == 0:
+            continue
+        scan = _ExtentScan()
+        defused = SafeET.DefusedXMLParser(forbid_dtd=True)
+        expat = defused.parser
+        expat.ordered_attributes = False
+        expat.StartElementHandler = scan.start
+        for handler in ("EndElementHandler", "CharacterDataHandler", "DefaultHandlerExpand", "CommentHandler",
+                        "ProcessingInstructionHandler", "StartNamespaceDeclHandler", "EndNamespaceDeclHandler"):
+            setattr(expat, handler, None)
+        try:
+            with archive.open(info) as stream:
+                while chunk := stream.read(_XML_FEED):
+                    expat.Parse(chunk, False)
+                expat.Parse(b"", True)
+        except _NotASheet:
+            continue
+        except DefusedXmlException:
+            raise _refuse_entities() from None
+        except (SafeET.ParseError, pyexpat.ExpatError):
+            if scan.started:
+                raise SurveyFileError(
+                    _("Excel（.xlsx）ファイルとして読めません。ファイルが壊れていないか確かめてください。"),
+                    code="bad_xlsx") from None
+            # Not XML at all (an image, a binary part): nothing python-calamine could read as a sheet.
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+            raise SurveyFileError(
+                _("Excel（.xlsx）ファイルが壊れているか、暗号化されていて読めません。"), code="corrupt_zip") from None
 
 
 def _check_prologue(head: bytes) -> None:
@@ -337,10 +466,10 @@ def _check_prologue(head: bytes) -> None:
             raise _refuse_entities()
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, *, scan_extent: bool = True) -> Table:
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-    _check_archive(data)
+    _check_archive(data, scan_extent=scan_extent)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         visible = [meta.name for meta in workbook.sheets_metadata if meta.visible == SheetVisibleEnum.Visible]
@@ -415,6 +544,10 @@ def _column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+# Column letters to numbers within the limit (A … ALL), looked up once per cell by the extent scan.
+_COLUMN_NUMBERS = {_column_letter(i): i + 1 for i in range(MAX_COLUMNS)}
 
 
 def _table(headers, rows, row_numbers, source_format, encoding, header_row) -> Table:

@@ -86,10 +86,10 @@ class Loaded:
 
 def load(upload: SurveyUpload) -> Loaded:
     survey = crypto.load(upload.survey_blob, purpose=crypto.UPLOAD)
-    table = read_table(survey, upload.survey_name)
+    table = read_table(survey, upload.survey_name, stored=True)
     master = None
     if upload.master_blob:
-        master = read_table(crypto.load(upload.master_blob, purpose=crypto.MASTER), upload.master_name)
+        master = read_table(crypto.load(upload.master_blob, purpose=crypto.MASTER), upload.master_name, stored=True)
     mapping = Mapping.from_json(upload.mapping)
     report = validate(table, mapping, master)
     loaded = Loaded(upload=upload, table=table, master=master, mapping=mapping, report=report)

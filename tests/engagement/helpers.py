@@ -65,6 +65,52 @@ def zip_bytes(parts: dict[str, bytes], *, compression=zipfile.ZIP_DEFLATED) -> b
     return buffer.getvalue()
 
 
+_SPARSE_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook '
+        'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>'),
+}
+
+
+def sparse_xlsx(rows: dict[int, str], *, dimension: str | None = None) -> bytes:
+    """A workbook written by hand: ``rows`` maps a row number (None: no ``r``) to its cells' XML,
+    for example ``{1: '<c r="A1"><v>1</v></c>'}``."""
+    body = "".join(f'<row r="{number}">{cells}</row>' if number else f"<row>{cells}</row>"
+                   for number, cells in rows.items())
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
+             'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             + (f'<dimension ref="{dimension}"/>' if dimension else "")
+             + f"<sheetData>{body}</sheetData></worksheet>")
+    return zip_bytes({**{name: text.encode() for name, text in _SPARSE_PARTS.items()},
+                      "xl/worksheets/sheet1.xml": sheet.encode()})
+
+
+def sparse_max_xlsx() -> bytes:
+    """sparse_max.xlsx: cells A1, B2 and XFD1048576, the last cell a sheet can have."""
+    return sparse_xlsx({1: '<c r="A1"><v>1</v></c>', 2: '<c r="B2"><v>2</v></c>',
+                        1048576: '<c r="XFD1048576"><v>3</v></c>'}, dimension="A1:XFD1048576")
+
+
 def replace_part(xlsx: bytes, name: str, data: bytes) -> bytes:
     """``xlsx`` with one part replaced (to plant an entity bomb in a real workbook)."""
     source = zipfile.ZipFile(io.BytesIO(xlsx))

@@ -13,7 +13,7 @@ from engagement import crypto
 from engagement.models import SurveyUpload
 from engagement.synthetic import xlsx_bytes
 from tests.engagement import web
-from tests.engagement.helpers import replace_part, zip_bytes
+from tests.engagement.helpers import replace_part, sparse_max_xlsx, zip_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,22 @@ def test_the_upload_page_answers_at_the_field_for_each_bad_file(client_as, world
         assert any(message in e for e in errors.get(field, [])), (field, message, errors)
         # Nothing kept: no row, no file, no audit entry.
         assert _state(settings) == before, (field, message)
+
+
+@pytest.mark.parametrize("field", ["survey", "master"])
+def test_sparse_max_xlsx_is_refused_at_its_field_and_nothing_is_kept(client_as, world, settings, field):
+    client = client_as(world.hr)
+    before = _state(settings)
+    data = web.files()
+    data[field] = SimpleUploadedFile("sparse_max.xlsx", sparse_max_xlsx())
+
+    response = client.post(web.url("upload", world.contract), data)
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert any("Excelのシートの範囲（A1:XFD1048576）が読み込める大きさを超えています" in e
+               for e in errors.get(field, [])), errors
+    assert _state(settings) == before
 
 
 def test_a_file_over_the_limit_is_never_written_to_a_temporary_file(client_as, world, settings, monkeypatch):

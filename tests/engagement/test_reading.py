@@ -3,7 +3,11 @@ with a Japanese sentence."""
 
 import functools
 import io
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +15,15 @@ from hypothesis import strategies as st
 
 from engagement.reading import SurveyFileError, normalise_key, read_table
 from engagement.synthetic import csv_bytes, xlsx_bytes
-from tests.engagement.helpers import SURVEY_HEADERS, replace_part, survey_csv, survey_rows, zip_bytes
+from tests.engagement.helpers import (
+    SURVEY_HEADERS,
+    replace_part,
+    sparse_max_xlsx,
+    sparse_xlsx,
+    survey_csv,
+    survey_rows,
+    zip_bytes,
+)
 
 HARD_CHARACTERS = "髙﨑①㈱～"
 
@@ -227,6 +239,85 @@ def test_xml_entity_bomb_is_refused():
 
     assert error.code == "xml_entities"
     assert "DTD" in error.message
+
+
+EXTENT_MESSAGE = "が読み込める大きさを超えています"
+
+
+def test_sparse_max_xlsx_is_refused_before_calamine_allocates_its_range():
+    # Three cells, the last at XFD1048576: calamine would allocate 512 GiB for the range and abort.
+    data = sparse_max_xlsx()
+    assert len(data) < 2000
+
+    error = refused(data, "sparse_max.xlsx")
+
+    assert error.code == "sheet_extent"
+    assert EXTENT_MESSAGE in error.message and "A1:XFD1048576" in error.message
+    assert error.field == "file"
+
+
+@pytest.mark.parametrize("last", ["XFD20000", "ALL20000"])
+def test_a_20000_row_sparse_workbook_is_refused(last):
+    # ALL is the 1,000th column: within the column limit, but 20 million cells (0.98 GB in calamine).
+    data = sparse_xlsx({1: '<c r="A1"><v>1</v></c>', 2: '<c r="B2"><v>2</v></c>',
+                        20000: f'<c r="{last}"><v>3</v></c>'}, dimension=f"A1:{last}")
+
+    error = refused(data, "sparse.xlsx")
+
+    assert error.code == "sheet_extent"
+    assert f"A1:{last}" in error.message
+
+
+def test_a_dimension_that_lies_does_not_hide_a_far_cell():
+    data = sparse_xlsx({1: '<c r="A1"><v>1</v></c>', 2: '<c r="B2"><v>2</v></c>',
+                        1048576: '<c r="XFD1048576"><v>3</v></c>'}, dimension="A1:B2")
+
+    assert refused(data, "sparse_max.xlsx").code == "sheet_extent"
+
+
+def test_cells_without_a_reference_are_placed_as_calamine_places_them():
+    # No r on the cells: their row is the row's r, their column one past the cell before.
+    far_row = sparse_xlsx({1: '<c r="A1"><v>1</v></c>', 1048576: "<c><v>1</v></c>"}, dimension="A1")
+    far_column = sparse_xlsx({1: "<c><v>1</v></c>" * 1001, 2: "<c><v>1</v></c>"})
+
+    assert refused(far_row, "sparse.xlsx").code == "sheet_extent"
+    assert refused(far_column, "sparse.xlsx").code == "sheet_extent"
+
+
+def test_a_dense_workbook_at_the_column_limit_is_still_read():
+    headers = [f"Q{i}" for i in range(1, 1001)]
+    rows = [[str(1 + (i + j) % 5) for j in range(1000)] for i in range(3)]
+
+    table = read_table(xlsx_bytes(["職員番号"] + headers[1:], rows), "wide.xlsx")
+
+    assert len(table.headers) == 1000 and len(table.rows) == 3
+
+
+def test_the_reader_refuses_sparse_max_and_the_process_lives(tmp_path):
+    """An abort is no exception: only another process can show that reading this file does not kill its
+    reader (under gunicorn, the worker)."""
+    path = tmp_path / "sparse_max.xlsx"
+    path.write_bytes(sparse_max_xlsx())
+    code = (
+        "import django, sys\n"
+        "django.setup()\n"
+        "from engagement.reading import SurveyFileError, read_table\n"
+        f"data = open({str(path)!r}, 'rb').read()\n"
+        "try:\n"
+        "    read_table(data, 'sparse_max.xlsx')\n"
+        "except SurveyFileError as error:\n"
+        "    print('refused', error.code)\n"
+        "else:\n"
+        "    print('accepted')\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(root)}
+
+    finished = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
+                              timeout=120)
+
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert finished.stdout.strip() == "refused sheet_extent"
 
 
 def test_xlsx_that_is_not_a_workbook_is_refused():
