@@ -8,6 +8,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Logging is configured before the apps are ready; the filter goes onto Django's own loggers
         # here, so it holds whatever LOGGING the deployment sets.
-        from . import logging
+        from . import logging, signals  # noqa: F401  (failed sign-ins and lockouts)
 
         logging.install()

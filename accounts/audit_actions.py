@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.audit_actions import repeated
 from audit.formatting import person_name
 
 LABELS = {
@@ -15,6 +16,7 @@ LABELS = {
     "auth.enrolment.link_refused": gettext_lazy("利用開始の案内リンクを受け付けなかった"),
     "auth.enrolment.code_failed": gettext_lazy("利用開始の手続きで確認コードを誤った"),
     "auth.enrolment.completed": gettext_lazy("利用開始の手続きを完了（パスワードと二要素認証を設定）"),
+    "auth.requests.throttled": gettext_lazy("同じ接続元からの失敗が続いたため、ログインと案内リンクの受付を一時停止"),
     "admin.auth.user.enrolment_issued": gettext_lazy("管理画面で利用開始の案内を送信（本人がパスワードと二要素認証を設定）"),
 }
 
@@ -26,12 +28,18 @@ REFUSALS = {
     "withdrawn": gettext_lazy("無効にされたリンク"),
     "expired": gettext_lazy("有効期限切れのリンク"),
     "inactive": gettext_lazy("利用停止中のアカウント"),
+    "opened_elsewhere": gettext_lazy("別のブラウザで開かれたリンク"),
 }
 
 
 def _refused(payload, context) -> str:
     reason = payload.get("reason")
-    return _("理由: %(reason)s") % {"reason": REFUSALS.get(reason, _("その他"))} if reason else ""
+    text = _("理由: %(reason)s") % {"reason": REFUSALS.get(reason, _("その他"))} if reason else ""
+    return " ".join(filter(None, (text, repeated(payload))))
+
+
+def _throttled(payload, context) -> str:
+    return repeated(payload)
 
 
 def _issued(payload, context) -> str:
@@ -46,7 +54,8 @@ def _issued(payload, context) -> str:
     return _("リンクの有効期限: %(when)s") % {"when": wareki_datetime(expires)}
 
 
-DETAILS = {"auth.enrolment.link_refused": _refused, "admin.auth.user.enrolment_issued": _issued}
+DETAILS = {"auth.enrolment.link_refused": _refused, "auth.requests.throttled": _throttled,
+           "admin.auth.user.enrolment_issued": _issued}
 
 
 def _users(ids):

@@ -23,6 +23,7 @@ from audit.services import audit_log
 from core.dates import wareki_datetime
 from core.errors import DomainError
 
+from .attempts import anonymous_failure
 from .models import ENROLMENT_LINK_LIFETIME, EnrolmentInvitation
 
 User = get_user_model()
@@ -102,6 +103,8 @@ def second_factor_verify(*, request, user, token: str) -> TOTPDevice:
 # reaches the audit trail or the application's logs (see accounts.logging).
 
 ENROLMENT_SESSION_KEY = "enrolment_invitation"
+# A random value the session that first opens a link keeps; the link keeps its SHA-256 (``opened_by``).
+ENROLMENT_BINDING_KEY = "enrolment_binding"
 USERNAME_CHARS = re.compile(r"[^a-z0-9._-]+")
 
 
@@ -208,16 +211,34 @@ def _refusal(invitation: EnrolmentInvitation | None) -> LinkRefused | None:
     return None
 
 
+def _opened_elsewhere() -> LinkRefused:
+    return LinkRefused(_("このリンクは、別のブラウザ（または時間切れで閉じた画面）ですでに開かれています。"
+                         "認証アプリの登録に使う情報は最初に開いた画面にしか表示しません。"
+                         "取扱責任者を通じて区に新しいリンクの発行を依頼してください。"), code="opened_elsewhere")
+
+
+def _refused(request, invitation: EnrolmentInvitation | None, refusal: LinkRefused) -> LinkRefused:
+    # Anyone can send a link, so the entry is counted per address and minute (accounts.attempts).
+    user = invitation.user if invitation else None
+    anonymous_failure(request=request, action="auth.enrolment.link_refused",
+                      subject=f"{refusal.code}:{user.pk if user else ''}", user=user, payload={"reason": refusal.code})
+    return refusal
+
+
 def invitation_for_token(*, token: str, request=None) -> EnrolmentInvitation:
     """The invitation a link names, or :class:`LinkRefused`. A refusal is audited (without the token)."""
     invitation = (EnrolmentInvitation.objects.select_related("user__profile")
                   .filter(token_hash=_token_hash(token or "")).first())
     refusal = _refusal(invitation)
     if refusal is not None:
-        audit_log(action="auth.enrolment.link_refused", actor=None, request=request,
-                  obj=invitation.user if invitation else None, payload={"reason": refusal.code})
-        raise refusal
+        raise _refused(request, invitation, refusal)
     return invitation
+
+
+def _binding(request) -> str:
+    """The digest of this session's enrolment binding ("" if the session has none)."""
+    value = request.session.get(ENROLMENT_BINDING_KEY)
+    return _token_hash(value) if isinstance(value, str) and value else ""
 
 
 def invitation_in_session(request) -> EnrolmentInvitation:
@@ -226,6 +247,8 @@ def invitation_in_session(request) -> EnrolmentInvitation:
     invitation = (EnrolmentInvitation.objects.select_related("user__profile").filter(pk=pk).first()
                   if isinstance(pk, int) else None)
     refusal = _refusal(invitation)
+    if refusal is None and (not invitation.opened_by or invitation.opened_by != _binding(request)):
+        refusal = _opened_elsewhere()
     if refusal is not None:
         request.session.pop(ENROLMENT_SESSION_KEY, None)
         raise refusal
@@ -233,7 +256,19 @@ def invitation_in_session(request) -> EnrolmentInvitation:
 
 
 def enrolment_begin(*, request, invitation: EnrolmentInvitation) -> None:
-    """Remember the opened link in a fresh session, so the token leaves the address bar at once."""
+    """Remember the opened link in a fresh session, so the token leaves the address bar at once.
+
+    The first session that opens a link is bound to it (issue 13, finding 10): only it is shown the
+    authenticator's secret and may finish. Another browser with the same link, or this one after its
+    session ended, is refused (:class:`LinkRefused`, audited) and told to ask for a new link.
+    """
+    if not _binding(request):
+        request.session[ENROLMENT_BINDING_KEY] = secrets.token_urlsafe(32)
+    binding = _binding(request)
+    EnrolmentInvitation.objects.filter(pk=invitation.pk, opened_by="").update(opened_by=binding)
+    if not EnrolmentInvitation.objects.filter(pk=invitation.pk, opened_by=binding).exists():
+        request.session.pop(ENROLMENT_SESSION_KEY, None)
+        raise _refused(request, invitation, _opened_elsewhere())
     request.session.cycle_key()
     request.session[ENROLMENT_SESSION_KEY] = invitation.pk
 
@@ -271,6 +306,7 @@ def enrolment_complete(*, request, invitation: EnrolmentInvitation, password: st
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at"])
         request.session.pop(ENROLMENT_SESSION_KEY, None)
+        request.session.pop(ENROLMENT_BINDING_KEY, None)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         otp_login(request, device)
         audit_log(action="auth.enrolment.completed", actor=user, obj=user, request=request)

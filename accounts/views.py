@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.errors import DomainError, add_to_form
 
-from . import services
+from . import attempts, services
 from .forms import LoginForm, TokenForm, WelcomeForm
 
 
@@ -23,9 +23,17 @@ def _next_url(request) -> str:
     return reverse_lazy(settings.LOGIN_REDIRECT_URL)
 
 
+def _throttled(request):
+    response = render(request, "accounts/throttled.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
 def login_view(request):
     if request.user.is_authenticated and request.user.is_verified():
         return redirect(_next_url(request))
+    if request.method == "POST" and attempts.throttled(request):
+        return _throttled(request)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
@@ -106,8 +114,8 @@ class PasswordChange(PasswordChangeView):
 
 
 def _welcome_refused(request, error: services.LinkRefused):
-    # 404 for a link that never existed, 410 for one that did but is spent.
-    status = 404 if error.code == "unknown" else 410
+    # 404 for a link that never existed, 403 for one another browser opened first, 410 for one that is spent.
+    status = {"unknown": 404, "opened_elsewhere": 403}.get(error.code, 410)
     return render(request, "accounts/welcome_refused.html", {"message": error.message}, status=status)
 
 
@@ -121,11 +129,14 @@ def welcome_link(request, token):
     address without the token (so it stays out of the history of later pages and of Referer headers)."""
     if request.user.is_authenticated:
         return _signed_in_elsewhere(request)
+    if attempts.throttled(request):
+        return _throttled(request)
     try:
         invitation = services.invitation_for_token(token=token, request=request)
+        if request.method != "HEAD":  # a mail scanner's HEAD does not take the link for its own session
+            services.enrolment_begin(request=request, invitation=invitation)
     except services.LinkRefused as error:
         return _welcome_refused(request, error)
-    services.enrolment_begin(request=request, invitation=invitation)
     return redirect("accounts:welcome")
 
 

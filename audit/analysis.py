@@ -30,8 +30,17 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMinute, TruncDate, TruncHour
+from django.db.models import Count, IntegerField, Max, Min, Q, Sum, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractHour,
+    ExtractIsoWeekDay,
+    ExtractMinute,
+    TruncDate,
+    TruncHour,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,6 +63,7 @@ FAILED_SIGN_INS = {
     "auth.otp.enrol_failed": "code",
     "auth.otp.throttled": "lockout",
     "auth.locked_out": "lockout",
+    "auth.requests.throttled": "lockout",
 }
 ADMIN_PREFIX = "admin."
 # The admin's entries shown one by one; beyond this the page says how many more there were.
@@ -237,8 +247,10 @@ def _people(ids) -> dict[int, object]:
 
 
 def _sign_ins(entries) -> list[SignInRow]:
+    # A summary entry (accounts.attempts) stands for the ``repeated`` failures after the first of its minute.
+    weight = Coalesce(Cast(KT("payload__repeated"), IntegerField()), Value(1))
     grouped = (entries.filter(action__in=FAILED_SIGN_INS).values("actor_id", "actor_label", "ip_address", "action")
-               .annotate(n=Count("pk"), first=Min("created_at"), last=Max("created_at")).order_by())
+               .annotate(n=Sum(weight), first=Min("created_at"), last=Max("created_at")).order_by())
     grouped = list(grouped)
     # A failed password names no actor, only what was typed as the user name: read it as a user name, never
     # show it as typed (a password typed into the name field would leak), as the log page does.

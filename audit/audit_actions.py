@@ -1,10 +1,13 @@
 """How the audit app's own entries read (see audit/formatting.py): sign-ins (audit/signals.py) and the
 exports of the log itself."""
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.formatting import count, format_name, quoted
+from core.dates import wareki_datetime
 
 LABELS = {
     "auth.login": gettext_lazy("ログイン"),
@@ -31,9 +34,22 @@ def _exported(payload, context) -> str:
         "filters": filters_text(payload.get("filters"), context)}
 
 
+def repeated(payload) -> str:
+    """What a summary entry (accounts.attempts) adds: how many more of the same came in that minute."""
+    more = payload.get("repeated")
+    if not isinstance(more, int) or isinstance(more, bool) or more < 1:
+        return ""
+    try:
+        minute = wareki_datetime(dt.datetime.fromisoformat(str(payload.get("minute"))))
+    except ValueError:
+        minute = _("不明")
+    return _("同じ接続元から1分間（%(minute)sから）にさらに%(count)s回（まとめて1件に記録）") % {
+        "minute": minute, "count": f"{more:,}"}
+
+
 def _failed(payload, context) -> str:
-    # The typed name stays in the database; shown, a password typed into the name field would leak.
-    return ""
+    # Only an account's own name is kept (accounts.signals); it is shown as the person, in the actor column.
+    return repeated(payload)
 
 
 ANALYSIS_FIGURES = {

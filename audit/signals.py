@@ -1,8 +1,9 @@
-from axes.signals import user_locked_out
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from .services import audit_log
+
+# Failed sign-ins and lockouts are audited by accounts.signals (counted per address and minute).
 
 
 @receiver(user_logged_in)
@@ -14,16 +15,3 @@ def _logged_in(sender, request, user, **kwargs):
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         audit_log(action="auth.logout", actor=user, request=request)
-
-
-@receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username", ""))[:150]
-    audit_log(action="auth.login_failed", request=request, actor_label=username, payload={"username": username})
-
-
-@receiver(user_locked_out)
-def _locked_out(sender, request=None, username=None, **kwargs):
-    # Sent when a username and address reach the failure limit, and again for each attempt while locked.
-    username = str(username or "")[:150]
-    audit_log(action="auth.locked_out", request=request, actor_label=username, payload={"username": username})

@@ -206,3 +206,48 @@ def test_a_newer_link_replaces_the_older_one(client, world, invited):
     assert response.status_code == 410
     assert "新しい案内に置き換えられたため使えません" in response.content.decode()
     assert client.get(_link(token_from_last_mail())).status_code == 302
+
+
+def test_only_the_first_browser_to_open_the_link_is_shown_the_secret(client, invited):
+    """Issue 13, finding 10: a second browser with the same link saw the same TOTP secret and could finish
+    first. The link belongs to the session that opened it first; another is told to ask for a new one."""
+    from django.test import Client
+
+    from accounts import services
+
+    person, token = invited
+    first = _open(client, token)
+    assert first.status_code == 200
+    secret = services.manual_key(TOTPDevice.objects.get(user=person, confirmed=False))
+    assert secret in first.content.decode()
+
+    second = Client()
+    response = second.get(_link(token))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "別のブラウザ" in page and "新しいリンクの発行を依頼してください" in page
+    assert secret not in page
+    assert second.get(reverse("accounts:welcome")).status_code == 404
+    assert second.post(reverse("accounts:welcome"), {"new_password1": PASSWORD, "new_password2": PASSWORD,
+                                                     "token": _code(person)}).status_code == 404
+    assert AuditEntry.objects.filter(action="auth.enrolment.link_refused", object_id=str(person.pk),
+                                     payload__reason="opened_elsewhere").exists()
+
+    # The first browser may open the mail's link again and finishes.
+    assert client.get(_link(token)).status_code == 302
+    response = client.post(reverse("accounts:welcome"), {"new_password1": PASSWORD, "new_password2": PASSWORD,
+                                                         "token": _code(person)})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)
+
+
+def test_a_new_link_can_be_opened_by_another_browser(client, world, invited):
+    from django.test import Client
+
+    from contracts import services
+
+    person, token = invited
+    _open(Client(), token)  # someone else got there first
+    services.designation_resend_enrolment(designation=person.designations.get(), actor=world.hr)
+    assert _open(client, token_from_last_mail()).status_code == 200

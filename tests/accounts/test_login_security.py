@@ -103,6 +103,58 @@ def test_the_lockout_is_per_username_and_ip_together(client, world):
     assert response.status_code == 302
 
 
+def test_one_address_trying_many_usernames_is_locked_out(client, world):
+    """Issue 13, finding 9: password spraying (one password on many accounts) locked nothing."""
+    from django.test import Client
+
+    usernames = ["hr", "auditor", "manager_a", "manager_b", "outsider"] + [f"staff{n:02d}" for n in range(7)]
+    assert len(set(usernames)) == 12
+    for username in usernames:
+        _password_step(client, username, "Winter2025!")
+    # Even the right password of an account not tried yet is refused from that address now.
+    response = _password_step(client, "handler_a", PASSWORD)
+    assert response.status_code == 429
+    assert "15分間ログインできません" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address is not locked.
+    assert Client(REMOTE_ADDR="10.0.0.9").post("/accounts/login/", {"username": "handler_a",
+                                                                   "password": PASSWORD}).status_code == 302
+    assert settings.LOGIN_ADDRESS_FAILURE_LIMIT == 10
+
+
+def test_people_at_one_address_who_mistype_and_then_sign_in_do_not_lock_it(client, world):
+    # An office behind one address: each success clears that person's failures from the address's count.
+    from django.test import Client
+
+    for user in (world.hr, world.auditor, world.manager):
+        for _ in range(4):
+            _password_step(Client(), user.username, "wrong password!!")
+        assert _password_step(Client(), user.username).status_code == 302
+    for _ in range(4):
+        _password_step(Client(), "handler_a", "wrong password!!")
+    assert _password_step(client, "manager_b").status_code == 302
+
+
+def test_a_password_typed_as_the_username_leaves_no_trace_in_the_audit_trail(client, world):
+    """Issue 13, finding 12: the typed username was stored verbatim, so a password typed into it was kept."""
+    from accounts.attempts import summarise_finished_minutes
+    from accounts.models import AttemptCount
+    from audit.models import AuditEntry
+
+    typed = "Kawagoe-Hikawa-1987!"
+    for _ in range(7):  # failures, the lockout and the attempts during it
+        _password_step(client, typed, "something")
+    assert AttemptCount.objects.exists() and typed not in str(list(AttemptCount.objects.values()))
+    summarise_finished_minutes(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1))
+    entries = AuditEntry.objects.filter(action__in=("auth.login_failed", "auth.locked_out"))
+    assert {e.action for e in entries} == {"auth.login_failed", "auth.locked_out"}
+    assert typed not in str(list(AuditEntry.objects.values()))
+    assert {e.actor_label for e in entries} == {"(unknown)"}
+    # A real account's name is kept, so the auditors see whose sign-in failed.
+    _password_step(client, "hr", "wrong password!!")
+    assert AuditEntry.objects.filter(action="auth.login_failed", actor_label="hr").get().payload == {"username": "hr"}
+
+
 def test_sessions_expire_after_30_minutes_idle(client, world):
     from django.contrib.sessions.models import Session
     from django.utils import timezone

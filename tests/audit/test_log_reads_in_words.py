@@ -97,10 +97,10 @@ def test_failed_logins_name_the_person_or_say_the_name_is_unknown(client, world)
     login_verified(client, world.auditor)
     text = _log(client, "?action=ログイン")
     manager_row = _row(text, AuditEntry.objects.get(action="auth.login_failed", actor_label="manager_a").seq)
-    unknown_row = _row(text, AuditEntry.objects.get(action="auth.login_failed", actor_label="typed-by-mistake").seq)
+    unknown_row = _row(text, AuditEntry.objects.get(action="auth.login_failed", actor_label="(unknown)").seq)
     assert "田中 誠" in manager_row and "ログインに失敗" in manager_row
     assert "登録のない利用者名" in unknown_row
-    # What was typed into the name field is kept in the trail, never shown: it may be a password.
+    # What was typed into the name field names no account: it is neither kept nor shown (it may be a password).
     assert "typed-by-mistake" not in text
     assert_reads_in_words(text)
 
