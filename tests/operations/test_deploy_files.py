@@ -35,7 +35,8 @@ def _env(values: dict, tmp_path: Path) -> dict:
     env.update(values)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     # The example's directories are the server's; this machine's test gets its own.
-    for name in ("DJANGO_VAR_DIR", "DJANGO_STATIC_ROOT", "DJANGO_MEDIA_ROOT", "DJANGO_SURVEY_DATA_DIR"):
+    for name in ("DJANGO_VAR_DIR", "DJANGO_STATIC_ROOT", "DJANGO_MEDIA_ROOT", "DJANGO_SURVEY_DATA_DIR",
+                 "DJANGO_AUDIT_STATE_DIR"):
         env[name] = str(tmp_path / name.lower())
     return env
 
@@ -193,6 +194,14 @@ def test_gunicorn_listens_where_nginx_sends_and_keeps_no_access_log():
     writable = unit["ReadWritePaths"][0].split()
     for name in ("DJANGO_VAR_DIR", "DJANGO_MEDIA_ROOT", "DJANGO_SURVEY_DATA_DIR"):
         assert any(env[name].startswith(path) for path in writable), name
+
+
+def test_every_unit_that_writes_audit_entries_may_append_to_the_shared_audit_state():
+    state = read_env_file(DEPLOY / "itaku.env.example")["DJANGO_AUDIT_STATE_DIR"]
+    assert state.startswith("/srv/itaku-files/")  # shared by the app servers, as README "Several app servers"
+    for name in ("itaku", "itaku-reminders", "itaku-backup", "itaku-backup-verify"):
+        writable = _unit(f"{name}.service")["ReadWritePaths"][0].split()
+        assert any(state.startswith(path) for path in writable), name
 
 
 TIMERS = {
