@@ -550,19 +550,31 @@ def _column_letter(index: int) -> str:
 _COLUMN_NUMBERS = {_column_letter(i): i + 1 for i in range(MAX_COLUMNS)}
 
 
+def header_names(raw_headers) -> list[str]:
+    """The name each column goes by everywhere (the table, the mapping, the pages, the package).
+
+    The header as :func:`normalise_text` makes it; a blank header 「(見出しなし C列)」; a header met before
+    gets its column, 「満足度(C列)」. Every name is in the form normalise_text gives, so the mapping's
+    own normalising leaves it as it is: a name made with full-width brackets came back from the mapping
+    with half-width ones and matched no column (a 500).
+    """
+    names: list[str] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_headers):
+        letter = _column_letter(index)
+        name = normalise_text(raw) or normalise_text(_("（見出しなし %(column)s列）") % {"column": letter})
+        while name in seen:
+            name = normalise_text(f"{name}（{letter}列）")
+        seen.add(name)
+        names.append(name)
+    return names
+
+
 def _table(headers, rows, row_numbers, source_format, encoding, header_row) -> Table:
     raw_headers = list(headers)
     while raw_headers and not raw_headers[-1].strip():
         raw_headers.pop()
-    names: list[str] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(raw_headers):
-        name = normalise_text(raw) or _("（見出しなし %(column)s列）") % {"column": _column_letter(index)}
-        if name in seen:
-            name = f"{name}（{_column_letter(index)}列）"
-        seen.add(name)
-        names.append(name)
-    if len(names) > MAX_COLUMNS:
+    if len(raw_headers) > MAX_COLUMNS:
         raise SurveyFileError(_("列が多すぎます（上限%(limit)s列）。") % {"limit": MAX_COLUMNS}, code="too_many_columns")
-    return Table(headers=names, rows=rows, row_numbers=row_numbers, source_format=source_format, encoding=encoding,
-                 header_row=header_row, raw_headers=raw_headers)
+    return Table(headers=header_names(raw_headers), rows=rows, row_numbers=row_numbers, source_format=source_format,
+                 encoding=encoding, header_row=header_row, raw_headers=raw_headers)
