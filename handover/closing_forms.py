@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.selectors import display_name
 from core.bounds import BoundedFormMixin
 
+from .copies import OTHER_MEDIUM_NEEDS_KIND
 from .models import CopyRecord, DeletionLine, MediumKind
 
 ENCRYPTED_CHOICES = [("yes", _("暗号化している")), ("no", _("暗号化していない"))]
@@ -34,7 +35,7 @@ class CopyForm(BoundedFormMixin, forms.Form):
     place = forms.ChoiceField(label=_("複製先の種類"), choices=CopyRecord.Place.choices, widget=forms.RadioSelect)
     location = forms.CharField(label=_("複製先（PC名・資産番号・媒体の管理番号等）"), max_length=200,
                                help_text=_("例: 分析用PC ANL-PC-01（資産番号 A-1234）、バックアップ媒体 BK-01"))
-    medium_kind = forms.ModelChoiceField(label=_("媒体の種類（その他の媒体のとき）"), queryset=MediumKind.objects.all(),
+    medium_kind = forms.ModelChoiceField(label=_("媒体の種類（その他の媒体のとき必須）"), queryset=MediumKind.objects.all(),
                                          required=False)
     made_at = forms.DateTimeField(label=_("複製した日時"), widget=DateTimeInput())
     made_by = forms.ModelChoiceField(label=_("複製した者"), queryset=None)
@@ -54,6 +55,13 @@ class CopyForm(BoundedFormMixin, forms.Form):
             self.fields["made_by"].initial = actor.pk
         if sources.count() == 1:
             self.fields["source"].initial = sources.first().pk
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("place") == CopyRecord.Place.OTHER_MEDIUM and not cleaned.get("medium_kind") \
+                and "medium_kind" not in self.errors:
+            self.add_error("medium_kind", OTHER_MEDIUM_NEEDS_KIND)
+        return cleaned
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log
 from contracts.models import Contract
@@ -26,6 +27,8 @@ from .models import CopyRecord, Handover, Item, MediumKind
 from .permissions import YES, Answer, closed_answer
 
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+OTHER_MEDIUM_NEEDS_KIND = gettext_lazy("その他の媒体に複製したときは、媒体の種類（CD-R・USBメモリ等）を選んでください。"
+                                       "一覧にない種類は、区に登録を依頼してください。")
 
 
 def _no(message, code="", *, forbidden=False) -> Answer:
@@ -87,6 +90,9 @@ def copy_register(*, contract: Contract, actor, source: Item, place: str, locati
                           field="location")
     if place != CopyRecord.Place.OTHER_MEDIUM:
         medium_kind = None
+    elif medium_kind is None:
+        # The kind decides how the copy may be deleted (a CD-R only by destroying it): never left to the notes.
+        raise DomainError(OTHER_MEDIUM_NEEDS_KIND, field="medium_kind", code="kind_required")
     if not purpose:
         raise DomainError(_("複製の目的を入力してください（例: 集計・分析のため）。"), field="purpose")
     if made_at is None:

@@ -8,7 +8,8 @@ Seed, 別紙: 「業務履行後、個人情報が記録された電磁的媒体
   still at the contractor; a report cannot be submitted while one of them has no line.
 - Each line names its method type as NIST SP 800-88 Rev. 1 and IEEE 2883 do: 消去 (Clear), 完全消去 (Purge),
   破壊 (Destroy). A written CD-R or DVD-R (``MediumKind.destroy_only``), paper and password notices can only
-  be destroyed (or returned, which is a handover, not a line).
+  be destroyed (or returned, which is a handover, not a line); so can a medium of unknown kind (a kind the ward
+  has not marked erasable, or a copy on another medium registered without its kind).
 - The verifier is never the performer.
 - Filed by the contractor's handling manager; the contract's HR accepts it, or sends it back with a reason
   per line. Accepting it marks each item it covers as destroyed or erased (``Item.State.DISPOSED``).
@@ -152,12 +153,19 @@ def stale_lines(report: DeletionReport, lines=None) -> list[DeletionLine]:
 def destroy_only_reason(line: DeletionLine) -> str | None:
     """Why only 破壊 (Destroy) is possible for what the line accounts for, or None."""
     if line.copy_id:
-        if line.copy.is_destroy_only:
-            return _("%(kind)sは書き込んだデータを消去（上書き）できないため、「破壊」を選んでください。NIST SP 800-88 では、"
-                     "光ディスクの消去・完全消去は適用できず破壊のみとされています。") % {"kind": line.copy.medium_kind}
+        copy = line.copy
+        if copy.is_destroy_only and copy.medium_kind_id is None:
+            return _("複製 No.%(n)s は媒体の種類が記録されていないため、消去（上書き）できる媒体か分かりません。"
+                     "「破壊」を選んでください。") % {"n": copy.number}
+        if copy.is_destroy_only:
+            return _("%(kind)sは消去（上書き）できる媒体として登録されていないため、「破壊」を選んでください。NIST SP "
+                     "800-88 では、CD-R・DVD-R などの光ディスクの消去・完全消去は適用できず破壊のみとされています。"
+                     ) % {"kind": copy.medium_kind}
         return None
     item = line.item
-    if item.is_medium and item.medium_kind_id and item.medium_kind.destroy_only:
+    if item.is_medium and item.medium_kind_id is None:
+        return _("%(label)sは媒体の種類が記録されていないため、破壊するか、区に返却してください。") % {"label": item.label}
+    if item.is_medium and item.medium_kind.destroy_only:
         return _("%(kind)s（%(label)s）は消去（上書き）できないため、破壊するか、区に返却してください（返却するときは、この行を"
                  "削除して返却を記録します）。NIST SP 800-88 では、光ディスクの消去・完全消去は適用できず破壊のみとされています。"
                  ) % {"kind": item.medium_kind, "label": item.label}

@@ -14,9 +14,12 @@ class MediumKind(models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("表示順"), default=100)
     # NIST SP 800-88 Rev. 1, Appendix A (optical media: Clear and Purge not applicable, only Destroy): a
-    # written CD-R or DVD-R is destroyed or returned. The deletion report refuses anything else for it.
-    destroy_only = models.BooleanField(_("光ディスク等（消去できず破壊のみ）"), default=False,
-                                       help_text=_("CD-R・DVD-R など、書き込んだデータを消去できない媒体"))
+    # written CD-R or DVD-R is destroyed or returned. The deletion report refuses anything else for it. A kind
+    # nobody has said can be erased is treated the same: a new kind starts destroy-only until the ward clears the box.
+    destroy_only = models.BooleanField(
+        _("消去できず破壊のみ"), default=True,
+        help_text=_("CD-R・DVD-R など書き込んだデータを消去できない媒体と、消去できるか確かめていない種類。"
+                    "消去（上書き）できることを確かめた種類（USBメモリ等）だけ、印を外してください。"))
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -327,8 +330,9 @@ class CopyRecord(models.Model):
 
     @property
     def is_destroy_only(self) -> bool:
-        return self.place == self.Place.OTHER_MEDIUM and self.medium_kind_id is not None and \
-            self.medium_kind.destroy_only
+        """A copy on another medium can only be destroyed unless its kind is one the ward knows can be erased; a
+        copy registered without its kind (before the kind was required) is of an unknown kind."""
+        return self.place == self.Place.OTHER_MEDIUM and (self.medium_kind_id is None or self.medium_kind.destroy_only)
 
 
 class DeletionReport(models.Model):

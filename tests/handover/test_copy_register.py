@@ -99,6 +99,25 @@ def test_a_refused_copy_keeps_what_was_typed_and_says_why_at_the_field(world, cl
     assert not CopyRecord.objects.exists()
 
 
+def test_a_copy_on_another_medium_names_its_kind_at_the_field(world, clock, cd_r, client_as):
+    """Issue 13, 8: 「A copy registered as "other medium" without a medium kind, described as a CD-R, can be reported as
+    cleared instead of destroyed. A copy on removable media names its kind」."""
+    disc, _notice = delivered(world, clock, cd_r)
+    with pytest.raises(DomainError) as refused:
+        register_copy(world, disc, place=CopyRecord.Place.OTHER_MEDIUM, location="CD-R 1枚（持ち出し用）")
+    assert refused.value.field == "medium_kind" and "媒体の種類" in refused.value.message
+    response = client_as(world.handler).post(reverse("handover:copy_create", args=[world.contract.slug]), {
+        "copy-source": disc.pk, "copy-place": "other_medium", "copy-location": "CD-R 1枚（持ち出し用）",
+        "copy-made_at": "2025-06-11T15:00", "copy-made_by": world.handler.pk, "copy-purpose": "持ち出し",
+        "copy-encrypted": "no"})
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "その他の媒体に複製したときは、媒体の種類（CD-R・USBメモリ等）を選んでください。" in form.errors["medium_kind"][0]
+    assert not CopyRecord.objects.exists()
+    copy = register_copy(world, disc, place=CopyRecord.Place.OTHER_MEDIUM, location="持ち出し用 1枚", medium_kind=cd_r)
+    assert copy.medium_kind == cd_r and copy.is_destroy_only
+
+
 def test_the_manager_is_reminded_to_keep_the_register_current(world, clock, cd_r, client_as):
     assert "複製等の記録" not in client_as(world.manager).get("/").content.decode()
     disc, _notice = delivered(world, clock, cd_r)

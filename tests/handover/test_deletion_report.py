@@ -127,6 +127,37 @@ def test_a_copy_written_to_a_dvd_r_is_destroyed_too_and_paper_is_shredded(world,
         fill(notice_line, world, method_type=DeletionLine.Method.PURGE)
 
 
+@pytest.mark.parametrize("method_type", [DeletionLine.Method.CLEAR, DeletionLine.Method.PURGE])
+def test_a_copy_of_unknown_kind_is_destroyed_never_cleared(world, year, method_type):
+    """Issue 13, 8: 「A copy registered as "other medium" without a medium kind, described as a CD-R, can be reported as
+    cleared instead of destroyed. … unknown kinds are destroy-only.」 Unknown: a copy registered without its kind
+    (before the kind was required), or a kind the ward added without saying it can be erased."""
+    from handover.models import MediumKind
+
+    disc, _notice, _copy = year
+    kindless = register_copy(world, disc, place=CopyRecord.Place.OTHER_MEDIUM, location="CD-R 1枚",
+                             medium_kind=MediumKind.objects.get(name="CD-R"))
+    CopyRecord.objects.filter(pk=kindless.pk).update(medium_kind=None)  # as registered before the rule
+    new_kind = MediumKind.objects.create(name="BD-R")  # added in the admin, box left as it came
+    unknown = register_copy(world, disc, place=CopyRecord.Place.OTHER_MEDIUM, location="BD-01", medium_kind=new_kind)
+    usb = MediumKind.objects.create(name="USBメモリ", destroy_only=False)  # the ward said it can be erased
+    stick = register_copy(world, disc, place=CopyRecord.Place.OTHER_MEDIUM, location="USB-01", medium_kind=usb)
+    report = deletion.deletion_report_create(contract=world.contract, actor=world.manager)
+    for copy, words in ((kindless, "媒体の種類が記録されていない"), (unknown, "BD-R")):
+        line = _line(report, copy=copy)
+        with pytest.raises(DomainError, match=words) as refused:
+            fill(line, world, method_type=method_type, tool_version="1.0")
+        assert refused.value.code == "destroy_only" and refused.value.field == "method_type"
+        line.refresh_from_db()
+        assert not line.is_filled
+        # The page offers such a copy only 破壊, with the reason.
+        form = DeletionLineForm.for_line(line, people=deletion.sanitisers(world.contract),
+                                         destroy_only=deletion.destroy_only_reason(line))
+        assert [value for value, _label in form.fields["method_type"].choices] == ["destroy"]
+        assert fill(line, world, method_type=DeletionLine.Method.DESTROY).method_type == "destroy"
+    assert fill(_line(report, copy=stick), world, method_type=method_type, tool_version="1.0").method_type == method_type
+
+
 def test_clearing_and_purging_name_the_tools_version(world, year):
     _disc, _notice, copy = year
     report = deletion.deletion_report_create(contract=world.contract, actor=world.manager)
