@@ -257,6 +257,9 @@ def _proxy_count() -> int:
 
 
 PROXY_COUNT = _proxy_count()
+# The address gunicorn binds (deploy/systemd/itaku.service passes it to --bind): with PROXY_COUNT set, a system
+# check and the log at start warn unless it is a loopback address (core.proxy).
+APP_BIND = os.environ.get("DJANGO_APP_BIND", "").strip()
 
 # Japanese first; English one setting away (DJANGO_LANGUAGE_CODE=en). The language is the site's
 # setting, not the browser's: a ward PC with an English browser still gets the Japanese documents.

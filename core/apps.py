@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "共通"
 
     def ready(self):
-        from . import faults, request_logging
+        from . import faults, proxy, request_logging  # noqa: F401 (proxy registers its system check)
 
         faults.install()
         # On the loggers rather than in LOGGING, so it holds whatever LOGGING the deployment sets.

@@ -187,10 +187,11 @@ def test_gunicorn_listens_where_nginx_sends_and_keeps_no_access_log():
     unit = _unit("itaku.service")
     command = unit["ExecStart"][0]
     assert command.startswith("/opt/itaku/app/.venv/bin/gunicorn config.wsgi:application")
-    assert "--bind 127.0.0.1:8001" in command and "server 127.0.0.1:8001;" in NGINX
+    env = read_env_file(DEPLOY / "itaku.env.example")
+    assert "--bind ${DJANGO_APP_BIND}" in command and env["DJANGO_APP_BIND"] == "127.0.0.1:8001"
+    assert "server 127.0.0.1:8001;" in NGINX
     assert "access-log" not in command and "--error-logfile -" in command
     assert unit["EnvironmentFile"] == ["/etc/itaku/itaku.env"] and unit["User"] == ["itaku"]
-    env = read_env_file(DEPLOY / "itaku.env.example")
     writable = unit["ReadWritePaths"][0].split()
     for name in ("DJANGO_VAR_DIR", "DJANGO_MEDIA_ROOT", "DJANGO_SURVEY_DATA_DIR"):
         assert any(env[name].startswith(path) for path in writable), name
