@@ -45,8 +45,8 @@ def _contract_closed(contract: Contract) -> Answer | None:
     closed = closed_answer(contract)
     if closed is None:
         return None
-    return _no(closed.message + _("事故のときは、緊急時の連絡体制に従って直ちに区の担当課へ電話で連絡してください。"),
-               closed.code)
+    return _no(_("%(closed)s事故のときは、緊急時の連絡体制に従って直ちに区の担当課へ電話で連絡してください。")
+               % {"closed": closed.message}, closed.code)
 
 
 def _incident_closed(incident: Incident) -> Answer | None:
