@@ -1,4 +1,4 @@
-.PHONY: run test check setup lint bench loadtest
+.PHONY: run test check setup lint bench loadtest probe
 
 run:            ## set everything up and serve the demo on http://127.0.0.1:8000
 	bash scripts/run.sh
@@ -17,6 +17,10 @@ lint:
 
 loadtest:       ## 50 people for 60 s against gunicorn and a throwaway PostgreSQL; prints one "load:" line
 	@bash scripts/loadtest.sh
+
+probe:          ## each role attacks the demo on loopback (leaks, 5xx, CSRF); prints one "probe:" line
+	@bash scripts/setup.sh run >&2
+	@.venv/bin/python scripts/attack_probe.py
 
 # Each bench prints OK or OVER TARGET per figure and exits 1 on a miss; "-" runs the next one anyway.
 bench:
