@@ -58,6 +58,18 @@ ENCODING_LABELS = {
     "": "",
 }
 
+# A first row that holds values instead of column names: a file exported without its header row, whose
+# first respondent's values (staff number, e-mail address, dates, answers) would otherwise become column
+# names, kept and shown as such. Whole cells only, after NFKC: a question may mention a date or an address.
+_LOOKS_LIKE_VALUE = (
+    re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+"),                      # an e-mail address
+    re.compile(r"(?:(?:\d{4}|(?:令和|平成|昭和|[RHS])\d{1,2})\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?"
+               r"|\d{1,2}/\d{1,2}/\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),  # a date, a date and time
+    re.compile(r"\d{1,2}:\d{2}(?::\d{2})?"),                         # a time
+    re.compile(r"\+?\d{2,5}-\d{1,4}-\d{3,4}"),                       # a telephone number
+    re.compile(r"\d{4,}|[A-Za-z]{1,3}-?\d{5,}"),                       # a staff number (10001, A10001, S-00012)
+)
+_SMALL_NUMBER = re.compile(r"[-+]?\d{1,3}(?:\.\d+)?")            # an answer on a scale, an age
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BINARY_MAGIC = {
@@ -183,6 +195,7 @@ def read_table(data: bytes, filename: str, *, stored: bool = False) -> Table:
     table.filename = name
     if not table.headers:
         raise SurveyFileError(_("ファイルに見出しもデータもありません。"), code="empty")
+    check_header_row(table.raw_headers, row=table.header_row)
     if not table.rows:
         raise SurveyFileError(
             _("見出しの行だけで、回答の行がありません（%(row)s行目が見出し）。") % {"row": table.header_row},
@@ -295,6 +308,7 @@ def _check_archive(data: bytes, *, scan_extent: bool = True) -> None:
     for info in infos:
         if info.file_size > RATIO_CHECKED_FROM and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
             raise _refuse_bomb()
+    sheets = []
     try:
         for info in infos:
             if info.is_dir():
@@ -303,8 +317,15 @@ def _check_archive(data: bytes, *, scan_extent: bool = True) -> None:
                 head = stream.read(MAX_PROLOGUE)
                 if head.lstrip().startswith((b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
                     _check_prologue(head)
-                while stream.read(1024 * 1024):
-                    pass
+                chunk, tail, holds_cells = head, b"", False
+                while chunk:
+                    if not holds_cells:
+                        seen = tail + chunk
+                        holds_cells = any(needle in seen for needle in _SHEET_DATA)
+                        tail = chunk[-32:]
+                    chunk = stream.read(1024 * 1024)
+                if holds_cells:
+                    sheets.append(info)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
         raise SurveyFileError(
             _("Excel（.xlsx）ファイルが壊れているか、暗号化されていて読めません。"), code="corrupt_zip") from None
@@ -316,15 +337,16 @@ def _check_archive(data: bytes, *, scan_extent: bool = True) -> None:
                 SafeET.fromstring(archive.read(part), forbid_dtd=True)
     except DefusedXmlException:
         raise _refuse_entities() from None
-    except SafeET.ParseError:
+    except (SafeET.ParseError, LookupError):  # LookupError: an encoding Python does not know
         raise SurveyFileError(
             _("Excel（.xlsx）ファイルとして読めません。ファイルが壊れていないか確かめてください。"), code="bad_xlsx") from None
     if scan_extent:
-        _check_extent(archive, infos)
+        _check_extent(archive, sheets)
 
 
-# Sheets python-calamine may read; a chart sheet holds no cells.
-_SHEET_ROOTS = {"worksheet", "dialogsheet", "macrosheet"}
+# python-calamine reads cells only inside a <sheetData> element, whatever the part's name, root or place in
+# the relationships: any part that holds these bytes (UTF-8 or UTF-16) has its extent read.
+_SHEET_DATA = (b"sheetData", "sheetData".encode("utf-16-le"), "sheetData".encode("utf-16-be"))
 _CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,7})\$?(\d{0,10})")
 _DIGITS = "0123456789"
 _XML_FEED = 64 * 1024
@@ -349,15 +371,10 @@ def _within_limits(rows: int, columns: int) -> bool:
     return columns <= MAX_COLUMNS and rows <= MAX_ROWS + 1 and rows * columns <= MAX_CELLS
 
 
-class _NotASheet(Exception):
-    pass
-
-
 class _ExtentScan:
     """Where the cells of one sheet reach, from its XML, element by element (expat's start events)."""
 
     def __init__(self):
-        self.started = False
         self.row = self.column = self.last_row = self.last_column = 0
 
     def start(self, name: str, attributes: dict) -> None:
@@ -384,11 +401,7 @@ class _ExtentScan:
                     raise _refuse_extent(self.last_row, self.last_column)
             return
         local = name.rpartition("}")[2]
-        if not self.started:
-            if local not in _SHEET_ROOTS:
-                raise _NotASheet
-            self.started = True
-        elif local == "row":
+        if local == "row":
             number = (attributes.get("r") or "").strip()
             self.row = int(number) if number.isascii() and number.isdigit() and len(number) <= 10 else self.row + 1
             self.column = 0
@@ -398,19 +411,17 @@ class _ExtentScan:
                 raise _refuse_extent(int(match[2]), _column_number(match[1]))
 
 
-def _check_extent(archive: zipfile.ZipFile, infos) -> None:
+def _check_extent(archive: zipfile.ZipFile, sheets) -> None:
     """Refuse a sheet whose extent is past the limits before python-calamine allocates it.
 
-    Every part whose root is a sheet is streamed once through defusedxml's parser (so no choice of "the
-    sheet calamine will read" can be fooled): its ``<dimension ref>`` and every cell's position, from
-    ``<c r>`` or, where a cell or a row leaves it out, counted on from the one before, as calamine does.
-    The cells decide: a dimension that says A1:B2 does not hide a cell at XFD1048576. No tree is built
-    (defusedxml's iterparse, pure Python, took a minute over 100,000 answers), so memory stays at one
-    chunk of the stream whatever the sheet's size.
+    Every part that holds a ``<sheetData>`` is streamed through defusedxml's parser (so no choice of "the
+    sheet calamine will read" can be fooled) and must be well-formed XML. Read: its ``<dimension ref>``
+    and every cell's position, from ``<c r>`` or, where a cell or a row leaves it out, counted on from the
+    one before, as calamine does. The cells decide: a dimension that says A1:B2 does not hide a cell at
+    XFD1048576. No tree is built (defusedxml's iterparse, pure Python, took a minute over 100,000
+    answers), so memory stays at one chunk of the stream whatever the sheet's size.
     """
-    for info in infos:
-        if info.is_dir() or info.file_size == 0:
-            continue
+    for info in sheets:
         scan = _ExtentScan()
         defused = SafeET.DefusedXMLParser(forbid_dtd=True)
         expat = defused.parser
@@ -424,16 +435,12 @@ def _check_extent(archive: zipfile.ZipFile, infos) -> None:
                 while chunk := stream.read(_XML_FEED):
                     expat.Parse(chunk, False)
                 expat.Parse(b"", True)
-        except _NotASheet:
-            continue
         except DefusedXmlException:
             raise _refuse_entities() from None
-        except (SafeET.ParseError, pyexpat.ExpatError):
-            if scan.started:
-                raise SurveyFileError(
-                    _("Excel（.xlsx）ファイルとして読めません。ファイルが壊れていないか確かめてください。"),
-                    code="bad_xlsx") from None
-            # Not XML at all (an image, a binary part): nothing python-calamine could read as a sheet.
+        except (SafeET.ParseError, pyexpat.ExpatError, LookupError):  # LookupError: an unknown encoding
+            raise SurveyFileError(
+                _("Excel（.xlsx）ファイルとして読めません。ファイルが壊れていないか確かめてください。"),
+                code="bad_xlsx") from None
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
             raise SurveyFileError(
                 _("Excel（.xlsx）ファイルが壊れているか、暗号化されていて読めません。"), code="corrupt_zip") from None
@@ -548,6 +555,45 @@ def _column_letter(index: int) -> str:
 
 # Column letters to numbers within the limit (A … ALL), looked up once per cell by the extent scan.
 _COLUMN_NUMBERS = {_column_letter(i): i + 1 for i in range(MAX_COLUMNS)}
+
+
+def value_like_columns(raw_headers) -> list[int]:
+    """The columns (0-based) whose header looks like a respondent's value rather than a column name: an
+    e-mail address, a date or time, a telephone or staff number, or a small number when two or more
+    headers (or half of them) are numbers, as the answers of a scale are."""
+    found, numbers, filled = [], [], 0
+    for index, raw in enumerate(raw_headers):
+        text = normalise_text(raw)
+        if not text:
+            continue
+        filled += 1
+        if any(pattern.fullmatch(text) for pattern in _LOOKS_LIKE_VALUE):
+            found.append(index)
+        elif _SMALL_NUMBER.fullmatch(text):
+            numbers.append(index)
+    if numbers and (len(numbers) >= 2 or 2 * len(numbers) >= filled):
+        found.extend(numbers)
+    return sorted(found)
+
+
+def header_passes(header: str) -> bool:
+    """Whether one header, on its own, may be kept as a column name (a saved mapping keeps no other)."""
+    text = normalise_text(header)
+    return not any(p.fullmatch(text) for p in _LOOKS_LIKE_VALUE) and not _SMALL_NUMBER.fullmatch(text)
+
+
+def check_header_row(raw_headers, *, row: int = 1) -> None:
+    """Refuse a file whose first row holds values rather than the columns' names. The message names the
+    columns by letter, never by what is in them."""
+    columns = value_like_columns(raw_headers)
+    if columns:
+        letters = "・".join(_("%(column)s列") % {"column": _column_letter(i)} for i in columns[:3])
+        letters += _("など") if len(columns) > 3 else ""
+        raise SurveyFileError(
+            _("最初の行（%(row)s行目）が列の名前ではなく、回答のデータのようです（%(columns)sに職員番号・メールアドレス・"
+              "日付・回答の数値のような値があります）。1行目は列の名前（見出し）にしてください。LoGoフォームから見出し付きで"
+              "書き出し直すか、1行目に見出しの行を加えてください。") % {"row": row, "columns": letters},
+            code="no_header_row")
 
 
 def header_names(raw_headers) -> list[str]:

@@ -241,6 +241,44 @@ def test_xml_entity_bomb_is_refused():
     assert "DTD" in error.message
 
 
+HEADERLESS_FIRST_ROWS = [
+    # The export without its header row: the first respondent's values would become the column names.
+    ["1", "2025/06/02 09:00", "10001", "髙﨑 太郎", "takasaki@city.example.lg.jp", "4", "5", "3", "特になし"],
+    ["10001", "4", "5", "3"],                            # staff number and answers only
+    ["A10001", "山田 花子", "総務部人事課", "研修を増やしてほしい"],  # a staff number among words
+    ["山田 花子", "yamada@city.example.lg.jp", "とても良い"],   # an e-mail address
+    ["山田 花子", "2025年6月2日", "とても良い"],                # a date
+    ["山田 花子", "03-1234-5678", "とても良い"],                # a telephone number
+    ["山田 花子", "4", "5"],                                 # answers on the scale
+]
+
+
+@pytest.mark.parametrize("first", HEADERLESS_FIRST_ROWS)
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_file_without_its_header_row_is_refused_without_echoing_its_values(first, kind):
+    rows = [first, [f"{v}x" for v in first]]
+    data = (csv_bytes(first, rows[1:], encoding="utf-8") if kind == "csv"
+            else xlsx_bytes(first, rows[1:], numbers=False))
+
+    error = refused(data, f"answers.{kind}")
+
+    assert error.code == "no_header_row"
+    assert "1行目は列の名前（見出し）にしてください" in error.message
+    for value in first:
+        if len(value) > 1:
+            assert value not in error.message
+
+
+def test_headers_that_mention_dates_addresses_or_numbers_are_column_names():
+    headers = ["職員番号", "Q1 2025年4月1日以降に異動しましたか", "Q2 ご意見は jinji@city.example.lg.jp へ", "問3",
+               "5", "1. やりがい", "回答日時"]
+    rows = [["10001", "はい", "特になし", "3", "4", "5", "2025/06/02 09:00"]]
+
+    table = read_table(csv_bytes(headers, rows, encoding="utf-8"), "answers.csv")
+
+    assert table.headers[0] == "職員番号" and len(table.headers) == 7
+
+
 EXTENT_MESSAGE = "が読み込める大きさを超えています"
 
 
@@ -293,22 +331,46 @@ def test_a_dense_workbook_at_the_column_limit_is_still_read():
     assert len(table.headers) == 1000 and len(table.rows) == 3
 
 
+def _disguised(data: bytes, change) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {info.filename: source.read(info) for info in source.infolist()}
+    return zip_bytes(change(parts))
+
+
+def _renamed(parts):
+    # The sheet under another name and extension, with another root; the relationship points to it.
+    parts["xl/media/image1.png"] = parts.pop("xl/worksheets/sheet1.xml").replace(b"worksheet", b"foo")
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"worksheets/sheet1.xml", b"media/image1.png")
+    return parts
+
+
+DISGUISED = {
+    "sparse_max": lambda parts: parts,
+    "unknown_encoding": lambda parts: {**parts, "xl/worksheets/sheet1.xml": parts["xl/worksheets/sheet1.xml"].replace(
+        b'encoding="UTF-8"', b'encoding="UTF-0"')},
+    "text_before_the_root": lambda parts: {**parts, "xl/worksheets/sheet1.xml": parts["xl/worksheets/sheet1.xml"].replace(
+        b"<worksheet", b"x<worksheet", 1)},
+    "renamed": _renamed,
+}
+
+
 def test_the_reader_refuses_sparse_max_and_the_process_lives(tmp_path):
-    """An abort is no exception: only another process can show that reading this file does not kill its
-    reader (under gunicorn, the worker)."""
-    path = tmp_path / "sparse_max.xlsx"
-    path.write_bytes(sparse_max_xlsx())
+    """An abort is no exception: only another process can show that reading these files does not kill its
+    reader (under gunicorn, the worker). Each is sparse_max.xlsx, some with the sheet disguised."""
+    for name, change in DISGUISED.items():
+        (tmp_path / f"{name}.xlsx").write_bytes(_disguised(sparse_max_xlsx(), change))
     code = (
-        "import django, sys\n"
+        "import django, pathlib, sys\n"
         "django.setup()\n"
         "from engagement.reading import SurveyFileError, read_table\n"
-        f"data = open({str(path)!r}, 'rb').read()\n"
-        "try:\n"
-        "    read_table(data, 'sparse_max.xlsx')\n"
-        "except SurveyFileError as error:\n"
-        "    print('refused', error.code)\n"
-        "else:\n"
-        "    print('accepted')\n"
+        f"for path in sorted(pathlib.Path({str(tmp_path)!r}).glob('*.xlsx')):\n"
+        "    try:\n"
+        "        read_table(path.read_bytes(), path.name)\n"
+        "    except SurveyFileError as error:\n"
+        "        print(path.stem, 'refused', error.code, flush=True)\n"
+        "    else:\n"
+        "        print(path.stem, 'accepted', flush=True)\n"
     )
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(root)}
@@ -316,8 +378,11 @@ def test_the_reader_refuses_sparse_max_and_the_process_lives(tmp_path):
     finished = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
                               timeout=120)
 
-    assert finished.returncode == 0, finished.stderr[-2000:]
-    assert finished.stdout.strip() == "refused sheet_extent"
+    assert finished.returncode == 0, finished.stdout + finished.stderr[-2000:]
+    outcomes = dict(line.split(" ", 1) for line in finished.stdout.splitlines())
+    assert outcomes["sparse_max"] == "refused sheet_extent"
+    assert set(outcomes) == set(DISGUISED)
+    assert all(outcome.startswith("refused") for outcome in outcomes.values()), outcomes
 
 
 def test_xlsx_that_is_not_a_workbook_is_refused():
