@@ -36,6 +36,7 @@ UPLOAD = "upload"
 MASTER = "master"
 PACKAGE = "package"
 LINK_KEY = "link-key"
+MAPPING = "mapping"
 
 
 class StoredDataError(DomainError):

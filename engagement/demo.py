@@ -13,7 +13,6 @@ from django.db import transaction
 from handover.models import Item, MediumKind
 
 from . import workflow
-from .mapping import Mapping
 from .models import SurveyPackage
 from .synthetic import csv_bytes, generate
 
@@ -36,7 +35,7 @@ def seed(world) -> None:
             survey=workflow.UploadedFile("LoGo_回答.csv", csv_bytes(data.survey_headers, data.survey_rows)),
             master=workflow.UploadedFile("職員属性マスタ.csv", csv_bytes(data.master_headers, data.master_rows)))
         upload.contract = contract
-        confirmed = workflow.survey_mapping_confirm(upload=upload, actor=hr, mapping=Mapping.from_json(upload.mapping))
+        confirmed = workflow.survey_mapping_confirm(upload=upload, actor=hr, mapping=workflow.upload_mapping(upload))
         upload = confirmed.upload
         upload.contract = contract
         loaded = workflow.load(upload)

@@ -2,8 +2,10 @@
 the package it produced, and the ward-side key for pseudonyms linkable across years.
 
 No value from the survey file is kept in a column here: the files themselves are in encrypted files
-(engagement.crypto) named by ``*_blob``, and rows hold figures, settings (column headers, never cells) and
-who did what when. Rows change only through :mod:`engagement.workflow` and :mod:`engagement.storage`.
+(engagement.crypto) named by ``*_blob``, an upload's column mapping (its headers, which in a file without its
+header row were a respondent's values) is sealed under the same key, and rows hold figures, settings HR made
+and who did what when. The mapping saved with the contract holds only headers that were accepted as headers.
+Rows change only through :mod:`engagement.workflow` and :mod:`engagement.storage`.
 """
 
 from django.conf import settings
@@ -62,10 +64,12 @@ class SurveyUpload(models.Model):
     master_size = models.PositiveIntegerField(_("職員属性マスタの大きさ"), default=0)
     master_rows = models.PositiveIntegerField(_("職員属性マスタの行数"), null=True, blank=True)
     master_columns = models.PositiveIntegerField(_("職員属性マスタの列数"), null=True, blank=True)
-    # Settings HR made on the way: headers and choices, never a cell of the file.
-    mapping = models.JSONField(_("列の対応づけ"), default=dict)
+    # The column mapping (the file's headers and their roles), AES-GCM under DATA_KEY and bound to the
+    # survey file's name (engagement.workflow.upload_mapping); emptied when the upload is purged.
+    mapping_sealed = models.BinaryField(default=b"", blank=True, editable=False)
     mapping_confirmed_at = models.DateTimeField(_("対応づけの確定日時"), null=True, blank=True)
     validation = models.JSONField(_("検証の結果（件数）"), default=dict, blank=True)
+    # Settings HR made on the way (attribute headers and choices, never a cell); cleared with the data.
     quasi = models.JSONField(_("準識別子"), null=True, blank=True)
     k = models.PositiveSmallIntegerField(_("k"), default=5)
     plan = models.JSONField(_("一般化"), default=list, blank=True)

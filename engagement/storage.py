@@ -57,15 +57,21 @@ def _remove_after_commit(names: list[str]) -> None:
 
 
 def clear_upload(upload: SurveyUpload, *, state: str, reason: str, now) -> int:
-    """Forget the upload's files (removed after commit); returns how many there were."""
+    """Forget the upload's files (removed after commit) and its headers; returns how many files there were."""
     names = [upload.survey_blob, upload.master_blob]
     upload.survey_blob = upload.master_blob = ""
     upload.survey_name = upload.master_name = ""
+    # The headers (sealed) and the settings that name columns or departments go with the data.
+    upload.mapping_sealed = b""
+    upload.quasi = None
+    upload.plan = []
+    upload.department_map = {}
+    upload.unmasked = []
     upload.state = state
     upload.purged_at = now
     upload.purge_reason = reason
-    upload.save(update_fields=["survey_blob", "master_blob", "survey_name", "master_name", "state", "purged_at",
-                               "purge_reason"])
+    upload.save(update_fields=["survey_blob", "master_blob", "survey_name", "master_name", "mapping_sealed", "quasi",
+                               "plan", "department_map", "unmasked", "state", "purged_at", "purge_reason"])
     _remove_after_commit(names)
     return sum(1 for n in names if n)
 

@@ -63,7 +63,9 @@ def _live(request, slug, pk, check=permissions.may_work_on):
         return None, redirect("engagement:index", slug=slug)
     try:
         loaded = workflow.load(upload)
-    except crypto.StoredDataError as error:
+    except (crypto.StoredDataError, SurveyFileError) as error:
+        # SurveyFileError: a file kept before a check it would now fail (a first row of values); HR
+        # discards it and uploads the file again.
         messages.error(request, str(error))
         return None, redirect("engagement:index", slug=slug)
     return loaded, None

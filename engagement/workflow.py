@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -32,7 +33,7 @@ from .mapping import Mapping, Role, Source, guess_answer_rules, guess_mapping
 from .models import SurveyLinkKey, SurveyMapping, SurveyPackage, SurveyPackageDownload, SurveyUpload
 from .notice import notice_pdf
 from .package import Finding, Package, build_package, find_personal_data, mask, new_link_key
-from .reading import SurveyFileError, Table, read_table
+from .reading import SurveyFileError, Table, read_table, value_like_columns
 from .services import default_notice_label, survey_notice_printed, survey_package_register
 from .validation import ValidationReport, validate
 
@@ -90,13 +91,37 @@ def load(upload: SurveyUpload) -> Loaded:
     master = None
     if upload.master_blob:
         master = read_table(crypto.load(upload.master_blob, purpose=crypto.MASTER), upload.master_name, stored=True)
-    mapping = Mapping.from_json(upload.mapping)
+    mapping = upload_mapping(upload)
     report = validate(table, mapping, master)
     loaded = Loaded(upload=upload, table=table, master=master, mapping=mapping, report=report)
     if report.ok:
         loaded.dataset = build_dataset(table, mapping, master, report)
         loaded.findings = find_personal_data(loaded.dataset)
     return loaded
+
+
+def upload_mapping(upload: SurveyUpload) -> Mapping:
+    """The upload's column mapping, unsealed. Its headers are the file's first row, a respondent's values
+    when a file without its header row got past the check, so they are kept sealed like the file itself
+    (under DATA_KEY, bound to the survey file's name) and go when the upload is purged."""
+    if not upload.mapping_sealed or not upload.survey_blob:
+        raise crypto.StoredDataError(_("保存したデータはすでに削除されています。"), code="purged")
+    plain = crypto.decrypt(bytes(upload.mapping_sealed), purpose=crypto.MAPPING, name=upload.survey_blob)
+    return Mapping.from_json(json.loads(plain))
+
+
+def _sealed(mapping: Mapping, *, survey_blob: str) -> bytes:
+    plain = json.dumps(mapping.to_json(), ensure_ascii=False).encode("utf-8")
+    return crypto.encrypt(plain, purpose=crypto.MAPPING, name=survey_blob)
+
+
+def headers_that_passed(mapping: Mapping) -> Mapping:
+    """The mapping without the columns of a file whose headers would not pass as a header row
+    (reading.value_like_columns): a row of values has no header in it, not even the cells that look like
+    words (a name, an answer). What a mapping kept with the contract, and carried to next year's, may hold."""
+    refused = {source for source in Source
+               if value_like_columns([spec.header for spec in mapping.columns if spec.source == source])}
+    return Mapping(tuple(spec for spec in mapping.columns if spec.source not in refused))
 
 
 def finding_key(dataset: Dataset, finding: Finding) -> str:
@@ -177,7 +202,8 @@ def survey_upload(*, contract, actor, survey: UploadedFile, master: UploadedFile
                 master_size=len(master.data) if master is not None else 0,
                 master_rows=len(master_table.rows) if master_table is not None else None,
                 master_columns=len(master_table.headers) if master_table is not None else None,
-                mapping=mapping.to_json(), uploaded_at=now, uploaded_by=actor, expires_at=now + storage.retention(),
+                mapping_sealed=_sealed(mapping, survey_blob=names[0]), uploaded_at=now, uploaded_by=actor,
+                expires_at=now + storage.retention(),
             )
             audit_log(action="engagement.upload.received", actor=actor, contract=contract, obj=upload,
                       request=request, payload={
@@ -246,7 +272,7 @@ def survey_mapping_confirm(*, upload: SurveyUpload, actor, mapping: Mapping, req
         permissions.may_work_on(actor, locked).require()
         now = timezone.now()
         SurveyMapping.objects.update_or_create(contract=locked.contract, defaults={
-            "mapping": mapping.to_json(), "updated_at": now, "updated_by": actor})
+            "mapping": headers_that_passed(mapping).to_json(), "updated_at": now, "updated_by": actor})
         audit_log(action="engagement.mapping.saved", actor=actor, contract=locked.contract, obj=locked,
                   request=request, payload={"columns": len(mapping.columns), "roles": _role_counts(mapping)})
         audit_log(action="engagement.upload.validated", actor=actor, contract=locked.contract, obj=locked,
@@ -254,7 +280,7 @@ def survey_mapping_confirm(*, upload: SurveyUpload, actor, mapping: Mapping, req
         if not report.ok:
             storage.upload_discard_refused(upload=locked)
             return Confirmed(report=report, upload=None)
-        locked.mapping = mapping.to_json()
+        locked.mapping_sealed = _sealed(mapping, survey_blob=locked.survey_blob)
         locked.mapping_confirmed_at = now
         locked.validation = _validation_summary(report)
         locked.state = SurveyUpload.State.READY
@@ -264,19 +290,23 @@ def survey_mapping_confirm(*, upload: SurveyUpload, actor, mapping: Mapping, req
         locked.unmasked = []
         locked.free_text_reviewed_at = None
         locked.revision += 1
-        locked.save(update_fields=["mapping", "mapping_confirmed_at", "validation", "state", "quasi", "plan",
+        locked.save(update_fields=["mapping_sealed", "mapping_confirmed_at", "validation", "state", "quasi", "plan",
                                    "suppress", "unmasked", "free_text_reviewed_at", "revision"])
     return Confirmed(report=report, upload=locked)
 
 
 def mapping_carry_over(*, source, copy) -> bool:
     """Next year's copy starts from this year's mapping (called by contracts.services.contract_copy_to_next_year
-    inside its transaction; that copy writes the one audit entry)."""
+    inside its transaction; that copy writes the one audit entry): only its headers that pass as headers."""
     saved = SurveyMapping.objects.filter(contract=source).first()
     if saved is None:
         return False
+    try:
+        mapping = headers_that_passed(Mapping.from_json(saved.mapping))
+    except DomainError:
+        return False
     SurveyMapping.objects.update_or_create(contract=copy, defaults={
-        "mapping": saved.mapping, "updated_at": timezone.now(), "updated_by": saved.updated_by})
+        "mapping": mapping.to_json(), "updated_at": timezone.now(), "updated_by": saved.updated_by})
     return True
 
 
@@ -294,7 +324,7 @@ class RiskSettings:
 
 def attribute_headers(upload: SurveyUpload) -> list[str]:
     """The columns that may be quasi-identifiers: the attributes as they leave (from the mapping)."""
-    mapping = Mapping.from_json(upload.mapping)
+    mapping = upload_mapping(upload)
     return [spec.header for spec in mapping.output_columns if spec.role == Role.ATTRIBUTE]
 
 

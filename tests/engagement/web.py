@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from engagement import workflow
 from engagement.forms import MappingForm
-from engagement.mapping import Mapping
 from engagement.models import SurveyUpload
 from engagement.synthetic import csv_bytes
 from handover.models import MediumKind
@@ -82,7 +81,7 @@ def files(survey: bytes | None = None, master: bytes | None = None, *, survey_na
 
 def mapping_post(upload: SurveyUpload, **changes) -> dict:
     """The mapping form as the page offers it (the guessed roles), with ``changes`` by header."""
-    form = MappingForm(mapping=Mapping.from_json(upload.mapping))
+    form = MappingForm(mapping=workflow.upload_mapping(upload))
     data = {}
     for index, spec in enumerate(form.specs):
         role, allowed, required = str(spec.role), spec.allowed_label, spec.required
@@ -105,7 +104,7 @@ def uploaded(world, *, survey: bytes | None = None, master: bytes | None = None)
 def ready(world) -> SurveyUpload:
     upload = uploaded(world)
     confirmed = workflow.survey_mapping_confirm(upload=upload, actor=world.hr,
-                                                mapping=Mapping.from_json(upload.mapping))
+                                                mapping=workflow.upload_mapping(upload))
     assert confirmed.upload is not None, confirmed.report.lines()
     return confirmed.upload
 
