@@ -488,8 +488,15 @@ class Probe:
             except OutOfBudget:
                 stop.set()
 
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            list(pool.map(run, tasks))
+        pool = ThreadPoolExecutor(CLIENTS)
+        try:
+            for future in [pool.submit(run, task) for task in tasks]:
+                future.result()
+        except BaseException:  # Ctrl-C or SIGTERM: drop what is queued, let what is in flight finish
+            stop.set()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     # phase 1
     def sign_in(self, user: str, password: str) -> None:
