@@ -9,7 +9,9 @@ Each file has its own AES key, derived from the backup key and the header's rand
 so chunk nonces are simply the chunk's number and a backup never reuses a nonce of another. The nonce
 also carries the final flag, and every chunk authenticates the whole header: a chunk moved, dropped,
 flipped or taken from another file fails its tag; a file cut short lacks its final chunk; bytes after
-it are refused. A wrong key is told apart by the key id before anything is decrypted.
+it are refused. A header other than the one the given key writes is judged by the first chunk: when it
+authenticates under the header this key would have written (same salt and chunk size), the key matches and the
+header was changed in the file (damage, named by byte); otherwise the key id tells a wrong key.
 
 The backup key is kept outside the database and outside the backups: ``DJANGO_BACKUP_KEY``, or
 ``var/backup_key`` made once with mode 600 at the first backup (not at every start of the web app,
@@ -136,6 +138,53 @@ def _read_exactly(source, n: int) -> bytes:
     return bytes(data)
 
 
+# Where each field of the header lies, for saying which one a changed byte belongs to.
+HEADER_FIELDS = (("its format mark", 0, len(MAGIC)), ("its format version", len(MAGIC), len(MAGIC) + 1),
+                 ("its key id", len(MAGIC) + 1, len(MAGIC) + 1 + KEY_ID_LENGTH))
+
+
+def _first_chunk_authenticates(source, header: bytes, key: str, salt: bytes, chunk_size: int) -> bool:
+    if not 0 < chunk_size <= MAX_CHUNK_SIZE:
+        return False
+    head = _read_exactly(source, RECORD.size)
+    if len(head) < RECORD.size:
+        return False
+    flag, length = RECORD.unpack(head)
+    if flag not in (0, 1) or not TAG_LENGTH <= length <= chunk_size + TAG_LENGTH:
+        return False
+    sealed = _read_exactly(source, length)
+    try:
+        AESGCM(_file_key(key, salt)).decrypt(_nonce(0, bool(flag)), sealed, header)
+    except InvalidTag:
+        return False
+    return True
+
+
+def _refuse_header(source, header: bytes, expected: bytes, key: str, *, magic: bytes, version: int):
+    """Say what a header that is not the one this key writes means. Every chunk authenticates the whole
+    header, so when the first chunk authenticates under the header this key would have written (same salt
+    and chunk size), the key matches and the differing bytes were changed in the file: damage, named by
+    byte and field. Otherwise the mark, the version or the key id decides, as before."""
+    salt, chunk_size = HEADER.unpack(header)[3:]
+    if _first_chunk_authenticates(source, expected, key, salt, chunk_size):
+        changed = [at for at in range(HEADER.size) if header[at] != expected[at]]
+        fields = [name for name, start, end in HEADER_FIELDS if any(start <= at < end for at in changed)]
+        where = ", ".join(str(at) for at in changed)
+        raise BackupError(f"the backup's header is damaged: byte{'s' if len(changed) > 1 else ''} {where} "
+                          f"(counted from 0, in {' and '.join(fields)}) differ{'' if len(changed) > 1 else 's'} "
+                          "from what this backup key writes, while the data authenticates under this key; the key "
+                          "matches, the header was changed", code="damaged")
+    if magic != MAGIC:
+        raise BackupError("not a backup file of this app (its first bytes are not a backup header)",
+                          code="not_a_backup")
+    if version != VERSION:
+        raise BackupError(f"backup format version {version} is not one this version of the app reads",
+                          code="version")
+    raise BackupError("the key does not match: this backup was made with another backup key (DJANGO_BACKUP_KEY "
+                      "or var/backup_key), or its header is damaged beyond telling; give the key it was made with",
+                      code="wrong_key")
+
+
 class DecryptingReader:
     """Reads a backup file back: ``read(n)`` returns plaintext that has passed its chunk's tag, and
     raises :class:`BackupError` for a wrong key, a damaged chunk, a file cut short or bytes after the end."""
@@ -143,16 +192,12 @@ class DecryptingReader:
     def __init__(self, source, key: str):
         self._source = source
         header = _read_exactly(source, HEADER.size)
-        if len(header) < HEADER.size or not header.startswith(MAGIC):
+        if len(header) < HEADER.size:
             raise BackupError("not a backup file of this app (its first bytes are not a backup header)",
                               code="not_a_backup")
-        _magic, version, kid, salt, chunk_size = HEADER.unpack(header)
-        if version != VERSION:
-            raise BackupError(f"backup format version {version} is not one this version of the app reads",
-                              code="version")
-        if not hmac.compare_digest(kid, key_id(key)):
-            raise BackupError("this backup was made with another backup key (DJANGO_BACKUP_KEY or "
-                              "var/backup_key); give the key it was made with", code="wrong_key")
+        magic, version, _kid, salt, chunk_size = HEADER.unpack(header)
+        if header != (expected := HEADER.pack(MAGIC, VERSION, key_id(key), salt, chunk_size)):
+            _refuse_header(source, header, expected, key, magic=magic, version=version)
         if not 0 < chunk_size <= MAX_CHUNK_SIZE:
             raise BackupError("the backup's header is damaged (impossible chunk size)", code="damaged")
         self._header = header
@@ -180,8 +225,11 @@ class DecryptingReader:
         try:
             plain = self._aead.decrypt(_nonce(self._counter, bool(flag)), sealed, self._header)
         except InvalidTag:
+            # The header's salt and chunk size are authenticated by every chunk, so a change there shows here.
+            where = " or in the header's salt or chunk size" if self._counter == 0 else ""
             raise BackupError(f"the backup is damaged: chunk {self._counter + 1} fails its authentication tag "
-                              "(changed bytes, or chunks moved or taken from another file)", code="damaged") from None
+                              f"(changed bytes{where}, or chunks moved or taken from another file)",
+                              code="damaged") from None
         self._counter += 1
         if flag:
             self._finished = True

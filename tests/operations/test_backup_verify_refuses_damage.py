@@ -139,8 +139,35 @@ def test_chunks_swapped_are_refused(good_backup):
 
 def test_a_wrong_backup_key_is_named_as_such(good_backup, settings):
     settings.BACKUP_KEY = "another-backup-key-" + "c" * 40
-    assert "made with another backup key" in _refused(good_backup)
+    message = _refused(good_backup)
+    assert "the key does not match" in message and "made with another backup key" in message
+    assert "header is damaged:" not in message
     _failure_recorded(good_backup, "wrong_key")
+
+
+def test_one_bit_changed_at_byte_12_is_damage_of_the_header_not_another_key(good_backup):
+    """Issue 14 D.12: byte 12 lies in the header's key id; a one-bit change there was reported as a backup
+    made with another key. The data still authenticates under the right key, so it is the header's damage."""
+    damaged = _damaged(good_backup, _flip(good_backup.read_bytes(), 12))
+    message = _refused(damaged)
+    assert "the backup's header is damaged: byte 12 (counted from 0, in its key id)" in message
+    assert "the key matches" in message
+    assert "another backup key" not in message
+    _failure_recorded(damaged, "damaged")
+
+
+@pytest.mark.parametrize("at, field", [(3, "its format mark"), (8, "its format version")])
+def test_one_bit_changed_in_the_header_mark_or_version_is_damage_of_the_header(good_backup, at, field):
+    damaged = _damaged(good_backup, _flip(good_backup.read_bytes(), at))
+    assert f"header is damaged: byte {at} (counted from 0, in {field})" in _refused(damaged)
+    _failure_recorded(damaged, "damaged")
+
+
+def test_a_damaged_key_id_read_with_a_wrong_key_is_a_key_mismatch(good_backup, settings):
+    damaged = _damaged(good_backup, _flip(good_backup.read_bytes(), 12))
+    settings.BACKUP_KEY = "another-backup-key-" + "c" * 40
+    assert "the key does not match" in _refused(damaged)
+    _failure_recorded(damaged, "wrong_key")
 
 
 def test_a_file_that_is_no_backup_and_a_missing_one_are_refused(backups, tmp_path):
