@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 
 from django.utils.translation import gettext as _
 
@@ -404,7 +405,13 @@ def assess(columns: Mapping[str, Sequence[str]], quasi: Sequence[str], k: int = 
 
 @dataclass
 class Protection:
-    """Columns as they will leave (generalised, then suppressed), and what it cost."""
+    """Columns as they will leave (generalised, then suppressed when HR allowed it and it stays within its
+    limit), and what it cost.
+
+    Suppression is always counted before it is applied: ``suppression_records`` and ``suppression_cells``
+    are what it would blank (or blanked), ``suppressed_*`` what it did blank. ``not_identifying`` names the
+    attribute columns written but left out of k, with HR's reason for each.
+    """
 
     columns: dict[str, list[str]]
     plan: list[Generalisation]
@@ -412,43 +419,57 @@ class Protection:
     generalised_report: RiskReport
     suppressed_cells: int = 0
     suppressed_records: int = 0
+    suppression_records: int = 0
+    suppression_cells: int = 0
+    max_suppression: float = DEFAULT_MAX_SUPPRESSION
+    not_identifying: dict[str, str] = field(default_factory=dict)
 
     @property
     def reached(self) -> bool:
         return self.report.ok
 
+    @property
+    def suppression_share(self) -> float:
+        records = self.report.records
+        return self.suppression_records / records if records else 0.0
 
-def protect(columns: Mapping[str, Sequence[str]], quasi: Sequence[str], plan: Sequence[Generalisation],
-            k: int = DEFAULT_K, *, department_map: Mapping[str, str] | None = None,
-            suppress: bool = True) -> Protection:
-    """Apply ``plan`` (one generalisation per quasi column; missing ones are the identity), then, when
-    ``suppress``, suppress the quasi-identifier cells of records still in groups smaller than k.
+    @property
+    def suppression_limit_records(self) -> int:
+        """The most records suppression may touch: ``max_suppression`` of all records, rounded down."""
+        return math.floor(self.max_suppression * self.report.records + 1e-9)
+
+    @property
+    def suppression_within_limit(self) -> bool:
+        return self.suppression_records <= self.suppression_limit_records
+
+    @property
+    def suppression_needed(self) -> bool:
+        return self.generalised_report.records_below_k > 0 and bool(self.report.quasi)
+
+
+def suppression_words(records: int, share: float, cells: int) -> str:
+    """「秘匿する記録: n件（x%）、セル: m」, as the pages, the command and the package say it."""
+    return _("秘匿する記録: %(records)s件（%(share).1f%%）、セル: %(cells)s") % {
+        "records": f"{records:,}", "share": 100 * share, "cells": f"{cells:,}"}
+
+
+def not_identifying_words(not_identifying: Mapping[str, str]) -> str:
+    """What every statement of k adds when HR kept columns out of it: 「（次の列は識別に使えないとして除外:
+    兼務先 — 理由）」; empty when every attribute column counts."""
+    if not not_identifying:
+        return ""
+    listed = "、".join(f"{column} — {reason}" for column, reason in not_identifying.items())
+    return _("（次の列は識別に使えないとして除外: %(columns)s）") % {"columns": listed}
+
+
+def _suppression(out: dict[str, list[str]], quasi: list[str], k: int) -> tuple[dict[tuple, set[int]], int, int]:
+    """Which quasi columns to suppress for the records of each small combination, and how many cells and
+    records that is.
 
     Suppression goes column by column, the column with the most distinct values first, in the small
     groups only, until every group has k records or all of a record's quasi-identifiers are suppressed
-    (such a record matches everyone). Columns that are not quasi-identifiers are returned unchanged.
-    """
-    _check(columns, quasi, k)
-    quasi = list(quasi)
-    by_column = {g.column: g for g in plan}
-    full_plan = [by_column.get(h) or Generalisation(column=h, kind=column_kind(h, columns[h])) for h in quasi]
-    out = {header: list(values) for header, values in columns.items()}
-    for g in full_plan:
-        if g.is_identity:
-            continue
-        source = columns[g.column]
-        distinct: dict[str, int] = {}
-        codes = [distinct.setdefault(v, len(distinct)) for v in source]
-        tally = Counter(codes)
-        labels = _labels(list(distinct), [tally[i] for i in range(len(distinct))], g, department_map)
-        out[g.column] = [labels[c] for c in codes]
-    generalised = assess(out, quasi, k)
-    protection = Protection(columns=out, plan=full_plan, report=generalised, generalised_report=generalised)
-    if not suppress or generalised.records_below_k == 0 or not quasi:
-        return protection
-
+    (such a record matches everyone)."""
     combos = Counter(zip(*(out[h] for h in quasi), strict=True))
-    # Which columns are suppressed for the records of each original small combination.
     suppressed_in: dict[tuple, set[int]] = {}
     cardinality = {i: len(set(out[h])) for i, h in enumerate(quasi)}
     order = sorted(range(len(quasi)), key=lambda i: -cardinality[i])
@@ -467,6 +488,46 @@ def protect(columns: Mapping[str, Sequence[str]], quasi: Sequence[str], plan: Se
                 suppressed_in.setdefault(original, set()).add(position)
                 cells += combos[original]
         current = _group_sizes(list(origin.values()), [combos[o] for o in origin])
+    return suppressed_in, cells, sum(combos[o] for o in suppressed_in)
+
+
+def protect(columns: Mapping[str, Sequence[str]], quasi: Sequence[str], plan: Sequence[Generalisation],
+            k: int = DEFAULT_K, *, department_map: Mapping[str, str] | None = None,
+            suppress: bool = True, max_suppression: float = DEFAULT_MAX_SUPPRESSION,
+            count_suppression: bool | None = None,
+            not_identifying: Mapping[str, str] | None = None) -> Protection:
+    """Apply ``plan`` (one generalisation per quasi column; missing ones are the identity), then, when
+    ``suppress``, suppress the quasi-identifier cells of records still in groups smaller than k, but only
+    when that touches at most ``max_suppression`` of the records: beyond it nothing is suppressed and the
+    report says k is not reached. What suppression would take is counted first (also when it is not
+    applied, unless ``count_suppression`` is false). Columns that are not quasi-identifiers are returned
+    unchanged.
+    """
+    _check(columns, quasi, k)
+    quasi = list(quasi)
+    by_column = {g.column: g for g in plan}
+    full_plan = [by_column.get(h) or Generalisation(column=h, kind=column_kind(h, columns[h])) for h in quasi]
+    out = {header: list(values) for header, values in columns.items()}
+    for g in full_plan:
+        if g.is_identity:
+            continue
+        source = columns[g.column]
+        distinct: dict[str, int] = {}
+        codes = [distinct.setdefault(v, len(distinct)) for v in source]
+        tally = Counter(codes)
+        labels = _labels(list(distinct), [tally[i] for i in range(len(distinct))], g, department_map)
+        out[g.column] = [labels[c] for c in codes]
+    generalised = assess(out, quasi, k)
+    protection = Protection(columns=out, plan=full_plan, report=generalised, generalised_report=generalised,
+                            max_suppression=max_suppression, not_identifying=dict(not_identifying or {}))
+    count = suppress if count_suppression is None else count_suppression
+    if not count or generalised.records_below_k == 0 or not quasi:
+        return protection
+
+    suppressed_in, cells, records = _suppression(out, quasi, k)
+    protection.suppression_cells, protection.suppression_records = cells, records
+    if not suppress or not protection.suppression_within_limit:
+        return protection
     if suppressed_in:
         for i, values in enumerate(zip(*(out[h] for h in quasi), strict=True)):
             positions = suppressed_in.get(values)
@@ -474,7 +535,7 @@ def protect(columns: Mapping[str, Sequence[str]], quasi: Sequence[str], plan: Se
                 for position in positions:
                     out[quasi[position]][i] = SUPPRESSED
     protection.suppressed_cells = cells
-    protection.suppressed_records = sum(combos[o] for o in suppressed_in)
+    protection.suppressed_records = records
     protection.report = assess(out, quasi, k)
     return protection
 
@@ -482,7 +543,7 @@ def protect(columns: Mapping[str, Sequence[str]], quasi: Sequence[str], plan: Se
 def preview(columns: Mapping[str, Sequence[str]], quasi: Sequence[str], plan: Sequence[Generalisation],
             k: int = DEFAULT_K, *, department_map: Mapping[str, str] | None = None) -> Protection:
     """What ``plan`` would give, with suppression counted, without changing ``columns``."""
-    return protect(columns, quasi, plan, k, department_map=department_map)
+    return protect(columns, quasi, plan, k, department_map=department_map, suppress=False, count_suppression=True)
 
 
 @dataclass
@@ -499,8 +560,8 @@ class Proposal:
 
     @property
     def reached(self) -> bool:
-        return self.protection.reached and self.protection.suppressed_records <= self.max_suppression * max(
-            self.before.records, 1)
+        # protect() suppresses nothing beyond the limit, so a report that reaches k is within it.
+        return self.protection.reached and self.protection.suppression_within_limit
 
     @property
     def after(self) -> RiskReport:
@@ -585,6 +646,102 @@ def propose(records: Mapping[str, Sequence[str]], quasi: Sequence[str], k: int =
                         rungs[i] -= 1
                         steps.append(_("%(column)s: %(how)s に戻す") % {"column": quasi[i],
                                                                        "how": candidate[i].describe()})
-    protection = protect(records, quasi, plan, k, department_map=department_map)
+    protection = protect(records, quasi, plan, k, department_map=department_map, max_suppression=max_suppression)
     return Proposal(quasi=quasi, k=k, plan=protection.plan, before=before, protection=protection, steps=steps,
                     max_suppression=max_suppression)
+
+
+@dataclass(frozen=True)
+class ColumnDrop:
+    """What leaving one quasi-identifier out of the package would give, the others at their coarsest."""
+
+    column: str
+    k_reached: int
+    records_below_k: int
+    reaches: bool
+
+
+@dataclass
+class Remedies:
+    """What would reach k when the coarsest generalisation within the suppression limit does not.
+
+    ``by_column``: for each quasi-identifier, the k if it were dropped (the others at their coarsest rung);
+    ``drop``: the smallest set of columns whose dropping reaches k within the limit (empty when none
+    does), and ``drop_proposal`` the least generalisation of the others that then reaches it;
+    ``coarsest``: the coarsest generalisation of every column, with the suppression it would need (the
+    limit HR would have to raise it to, with a reason)."""
+
+    k: int
+    by_column: list[ColumnDrop]
+    drop: list[str]
+    drop_proposal: Proposal | None
+    coarsest: Protection
+
+    @property
+    def suppression_share_needed(self) -> float:
+        return self.coarsest.suppression_share
+
+
+# Subsets of quasi-identifiers tried when looking for the fewest columns to drop.
+MAX_DROP_SETS = 5000
+
+
+def remedies(records: Mapping[str, Sequence[str]], quasi: Sequence[str], k: int = DEFAULT_K, *,
+             department_map: Mapping[str, str] | None = None,
+             max_suppression: float = DEFAULT_MAX_SUPPRESSION,
+             kinds: Mapping[str, Kind] | None = None) -> Remedies:
+    """What HR could do when :func:`propose` does not reach k: which columns to drop (each alone, and the
+    fewest that together reach k, with the generalisation the rest then needs), or how far suppression
+    would have to go at the coarsest generalisation.
+
+    Every ladder is nested, so the coarsest rung of every column leaves the fewest records in small
+    groups: a set of columns whose dropping does not reach k at the coarsest rungs cannot reach it at all.
+    """
+    _check(records, quasi, k)
+    quasi = list(quasi)
+    kinds = dict(kinds or {})
+    for header in quasi:
+        kinds.setdefault(header, column_kind(header, records[header]))
+    total = len(next(iter(records.values()))) if records else 0
+    budget = math.floor(max_suppression * total + 1e-9)
+    tops = [ladder(h, kinds[h], k)[-1] for h in quasi]
+    coarsest = protect(records, quasi, tops, k, department_map=department_map, suppress=False,
+                       count_suppression=True, max_suppression=max_suppression)
+    search = _Search(records, quasi, k, department_map)
+    for position, top in enumerate(tops):
+        search.take(position, top)
+
+    def below_without(excluded: set[int]) -> tuple[int, int]:
+        kept = [p for p in range(len(quasi)) if p not in excluded]
+        keys = list(zip(*(search.cols[p] for p in kept), strict=True)) if kept else [()] * len(search.weights)
+        sizes = _group_sizes(keys, search.weights)
+        return sum(n for n in sizes.values() if n < k), min(sizes.values(), default=total)
+
+    by_column = []
+    for position, header in enumerate(quasi):
+        below, smallest = below_without({position})
+        by_column.append(ColumnDrop(column=header, k_reached=smallest, records_below_k=below,
+                                    reaches=below <= budget and total >= k))
+    drop: list[str] = []
+    tried = 0
+    if total >= k:
+        for size in range(1, len(quasi) + 1):
+            best = None
+            for chosen in combinations(range(len(quasi)), size):
+                tried += 1
+                if tried > MAX_DROP_SETS:
+                    break
+                below, _smallest = below_without(set(chosen))
+                if below <= budget and (best is None or below < best[0]):
+                    best = (below, chosen)
+            if best is not None:
+                drop = [quasi[p] for p in best[1]]
+                break
+            if tried > MAX_DROP_SETS:
+                break
+    drop_proposal = None
+    if drop:
+        rest = [h for h in quasi if h not in drop]
+        drop_proposal = propose(records, rest, k, department_map=department_map, max_suppression=max_suppression,
+                                kinds=kinds)
+    return Remedies(k=k, by_column=by_column, drop=drop, drop_proposal=drop_proposal, coarsest=coarsest)

@@ -198,3 +198,55 @@ def test_generalisation_round_trips_through_json():
 
     assert risk.Generalisation.from_json(g.to_json()) == g
     assert g.describe() == "上位の部・局にまとめる、5人未満の値は「その他」"
+
+
+def test_beyond_its_limit_suppression_blanks_nothing_and_k_is_not_claimed(ward):
+    """Issue 14 A.2: when even the coarsest generalisation leaves more records in small groups than the
+    limit (5%), nothing is suppressed; what suppression would take is counted, and the report on the output
+    says k is not reached."""
+    proposal = risk.propose(ward, SIX, 5)
+
+    protection = proposal.protection
+    assert not proposal.reached and not protection.reached
+    assert protection.suppressed_cells == 0 and protection.suppressed_records == 0
+    assert not any(risk.SUPPRESSED in protection.columns[h] for h in SIX)
+    smallest, below, _unique, _sizes = naive(protection.columns, SIX, 5)
+    assert (protection.report.smallest_group, protection.report.records_below_k) == (smallest, below)
+    assert smallest < 5
+    # Counted before it would be applied: every record left in a small group, and over the limit.
+    assert protection.suppression_records == below > protection.suppression_limit_records == 150
+    assert protection.suppression_cells >= protection.suppression_records
+    assert risk.suppression_words(12, 0.04, 30) == "秘匿する記録: 12件（4.0%）、セル: 30"
+
+
+def test_a_raised_limit_lets_suppression_reach_k_and_counts_it():
+    columns = {"所属": ["総務部人事課"] * 18 + ["区長室", "議会事務局"], "性別": ["男", "女"] * 10}
+
+    within_5 = risk.protect(columns, ["所属", "性別"], [], 5)
+    within_10 = risk.protect(columns, ["所属", "性別"], [], 5, max_suppression=0.10)
+
+    assert within_5.suppression_records == 2 and within_5.suppressed_records == 0 and not within_5.reached
+    assert within_10.suppressed_records == 2 and within_10.reached
+    assert within_10.columns["所属"][-2:] == [risk.SUPPRESSED] * 2
+
+
+def test_when_k_cannot_be_reached_the_columns_to_drop_are_offered_and_they_reach_it(ward):
+    remedies = risk.remedies(ward, SIX, 5)
+
+    # Each column's k if it were dropped, the others at their coarsest rung: a plain count says the same.
+    coarsest = remedies.coarsest.columns
+    for drop in remedies.by_column:
+        rest = [h for h in SIX if h != drop.column]
+        smallest, below, _unique, _sizes = naive(coarsest, rest, 5)
+        assert (drop.k_reached, drop.records_below_k) == (smallest, below)
+    # The fewest columns to drop: no single column is enough here unless the set has one column.
+    assert remedies.drop
+    assert all(not d.reaches for d in remedies.by_column) or len(remedies.drop) == 1
+    rest = [h for h in SIX if h not in remedies.drop]
+    proposal = remedies.drop_proposal
+    assert proposal.reached and proposal.quasi == rest
+    out = proposal.protection.columns
+    sizes = Counter(zip(*(out[h] for h in rest), strict=True))
+    sizes.pop((risk.SUPPRESSED,) * len(rest), None)
+    assert min(sizes.values()) >= 5
+    assert proposal.protection.suppressed_records <= 150
