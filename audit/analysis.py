@@ -14,7 +14,8 @@ this module reads one month of it the way an auditor looks for trouble, in five 
 The auditor records that the month was analysed, with a note (:func:`analysis_record`, audited). An auditor
 whose own actions the month's analysis shows (a failed sign-in, a download, work outside office hours, work
 in the admin) reviews them too: they may record it only by declaring so, with a reason, which the record,
-the page and the checklist's evidence keep (:func:`own_actions`). That record is the app's live evidence for item 08 on both checklists (:func:`analysis_evidence`), by this rule:
+the page and the checklist's evidence keep (:func:`own_actions`). That record is the app's live evidence for item 08 of
+the ward's checklist (:func:`analysis_evidence`), by this rule:
 met while last month or this month (Asia/Tokyo) has been analysed; unmet when no month ever was, and
 stale (unmet, naming the last month analysed) when the last analysis is of an older month.
 
@@ -445,7 +446,7 @@ def own_actions_declaration(record: LogAnalysis) -> str:
 
 
 def analysis_evidence(contract):
-    """System item 08 (取得したログは、定期的に分析する), on both sides, for every contract alike (the log is
+    """System item 08 (取得したログは、定期的に分析する) of the ward's side, for every contract alike (the log is
     the installation's): met while last month or this month (Asia/Tokyo) has been analysed; unmet when no
     month ever was; stale (unmet) when the last month analysed is older than last month."""
     from checklist.evidence import Evidence
@@ -469,8 +470,10 @@ def analysis_evidence(contract):
 def register_evidence() -> None:
     from checklist import evidence
 
+    # Only the ward's side: the log analysed is this app's, the ward's system. The contractor's item 08 is
+    # about the contractor's own systems, which these records do not describe, so it has no provider until
+    # the contractor's own records exist (issue 14, C.7): attestation only, never flagged from the ward's log.
     evidence.register("ward.system.08", analysis_evidence)
-    evidence.register("contractor.system.08", analysis_evidence)
 
 
 def waiting_for(user) -> list:

@@ -34,7 +34,14 @@ order. The ones the app can speak to:
 - ``*.operational.11`` 返却、電子データの消去、消去の報告書 — handover
 - ``*.operational.12`` 事故…に対応できる体制及び手順、緊急時の連絡体制や対応手順 — incidents (emergency contacts)
 - ``*.operational.13`` 事故が発生した場合…直ちに…今後の対応を協議 — incidents (consultations, report deadlines)
-- ``ward.system.08`` アクセスログ等を取得、定期的に分析 — registered here (the audit trail)
+- ``ward.system.08`` アクセスログ等を取得、定期的に分析 — registered here (the audit trail) and audit (the
+  monthly analysis)
+- ``ward.system.09`` バックアップ等によりシステム稼働体制を整備 — operations (the restore drills)
+
+``contractor.system.08`` and ``contractor.system.09`` have no provider on purpose: the audit trail, its analysis
+and the restore drills are the ward's own system (this app), not the contractor's. Evidence for an item comes
+from the records of the side it is about; until the contractor's own records exist these two show the
+attestation only and are never flagged from the ward's records.
 """
 
 import logging

@@ -1,7 +1,10 @@
-"""What the app knows about system item 09 of both checklists, for any contract:
+"""What the app knows about system item 09 of the ward's checklist, for any contract:
 
 - ``ward.system.09`` サーバ冗長化、バックアップ等により、事故や障害発生時におけるシステム稼働体制を整備する。
-- ``contractor.system.09`` … 整備させる。
+
+Not ``contractor.system.09`` (… 整備させる): these drills prove this app's backups, the ward's system, and say
+nothing of the contractor's. That item has no provider until the contractor's own records exist, so it shows the
+attestation only and is never flagged 未達成 from the ward's drills.
 
 A backup counts once it has been restored and checked (``backup_verify``, a drill in the audit trail), not
 when it was merely written. Met while the last successful drill is younger than
@@ -48,4 +51,3 @@ def register_all() -> None:
     from checklist import evidence
 
     evidence.register("ward.system.09", drill_evidence)
-    evidence.register("contractor.system.09", drill_evidence)
