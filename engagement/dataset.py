@@ -8,7 +8,7 @@ lists (one per header) because risk assessment and generalisation work column-wi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,14 @@ class Dataset:
     @property
     def free_text_headers(self) -> list[str]:
         return [c.header for c in self.columns if c.is_free_text]
+
+    def without(self, headers) -> Dataset:
+        """A copy without the attribute columns ``headers`` (the ones HR took out of the package)."""
+        gone = {h for h in headers if h in self.attribute_headers}
+        if not gone:
+            return self
+        return replace(self, columns=[c for c in self.columns if c.header not in gone],
+                       values={h: v for h, v in self.values.items() if h not in gone})
 
     def spec(self, header: str) -> ColumnSpec:
         for column in self.columns:

@@ -42,7 +42,7 @@ from core.spreadsheet import FONT_NAME, cell_text
 from . import xlsx
 from .dataset import Dataset
 from .mapping import Role
-from .risk import NUMERIC_KINDS, Protection
+from .risk import DEFAULT_MAX_SUPPRESSION, NUMERIC_KINDS, Protection, not_identifying_words
 
 # 4,096 bytes of stream is the bug's threshold; the margin keeps clear of rounding to AES blocks.
 MIN_PLAINTEXT_SIZE = 4096 + 512
@@ -254,6 +254,11 @@ class Package:
     pseudonym_scheme: str
     below_k_reason: str
     created_at: dt.datetime
+    # Attribute columns written but left out of k, with HR's reason; columns HR took out of the package.
+    not_identifying: tuple[tuple[str, str], ...] = ()
+    dropped: tuple[str, ...] = ()
+    max_suppression: float = DEFAULT_MAX_SUPPRESSION
+    suppression_reason: str = ""
 
     @property
     def size(self) -> int:
@@ -275,7 +280,16 @@ class Package:
                 "k": self.k, "k_reached": self.k_reached, "quasi": len(self.quasi),
                 "generalisations": len(self.generalisations), "suppressed_cells": self.suppressed_cells,
                 "masked_cells": self.masked_cells, "pseudonyms": self.pseudonym_scheme,
-                "below_k": bool(self.below_k_reason)}
+                "below_k": bool(self.below_k_reason),
+                # Column names and HR's words only, never a value from the file.
+                "not_identifying": [{"column": c, "reason": r} for c, r in self.not_identifying],
+                "dropped_columns": list(self.dropped),
+                "suppression_limit_percent": round(100 * self.max_suppression, 1),
+                "suppression_limit_reason": self.suppression_reason}
+
+    @property
+    def not_identifying_words(self) -> str:
+        return not_identifying_words(dict(self.not_identifying))
 
 
 def build_package(
@@ -289,6 +303,8 @@ def build_package(
     below_k_reason: str = "",
     filename_stem: str = "engagement_survey",
     created_at: dt.datetime | None = None,
+    dropped: Sequence[str] = (),
+    suppression_reason: str = "",
 ) -> Package:
     """Write, encrypt and check the package for ``dataset`` as ``protection`` left it.
 
@@ -307,6 +323,7 @@ def build_package(
             % {"k": report.k, "count": f"{report.records_below_k:,}"}, code="below_k", protection=protection)
     if any(len(protection.columns.get(c.header, ())) != len(dataset) for c in dataset.columns):
         raise PackageError(_("リスク評価と記録の件数が合いません。もう一度評価してください。"), code="stale")
+    check_k_columns(dataset, protection)
 
     created_at = created_at or timezone.now()
     secret = link_key if link_key is not None else secrets.token_bytes(32)
@@ -323,9 +340,15 @@ def build_package(
         (_("準識別子"), "・".join(report.quasi) or _("なし")),
         (_("k（目標）"), report.k),
         (_("k（達成：最小グループの人数）"), report.smallest_group),
+        *([(_("kの計算から除いた列（識別に使えない列）"),
+            "\n".join(f"{column} — {reason}" for column, reason in protection.not_identifying.items()))]
+          if protection.not_identifying else []),
         (_("一般化"), "\n".join(generalisations) or _("なし")),
         (_("秘匿したセル"), protection.suppressed_cells),
         (_("秘匿した記録"), protection.suppressed_records),
+        (_("秘匿の上限"), _("記録の%(percent)s%%") % {"percent": _percent(protection.max_suppression)}
+         + (_("（上限を上げた理由: %(reason)s）") % {"reason": suppression_reason.strip()}
+            if suppression_reason.strip() else "")),
         (_("自由記述でマスクしたセル"), dataset.masked_cells),
         (_("仮名IDの方式"), _("職員番号をHMAC-SHA256で変換し、先頭を英数字で表したもの。")
          + (_("年度をまたいで照合できる鍵（区が保管し、このファイルには含まない）。") if link_key is not None
@@ -348,7 +371,32 @@ def build_package(
         suppressed_records=protection.suppressed_records, masked_cells=dataset.masked_cells,
         pseudonym_scheme=SCHEME_LINKABLE if link_key is not None else SCHEME_PER_PACKAGE,
         below_k_reason=below_k_reason, created_at=created_at,
+        not_identifying=tuple(protection.not_identifying.items()), dropped=tuple(dropped),
+        max_suppression=protection.max_suppression, suppression_reason=suppression_reason.strip(),
     )
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.1f}".removesuffix(".0")
+
+
+def check_k_columns(dataset: Dataset, protection: Protection) -> None:
+    """Every attribute column that goes into the package counts for k, unless HR declared it not
+    identifying with a reason: a column left out of k does not leave the ward unnamed (issue 14 A.1)."""
+    quasi = set(protection.report.quasi)
+    declared = protection.not_identifying
+    for header in dataset.attribute_headers:
+        if header in declared:
+            if not (declared[header] or "").strip():
+                raise PackageError(_("「%(column)s」を識別に使えない列とする理由を書いてください。") % {"column": header},
+                                   code="k_columns", protection=protection)
+            if header in quasi:
+                raise PackageError(_("「%(column)s」はkの計算に含めるか、識別に使えない列とするか、どちらかにしてください。")
+                                   % {"column": header}, code="k_columns", protection=protection)
+        elif header not in quasi:
+            raise PackageError(
+                _("「%(column)s」はパッケージに入りますが、kの計算に含まれていません。kに含めるか、パッケージから外すか、"
+                  "識別に使えない理由を記録してください。") % {"column": header}, code="k_columns", protection=protection)
 
 
 def _column_rows(dataset: Dataset, protection: Protection) -> list[list[str]]:
@@ -358,7 +406,9 @@ def _column_rows(dataset: Dataset, protection: Protection) -> list[list[str]]:
         if spec.role == Role.ATTRIBUTE:
             g = by_column.get(spec.header)
             quasi = spec.header in protection.report.quasi
-            rows.append([spec.header, _("属性（準識別子）") if quasi else _("属性"),
+            role = (_("属性（準識別子）") if quasi else _("属性（識別に使えない列・kの対象外）")
+                    if spec.header in protection.not_identifying else _("属性"))
+            rows.append([spec.header, role,
                          g.describe() if g is not None else _("なし"), ""])
         else:
             allowed = spec.allowed_label + (_("（必須）") if spec.required else "")

@@ -167,7 +167,9 @@ def package_file(data: bytes, filename: str, *, master: bytes | None = None, mas
     assert report.ok, report.lines()
     dataset = build_dataset(table, mapping, master_table, report)
     dataset = mask(dataset, find_personal_data(dataset))
+    # Every attribute column that leaves counts for k: the ones a test leaves out of k are left out of the package.
     quasi = dataset.attribute_headers if quasi is None else quasi
+    dataset = dataset.without(h for h in dataset.attribute_headers if h not in quasi)
     proposal = risk.propose(dataset.values, quasi, k)
     assert proposal.reached, proposal.after.lines()
     package = build_package(dataset, proposal.protection, contract_title="契約A", fiscal_year=2025,

@@ -111,6 +111,10 @@ def test_survey_package_builds_registers_and_prints_hash_and_password_once(world
     sheet = openpyxl.load_workbook(plain)["データ"]
     assert sheet.max_row == 25
     assert sheet["A1"].value == "仮名ID"
+    # The attributes left out of k are left out of the package (issue 14 A.1).
+    header = [cell.value for cell in sheet[1]]
+    assert "所属" in header and "職名" not in header and "年齢" not in header
+    assert "kの計算に含めない属性の列はパッケージから外しました: 職名・年齢" in out
 
     medium = Item.objects.get(contract=world.contract, label="CD-2025-001")
     notice = Item.objects.get(contract=world.contract, label="PN-CD-2025-001")

@@ -197,8 +197,12 @@ def _dataset(rows=None, master=None):
     return build_dataset(table, mapping, master_table)
 
 
+NOT_IDENTIFYING_REASON = "このテストでは所属と性別だけを準識別子とする"
+
+
 def _build(dataset, **options):
     protection = risk.propose(dataset.values, QUASI, 5).protection
+    protection.not_identifying = {h: NOT_IDENTIFYING_REASON for h in dataset.attribute_headers if h not in QUASI}
     return build_package(dataset, protection, contract_title="契約A", fiscal_year=2025, **options)
 
 
@@ -293,7 +297,7 @@ def test_phone_numbers_in_full_width_and_without_hyphens_are_found():
 def test_below_k_is_refused_unless_hr_gives_a_reason():
     dataset = _dataset()
     protection = risk.protect(dataset.values, ["所属", "職名", "性別", "年齢"], [], 5, suppress=False)
-    assert not protection.report.ok
+    assert not protection.report.ok and set(protection.report.quasi) == set(dataset.attribute_headers)
 
     with pytest.raises(PackageError) as caught:
         build_package(dataset, protection, contract_title="契約A", fiscal_year=2025)
@@ -313,3 +317,35 @@ def test_master_attributes_are_taken_from_the_master():
     assert opened.header[:3] == ("仮名ID", "所属", "職名")
     assert set(opened.column("職名")) == {"主事", "主任"}
     assert MASTER_HEADERS[1] not in opened.header
+
+
+def test_a_column_left_out_of_k_is_either_dropped_or_named_with_its_reason():
+    """Issue 14 A.1: a column taken out of k no longer leaves the ward unnamed. Left out of k and neither
+    dropped nor declared, it stops the build; dropped, it is not in the package; declared not identifying,
+    it is written and the package names it with HR's reason, and k recounts over every other attribute."""
+    dataset = _dataset()
+    protection = risk.propose(dataset.values, QUASI, 5).protection
+    with pytest.raises(PackageError) as caught:
+        build_package(dataset, protection, contract_title="契約A", fiscal_year=2025)
+    assert caught.value.code == "k_columns" and "「職名」はパッケージに入りますが" in caught.value.message
+
+    reason = "年齢は5歳刻みの範囲を別途公表しているため"
+    kept = dataset.without(["職名"])
+    protection = risk.propose(kept.values, QUASI, 5).protection
+    protection.not_identifying = {"年齢": reason}
+    built = build_package(kept, protection, contract_title="契約A", fiscal_year=2025, dropped=["職名"])
+    opened = open_package(built)
+
+    assert "職名" not in opened.header and "主任" not in opened.all_text()
+    roles = {row[0]: row[1] for row in opened.sheets["項目説明"]}
+    attributes = [h for h in opened.header[1:] if roles[h].startswith("属性")]
+    assert attributes == ["所属", "性別", "年齢"]
+    counted = [h for h in attributes if h != "年齢"]
+    groups = Counter(zip(*(opened.column(h) for h in counted), strict=True))
+    groups.pop((risk.SUPPRESSED,) * len(counted), None)
+    info = dict(opened.sheets["作成情報"])
+    assert min(groups.values()) == info["k（達成：最小グループの人数）"] == built.k_reached >= 5
+    assert info["kの計算から除いた列（識別に使えない列）"] == f"年齢 — {reason}"
+    assert roles["年齢"] == "属性（識別に使えない列・kの対象外）"
+    assert built.summary()["not_identifying"] == [{"column": "年齢", "reason": reason}]
+    assert built.summary()["dropped_columns"] == ["職名"]

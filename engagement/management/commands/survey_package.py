@@ -1,6 +1,5 @@
 import re
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Membership, Role
 from core.errors import DomainError
+from core.private_files import private_directory, write_private
 from engagement import risk
 from engagement.dataset import build_dataset
 from engagement.notice import notice_pdf
@@ -28,7 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--contract", required=True, help="the contract's slug")
         add_file_arguments(parser, positional=False)
         parser.add_argument("--quasi", action="append", default=None, metavar="HEADER",
-                            help="a quasi-identifier for k-anonymity (default: every attribute column)")
+                            help="a quasi-identifier for k-anonymity (default: every attribute column); every "
+                                 "attribute column not named is left out of the package, since each one that "
+                                 "leaves counts for k")
         parser.add_argument("--k", type=int, default=risk.DEFAULT_K)
         parser.add_argument("--out", required=True, help="the directory to write the package and the notice to")
         parser.add_argument("--user", help="the HR member recorded as registering the items "
@@ -68,6 +70,11 @@ class Command(BaseCommand):
                 self.stdout.write(_("これらを■でマスクしました（%(cells)s セル）。") % {"cells": dataset.masked_cells})
 
         quasi = quasi or dataset.attribute_headers
+        dropped = [h for h in dataset.attribute_headers if h not in quasi]
+        if dropped:
+            dataset = dataset.without(dropped)
+            self.stdout.write(_("kの計算に含めない属性の列はパッケージから外しました: %(columns)s")
+                              % {"columns": "・".join(dropped)})
         try:
             proposal = risk.propose(dataset.values, quasi, k)
         except DomainError as error:
@@ -77,8 +84,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         if not proposal.reached:
             self.stdout.write(_("最も粗い一般化でも k=%(k)s に届きません（秘匿が必要な記録 %(records)s件、上限 %(limit)s件）:")
-                              % {"k": k, "records": f"{proposal.protection.suppressed_records:,}",
-                                 "limit": f"{int(proposal.max_suppression * proposal.before.records):,}"})
+                              % {"k": k, "records": f"{proposal.protection.suppression_records:,}",
+                                 "limit": f"{proposal.protection.suppression_limit_records:,}"})
             for line in proposal.protection.generalised_report.lines():
                 self.stdout.write(f"  {line}")
             self.stdout.write(self.style.ERROR(_("準識別子を減らすか、kを見直してください。パッケージは作成しません。")))
@@ -93,11 +100,13 @@ class Command(BaseCommand):
         try:
             built = build_package(dataset, proposal.protection, contract_title=target.title,
                                   fiscal_year=target.fiscal_year, contractor=str(target.contractor),
-                                  filename_stem=re.sub(r"[^0-9A-Za-z_-]+", "_", target.slug))
+                                  filename_stem=re.sub(r"[^0-9A-Za-z_-]+", "_", target.slug), dropped=dropped)
         except DomainError as error:
             raise CommandError(str(error)) from None
-        directory = Path(out)
-        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            directory = private_directory(out)
+        except OSError as error:
+            raise CommandError(f"{out}: {error.strerror}") from None
         medium_label = medium_label or self._next_label(target)
         notice_label = notice_label or default_notice_label(medium_label)
         try:
@@ -106,8 +115,9 @@ class Command(BaseCommand):
                                                          medium_label=medium_label, notice_label=notice_label)
                 pdf_name, _type, pdf = notice_pdf(contract=target, package=built, medium_label=medium.label,
                                                   notice_label=notice.label)
-                (directory / built.filename).write_bytes(built.content)
-                (directory / pdf_name).write_bytes(pdf)
+                # The package and the password that opens it: the app account's alone (600).
+                write_private(directory / built.filename, built.content)
+                write_private(directory / pdf_name, pdf)
                 survey_notice_printed(contract=target, actor=actor, notice=notice, actor_label=ACTOR_LABEL)
         except DomainError as error:
             raise CommandError(str(error)) from None
