@@ -165,6 +165,10 @@ def _handover_page(request, handover, *, ack_form=None, cancel_form=None, status
     handover.contract = contract  # keeps the roles contract_for read for this request
     acknowledge = may_acknowledge(request.user, handover)
     lines = list(handover.lines.all())
+    # What the message after acknowledging asks for, offered where it is done: each item received whose
+    # storage place is not recorded yet, to the people who may record it.
+    to_store = [line.item for line in lines if handover.is_delivery and handover.is_acknowledged
+                and line.item.is_at_contractor and line.item.storage_id is None and may_store(request.user, line.item)]
     return render(request, "handover/handover_detail.html", {
         "contract": contract,
         "handover": handover,
@@ -175,6 +179,7 @@ def _handover_page(request, handover, *, ack_form=None, cancel_form=None, status
         "ack_form": ack_form or AcknowledgeForm(handover=handover, on_behalf_of=acknowledge.on_behalf_of),
         "cancel_form": cancel_form or CancelForm(),
         "mismatches": selectors.hash_mismatches(handover),
+        "to_store": to_store,
         "rules": RULES,
     }, status=status)
 

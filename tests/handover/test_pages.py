@@ -97,6 +97,24 @@ def test_the_acknowledgement_page_shows_the_hash_commands(client_as, world, disc
     assert "一致を確認" in page and "SHA-256の不一致の記録" in page
 
 
+def test_after_acknowledging_the_page_links_to_recording_the_storage_place(client_as, world, disc):
+    """Issue 14 E.15: 「保管場所を記録してください」 comes with the way to do it, for each item received."""
+    handover = deliver(world, [disc])
+    client = client_as(world.handler)
+    response = client.post(url("handover_acknowledge", world, pk=handover.pk),
+                           {f"sha256_{disc.pk}": DISC_SHA256, "time_confirmed": "on"}, follow=True)
+    page = response.content.decode()
+    assert "受領確認をしました。保管場所を記録してください。" in page
+    link = f'href="{url("item_detail", world, pk=disc.pk)}#storage-h"'
+    assert link in page
+    assert "CD-001 の保管場所を記録する" in page
+    # HR, who does not hold the disc, is not offered it; once recorded, it is no longer asked.
+    assert link not in client_as(world.hr).get(url("handover_detail", world, pk=handover.pk)).content.decode()
+    client.post(url("storage_record", world, pk=disc.pk), {"place": "cabinet", "location": "キャビネットB-2",
+                                                           "locked": "on"})
+    assert link not in client.get(url("handover_detail", world, pk=handover.pk)).content.decode()
+
+
 def test_hr_does_not_see_the_acknowledge_button_of_a_delivery(client_as, world, disc):
     handover = deliver(world, [disc])
     page = client_as(world.hr).get(url("handover_detail", world, pk=handover.pk)).content.decode()
