@@ -278,7 +278,10 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and env_bool("DJANGO_MANIFEST_STATIC", True)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        # Static files hold nothing personal and nginx reads them as another user: readable by all, unlike
+        # everything else the app writes (manage.py runs under umask 077, uploads are 600).
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

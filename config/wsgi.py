@@ -2,6 +2,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from core.private_files import owner_only_umask
+
+# Whatever the app writes is the app account's alone (files 600, directories 700), under any service manager.
+owner_only_umask()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 

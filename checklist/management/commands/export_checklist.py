@@ -1,10 +1,9 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import audit_log
 from checklist.exports import FORMATS, SIDE_CHOICES, export
 from contracts.models import Contract
+from core.private_files import write_private
 
 
 class Command(BaseCommand):
@@ -22,7 +21,7 @@ class Command(BaseCommand):
         except Contract.DoesNotExist:
             raise CommandError(f"No contract with the slug {contract!r}.") from None
         filename, _content_type, content = export(found, side, format)
-        Path(out).write_bytes(content)
+        write_private(out, content)
         # Whoever runs the command on the server has every contract: the export is on the record.
         audit_log(action="checklist.exported", contract=found, actor_label="manage.py export_checklist",
                   payload={"side": side, "format": format, "filename": filename, "out": str(out)})

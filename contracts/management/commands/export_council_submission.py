@@ -1,10 +1,9 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import audit_log
 from contracts.council import council_submission_pdf
 from contracts.models import Contract
+from core.private_files import write_private
 
 
 class Command(BaseCommand):
@@ -21,7 +20,7 @@ class Command(BaseCommand):
             raise CommandError(f"No contract with the slug {contract!r}.") from None
         _filename, _content_type, content = council_submission_pdf(found)
         try:
-            Path(out).write_bytes(content)
+            write_private(out, content)
         except OSError as error:
             raise CommandError(f"Cannot write {out}: {error.strerror}.") from None
         # Whoever runs the command on the server has every contract: the export is on the record.

@@ -1,9 +1,8 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import audit_log
 from contracts.models import Contract
+from core.private_files import write_private
 from handover import deletion
 
 
@@ -26,7 +25,7 @@ class Command(BaseCommand):
         report.contract = found
         _filename, _content_type, content = deletion.deletion_report_pdf(report)
         try:
-            Path(out).write_bytes(content)
+            write_private(out, content)
         except OSError as error:
             raise CommandError(f"Cannot write {out}: {error.strerror}.") from None
         # Whoever runs the command on the server has every contract: the export is on the record.

@@ -1,9 +1,8 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import audit_log
 from contracts.models import Contract
+from core.private_files import write_private
 from handover import exports
 from handover.selectors import ledger_for
 
@@ -24,7 +23,7 @@ class Command(BaseCommand):
         # A command runs with the server's rights: the whole ledger of the contract named.
         handovers = list(ledger_for(None, contract=target))
         _filename, _content_type, content = exports.EXPORTERS[format](handovers, contract=target)
-        Path(out).write_bytes(content)
+        write_private(out, content)
         audit_log(action="handover.ledger.exported", contract=target, actor_label="manage.py export_ledger",
                   payload={"format": format, "rows": len(handovers), "out": str(out)})
         self.stdout.write(self.style.SUCCESS(f"{len(handovers)} handovers written to {out}"))
