@@ -86,6 +86,16 @@ def earliest_partner_time(previous: dt.datetime) -> dt.datetime:
     return previous + dt.timedelta(hours=hours)
 
 
+def partner_time_before(following: dt.datetime) -> dt.datetime:
+    """A moment such that every time before it is on another occasion than a handover at ``following``:
+    the start of its Tokyo day, or the set gap before it."""
+    hours = min_gap_hours()
+    if hours is None:
+        day = following.astimezone(RULE_TIMEZONE).date()
+        return dt.datetime.combine(day, dt.time.min, tzinfo=RULE_TIMEZONE)
+    return following - dt.timedelta(hours=hours)
+
+
 def separate_occasions(first: dt.datetime, second: dt.datetime) -> bool:
     """Whether two handovers of a pair are far enough apart (in either order)."""
     hours = min_gap_hours()

@@ -158,17 +158,51 @@ def _check_separation(*, direction: str, items: list[Item], handed_at: dt.dateti
                 theirs = _moments(earlier)
                 if all(rules.separate_occasions(a, b) for a in theirs for b in ours):
                     continue
-                earliest = rules.earliest_partner_time(max(theirs))
+                what, field = _what_would_be_accepted(theirs=theirs, items=items, handed_at=handed_at, now=now)
                 raise DomainError(
                     _("対になる「%(partner)s」を%(when)sに渡しているため（管理簿への記録 %(recorded)s%(acknowledged)s）、"
-                      "「%(item)s」を同じ機会に渡すことはできません。%(earliest)s以降に渡してください。%(rule)s")
+                      "「%(item)s」を同じ機会に渡すことはできません。%(what)s%(rule)s")
                     % {**names, "when": wareki_datetime(earlier.handed_at),
                        "recorded": wareki_datetime(earlier.recorded_at),
                        "acknowledged": (_("・受領確認 %(when)s") % {"when": wareki_datetime(earlier.acknowledged_at)}
                                         if earlier.acknowledged_at else ""),
-                       "earliest": wareki_datetime(earliest)},
-                    field="items", code="same_occasion",
+                       "what": what},
+                    field=field, code="same_occasion",
                 )
+
+
+def _what_would_be_accepted(*, theirs: list[dt.datetime], items: list[Item], handed_at: dt.datetime,
+                            now: dt.datetime) -> tuple[str, str]:
+    """The refusal's second half: what would be accepted, given what was entered, and the field to show it at.
+
+    A record made now is on the occasion of its stated time and of the moment it is written. When the
+    writing moment meets the partner's occasion no stated time helps, only recording later does; when only
+    a late entry's stated time does, the stated times that would pass are named, never one after now or
+    before the items' previous record."""
+    after = rules.earliest_partner_time(max(theirs))
+    if now - handed_at <= CLOCK_TOLERANCE:
+        return _("%(earliest)s以降に渡してください。") % {"earliest": wareki_datetime(after)}, "items"
+    stated = {"when": wareki_datetime(handed_at), "now": wareki_datetime(now), "earliest": wareki_datetime(after)}
+    stated_apart = all(rules.separate_occasions(moment, handed_at) for moment in theirs)
+    if not all(rules.separate_occasions(moment, now) for moment in theirs):
+        counted = _("事後記録でも、管理簿に記録する時刻（%(now)s）を受渡しの機会に数えます（日時をさかのぼって記入しても"
+                    "対になる受渡しと同じ機会になるため）。") % stated
+        if stated_apart:
+            return counted + _("入力した受渡し日時（%(when)s）のまま、%(earliest)s以降に記録してください。") % stated, "items"
+        return counted + _("入力した受渡し日時（%(when)s）も対になる受渡しと同じ機会にあたります。") % stated, "handed_at"
+    options = []
+    not_before = max(item.state_changed_at.replace(second=0, microsecond=0) for item in items)
+    before = rules.partner_time_before(min(theirs))
+    if before > not_before:
+        options.append(_("%(time)sより前") % {"time": wareki_datetime(before)})
+    if (start := max(after, not_before)) <= now:
+        options.append(_("%(time)s以降（記録する時刻 %(now)sまで）") % {"time": wareki_datetime(start),
+                                                                  "now": wareki_datetime(now)})
+    if not options:
+        return _("入力した受渡し日時（%(when)s）は対になる受渡しと同じ機会にあたり、この記録で受け付けられる受渡し日時は"
+                 "ありません。") % stated, "handed_at"
+    return (_("入力した受渡し日時（%(when)s）は対になる受渡しと同じ機会にあたります。受け付けられる受渡し日時は"
+              "%(options)sです。") % {**stated, "options": _("、または").join(options)}, "handed_at")
 
 
 @transaction.atomic

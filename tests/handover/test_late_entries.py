@@ -151,6 +151,66 @@ def test_an_acknowledgement_given_the_next_day_moves_the_occasion(world, disc, n
     refused(lambda: deliver(world, [notice], recipient=world.manager), "same_occasion")
 
 
+# --- a refusal of a late entry names what would be accepted (issue 14, E.13) ---------------------------
+
+
+def returned_disc_on_7_december(world, disc, clock):
+    clock.set(tokyo(2025, 12, 7, 10, 0))
+    returned = give_back(world, [disc])
+    clock.set(tokyo(2025, 12, 7, 10, 30))
+    acknowledge(returned, world.hr)
+
+
+def test_a_late_return_of_the_notice_dated_the_day_before_is_told_to_be_recorded_the_next_day(
+        world, both_at_contractor, clock):
+    """Issue 14, E.13: 「A late record (事後記録) of the notice's return, dated the day before, was refused with
+    「12月8日 00:00以降に渡してください」, a time after the date entered.」 The notice went back on 6 December, the
+    disc on 7 December; the notice's return is written on the 7th. The writing moment is on the disc's occasion,
+    so no stated time helps today: the refusal says so and names when the entry as typed is accepted."""
+    disc, notice = both_at_contractor
+    returned_disc_on_7_december(world, disc, clock)
+    clock.set(tokyo(2025, 12, 7, 15, 0))
+    entry = {"actor": world.manager, "handed_at": tokyo(2025, 12, 6, 15, 0), "late_reason": "前日に返却、記録漏れ"}
+    error = refused(lambda: give_back(world, [notice], **entry), "same_occasion")
+    assert "令和7年12月7日 10:00に渡している" in error.message
+    assert "以降に渡してください" not in error.message
+    assert "管理簿に記録する時刻（令和7年12月7日 15:00）を受渡しの機会に数えます" in error.message
+    assert "入力した受渡し日時（令和7年12月6日 15:00）のまま、令和7年12月8日 00:00以降に記録してください" in error.message
+    clock.set(tokyo(2025, 12, 8, 0, 0))
+    assert give_back(world, [notice], **entry).handed_at == tokyo(2025, 12, 6, 15, 0)
+
+
+@pytest.mark.parametrize("accepted", [tokyo(2025, 12, 6, 23, 59), tokyo(2025, 12, 8, 0, 0)])
+def test_a_late_return_on_the_disc_s_day_names_the_stated_times_that_would_be_accepted(
+        world, both_at_contractor, clock, accepted):
+    """The same refusal when the entry is written on 8 December and dated the 7th, the disc's day: the stated
+    time is what meets the disc's occasion, and the times that would pass are named; each of them is accepted."""
+    disc, notice = both_at_contractor
+    returned_disc_on_7_december(world, disc, clock)
+    clock.set(tokyo(2025, 12, 8, 10, 0))
+    entry = {"actor": world.manager, "late_reason": "記録漏れ"}
+    error = refused(lambda: give_back(world, [notice], handed_at=tokyo(2025, 12, 7, 15, 0), **entry), "same_occasion")
+    assert error.field == "handed_at"
+    assert "令和7年12月7日 10:00に渡している" in error.message and "以降に渡してください" not in error.message
+    assert ("入力した受渡し日時（令和7年12月7日 15:00）は対になる受渡しと同じ機会にあたります。受け付けられる受渡し日時は"
+            "令和7年12月7日 00:00より前、または令和7年12月8日 00:00以降（記録する時刻 令和7年12月8日 10:00まで）です。"
+            ) in error.message
+    assert give_back(world, [notice], handed_at=accepted, **entry).handed_at == accepted
+
+
+def test_a_late_entry_with_the_gap_in_hours_names_the_times_of_the_gap(world, both_at_contractor, clock, settings):
+    settings.HANDOVER_MIN_GAP_HOURS = "4"
+    disc, notice = both_at_contractor
+    returned_disc_on_7_december(world, disc, clock)
+    clock.set(tokyo(2025, 12, 7, 16, 0))
+    error = refused(lambda: give_back(world, [notice], actor=world.manager, handed_at=tokyo(2025, 12, 7, 9, 0),
+                                      late_reason="記録漏れ"), "same_occasion")
+    assert ("受け付けられる受渡し日時は令和7年12月7日 06:00より前、または令和7年12月7日 14:30以降（記録する時刻 "
+            "令和7年12月7日 16:00まで）です。") in error.message
+    assert give_back(world, [notice], actor=world.manager, handed_at=tokyo(2025, 12, 7, 14, 30),
+                     late_reason="記録漏れ").is_in_transit
+
+
 # --- the acknowledgement confirms the stated time ----------------------------------------------------
 
 
