@@ -290,7 +290,7 @@ def waiting_checklists(user):
             if contract.pk in managed_ids and state.is_submitted and count["awaiting"]:
                 yield Waiting(title=_("チェックリスト（%(side)s）の確認依頼があります（確認待ち %(n)s件）")
                               % {"side": label, "n": count["awaiting"]}, url=url, contract=contract,
-                              due=state.submitted_at)
+                              since=state.submitted_at, since_label=_("確認の依頼"))
             elif contract.pk in managed_ids and state.is_accepted:
                 yield Waiting(title=_("チェックリスト（%(side)s）は全項目確認済みです。確定してください")
                               % {"side": label}, url=url, contract=contract)

@@ -407,7 +407,7 @@ def waiting_reports(user):
     for report in submitted.select_related("contract"):
         rows.append(Waiting(title=_("報告書の確認をしてください: 「%(title)s」") % {"title": report.title},
                             url=reverse("contracts:report", kwargs={"slug": report.contract.slug}),
-                            contract=report.contract, due=report.recorded_at))
+                            contract=report.contract, since=report.recorded_at, since_label=_("提出")))
     contractor = list(contractor)
     latest_of: dict[int, ContractReport] = {}
     for report in ContractReport.objects.filter(contract__in=[c.pk for c in contractor]).order_by(
@@ -418,5 +418,5 @@ def waiting_reports(user):
         if latest is not None and latest.is_returned:
             rows.append(Waiting(title=_("報告書が差し戻されました: %(reason)s") % {"reason": latest.return_reason},
                                 url=reverse("contracts:report", kwargs={"slug": contract.slug}), contract=contract,
-                                due=latest.decided_at))
+                                since=latest.decided_at, since_label=_("差戻し")))
     return rows

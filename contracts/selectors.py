@@ -69,7 +69,8 @@ def waiting_designations(user):
                                                                    "kind": d.get_kind_display()},
             url=reverse("contracts:designations", kwargs={"slug": d.contract.slug}),
             contract=d.contract,
-            due=d.reported_at,
+            since=d.reported_at,
+            since_label=_("報告"),
         )
 
 
@@ -85,7 +86,8 @@ def waiting_my_reports(user):
             title=_("区の承認待ち: %(name)s（%(kind)s）") % {"name": display_name(d.user), "kind": d.get_kind_display()},
             url=reverse("contracts:designations", kwargs={"slug": d.contract.slug}),
             contract=d.contract,
-            due=d.reported_at,
+            since=d.reported_at,
+            since_label=_("報告"),
         )
 
 

@@ -13,11 +13,16 @@ _providers: list[Callable] = []
 
 @dataclass(frozen=True)
 class Waiting:
+    """A to-do. Its dates say what they are: ``due`` is a deadline (shown as 期限); ``since`` is when it began
+    waiting, shown after ``since_label`` (提出, 確認の依頼, 差戻し, …), never as a deadline."""
+
     title: str
     url: str
     contract: object = None
     due: datetime | None = None
     overdue: bool = False
+    since: datetime | None = None
+    since_label: str = ""
 
 
 def register(provider: Callable[[object], Iterable[Waiting]]) -> Callable:
@@ -30,7 +35,11 @@ def waiting_for(user) -> list[Waiting]:
     rows: list[Waiting] = []
     for provider in _providers:
         rows.extend(provider(user))
-    return sorted(rows, key=lambda w: (not w.overdue, w.due is None, w.due or datetime.max.replace(tzinfo=None)))
+    def when(w: Waiting) -> float:
+        moment = w.due or w.since
+        return moment.timestamp() if moment is not None else float("inf")
+
+    return sorted(rows, key=lambda w: (not w.overdue, when(w)))
 
 
 @dataclass(frozen=True)

@@ -623,7 +623,7 @@ def waiting_for(user):
         rows.append(Waiting(title=_("消去報告書 No.%(n)s の確認をしてください") % {"n": report.number},
                             url=reverse("handover:deletion_detail", kwargs={"slug": report.contract.slug,
                                                                             "pk": report.pk}),
-                            contract=report.contract, due=report.submitted_at))
+                            contract=report.contract, since=report.submitted_at, since_label=_("提出")))
     # What each of the handling manager's contracts needs, in four queries however many contracts there are.
     contracts = list(contracts_where(user, "contractor_side").exclude(status=Contract.Status.CLOSED))
     ids = [contract.pk for contract in contracts]
@@ -644,7 +644,7 @@ def waiting_for(user):
                                 % {"n": returned.number},
                                 url=reverse("handover:deletion_detail", kwargs={"slug": contract.slug,
                                                                                 "pk": returned.pk}),
-                                contract=contract, due=returned.decided_at))
+                                contract=contract, since=returned.decided_at, since_label=_("差戻し")))
         if contract.pk in went_out and contract.pk not in accepted:
             count = copies.get(contract.pk, 0)
             rows.append(Waiting(title=_("複製等の記録: 複製を作ったら、そのたびに記録してください（いま%(n)s件）")

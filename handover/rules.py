@@ -86,6 +86,12 @@ def earliest_partner_time(previous: dt.datetime) -> dt.datetime:
     return previous + dt.timedelta(hours=hours)
 
 
+def occasion_moments(handover) -> list[dt.datetime]:
+    """When a handover happened as far as the app can tell: the stated time, and the moments it was really
+    written in the ledger and acknowledged (as the separation check counts them)."""
+    return [moment for moment in (handover.handed_at, handover.recorded_at, handover.acknowledged_at) if moment]
+
+
 def partner_time_before(following: dt.datetime) -> dt.datetime:
     """A moment such that every time before it is on another occasion than a handover at ``following``:
     the start of its Tokyo day, or the set gap before it."""

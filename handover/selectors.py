@@ -12,7 +12,7 @@ from contracts.models import Contract, Membership, Role
 from contracts.permissions import contracts_where
 from contracts.selectors import contracts_for, display_name
 from core.dashboard import Link, Waiting
-from core.dates import wareki
+from core.dates import wareki, wareki_datetime
 
 from . import permissions, rules
 from .models import Handover, HandoverLine, Item, StorageCheck, StorageRecord
@@ -189,6 +189,29 @@ def unstored_items(*, contracts=None):
     return qs.select_related("contract", "medium_kind").order_by("state_changed_at")
 
 
+def notices_to_hand_over(*, contracts):
+    """(notice, medium, earliest time) for each password notice still at the ward whose medium is at the
+    contractor: the second half of the pair, which may travel from the next occasion after the medium's
+    delivery. Two queries, however many contracts."""
+    notices = list(Item.objects.filter(contract__in=contracts, category=Item.Category.NOTICE,
+                                       state=Item.State.PREPARED, opens__state=Item.State.AT_CONTRACTOR)
+                   .select_related("contract", "opens").order_by("contract_id", "label"))
+    if not notices:
+        return []
+    deliveries: dict[int, Handover] = {}
+    for line in (HandoverLine.objects.filter(item_id__in=[n.opens_id for n in notices],
+                                             handover__direction=Handover.Direction.DELIVERY,
+                                             handover__status=Handover.Status.ACKNOWLEDGED)
+                 .select_related("handover").order_by("item_id", "-handover__recorded_at")):
+        deliveries.setdefault(line.item_id, line.handover)
+    rows = []
+    for notice in notices:
+        delivery = deliveries.get(notice.opens_id)
+        if delivery is not None:
+            rows.append((notice, notice.opens, rules.earliest_partner_time(max(rules.occasion_moments(delivery)))))
+    return rows
+
+
 def hr_memberships(contract_ids):
     return Membership.objects.filter(contract_id__in=set(contract_ids), role=Role.HR,
                                      revoked_at__isnull=True).select_related("user__profile")
@@ -238,6 +261,13 @@ def waiting_for(user):
         rows.append(Waiting(title=_("保管場所を記録してください: %(item)s") % {"item": item},
                             url=reverse("handover:item_detail", kwargs={"slug": item.contract.slug, "pk": item.pk}),
                             contract=item.contract, due=due, overdue=due < now))
+    for notice, disc, after in notices_to_hand_over(contracts=managing):
+        # Nothing else tells HR that the disc's other half is still at the ward (SEPARATION_RULE: another occasion).
+        rows.append(Waiting(
+            title=_("パスワード通知書 %(notice)s を渡してください（%(disc)s とは別の機会に。%(after)s以降）")
+            % {"notice": notice.label, "disc": disc.label, "after": wareki_datetime(after)},
+            url=reverse("handover:handover_create", kwargs={"slug": notice.contract.slug}) + f"?item={notice.pk}",
+            contract=notice.contract))
     for item in overdue_storage_checks(now=now, contracts=watched):
         rows.append(Waiting(title=_("保管状況の定期確認が期限を過ぎています: %(item)s") % {"item": item},
                             url=reverse("handover:item_detail", kwargs={"slug": item.contract.slug, "pk": item.pk}),

@@ -136,8 +136,11 @@ def handover_create(request, slug):
     direction = direction_for(request.user, contract)
     answer = permissions.may_record(request.user, contract, direction)
     on_behalf = direction == Handover.Direction.RETURN and can(request.user, contract, "contractor_side")
-    form = HandoverForm(request.POST or None, items=selectors.eligible_items(contract, direction, request.user),
-                        recipients=selectors.recipients_for(contract, direction), on_behalf=on_behalf)
+    items = selectors.eligible_items(contract, direction, request.user)
+    # A dashboard reminder names the item to hand over (?item=): it starts ticked.
+    chosen = [item.pk for item in items if str(item.pk) == request.GET.get("item")]
+    form = HandoverForm(request.POST or None, items=items, recipients=selectors.recipients_for(contract, direction),
+                        on_behalf=on_behalf, initial={"items": chosen})
     status = 200
     if request.method == "POST" and not answer:
         status = 400

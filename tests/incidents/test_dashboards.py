@@ -21,7 +21,7 @@ def test_a_reportable_incident_shows_its_deadlines_to_hr_and_the_manager(world, 
         page = dashboard(client_as, person)
         assert line in page, person
         assert f'href="/incidents/{world.contract.slug}/{incident.pk}/"' in page
-        assert "（令和7年6月15日 23:59）" in page  # the next deadline: the 速報 window's last day
+        assert "（期限 令和7年6月15日 23:59）" in page  # the next deadline: the 速報 window's last day
     for person in (world.handler, world.auditor, world.other_manager):
         assert "事故 No.1" not in dashboard(client_as, person), person
 
