@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from core.dates import fiscal_year_label, wareki
+from core.dates import era_year, fiscal_year_label, wareki
 from core.pdf import PDF_CONTENT_TYPE, font_path, render_pdf
 from handover.rules import SEPARATION_RULE
 
@@ -63,13 +63,15 @@ def notice_filename(medium_label: str) -> str:
 
 
 def notice_pdf(*, contract, package: Package, medium_label: str, notice_label: str = "",
-               issued_on: dt.date | None = None) -> tuple[str, str, bytes]:
+               created_on: dt.date | None = None, handed_over_on: dt.date | None = None) -> tuple[str, str, bytes]:
     """The notice as ``(filename, content_type, bytes)``.
 
     ``contract`` is a :class:`contracts.models.Contract` (its title, fiscal year and contractor are
-    printed: the title repeats every year, so the year is always beside it).
+    printed: the title repeats every year, so the year is always beside it). ``created_on`` is the day it
+    is printed (作成日); ``handed_over_on`` the day the ledger says the notice was handed over (交付日),
+    None while it has not been: the line is left for the date to be written by hand on the day.
     """
-    issued_on = issued_on or timezone.localdate()
+    created_on = created_on or timezone.localdate()
     groups = password_groups(package.password)
     sha = package.sha256
     content = render_pdf("engagement/notice_pdf.html", {
@@ -80,8 +82,11 @@ def notice_pdf(*, contract, package: Package, medium_label: str, notice_label: s
         "notice_label": notice_label,
         "file_name": package.filename,
         "sha256_lines": [sha[i:i + 32] for i in range(0, len(sha), 32)],
-        "rows": package.rows,
-        "issued_on": wareki(issued_on),
+        "rows": f"{package.rows:,}",
+        "created_on": wareki(created_on),
+        "handed_over_on": wareki(handed_over_on) if handed_over_on else "",
+        # The era of the day it is made, then room to write the year, month and day by hand.
+        "handed_over_blank": f"{era_year(created_on)[0]}　　年　　月　　日",
         "groups": groups,
         "group_numbers": range(1, len(groups) + 1),
         "length": len(package.password),

@@ -12,6 +12,7 @@ the file, nor the password.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from core.errors import DomainError
 from core.spreadsheet import XLSX_CONTENT_TYPE
-from handover.models import Item, MediumKind
+from handover.models import Handover, Item, MediumKind
 
 from . import crypto, permissions, risk, storage
 from .dataset import Dataset, build_dataset
@@ -537,7 +538,8 @@ def survey_notice_print(*, package: SurveyPackage, actor, password: str, request
         raise DomainError(_("パスワードが暗号化ファイルと合いません。作成した画面に表示されたパスワードから印刷してください。"),
                           field="password", code="wrong_password")
     document = notice_pdf(contract=package.contract, package=_package_for_notice(package, password),
-                          medium_label=package.medium.label, notice_label=package.notice.label)
+                          medium_label=package.medium.label, notice_label=package.notice.label,
+                          handed_over_on=notice_handed_over_on(package.notice))
     survey_notice_printed(contract=package.contract, actor=actor, notice=package.notice, request=request)
     package.notice_printed_at = timezone.now()
     package.notice_printed_by = actor
@@ -567,4 +569,12 @@ def survey_upload_discard(*, upload: SurveyUpload, actor, request=None) -> Surve
         raise DomainError(_("このアップロードのデータはすでに削除しています。"), code="purged")
     return storage.upload_purge(upload=upload, reason=SurveyUpload.PurgeReason.DISCARDED, actor=actor,
                                 request=request)
+
+def notice_handed_over_on(notice: Item) -> dt.date | None:
+    """The day the ledger says the notice was first handed over (交付日), None while it has not been."""
+    handed_at = (Handover.objects.filter(lines__item=notice, direction=Handover.Direction.DELIVERY)
+                 .exclude(status=Handover.Status.CANCELLED).order_by("handed_at")
+                 .values_list("handed_at", flat=True).first())
+    return timezone.localdate(handed_at) if handed_at else None
+
 

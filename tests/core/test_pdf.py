@@ -42,7 +42,7 @@ def test_the_password_notice_prints_its_password_in_the_same_one_font():
     package = SimpleNamespace(password="K7Q2M9XR4T8W3ZPB", sha256="a3f1" * 16, filename="survey-2025.zip", rows=3012)
 
     _name, _type, content = notice_pdf(contract=contract, package=package, medium_label="CD-2025-001",
-                                       notice_label="PN-2025-001", issued_on=dt.date(2025, 6, 10))
+                                       notice_label="PN-2025-001", created_on=dt.date(2025, 6, 10))
 
     fonts = embedded_fonts(content)
     assert len(fonts) == 1, fonts
