@@ -39,9 +39,18 @@ def seed(world) -> None:
         upload = confirmed.upload
         upload.contract = contract
         loaded = workflow.load(upload)
-        proposal = workflow.risk.propose(loaded.masked.values, QUASI, K)
+        quasi = list(QUASI)
+        proposal = workflow.risk.propose(loaded.masked.values, quasi, K)
+        if not proposal.reached:
+            # As HR would on the risk page: drop the fewest columns that let k be reached within the limit.
+            remedies = workflow.risk.remedies(loaded.masked.values, quasi, K)
+            quasi = [h for h in quasi if h not in remedies.drop]
+            proposal = remedies.drop_proposal
+        # Every attribute column that leaves counts for k: the demo's other attributes stay at the ward.
+        dropped = [h for h in loaded.dataset.attribute_headers if h not in quasi]
         upload = workflow.survey_risk_set(upload=upload, actor=hr, source="proposal", settings=workflow.RiskSettings(
-            quasi=QUASI, k=K, plan=proposal.changes, suppress=True))
+            quasi=quasi, k=K, plan=proposal.changes, suppress=proposal.protection.suppressed_records > 0,
+            dropped=dropped))
         upload.contract = contract
         made = workflow.survey_build(upload=upload, actor=hr, medium_label=workflow.next_medium_label(contract),
                                      medium_kind=medium_kind)

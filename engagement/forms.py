@@ -115,15 +115,29 @@ def format_department_map(mapping: dict[str, str]) -> str:
     return "\n".join(f"{name},{parent}" for name, parent in mapping.items())
 
 
-class RiskForm(BoundedFormMixin, forms.Form):
-    """The quasi-identifiers, k, one generalisation per attribute, suppression, the department table."""
+USE_QUASI = "quasi"
+USE_DROP = "drop"
+USE_KEEP = "keep"
+USE_CHOICES = [(USE_QUASI, _("kに含める（準識別子）")), (USE_DROP, _("パッケージから外す")),
+               (USE_KEEP, _("識別に使えない列として残す（理由を書く）"))]
 
-    quasi = forms.MultipleChoiceField(label=_("準識別子（組み合わせると個人を推測できる列）"), required=False,
-                                      widget=forms.CheckboxSelectMultiple)
+
+class RiskForm(BoundedFormMixin, forms.Form):
+    """Per attribute: counted for k, dropped from the package, or kept as not identifying with a reason
+    (every attribute column that leaves counts for k otherwise); k, one generalisation per attribute,
+    suppression and its limit, the department table."""
+
     k = forms.IntegerField(label=_("k（同じ組合せの人数の下限）"), min_value=2, max_value=100,
                            help_text=_("どの組合せにも少なくともk人がいるようにします。通常は5。"))
     suppress = forms.BooleanField(label=_("それでもk人に満たない記録は、準識別子のセルを秘匿する（最後の手段）"),
                                   required=False)
+    max_suppression = forms.IntegerField(
+        label=_("秘匿の上限（記録の%）"), min_value=0, max_value=50, initial=5, required=False,
+        help_text=_("秘匿してよい記録の割合の上限。5%を超えるときは理由が必要です。"))
+    suppression_reason = forms.CharField(
+        label=_("秘匿の上限を5%より上げる理由"), max_length=300, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("理由はパッケージの作成情報シートと記録に残ります。"))
     department_map = forms.CharField(
         label=_("所属の対応表（任意）"), required=False, max_length=20000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -133,9 +147,14 @@ class RiskForm(BoundedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.attributes = attributes
         self.kinds = kinds
-        self.fields["quasi"].choices = [(h, h) for h in attributes]
         self.ladders = {}
         for index, header in enumerate(attributes):
+            self.fields[f"use_{index}"] = forms.ChoiceField(
+                label=_("「%(header)s」の扱い") % {"header": header}, choices=USE_CHOICES, initial=USE_QUASI,
+                widget=forms.RadioSelect, required=False)  # not sent: counted for k, the safe side
+            self.fields[f"reason_{index}"] = forms.CharField(
+                label=_("「%(header)s」が識別に使えない理由") % {"header": header}, max_length=300, required=False,
+                help_text=_("パッケージの作成情報シートと作成の記録に、列名とともに残ります（値は残りません）。"))
             ladder = risk.ladder(header, kinds[header], k)
             self.ladders[header] = ladder
             self.fields[f"g_{index}"] = forms.TypedChoiceField(
@@ -145,6 +164,36 @@ class RiskForm(BoundedFormMixin, forms.Form):
     def generalisation_fields(self):
         for index, header in enumerate(self.attributes):
             yield header, self[f"g_{index}"]
+
+    def use_fields(self):
+        for index, header in enumerate(self.attributes):
+            yield header, self[f"use_{index}"], self[f"reason_{index}"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for index, header in enumerate(self.attributes):
+            if cleaned.get(f"use_{index}") == USE_KEEP and not (cleaned.get(f"reason_{index}") or "").strip():
+                self.add_error(f"reason_{index}", gettext("「%(header)s」を識別に使えない列として残すには、理由を書いてください。")
+                               % {"header": header})
+        if cleaned.get("max_suppression") is None and "max_suppression" not in self.errors:
+            cleaned["max_suppression"] = 5
+        limit = cleaned.get("max_suppression")
+        if limit is not None and limit > 5 and not (cleaned.get("suppression_reason") or "").strip():
+            self.add_error("suppression_reason", gettext("秘匿の上限を5%より上げるときは、理由を書いてください。"))
+        return cleaned
+
+    def columns(self) -> tuple[list[str], list[str], dict[str, str]]:
+        """The attributes counted for k, the ones dropped, and the ones kept as not identifying (with reasons)."""
+        quasi, dropped, kept = [], [], {}
+        for index, header in enumerate(self.attributes):
+            use = self.cleaned_data.get(f"use_{index}") or USE_QUASI
+            if use == USE_DROP:
+                dropped.append(header)
+            elif use == USE_KEEP:
+                kept[header] = self.cleaned_data[f"reason_{index}"].strip()
+            else:
+                quasi.append(header)
+        return quasi, dropped, kept
 
     def clean_department_map(self):
         return parse_department_map(self.cleaned_data.get("department_map", ""))

@@ -76,6 +76,13 @@ class SurveyUpload(models.Model):
     # Suppression is the last resort: off until HR accepts the proposal (which counts it) or ticks it.
     suppress = models.BooleanField(_("小さいグループのセルを秘匿する"), default=False)
     department_map = models.JSONField(_("所属の対応表"), default=dict, blank=True)
+    # Every attribute column that goes into the package counts for k; HR takes one out of k only by
+    # dropping it from the package or by keeping it as not identifying with a reason ({header: reason}).
+    dropped_columns = models.JSONField(_("パッケージから外す列"), default=list, blank=True)
+    not_identifying = models.JSONField(_("識別に使えない列とその理由"), default=dict, blank=True)
+    # The most records suppression may touch, in percent of all records; above 5 only with a reason.
+    max_suppression = models.PositiveSmallIntegerField(_("秘匿の上限（%）"), default=5)
+    suppression_reason = models.CharField(_("秘匿の上限を上げた理由"), max_length=300, blank=True)
     # Free-text findings HR chose to leave as they are (all others are masked with ■).
     unmasked = models.JSONField(_("マスクしない箇所"), default=list, blank=True)
     free_text_reviewed_at = models.DateTimeField(_("自由記述の確認日時"), null=True, blank=True)
@@ -140,6 +147,11 @@ class SurveyPackage(models.Model):
     masked_cells = models.PositiveIntegerField(_("自由記述でマスクしたセル"), default=0)
     pseudonym_scheme = models.CharField(_("仮名IDの方式"), max_length=20)
     below_k_reason = models.CharField(_("k未満で作成した理由"), max_length=300, blank=True)
+    # Written but left out of k, with HR's reason ([{"column", "reason"}]); taken out of the package.
+    not_identifying = models.JSONField(_("識別に使えない列とその理由"), default=list, blank=True)
+    dropped_columns = models.JSONField(_("パッケージから外した列"), default=list, blank=True)
+    max_suppression = models.PositiveSmallIntegerField(_("秘匿の上限（%）"), default=5)
+    suppression_reason = models.CharField(_("秘匿の上限を上げた理由"), max_length=300, blank=True)
     built_at = models.DateTimeField(_("作成日時"))
     built_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("作成者"), on_delete=models.PROTECT,
                                  related_name="+")
@@ -164,6 +176,13 @@ class SurveyPackage(models.Model):
     @property
     def notice_printed(self) -> bool:
         return self.notice_printed_at is not None
+
+    @property
+    def not_identifying_words(self) -> str:
+        """What follows every statement of this package's k when HR kept columns out of it."""
+        from .risk import not_identifying_words
+
+        return not_identifying_words({item["column"]: item["reason"] for item in self.not_identifying or ()})
 
     @property
     def linkable(self) -> bool:

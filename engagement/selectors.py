@@ -13,7 +13,7 @@ from core.dashboard import Link
 from . import risk
 from .models import SurveyPackage, SurveyUpload
 from .permissions import may_see_survey
-from .workflow import Loaded, RiskSettings, finding_key, protection_for
+from .workflow import Loaded, RiskSettings, finding_key, outgoing, protection_for
 
 
 def contract_links(user, contract):
@@ -60,7 +60,7 @@ def kinds_of(loaded: Loaded) -> dict[str, risk.Kind]:
 def column_previews(loaded: Loaded, settings: RiskSettings, kinds: dict[str, risk.Kind]) -> list[ColumnPreview]:
     """For each quasi-identifier, what each step of its ladder would leave in small groups, the other
     columns as they are set now (before suppression): the previews HR reads before applying one."""
-    values = loaded.masked.values
+    values = outgoing(loaded, settings).values
     chosen = {g.column: g for g in settings.plan}
     previews = []
     for header in settings.quasi:
@@ -87,20 +87,34 @@ class RiskPage:
     proposal: risk.Proposal
     protection: risk.Protection
     previews: list[ColumnPreview]
+    # What would reach k, when the proposal cannot within the suppression limit.
+    remedies: risk.Remedies | None = None
 
     @property
     def reached(self) -> bool:
         return self.protection.reached
 
 
+def proposal_for(loaded: Loaded, settings: RiskSettings, kinds: dict[str, risk.Kind]) -> risk.Proposal:
+    """The least generalisation of the records that will be written, within HR's suppression limit."""
+    return risk.propose(outgoing(loaded, settings).values, settings.quasi, settings.k,
+                        department_map=settings.department_map or None, kinds=kinds,
+                        max_suppression=settings.suppression_share)
+
+
 def risk_page(loaded: Loaded, settings: RiskSettings, kinds: dict[str, risk.Kind]) -> RiskPage:
-    values = loaded.masked.values
-    department_map = settings.department_map or None
+    values = outgoing(loaded, settings).values
+    proposal = proposal_for(loaded, settings, kinds)
+    remedies = None
+    if not proposal.reached and settings.quasi:
+        remedies = risk.remedies(values, settings.quasi, settings.k, department_map=settings.department_map or None,
+                                 kinds=kinds, max_suppression=settings.suppression_share)
     return RiskPage(
         before=risk.assess(values, settings.quasi, settings.k),
-        proposal=risk.propose(values, settings.quasi, settings.k, department_map=department_map, kinds=kinds),
+        proposal=proposal,
         protection=protection_for(loaded, settings),
         previews=column_previews(loaded, settings, kinds),
+        remedies=remedies,
     )
 
 

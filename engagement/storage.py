@@ -66,12 +66,16 @@ def clear_upload(upload: SurveyUpload, *, state: str, reason: str, now) -> int:
     upload.quasi = None
     upload.plan = []
     upload.department_map = {}
+    upload.dropped_columns = []
+    upload.not_identifying = {}
+    upload.suppression_reason = ""
     upload.unmasked = []
     upload.state = state
     upload.purged_at = now
     upload.purge_reason = reason
     upload.save(update_fields=["survey_blob", "master_blob", "survey_name", "master_name", "mapping_sealed", "quasi",
-                               "plan", "department_map", "unmasked", "state", "purged_at", "purge_reason"])
+                               "plan", "department_map", "dropped_columns", "not_identifying", "suppression_reason",
+                               "unmasked", "state", "purged_at", "purge_reason"])
     _remove_after_commit(names)
     return sum(1 for n in names if n)
 
@@ -88,14 +92,6 @@ def upload_purge(*, upload: SurveyUpload, reason: str, actor=None, actor_label: 
     audit_log(action="engagement.upload.purged", actor=actor, actor_label=actor_label, contract=upload.contract,
               obj=upload, request=request, payload={"reason": reason, "files": files})
     return upload
-
-
-def upload_discard_refused(*, upload: SurveyUpload) -> None:
-    """A file validation refused keeps nothing: its row and its files go (the validation's audit entry
-    says so). Called inside the validating transaction."""
-    names = [upload.survey_blob, upload.master_blob]
-    SurveyUpload.objects.filter(pk=upload.pk).delete()
-    _remove_after_commit(names)
 
 
 @transaction.atomic

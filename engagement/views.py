@@ -1,5 +1,7 @@
 """The survey export's pages, for HR of the contract only (engagement.permissions)."""
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,9 @@ from handover.models import MediumKind
 from . import crypto, permissions, selectors, workflow
 from . import risk as risk_engine
 from .forms import (
+    USE_DROP,
+    USE_KEEP,
+    USE_QUASI,
     BuildForm,
     MappingForm,
     NoticeForm,
@@ -177,10 +182,11 @@ def mapping(request, slug, pk):
             except DomainError as error:
                 add_to_form(form, error)
             else:
-                if confirmed.upload is None:
+                if not confirmed.ready:
                     return render(request, "engagement/refused.html", {
-                        "contract": upload.contract, "report": confirmed.report, "form": UploadForm(),
-                        "steps": _steps(None, "mapping"),
+                        "contract": upload.contract, "upload": confirmed.upload, "report": confirmed.report,
+                        "form": UploadForm(), "steps": _steps(confirmed.upload, "mapping"),
+                        "retention_days": retention().days,
                     }, status=400)
                 messages.success(request, _("列の対応づけを保存し、ファイルを検証しました。エラーはありません（%(rows)s行）。")
                                  % {"rows": f"{confirmed.report.rows:,}"})
@@ -191,6 +197,8 @@ def mapping(request, slug, pk):
         row["examples"] = _examples(loaded, row["spec"])
     return render(request, "engagement/mapping.html", {
         "contract": upload.contract, "upload": upload, "form": form, "rows": rows, "report": loaded.report,
+        # The report of the mapping HR last tried, when it refused the file: what to change, beside the form.
+        "refused": bool(upload.validation) and not loaded.report.ok,
         "steps": _steps(upload, "mapping"),
     }, status=status)
 
@@ -213,30 +221,53 @@ def risk(request, slug, pk):
         k = _posted_k(request.POST.get("k"), current.k)
         form = RiskForm(request.POST, attributes=attributes, kinds=kinds, k=k)
         if form.is_valid():
-            wanted = workflow.RiskSettings(quasi=form.cleaned_data["quasi"], k=form.cleaned_data["k"],
-                                           plan=form.plan(), suppress=form.cleaned_data["suppress"],
-                                           department_map=form.cleaned_data["department_map"])
+            data = form.cleaned_data
+            quasi, dropped, not_identifying = form.columns()
+            limit = data["max_suppression"]
+            wanted = workflow.RiskSettings(
+                quasi=quasi, k=data["k"], plan=form.plan(), suppress=data["suppress"],
+                department_map=data["department_map"], dropped=dropped, not_identifying=not_identifying,
+                max_suppression=limit,
+                suppression_reason=data["suppression_reason"].strip() if limit > workflow.DEFAULT_MAX_SUPPRESSION_PERCENT
+                else "")
             source = "custom"
+            proposal = None
             if request.POST.get("action") == "propose":
-                proposal = _proposal(loaded, wanted, kinds)
-                wanted = workflow.RiskSettings(quasi=wanted.quasi, k=wanted.k, plan=proposal.changes, suppress=True,
-                                               department_map=wanted.department_map)
+                proposal = selectors.proposal_for(loaded, wanted, kinds)
+                # Suppression is switched on only when the proposal needs it and stays within the limit; a
+                # proposal that cannot reach k is not applied at all (the page says what would reach it).
+                wanted = replace(wanted, plan=proposal.changes, suppress=proposal.protection.suppressed_records > 0)
                 source = "proposal"
             try:
+                if proposal is not None and not proposal.reached:
+                    raise DomainError(
+                        _("最も粗い一般化でも、秘匿の上限（記録の%(limit)s%%）の中ではk=%(k)sに届かないため、提案は適用していません。"
+                          "下の「kに届く方法」を見てください。") % {"limit": limit, "k": wanted.k}, code="unreachable")
                 workflow.survey_risk_set(upload=upload, actor=request.user, settings=wanted, source=source,
                                          request=request)
             except DomainError as error:
                 add_to_form(form, error)
             else:
-                messages.success(request, _("提案どおりの一般化を適用しました。") if source == "proposal"
-                                 else _("準識別子と一般化の設定を適用しました。"))
+                if proposal is not None:
+                    applied = _("提案どおりの一般化を適用しました。")
+                    if proposal.protection.suppressed_records:
+                        applied += risk_engine.suppression_words(proposal.protection.suppressed_records,
+                                                                 proposal.protection.suppression_share,
+                                                                 proposal.protection.suppressed_cells)
+                    messages.success(request, applied)
+                else:
+                    messages.success(request, _("準識別子と一般化の設定を適用しました。"))
                 return redirect("engagement:risk", slug=slug, pk=pk)
         status = 400
     else:
         chosen = {g.column: g for g in current.plan}
-        initial = {"quasi": current.quasi, "k": current.k, "suppress": current.suppress,
+        initial = {"k": current.k, "suppress": current.suppress, "max_suppression": current.max_suppression,
+                   "suppression_reason": current.suppression_reason,
                    "department_map": format_department_map(current.department_map)}
         for index, header in enumerate(attributes):
+            initial[f"use_{index}"] = (USE_DROP if header in current.dropped
+                                       else USE_KEEP if header in current.not_identifying else USE_QUASI)
+            initial[f"reason_{index}"] = current.not_identifying.get(header, "")
             if header in chosen:
                 initial[f"g_{index}"] = rung_of(chosen[header], risk_engine.ladder(header, kinds[header], current.k))
         form = RiskForm(initial=initial, attributes=attributes, kinds=kinds, k=current.k)
@@ -268,11 +299,6 @@ def _posted_k(value, default: int) -> int:
     except (TypeError, ValueError):
         return default
     return k if 2 <= k <= workflow.MAX_K else default
-
-
-def _proposal(loaded, settings, kinds):
-    return risk_engine.propose(loaded.masked.values, settings.quasi, settings.k,
-                               department_map=settings.department_map or None, kinds=kinds)
 
 
 # --- free text -------------------------------------------------------------------------------------

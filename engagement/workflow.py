@@ -5,8 +5,8 @@ dataset, risk, package and notice does the work; engagement.services registers t
 Seed 資料2-1 ③: HR compiles the answers with the staff attributes and writes them, password-encrypted,
 to a CD-R (データ取りまとめ及びCD-R等で送付). The file is kept encrypted while HR works on it
 (engagement.crypto) and purged when the package is built (engagement.storage). A file that cannot be read
-keeps nothing; a file validation refuses keeps nothing either (its row and files are removed, the audit
-entry says it was refused). Audit payloads hold counts, codes and the package's SHA-256, never a value from
+keeps nothing; a file validation refuses stays kept (encrypted) for HR to change the mapping or replace it
+(the audit entry says it was refused). Audit payloads hold counts, codes and the package's SHA-256, never a value from
 the file, nor the password.
 """
 
@@ -39,6 +39,8 @@ from .services import default_notice_label, survey_notice_printed, survey_packag
 from .validation import ValidationReport, validate
 
 MAX_K = 100
+DEFAULT_MAX_SUPPRESSION_PERCENT = round(100 * risk.DEFAULT_MAX_SUPPRESSION)
+MAX_SUPPRESSION_PERCENT = 50
 # How far back through the copies of a contract a saved mapping or a link key is looked for.
 LINEAGE_DEPTH = 20
 
@@ -254,16 +256,21 @@ def check_mapping(mapping: Mapping, *, has_master: bool) -> None:
 
 @dataclass
 class Confirmed:
-    """The outcome of confirming a mapping: the report, and the upload if it was kept (None: refused)."""
+    """The outcome of confirming a mapping: the report, and the upload (ready when the report is ok)."""
 
     report: ValidationReport
-    upload: SurveyUpload | None
+    upload: SurveyUpload
+
+    @property
+    def ready(self) -> bool:
+        return self.report.ok
 
 
 def survey_mapping_confirm(*, upload: SurveyUpload, actor, mapping: Mapping, request=None) -> Confirmed:
     """HR confirms the roles; the mapping is saved with the contract (and carried to next year's copy),
-    then the file is validated. A refused file keeps nothing: the upload and its files are removed and
-    HR uploads the corrected file, to which the saved mapping then applies."""
+    then the file is validated. A refused file stays kept, encrypted, under the mapping HR tried, until its
+    retention ends: many refusals are a setting (a column marked 必須 that the form let respondents skip),
+    which HR changes on the mapping without uploading both files again; a corrected file replaces it."""
     permissions.may_work_on(actor, upload).require()
     check_mapping(mapping, has_master=upload.has_master)
     loaded_before = load(upload)
@@ -277,10 +284,14 @@ def survey_mapping_confirm(*, upload: SurveyUpload, actor, mapping: Mapping, req
         audit_log(action="engagement.mapping.saved", actor=actor, contract=locked.contract, obj=locked,
                   request=request, payload={"columns": len(mapping.columns), "roles": _role_counts(mapping)})
         audit_log(action="engagement.upload.validated", actor=actor, contract=locked.contract, obj=locked,
-                  request=request, payload={**_validation_summary(report), "kept": report.ok})
+                  request=request, payload={**_validation_summary(report), "kept": True})
         if not report.ok:
-            storage.upload_discard_refused(upload=locked)
-            return Confirmed(report=report, upload=None)
+            locked.mapping_sealed = _sealed(mapping, survey_blob=locked.survey_blob)
+            locked.validation = _validation_summary(report)
+            locked.state = SurveyUpload.State.MAPPING
+            locked.revision += 1
+            locked.save(update_fields=["mapping_sealed", "validation", "state", "revision"])
+            return Confirmed(report=report, upload=locked)
         locked.mapping_sealed = _sealed(mapping, survey_blob=locked.survey_blob)
         locked.mapping_confirmed_at = now
         locked.validation = _validation_summary(report)
@@ -288,11 +299,14 @@ def survey_mapping_confirm(*, upload: SurveyUpload, actor, mapping: Mapping, req
         locked.quasi = None
         locked.plan = []
         locked.suppress = False
+        locked.dropped_columns = []
+        locked.not_identifying = {}
         locked.unmasked = []
         locked.free_text_reviewed_at = None
         locked.revision += 1
         locked.save(update_fields=["mapping_sealed", "mapping_confirmed_at", "validation", "state", "quasi", "plan",
-                                   "suppress", "unmasked", "free_text_reviewed_at", "revision"])
+                                   "suppress", "dropped_columns", "not_identifying", "unmasked",
+                                   "free_text_reviewed_at", "revision"])
     return Confirmed(report=report, upload=locked)
 
 
@@ -316,11 +330,24 @@ def mapping_carry_over(*, source, copy) -> bool:
 
 @dataclass(frozen=True)
 class RiskSettings:
+    """HR's settings for k. ``quasi`` holds every attribute column that goes into the package except those
+    kept as not identifying (``not_identifying``, header → HR's reason); ``dropped`` are left out of the
+    package. ``max_suppression`` is the suppression limit in percent of the records (above
+    :data:`DEFAULT_MAX_SUPPRESSION_PERCENT` only with ``suppression_reason``)."""
+
     quasi: list[str]
     k: int
     plan: list[risk.Generalisation]
     suppress: bool = True
     department_map: dict[str, str] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+    not_identifying: dict[str, str] = field(default_factory=dict)
+    max_suppression: int = 5
+    suppression_reason: str = ""
+
+    @property
+    def suppression_share(self) -> float:
+        return self.max_suppression / 100
 
 
 def attribute_headers(upload: SurveyUpload) -> list[str]:
@@ -330,9 +357,15 @@ def attribute_headers(upload: SurveyUpload) -> list[str]:
 
 
 def risk_settings(upload: SurveyUpload) -> RiskSettings:
-    """The settings saved on the upload; by default every attribute, k=5, nothing generalised."""
+    """The settings saved on the upload; by default every attribute, k=5, nothing generalised.
+
+    Every attribute column the package holds counts for k except one HR kept as not identifying with a
+    reason: an upload saved before that rule, with a column simply left out of ``quasi``, counts it again."""
     attributes = attribute_headers(upload)
-    quasi = [h for h in upload.quasi if h in attributes] if upload.quasi is not None else attributes
+    dropped = [h for h in attributes if h in set(upload.dropped_columns or ())]
+    not_identifying = {h: str(reason) for h, reason in (upload.not_identifying or {}).items()
+                       if h in attributes and h not in dropped and str(reason).strip()}
+    quasi = [h for h in attributes if h not in dropped and h not in not_identifying]
     plan = []
     for item in upload.plan or ():
         try:
@@ -342,33 +375,69 @@ def risk_settings(upload: SurveyUpload) -> RiskSettings:
         if g.column in quasi:
             plan.append(g)
     return RiskSettings(quasi=quasi, k=upload.k or risk.DEFAULT_K, plan=plan, suppress=upload.suppress,
-                        department_map=dict(upload.department_map or {}))
+                        department_map=dict(upload.department_map or {}), dropped=dropped,
+                        not_identifying=not_identifying, max_suppression=upload.max_suppression,
+                        suppression_reason=upload.suppression_reason)
+
+
+def check_risk_settings(settings: RiskSettings, attributes: list[str]) -> None:
+    """Every attribute column counts for k, is dropped from the package, or is kept as not identifying with
+    a reason (issue 14 A.1); suppression beyond 5% of the records needs a reason (A.2)."""
+    if not 2 <= settings.k <= MAX_K:
+        raise DomainError(_("kは2以上%(max)s以下にしてください。") % {"max": MAX_K}, field="k")
+    named = [*settings.quasi, *settings.dropped, *settings.not_identifying]
+    unknown = [h for h in named if h not in attributes]
+    if unknown:
+        raise DomainError(_("準識別子「%(header)s」は属性の列にありません。") % {"header": unknown[0]}, field="quasi")
+    for header in attributes:
+        times = named.count(header)
+        if times != 1:
+            raise DomainError(
+                _("「%(header)s」をkに含めるか、パッケージから外すか、識別に使えない列として理由を書くか、どれか一つにしてください。")
+                % {"header": header}, field="quasi", code="k_columns")
+    for header, reason in settings.not_identifying.items():
+        if not (reason or "").strip():
+            raise DomainError(_("「%(header)s」を識別に使えない列とする理由を書いてください。") % {"header": header},
+                              field="quasi", code="k_columns")
+    if not 0 <= settings.max_suppression <= MAX_SUPPRESSION_PERCENT:
+        raise DomainError(_("秘匿の上限は0〜%(max)s%%にしてください。") % {"max": MAX_SUPPRESSION_PERCENT},
+                          field="max_suppression")
+    if settings.max_suppression > DEFAULT_MAX_SUPPRESSION_PERCENT and not settings.suppression_reason.strip():
+        raise DomainError(_("秘匿の上限を%(default)s%%より上げるときは、理由を書いてください。")
+                          % {"default": DEFAULT_MAX_SUPPRESSION_PERCENT}, field="suppression_reason")
 
 
 def survey_risk_set(*, upload: SurveyUpload, actor, settings: RiskSettings, source: str = "custom",
                     request=None) -> SurveyUpload:
-    """Save the quasi-identifiers, k and the generalisations HR accepted or adjusted."""
+    """Save the quasi-identifiers, k, the columns taken out of k (dropped, or kept as not identifying with a
+    reason), the generalisations HR accepted or adjusted and the suppression limit."""
     if not 2 <= settings.k <= MAX_K:
         raise DomainError(_("kは2以上%(max)s以下にしてください。") % {"max": MAX_K}, field="k")
     with transaction.atomic():
         locked = SurveyUpload.objects.select_for_update(of=("self",)).select_related("contract").get(pk=upload.pk)
         permissions.may_build(actor, locked).require()
-        attributes = attribute_headers(locked)
-        unknown = [h for h in settings.quasi if h not in attributes]
-        if unknown:
-            raise DomainError(_("準識別子「%(header)s」は属性の列にありません。") % {"header": unknown[0]}, field="quasi")
+        check_risk_settings(settings, attribute_headers(locked))
         plan = [g for g in settings.plan if g.column in settings.quasi and not g.is_identity]
         locked.quasi = list(settings.quasi)
         locked.k = settings.k
         locked.plan = [g.to_json() for g in plan]
         locked.suppress = settings.suppress
         locked.department_map = dict(settings.department_map)
+        locked.dropped_columns = list(settings.dropped)
+        locked.not_identifying = {h: r.strip() for h, r in settings.not_identifying.items()}
+        locked.max_suppression = settings.max_suppression
+        locked.suppression_reason = settings.suppression_reason.strip()
         locked.revision += 1
-        locked.save(update_fields=["quasi", "k", "plan", "suppress", "department_map", "revision"])
+        locked.save(update_fields=["quasi", "k", "plan", "suppress", "department_map", "dropped_columns",
+                                   "not_identifying", "max_suppression", "suppression_reason", "revision"])
         audit_log(action="engagement.risk.planned", actor=actor, contract=locked.contract, obj=locked,
                   request=request, payload={"k": settings.k, "quasi": len(settings.quasi),
                                             "generalisations": len(plan), "suppress": settings.suppress,
-                                            "departments_mapped": len(settings.department_map), "source": source})
+                                            "departments_mapped": len(settings.department_map), "source": source,
+                                            "dropped": len(settings.dropped),
+                                            "not_identifying": len(settings.not_identifying),
+                                            "suppression_limit_percent": settings.max_suppression,
+                                            "suppression_limit_raised": bool(settings.suppression_reason.strip())})
     return locked
 
 
@@ -387,10 +456,19 @@ def survey_free_text_review(*, upload: SurveyUpload, actor, unmasked: list[str],
     return locked
 
 
+def outgoing(loaded: Loaded, settings: RiskSettings) -> Dataset:
+    """The records exactly as they will be written: free text masked, the columns HR dropped left out."""
+    return loaded.masked.without(settings.dropped)
+
+
 def protection_for(loaded: Loaded, settings: RiskSettings | None = None) -> risk.Protection:
+    """Generalisation and suppression of the records that will be written; its report is the k every page
+    shows, with the columns kept as not identifying named beside it."""
     settings = settings or risk_settings(loaded.upload)
-    return risk.protect(loaded.masked.values, settings.quasi, settings.plan, settings.k,
-                        department_map=settings.department_map or None, suppress=settings.suppress)
+    return risk.protect(outgoing(loaded, settings).values, settings.quasi, settings.plan, settings.k,
+                        department_map=settings.department_map or None, suppress=settings.suppress,
+                        count_suppression=True, max_suppression=settings.suppression_share,
+                        not_identifying=settings.not_identifying)
 
 
 # --- building -------------------------------------------------------------------------------------
@@ -460,12 +538,13 @@ def survey_build(*, upload: SurveyUpload, actor, medium_label: str, notice_label
     if not loaded.report.ok:
         raise DomainError(_("検証でエラーがあるため、パッケージを作れません。"), code="not_validated")
     settings = risk_settings(upload)
-    dataset = loaded.masked
+    dataset = outgoing(loaded, settings)
     protection = protection_for(loaded, settings)
     link_key = _link_key(contract, actor, request) if linkable else None
     built = build_package(dataset, protection, contract_title=contract.title, fiscal_year=contract.fiscal_year,
                           contractor=str(contract.contractor) if contract.contractor_id else "", link_key=link_key,
-                          below_k_reason=below_k_reason, filename_stem=_file_stem(contract))
+                          below_k_reason=below_k_reason, filename_stem=_file_stem(contract),
+                          dropped=settings.dropped, suppression_reason=settings.suppression_reason)
     del link_key
     name = crypto.store(built.content, purpose=crypto.PACKAGE)
     try:
@@ -484,6 +563,9 @@ def survey_build(*, upload: SurveyUpload, actor, medium_label: str, notice_label
                 suppressed_cells=built.suppressed_cells, suppressed_records=built.suppressed_records,
                 masked_cells=built.masked_cells, pseudonym_scheme=built.pseudonym_scheme,
                 below_k_reason=built.below_k_reason[:300], built_at=built.created_at, built_by=actor, blob=name,
+                not_identifying=[{"column": c, "reason": r} for c, r in built.not_identifying],
+                dropped_columns=list(built.dropped), max_suppression=round(100 * built.max_suppression),
+                suppression_reason=built.suppression_reason[:300],
             )
             storage.upload_purge(upload=locked, reason=SurveyUpload.PurgeReason.BUILT, actor=actor, request=request)
     except BaseException:
@@ -502,7 +584,9 @@ def _package_for_notice(package: SurveyPackage, password: str) -> Package:
         columns=package.columns, k=package.k, k_reached=package.k_reached, quasi=tuple(package.quasi),
         generalisations=tuple(package.generalisations), suppressed_cells=package.suppressed_cells,
         suppressed_records=package.suppressed_records, masked_cells=package.masked_cells,
-        pseudonym_scheme=package.pseudonym_scheme, below_k_reason=package.below_k_reason, created_at=package.built_at)
+        pseudonym_scheme=package.pseudonym_scheme, below_k_reason=package.below_k_reason, created_at=package.built_at,
+        not_identifying=tuple((item["column"], item["reason"]) for item in package.not_identifying or ()),
+        dropped=tuple(package.dropped_columns or ()))
 
 
 def _stored_package(package: SurveyPackage) -> bytes:
@@ -523,6 +607,14 @@ def password_opens(content: bytes, password: str) -> bool:
     except (InvalidKeyError, ValueError, AssertionError):
         return False
     return True
+
+
+def notice_handed_over_on(notice: Item) -> dt.date | None:
+    """The day the ledger says the notice was first handed over (交付日), None while it has not been."""
+    handed_at = (Handover.objects.filter(lines__item=notice, direction=Handover.Direction.DELIVERY)
+                 .exclude(status=Handover.Status.CANCELLED).order_by("handed_at")
+                 .values_list("handed_at", flat=True).first())
+    return timezone.localdate(handed_at) if handed_at else None
 
 
 @transaction.atomic
@@ -569,12 +661,4 @@ def survey_upload_discard(*, upload: SurveyUpload, actor, request=None) -> Surve
         raise DomainError(_("このアップロードのデータはすでに削除しています。"), code="purged")
     return storage.upload_purge(upload=upload, reason=SurveyUpload.PurgeReason.DISCARDED, actor=actor,
                                 request=request)
-
-def notice_handed_over_on(notice: Item) -> dt.date | None:
-    """The day the ledger says the notice was first handed over (交付日), None while it has not been."""
-    handed_at = (Handover.objects.filter(lines__item=notice, direction=Handover.Direction.DELIVERY)
-                 .exclude(status=Handover.Status.CANCELLED).order_by("handed_at")
-                 .values_list("handed_at", flat=True).first())
-    return timezone.localdate(handed_at) if handed_at else None
-
 

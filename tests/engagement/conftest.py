@@ -15,6 +15,9 @@ def built(world):
     master = read_table(master_csv(), "master.csv")
     mapping = guess_answer_rules(guess_mapping(table.headers, master.headers), table)
     dataset = build_dataset(table, mapping, master)
+    dropped = [h for h in dataset.attribute_headers if h not in ("所属", "性別")]
+    dataset = dataset.without(dropped)
     protection = risk.propose(dataset.values, ["所属", "性別"], 5).protection
     return build_package(dataset, protection, contract_title=world.contract.title,
-                         fiscal_year=world.contract.fiscal_year, contractor=str(world.contract.contractor))
+                         fiscal_year=world.contract.fiscal_year, contractor=str(world.contract.contractor),
+                         dropped=dropped)

@@ -20,6 +20,8 @@ def test_the_current_years_contract_has_a_packaged_survey_and_running_the_demo_a
     package = SurveyPackage.objects.get()
     assert package.contract.slug == CURRENT_SLUG
     assert package.k_reached >= 5 and package.rows == 600
+    # k is reached within the suppression limit, and every attribute column it holds is counted.
+    assert package.suppressed_records <= 30 and package.not_identifying == []
     assert package.notice_printed and package.has_file and package.downloads.count() == 1
     assert (package.medium.state, package.notice.state) == (Item.State.PREPARED, Item.State.PREPARED)
     assert package.notice.opens_id == package.medium_id and package.medium.sha256 == package.sha256

@@ -66,13 +66,23 @@ def test_the_proposal_is_the_least_generalisation_that_reaches_k_and_hr_may_acce
     assert [g["band"] for g in upload.plan] == [5]
 
 
-def test_fewer_quasi_identifiers_and_another_k_are_kept(client_as, world):
+def test_another_k_is_kept_and_every_attribute_still_counts(client_as, world):
     client = client_as(world.hr)
     upload = web.ready(world)
-    client.post(web.url("risk", world.contract, pk=upload.pk), _post(upload, quasi=["所属", "性別"], k="3"))
+    client.post(web.url("risk", world.contract, pk=upload.pk), _post(upload, g_2="1", k="3"))
     upload.refresh_from_db()
-    assert (upload.quasi, upload.k) == (["所属", "性別"], 3)
+    assert (upload.quasi, upload.k) == (["所属", "性別", "年齢"], 3)
     assert _page(client, world, upload).context["page"].protection.report.ok
+
+
+def test_an_upload_saved_with_a_column_simply_left_out_of_k_counts_it_again(client_as, world):
+    """Before issue 14 A.1 unticking 年齢 took it out of k while it still left in the package."""
+    client = client_as(world.hr)
+    upload = web.ready(world)
+    SurveyUpload.objects.filter(pk=upload.pk).update(quasi=["所属", "性別"])
+    page = _page(client, world, upload)
+    assert page.context["page"].protection.report.quasi == ["所属", "性別", "年齢"]
+    assert "k=5に届いています" not in page.content.decode()
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
