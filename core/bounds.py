@@ -180,7 +180,7 @@ def _model_field(model, name: str):
 
 def _form_field_bound(name: str, field: forms.Field, model_field) -> Bound | None:
     column = model_field_bound(model_field) if model_field is not None and not model_field.is_relation else None
-    if isinstance(field, forms.DateTimeField):
+    if isinstance(field, forms.DateTimeField | forms.SplitDateTimeField):
         return DATETIME
     if isinstance(field, forms.DateField):
         return DATE
