@@ -21,3 +21,10 @@ def built(world):
     return build_package(dataset, protection, contract_title=world.contract.title,
                          fiscal_year=world.contract.fiscal_year, contractor=str(world.contract.contractor),
                          dropped=dropped)
+
+
+@pytest.fixture
+def cd_r(db):
+    from handover.models import MediumKind
+
+    return MediumKind.objects.get_or_create(name="CD-R", defaults={"sort_order": 10})[0]

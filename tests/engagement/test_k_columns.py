@@ -2,27 +2,16 @@
 k only by dropping it from the package or by keeping it as not identifying with a reason; the k each page
 shows is the k of the rows and columns written, recounted here on the decrypted package."""
 
-import io
 import re
-from collections import Counter
 
-import msoffcrypto
-import openpyxl
 import pytest
 
 from audit.models import AuditEntry
-from engagement import risk
 from engagement.models import SurveyPackage, SurveyUpload
-from handover.models import MediumKind
 from tests.engagement import web
 
 pytestmark = pytest.mark.django_db
 REASON = "年齢は5歳刻みの構成を区のホームページで公表しているため"
-
-
-@pytest.fixture
-def cd_r(db):
-    return MediumKind.objects.get_or_create(name="CD-R", defaults={"sort_order": 10})[0]
 
 
 def _risk_post(**overrides):
@@ -35,34 +24,6 @@ def _risk_post(**overrides):
 
 def _shown_k(html: str, pattern: str) -> int:
     return int(re.findall(pattern, html)[-1])
-
-
-def _open(client, world, package, password):
-    content = client.get(web.url("package_download", world.contract, pk=package.pk)).content
-    office = msoffcrypto.OfficeFile(io.BytesIO(content))
-    office.load_key(password=password, verify_password=True)
-    plain = io.BytesIO()
-    office.decrypt(plain, verify_integrity=True)
-    workbook = openpyxl.load_workbook(plain)
-    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
-
-
-def _recount(sheets) -> tuple[list[str], int]:
-    """k over every attribute column the package holds, minus the ones it declares not identifying."""
-    data = sheets["データ"]
-    roles = {row[0]: row[1] for row in sheets["項目説明"][1:]}
-    attributes = [h for h in data[0][1:] if roles[h].startswith("属性")]
-    counted = [h for h in attributes if roles[h] == "属性（準識別子）"]
-    columns = [[row[data[0].index(h)] for row in data[1:]] for h in counted]
-    groups = Counter(zip(*columns, strict=True))
-    groups.pop((risk.SUPPRESSED,) * len(counted), None)
-    return attributes, min(groups.values())
-
-
-def _build(client, world, upload):
-    return client.post(web.url("build", world.contract, pk=upload.pk), {
-        "medium_kind": str(MediumKind.objects.get(name="CD-R").pk), "medium_label": "CD-2025-001",
-        "notice_label": "", "pseudonyms": "per_package", "below_k_reason": ""})
 
 
 @pytest.mark.parametrize("choice", ["drop", "keep"])
@@ -83,14 +44,14 @@ def test_a_column_taken_out_of_k_leaves_only_as_hr_chose_and_every_page_shows_th
     build_page = client.get(web.url("build", world.contract, pk=upload.pk)).content.decode()
     shown_on_build = _shown_k(build_page, r"最小のグループ (\d+)人")
     assert f"最小のグループ {shown_on_build}人{note}" in build_page
-    built = _build(client, world, upload)
+    built = web.build_post(client, world, upload)
     assert built.status_code == 200
     shown_on_built = _shown_k(built.content.decode(), r"件・k=(\d+)")
     assert f"k={shown_on_built}{note}" in built.content.decode()
 
     package = SurveyPackage.objects.get()
-    sheets = _open(client, world, package, built.context["password"])
-    attributes, k = _recount(sheets)
+    sheets = web.open_built(client, world, package, built.context["password"])
+    attributes, k = web.recount_k(sheets)
     assert k == shown_on_risk == shown_on_build == shown_on_built == package.k_reached >= 5
     info = dict(sheets["作成情報"])
     entry = AuditEntry.objects.get(action="engagement.package.built")
@@ -123,6 +84,6 @@ def test_a_purge_forgets_the_columns_and_reasons(client_as, world, cd_r):
     client.post(web.url("risk", world.contract, pk=upload.pk), _risk_post(use_0="drop", use_2="keep", reason_2=REASON))
     upload.refresh_from_db()
     assert (upload.dropped_columns, upload.not_identifying) == (["所属"], {"年齢": REASON})
-    assert _build(client, world, upload).status_code == 200
+    assert web.build_post(client, world, upload).status_code == 200
     upload = SurveyUpload.objects.get(pk=upload.pk)
     assert (upload.dropped_columns, upload.not_identifying) == ([], {})

@@ -3,10 +3,15 @@ put in 5-year bands (two departments × two genders, ten people each, aged 30 to
 
 from __future__ import annotations
 
+import io
+from collections import Counter
+
+import msoffcrypto
+import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from engagement import workflow
+from engagement import risk, workflow
 from engagement.forms import MappingForm
 from engagement.models import SurveyUpload
 from engagement.synthetic import csv_bytes
@@ -105,7 +110,7 @@ def ready(world) -> SurveyUpload:
     upload = uploaded(world)
     confirmed = workflow.survey_mapping_confirm(upload=upload, actor=world.hr,
                                                 mapping=workflow.upload_mapping(upload))
-    assert confirmed.upload is not None, confirmed.report.lines()
+    assert confirmed.ready, confirmed.report.lines()
     return confirmed.upload
 
 
@@ -113,8 +118,6 @@ AGE_BANDS = "age-bands"
 
 
 def with_age_bands(world, upload: SurveyUpload) -> SurveyUpload:
-    from engagement import risk
-
     settings = workflow.risk_settings(upload)
     plan = [risk.Generalisation(column="年齢", kind=risk.Kind.AGE, band=5)]
     return workflow.survey_risk_set(upload=upload, actor=world.hr, settings=workflow.RiskSettings(
@@ -127,3 +130,33 @@ def built(world, **options) -> workflow.Built:
     upload.contract = world.contract
     return workflow.survey_build(upload=upload, actor=world.hr,
                                  medium_label=options.pop("medium_label", "CD-2025-001"), **options)
+
+
+def open_built(client, world, package, password) -> dict[str, list[tuple]]:
+    """The package HR downloads, decrypted with the password shown once: every sheet's rows."""
+    content = client.get(url("package_download", world.contract, pk=package.pk)).content
+    office = msoffcrypto.OfficeFile(io.BytesIO(content))
+    office.load_key(password=password, verify_password=True)
+    plain = io.BytesIO()
+    office.decrypt(plain, verify_integrity=True)
+    workbook = openpyxl.load_workbook(plain)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+
+
+def recount_k(sheets) -> tuple[list[str], int]:
+    """k over every attribute column the package holds, minus the ones it declares not identifying."""
+    data = sheets["データ"]
+    roles = {row[0]: row[1] for row in sheets["項目説明"][1:]}
+    attributes = [h for h in data[0][1:] if roles[h].startswith("属性")]
+    counted = [h for h in attributes if roles[h] == "属性（準識別子）"]
+    columns = [[row[data[0].index(h)] for row in data[1:]] for h in counted]
+    groups = Counter(zip(*columns, strict=True))
+    groups.pop((risk.SUPPRESSED,) * len(counted), None)
+    return attributes, min(groups.values())
+
+
+def build_post(client, world, upload):
+    """The build page's form as HR sends it."""
+    return client.post(url("build", world.contract, pk=upload.pk), {
+        "medium_kind": str(MediumKind.objects.get(name="CD-R").pk), "medium_label": "CD-2025-001",
+        "notice_label": "", "pseudonyms": "per_package", "below_k_reason": ""})
