@@ -43,7 +43,8 @@ def audit_log_xlsx(entries, *, filters_text: str) -> tuple[str, str, bytes, int]
         [v.seq, v.created_at, v.actor, v.action, v.contract, v.object, v.detail, v.ip_address, v.entry.hash[:16]]
         for v in present_in_batches(entries)
     )
-    write_table(ws, start_row=5, headers=headers, rows=rows, widths=[8, 20, 16, 28, 36, 30, 60, 16, 20])
+    write_table(ws, start_row=5, headers=headers, rows=rows, widths=[8, 20, 16, 28, 36, 30, 60, 16, 20],
+                page_header=title)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return f"audit-log-{stamp}.xlsx", XLSX_CONTENT_TYPE, workbook_bytes(wb), rows.count
 
@@ -58,6 +59,7 @@ def downloads_xlsx(entries, *, filters_text: str) -> tuple[str, str, bytes, int]
          v.contract, v.detail, v.ip_address, v.seq]
         for v in present_in_batches(entries)
     )
-    write_table(ws, start_row=5, headers=headers, rows=rows, widths=[20, 16, 28, 14, 10, 36, 60, 16, 8])
+    write_table(ws, start_row=5, headers=headers, rows=rows, widths=[20, 16, 28, 14, 10, 36, 60, 16, 8],
+                page_header=title)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return f"personal-data-downloads-{stamp}.xlsx", XLSX_CONTENT_TYPE, workbook_bytes(wb), rows.count

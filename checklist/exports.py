@@ -199,7 +199,7 @@ def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
         ]
         for row_number, text in enumerate(meta, start=1):
             cell = ws.cell(row=row_number, column=1, value=cell_text(text))
-            cell.font = Font(name=FONT_NAME, bold=row_number == 1, size=12 if row_number == 1 else 10)
+            cell.font = Font(name=FONT_NAME, bold=row_number == 1, size=12 if row_number == 1 else 11)
         headers = xlsx_headers(view)
         rows = []
         for section in view.sections:
@@ -221,7 +221,8 @@ def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
                     to_local_date(item.reviewed_at) if planned and item.reviewed_at else None,
                     item.review_comment if planned else "",
                 ])
-        last = write_table(ws, start_row=HEADER_ROW, headers=headers, rows=rows, widths=XLSX_WIDTHS)
+        last = write_table(ws, start_row=HEADER_ROW, headers=headers, rows=rows, widths=XLSX_WIDTHS,
+                           page_header=f"{template.title} {view.heading}　{contract.display_name}")
         for row_cells in ws.iter_rows(min_row=HEADER_ROW + 1, max_row=last - 1, min_col=3, max_col=3):
             for cell in row_cells:
                 cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)

@@ -148,7 +148,8 @@ def ledger_xlsx(handovers, *, contract=None, filters_text: str = "") -> tuple[st
     columns = [_("契約"), *headers()] if with_contract else headers()
     widths = ([30, *WIDTHS] if with_contract else WIDTHS)
     write_table(ws, start_row=5, headers=columns, rows=(ledger_row(h).cells(with_contract=with_contract)
-                                                        for h in paper_order(handovers)), widths=widths)
+                                                        for h in paper_order(handovers)), widths=widths,
+                page_header=f"{TITLE}　{contract.display_name}" if contract else TITLE)
     return _filename(contract, "xlsx"), XLSX_CONTENT_TYPE, workbook_bytes(wb)
 
 

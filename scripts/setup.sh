@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Set up everything the app needs on a Debian machine, as root: Debian packages, the project venv.
 # Safe to run again: it installs only what is missing. `scripts/setup.sh test` adds what the test
-# suite needs (PostgreSQL server, Chromium for the browser tests, nginx to test the shipped site).
+# suite needs (PostgreSQL server, Chromium for the browser tests, nginx to test the shipped site,
+# LibreOffice Calc to print every XLSX export as a clerk would: tests/core/test_spreadsheet_print.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-run}"
 packages=(fonts-morisawa-bizud-gothic fonts-ipaexfont-gothic poppler-utils gettext)
 if [ "$mode" = "test" ]; then
-  packages+=(postgresql chromium nginx)
+  packages+=(postgresql chromium nginx libreoffice-calc-nogui)
 fi
 
 missing=()

@@ -114,9 +114,12 @@ def test_xlsx_holds_the_48_items_with_marks_and_attestation_status(reviewed):
                 texts.append(row[3])
                 marks.append(row[2])
                 statuses.append((row[5], row[11] or ""))
-        # Printing: A4, fitted to the width, the header row on every page, frozen below it, wrapped text.
+        # Printing: A4 at a scale that keeps 11 pt text at 8 pt or more (fitting to the page width printed it
+        # at 4.7 pt), the header row on every page, frozen below it, wrapped text in rows tall enough for it.
+        # tests/core/test_spreadsheet_print.py prints it with LibreOffice.
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.scale) >= 73
+        assert ws.row_dimensions[exports.HEADER_ROW + 1].height >= 4 * 11
         assert ws.print_title_rows.replace("$", "") == f"{exports.HEADER_ROW}:{exports.HEADER_ROW}"
         assert ws.freeze_panes == f"A{exports.HEADER_ROW + 1}"
         assert ws.cell(row=exports.HEADER_ROW + 1, column=4).alignment.wrap_text
