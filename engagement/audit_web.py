@@ -79,7 +79,9 @@ def _validated(payload, context) -> str:
         return text + _("。エラーなし")
     listed = "、".join(f"{PROBLEMS.get(code, _('その他'))} {_number(n)}件" for code, n in problems.items())
     text += _("。エラーあり（%(problems)s）") % {"problems": listed}
-    if not payload.get("kept"):
+    if payload.get("kept"):
+        text += _("。ファイルは暗号化したまま保管（対応づけを直すか、直したファイルに替えるまで）")
+    else:
         text += _("。ファイルは保管せずに削除")
     return text
 

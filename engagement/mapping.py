@@ -66,8 +66,6 @@ SHORT_HEADER = 15
 
 # Scales a form offers, narrowest first; a numeric answer column is given the narrowest that fits.
 STANDARD_SCALES = ((1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (0, 10), (1, 10))
-# A column with at most this share of empty cells is taken to be a required question.
-REQUIRED_EMPTY_SHARE = 0.05
 # A column fits a scale when this share of its answers lies within it; the rest are answers outside
 # the scale for validation to show.
 COMMON_SCALE_SHARE = 0.9
@@ -312,7 +310,8 @@ def guess_answer_rules(mapping: Mapping, table: Table, *, only_undecided: bool =
     fits it gets it, so a lone 6 or はい among 1–5 answers shows up as outside the scale instead of
     widening it or turning the column into free text. A column of whole numbers that does not fit
     gets the narrowest standard scale that holds all its answers; anything else is free text. A
-    scale column with at most 5% empty cells is taken as required. HR confirms both before
+    scale column is taken as required only when no answer in it is blank: one blank shows the form let
+    it be skipped, and a guessed 必須 would make that one respondent an error. HR confirms both before
     validation counts on them.
     """
     guesses: dict[str, tuple[Counter, int, int]] = {}
@@ -355,7 +354,7 @@ def guess_answer_rules(mapping: Mapping, table: Table, *, only_undecided: bool =
             scale = None
         if scale:
             allowed = _scale_values(*scale)
-            required = total > 0 and (total - filled) <= REQUIRED_EMPTY_SHARE * total
+            required = total > 0 and filled == total
         else:
             allowed, required = (), False
         columns.append(replace(spec, allowed=allowed, required=required))

@@ -74,6 +74,27 @@ class ValidationReport:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 
+    def blank_required(self) -> dict[str, int]:
+        """The answer columns marked 必須 that have blank answers, with how many: a setting HR may mean to
+        change rather than a file to fix."""
+        return dict(Counter(p.column for p in self.problems if p.code == EMPTY_REQUIRED))
+
+    def advice(self, *, command: bool = False) -> list[str]:
+        """What to change for each 必須 column with blanks: untick 必須 on the mapping (``:optional`` in the
+        commands' ``--column``), or fix the file if the answers are missing."""
+        lines = []
+        for column, count in self.blank_required().items():
+            if command:
+                lines.append(_("「%(column)s」は必須にしていますが、%(count)s行が空欄です。空欄を認める質問なら、"
+                               "--column の「%(column)s」の「:required」を「:optional」にして実行し直してください。"
+                               "回答の漏れなら、ファイルを直してください。") % {"column": column, "count": f"{count:,}"})
+            else:
+                lines.append(_("「%(column)s」は必須にしていますが、%(count)s行が空欄です。空欄を認める質問なら、"
+                               "列の対応づけで「%(column)s」の「必須」のチェックを外して、もう一度検証してください。"
+                               "回答の漏れなら、ファイルを直してアップロードしてください。")
+                             % {"column": column, "count": f"{count:,}"})
+        return lines
+
     def counts(self) -> dict[str, int]:
         return dict(Counter(p.code for p in self.problems))
 
@@ -99,6 +120,7 @@ class ValidationReport:
         if self.problems:
             out.append(_("エラー%(errors)s件、注意%(warnings)s件。")
                        % {"errors": len(self.errors), "warnings": len(self.problems) - len(self.errors)})
+        out.extend(self.advice(command=True))
         return out
 
 

@@ -44,10 +44,10 @@ def test_hr_goes_from_the_logo_export_to_a_disc_and_a_notice_ready_to_hand_over(
     assert hr.get_by_label("「氏名」の役割").first.input_value() == "drop"
     hr.get_by_role("button", name="この対応づけで検証する").click()
     assert hr.get_by_text("7行目: 職員番号「20003」は4行目と重複しています。").is_visible()
-    assert hr.get_by_text("このファイルは保管せずに削除しました").first.is_visible()
-    assert not SurveyUpload.objects.exists()
+    assert hr.get_by_text("このままではパッケージを作成できません").first.is_visible()
+    assert SurveyUpload.objects.get().is_live  # kept, for the mapping or a corrected file
 
-    # The corrected file, from the same page; the saved mapping applies, HR confirms again.
+    # The corrected file, from the same page, replaces it; the saved mapping applies, HR confirms again.
     hr.get_by_label("LoGoフォームの回答ファイル").set_input_files(_file("回答_修正.csv", web.survey_bytes()))
     hr.get_by_label("職員属性マスタ（任意）").set_input_files(_file("職員属性.csv", web.master_bytes()))
     hr.get_by_role("button", name="アップロードして読み込む").click()

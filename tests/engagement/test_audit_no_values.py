@@ -33,7 +33,7 @@ def _strings(value):
 
 def _whole_journey(client, world):
     MediumKind.objects.get_or_create(name="CD-R")
-    # A file with a duplicate: refused, nothing kept.
+    # A file with a duplicate: refused, kept for HR to replace.
     client.post(web.url("upload", world.contract), web.files(survey=web.survey_bytes(duplicate=True)))
     upload = SurveyUpload.objects.latest("pk")
     client.post(web.url("mapping", world.contract, pk=upload.pk), web.mapping_post(upload))
@@ -68,7 +68,7 @@ def test_no_cell_value_appears_in_any_audit_entry(client_as, world):
             "engagement.package.built", "engagement.notice.printed", "engagement.package.downloaded",
             "engagement.upload.purged", "engagement.data.purged"} <= actions
     refused = [e for e in entries if e.action == "engagement.upload.validated" and not e.payload["ok"]]
-    assert refused and refused[0].payload["problems"] == {"duplicate_staff_number": 1} and refused[0].payload["kept"] is False
+    assert refused and refused[0].payload["problems"] == {"duplicate_staff_number": 1} and refused[0].payload["kept"] is True
     built = next(e for e in entries if e.action == "engagement.package.built")
     assert (built.payload["rows"], built.payload["k_reached"], len(built.payload["sha256"])) == (40, 5, 64)
 
@@ -95,7 +95,7 @@ def test_the_survey_entries_read_in_words(client_as, world):
         "40行 × 9列（CSV）と職員属性マスタ 40行 × 5列を暗号化して保管（保存期間 14日）")
     assert views["engagement.upload.validated"].object.startswith("調査データのアップロード")
     assert views["engagement.upload.validated"].detail == (
-        "40行 × 9列。エラーあり（職員番号の重複 1件）。ファイルは保管せずに削除")
+        "40行 × 9列。エラーあり（職員番号の重複 1件）。ファイルは暗号化したまま保管（対応づけを直すか、直したファイルに替えるまで）")
     assert views["engagement.mapping.saved"].detail == "14列: 職員番号 2・区外に出さない 3・属性 3・回答 4・使わない 2"
     assert views["engagement.risk.planned"].detail == "k=5、準識別子 3列、一般化 1列（担当者が設定）"
     assert views["engagement.package.downloaded"].action == "調査データの暗号化パッケージをダウンロード"

@@ -75,6 +75,17 @@ def test_scale_and_required_are_guessed_and_a_lone_outlier_does_not_widen_the_sc
     assert free.allowed == () and free.allowed_label == "自由記述" and not free.required
 
 
+def test_one_blank_answer_in_300_leaves_the_column_optional():
+    rows = survey_rows(300)
+    rows[150][5] = ""         # Q1: one respondent skipped it
+    table = read_table(survey_csv(rows), "answers.csv")
+
+    mapping = guess_answer_rules(guess_mapping(table.headers), table)
+
+    assert not mapping.get("Q1 やりがい").required
+    assert mapping.get("Q2 支援").required
+
+
 def test_mapping_survives_json_and_is_carried_to_next_year():
     table = read_table(survey_csv(), "answers.csv")
     mapping = guess_answer_rules(guess_mapping(table.headers, MASTER_HEADERS), table)

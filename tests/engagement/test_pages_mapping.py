@@ -1,5 +1,6 @@
 """Mapping the columns and the validation report: the roles guessed, HR confirms, the mapping is saved with
-the contract (and carried to next year's copy); a file the report refuses keeps nothing."""
+the contract (and carried to next year's copy); a file the report refuses stays kept for HR to change the
+mapping (the report says which setting) or to replace it."""
 
 import os
 
@@ -7,8 +8,10 @@ import pytest
 
 from contracts.services import contract_copy_to_next_year
 from engagement import workflow
+from engagement.forms import MappingForm
 from engagement.mapping import Mapping, Role
 from engagement.models import SurveyMapping, SurveyUpload
+from engagement.synthetic import csv_bytes
 from tests.engagement import web
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +51,7 @@ def test_confirming_saves_the_mapping_with_the_contract_and_leads_to_the_risk_re
     assert saved.get("氏名", "survey").role == Role.DROP
 
 
-def test_a_duplicate_staff_number_is_reported_with_both_rows_and_the_file_is_not_kept(
+def test_a_duplicate_staff_number_is_reported_with_both_rows_and_a_corrected_file_replaces_it(
         client_as, world, settings, django_capture_on_commit_callbacks):
     client = client_as(world.hr)
     upload = _upload(client, world, survey=web.survey_bytes(duplicate=True))
@@ -58,14 +61,50 @@ def test_a_duplicate_staff_number_is_reported_with_both_rows_and_the_file_is_not
     page = response.content.decode()
     # Staff number 20003 is on Excel row 4 (the header is row 1) and again on row 7.
     assert "7行目: 職員番号「20003」は4行目と重複しています。" in page
-    assert "このファイルは保管せずに削除しました" in page
-    assert not SurveyUpload.objects.filter(pk=upload.pk).exists()
-    assert os.listdir(settings.SURVEY_DATA_DIR) == []
-    # The corrected file is uploaded from the same page, and the saved mapping applies to it.
+    assert "このままではパッケージを作成できません" in page
+    upload.refresh_from_db()
+    assert upload.state == SurveyUpload.State.MAPPING and upload.is_live
+    # The corrected file is uploaded from the same page, replaces the kept one, and the saved mapping applies.
     assert web.url("upload", world.contract) in page
-    corrected = _upload(client, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        corrected = _upload(client, world)
+    upload.refresh_from_db()
+    assert upload.purged_at is not None and len(os.listdir(settings.SURVEY_DATA_DIR)) == 2
     response = client.post(web.url("mapping", world.contract, pk=corrected.pk), web.mapping_post(corrected))
     assert response["Location"] == web.url("risk", world.contract, pk=corrected.pk)
+
+
+def test_a_blank_answer_in_a_column_marked_required_names_the_setting_and_the_way_back_keeps_the_upload(
+        client_as, world):
+    client = client_as(world.hr)
+    rows = web.survey_rows()
+    rows[9][5] = ""  # Q1, Excel row 11: one respondent skipped it
+    upload = _upload(client, world, survey=csv_bytes(web.SURVEY_HEADERS, rows))
+    question = "Q1 仕事にやりがいを感じる"
+    index = [spec.header for spec in MappingForm(mapping=workflow.upload_mapping(upload)).specs].index(question)
+    data = web.mapping_post(upload)
+    # One blank in forty: not guessed 必須; HR ticks it anyway.
+    assert f"required_{index}" not in data
+    data[f"required_{index}"] = "on"
+
+    refused = client.post(web.url("mapping", world.contract, pk=upload.pk), data)
+
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert f"11行目: 必須の「{question}」が空欄です。" in page
+    assert (f"「{question}」は必須にしていますが、1行が空欄です。空欄を認める質問なら、列の対応づけで「{question}」の"
+            "「必須」のチェックを外して、もう一度検証してください。") in page
+    back = web.url("mapping", world.contract, pk=upload.pk)
+    assert f'href="{back}"' in page
+
+    mapping_page = client.get(back)
+    assert mapping_page.status_code == 200
+    # The mapping HR tried, with the report beside it.
+    assert mapping_page.context["form"][f"required_{index}"].value() is True
+    assert "必須」のチェックを外して" in mapping_page.content.decode()
+    data.pop(f"required_{index}")
+    response = client.post(back, data)
+    assert response.status_code == 302 and response["Location"] == web.url("risk", world.contract, pk=upload.pk)
 
 
 def test_the_next_upload_starts_from_the_mapping_hr_saved(client_as, world):

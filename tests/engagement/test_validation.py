@@ -1,6 +1,6 @@
 """The validation report: every problem at the row Excel shows, in a Japanese sentence; nothing kept."""
 
-from engagement.mapping import guess_answer_rules, guess_mapping
+from engagement.mapping import Role, guess_answer_rules, guess_mapping
 from engagement.reading import Table, read_table
 from engagement.synthetic import xlsx_bytes
 from engagement.validation import (
@@ -87,13 +87,23 @@ def test_answers_outside_the_scale_and_empty_required_cells():
     rows[6][5] = "7"
     rows[7][6] = "はい"
     rows[8][7] = ""
+    table = read_table(survey_csv(rows), "answers.csv")
+    guessed = guess_answer_rules(guess_mapping(table.headers), table)
+    # One blank: not guessed 必須 (the form let it be skipped); HR marks it 必須 all the same.
+    assert not guessed.get("Q3 意見").required
+    mapping = guessed.with_role("Q3 意見", Role.ANSWER, required=True)
 
-    report = check(rows, master=False)
+    report = validate(table, mapping)
 
     assert [(p.code, p.row, p.column) for p in report.problems] == [
         (OUT_OF_RANGE, 8, "Q1 やりがい"), (OUT_OF_RANGE, 9, "Q2 支援"), (EMPTY_REQUIRED, 10, "Q3 意見")]
     assert report.problems[0].message == "8行目: 「Q1 やりがい」の回答「7」は選択肢（1〜5）にありません。"
     assert report.problems[2].message == "10行目: 必須の「Q3 意見」が空欄です。"
+    # The setting to change, named: the page's report and the commands' output.
+    assert report.advice() == ["「Q3 意見」は必須にしていますが、1行が空欄です。空欄を認める質問なら、列の対応づけで"
+                               "「Q3 意見」の「必須」のチェックを外して、もう一度検証してください。回答の漏れなら、"
+                               "ファイルを直してアップロードしてください。"]
+    assert "--column の「Q3 意見」の「:required」を「:optional」にして実行し直してください。" in report.lines()[-1]
 
 
 def test_full_width_answer_is_within_the_scale():
