@@ -446,6 +446,19 @@ class Protection:
     def suppression_needed(self) -> bool:
         return self.generalised_report.records_below_k > 0 and bool(self.report.quasi)
 
+    @property
+    def suppression_text(self) -> str:
+        """What suppression takes (or would take), in words."""
+        return suppression_words(self.suppression_records, self.suppression_share, self.suppression_cells)
+
+    @property
+    def max_suppression_percent(self) -> str:
+        return f"{100 * self.max_suppression:.1f}".removesuffix(".0")
+
+    @property
+    def k_exclusions(self) -> str:
+        return not_identifying_words(self.not_identifying)
+
 
 def suppression_words(records: int, share: float, cells: int) -> str:
     """「秘匿する記録: n件（x%）、セル: m」, as the pages, the command and the package say it."""
