@@ -79,6 +79,9 @@ class SideAttestForm(BoundedFormMixin, forms.Form):
                 choices=[(ChecklistItem.Attestation.IN_PLACE, _("実施済み")),
                          (ChecklistItem.Attestation.NOT_YET, _("未実施"))],
             )
+            # Not required=True: the service decides (a note, or for 実施済み evidence instead), and an item
+            # left untouched is not posted at all; the page marks it 必須 and says above the table when it may
+            # stay empty.
             self.fields[self.name(item, "note")] = forms.CharField(
                 label=_("実施内容・未実施の理由"), required=False, max_length=2000, initial=item.note,
                 widget=forms.Textarea(attrs={**attrs, "rows": 2}),

@@ -258,6 +258,17 @@ def _side_counts(checklists) -> dict[tuple[int, str], dict[str, int]]:
     return {(row["checklist_id"], row["template_item__side"]): row for row in rows}
 
 
+def _first_returned(checklists) -> dict[tuple[int, str], str]:
+    """Per (checklist, side): the anchor of the first item sent back, in one query, so the dashboard's link
+    lands on it rather than at the top of a long page."""
+    first: dict[tuple[int, str], str] = {}
+    for entry in (ChecklistItem.objects.filter(checklist__in=checklists, mark=Mark.PLANNED,
+                                               review=ChecklistItem.Review.RETURNED)
+                  .select_related("template_item").order_by("template_item__position")):
+        first.setdefault((entry.checklist_id, entry.template_item.side), entry.template_item.anchor)
+    return first
+
+
 def waiting_checklists(user):
     """What waits on the checklists: HR plans, reviews and locks; the attester (the contractor's manager,
     or HR on the ward side) fills in, corrects what was sent back, and asks for review."""
@@ -269,7 +280,9 @@ def waiting_checklists(user):
     contracts = Contract.objects.filter(pk__in=managed_ids | attesting_ids).order_by("start_date", "pk")
     checklists = {c.contract_id: c for c in Checklist.objects.filter(contract__in=contracts).prefetch_related(
         Prefetch("sides", queryset=ChecklistSide.objects.order_by("-side")))}
-    counts = _side_counts([c for c in checklists.values() if c.is_finalised])
+    finalised = [c for c in checklists.values() if c.is_finalised]
+    counts = _side_counts(finalised)
+    returned_anchors = _first_returned(finalised)
     empty = {"returned": 0, "awaiting": 0, "blank": 0}
     for contract in contracts:
         checklist = checklists.get(contract.pk)
@@ -299,7 +312,8 @@ def waiting_checklists(user):
             if count["returned"]:
                 # Whatever else waits on the ward, what was sent back can be corrected now (the page offers it).
                 yield Waiting(title=_("チェックリスト（%(side)s）に差し戻された項目があります（%(n)s件）。直して保存してください")
-                              % {"side": label, "n": count["returned"]}, url=url, contract=contract)
+                              % {"side": label, "n": count["returned"]}, contract=contract,
+                              url=f"{url}#{returned_anchors.get((checklist.pk, state.side), '')}".rstrip("#"))
             elif state.is_with_attester and count["blank"]:
                 yield Waiting(title=_("チェックリスト（%(side)s）の実施状況を記入して提出してください")
                               % {"side": label}, url=url, contract=contract)

@@ -130,6 +130,11 @@ def _side_page(request, contract, side, *, attest_form=None, review_failed=None,
         if review_failed is not None and item is not None and item.pk == review_failed[0].pk:
             row.review_form = review_failed[1]
     can_attest = any(row.attestable for row in view.rows)
+    # On a phone the 48 items run to 13,000px: while something still needs doing, the items settled (accepted,
+    # or ー) show only their number and text, unless the person asks for everything (?all=1).
+    settled = sum(1 for row in view.rows if row.item is not None and (row.item.is_accepted or row.item.is_not_needed))
+    open_items = sum(1 for row in view.rows if row.item is not None and row.item.is_planned
+                     and not row.item.is_accepted)
     candidates = services.accept_all_candidates(side_items) if review_rows else []
     return render(request, "checklist/side.html", {
         "contract": contract, "view": view, "checklist": checklist, "state": state,
@@ -146,6 +151,8 @@ def _side_page(request, contract, side, *, attest_form=None, review_failed=None,
         "can_export": may(user, contract, side, "export"),
         "can_plan": can(user, contract, "manage"),
         "side_error": side_error,
+        "settled": settled if open_items else 0,
+        "collapse_settled": bool(settled and open_items) and request.GET.get("all") != "1",
     }, status=status)
 
 

@@ -159,3 +159,23 @@ def test_the_history_tells_a_correction_and_an_accept_all_apart(one_sent_back, c
     page = client_as(world.hr).get(reverse("checklist:history", kwargs={"slug": world.contract.slug})).content.decode()
     assert page.count("実施状況を記入（実施済み）（差戻し後の修正）") == 1
     assert page.count("確認済みとした（まとめて確認）") == 2  # the corrected item and the one that waited
+
+
+def test_the_dashboard_links_to_the_item_sent_back(one_sent_back):
+    """Issue 14 E.14: the link lands on the item, not at the top of a page of 48 items."""
+    world = one_sent_back
+    rows = [w for w in waiting_for(world.manager) if "差し戻された項目があります" in w.title]
+    anchor = item(world, RETURNED_KEY).template_item.anchor
+    assert [w.url for w in rows] == [reverse("checklist:side", kwargs={"slug": world.contract.slug,
+                                                                       "side": "contractor"}) + f"#{anchor}"]
+
+
+def test_the_note_is_marked_required_where_it_is_asked_for(world, client_as):
+    """Issue 14 E.14: the first submit was refused on 21 items for a note the form did not mark 必須."""
+    finalise_plan(world)
+    url = reverse("checklist:side", kwargs={"slug": world.contract.slug, "side": "contractor"})
+    page = client_as(world.manager).get(url).content.decode()
+    entry = item(world, RETURNED_KEY)
+    label = page.split(f'<label for="item-{entry.pk}-note">', 1)[1].split("</label>", 1)[0]
+    assert "必須" in label
+    assert "未実施のときは理由と実施の予定を、実施済みのときは実施の内容か根拠資料を" in page
