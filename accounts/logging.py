@@ -8,6 +8,8 @@ is used, so those records have the token replaced before any handler sees them.
 import logging
 import re
 
+from core import request_logging
+
 TOKEN_IN_PATH = re.compile(r"(/accounts/welcome/)[^/\s\"'?#]+")
 REDACTED = r"\1[redacted]"
 
@@ -31,6 +33,8 @@ LOGGERS = ("django.request", "django.server", "django.security.csrf")
 
 
 def install() -> None:
+    # Django's security records are rewritten as the kind of refusal and the path (core.request_logging).
+    request_logging.register_path_redactor(redact)
     for name in LOGGERS:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactEnrolmentLinks) for f in logger.filters):

@@ -345,7 +345,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A refused request (4xx) is one line, never a traceback (core.request_logging).
-    "filters": {"one_line_client_errors": {"()": "core.request_logging.OneLineClientErrors"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_client_errors"]}},
+    # …and no line repeats what the request sent (core.request_logging.NoRequestInput).
+    "filters": {"one_line_client_errors": {"()": "core.request_logging.OneLineClientErrors"},
+                "no_request_input": {"()": "core.request_logging.NoRequestInput"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "filters": ["no_request_input", "one_line_client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
