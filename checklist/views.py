@@ -241,7 +241,9 @@ def item_review(request, slug, pk):
         except DomainError as error:
             add_to_form(form, error)
         else:
-            messages.success(request, _("%(item)s を確認しました。") % {"item": item.template_item.label})
+            done = (_("%(item)s を差し戻しました。") if form.cleaned_data["decision"] == ChecklistItem.Review.RETURNED
+                    else _("%(item)s を確認済みにしました。"))
+            messages.success(request, done % {"item": item.template_item.label})
             return _to_item(slug, item)
     return _side_page(request, contract, item.template_item.side, review_failed=(item, form), status=400)
 

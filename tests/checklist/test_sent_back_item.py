@@ -179,3 +179,20 @@ def test_the_note_is_marked_required_where_it_is_asked_for(world, client_as):
     label = page.split(f'<label for="item-{entry.pk}-note">', 1)[1].split("</label>", 1)[0]
     assert "必須" in label
     assert "未実施のときは理由と実施の予定を、実施済みのときは実施の内容か根拠資料を" in page
+
+
+def test_the_message_after_sending_back_says_it_was_sent_back(world, client_as):
+    """Issue 14 E.18: after 差し戻す the message said 「…を確認しました」."""
+    finalise_plan(world)
+    attest_side(world, Side.CONTRACTOR, world.manager)
+    services.side_submit(contract=world.contract, side=Side.CONTRACTOR, actor=world.manager)
+    client = client_as(world.hr)
+    entry = item(world, RETURNED_KEY)
+    review_url = reverse("checklist:item_review", kwargs={"slug": world.contract.slug, "pk": entry.pk})
+    page = client.post(review_url, {"decision": "returned", "comment": COMMENT}, follow=True).content.decode()
+    assert f"{entry.template_item.label} を差し戻しました。" in page
+    assert "を確認しました" not in page
+    other = item(world, WAITING_KEY)
+    review_url = reverse("checklist:item_review", kwargs={"slug": world.contract.slug, "pk": other.pk})
+    page = client.post(review_url, {"decision": "accepted"}, follow=True).content.decode()
+    assert f"{other.template_item.label} を確認済みにしました。" in page
