@@ -16,6 +16,13 @@ class Menu:
         return bool(self.user and self.user.is_authenticated and may_read_log(self.user))
 
     @cached_property
+    def ward_staff(self) -> bool:
+        """A person of the ward's section: the footer's 「庁内ネットワーク内でのみ」 is true for them only (the
+        contractor uses the app from outside). Compared by value: core imports no app above it."""
+        profile = getattr(self.user, "profile", None) if self.user and self.user.is_authenticated else None
+        return getattr(getattr(profile, "organisation", None), "kind", None) == "ward_section"
+
+    @cached_property
     def security_log(self) -> bool:
         """The auditors' own pages (verifying the chain, the monthly analysis, the anchor)."""
         return may_read_security_log(self.user)
