@@ -57,3 +57,12 @@ def fieldset_describedby(field) -> str:
     """Django puts ``aria-describedby`` on a grouped widget's inputs only when it is not a fieldset; the
     fieldset itself then carries it."""
     return (field.aria_describedby or "") if field.use_fieldset else ""
+
+
+@register.filter
+def live_role(messages) -> str:
+    """The role of the box holding the page's messages: ``alert`` when one of them is an error, else
+    ``status``. The role sits on the box, never on a list item (which must stay a list item)."""
+    from django.contrib.messages import constants
+
+    return "alert" if any(message.level >= constants.ERROR for message in messages) else "status"
