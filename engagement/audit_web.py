@@ -19,6 +19,7 @@ LABELS = {
     "engagement.free_text.reviewed": gettext_lazy("自由記述の個人情報を確認"),
     "engagement.pseudonyms.linkable": gettext_lazy("年度をまたぐ仮名IDの鍵を作成"),
     "engagement.upload.purged": gettext_lazy("アップロードした調査データを削除"),
+    "engagement.upload.swapped": gettext_lazy("調査データの回答ファイルと職員属性マスタを入れ替え"),
     "engagement.package.downloaded": gettext_lazy("調査データの暗号化パッケージをダウンロード"),
     "engagement.package.file_purged": gettext_lazy("渡した記録媒体の暗号化ファイルを削除"),
     "engagement.data.purged": gettext_lazy("保存期間を過ぎた調査データを削除"),
@@ -38,6 +39,7 @@ PROBLEMS = {
     "master_duplicate_staff_number": gettext_lazy("マスタの職員番号の重複"),
     "missing_in_master": gettext_lazy("マスタにない職員番号"),
     "out_of_range": gettext_lazy("選択肢にない回答"),
+    "files_swapped": gettext_lazy("回答ファイルとマスタの入れ替わり"),
     "empty_required": gettext_lazy("必須の回答の空欄"),
 }
 # Problem codes and roles as engagement.workflow writes them ("key" would be masked as a secret).
@@ -128,8 +130,15 @@ def _data_purged(payload, context) -> str:
         "packages": _number(payload.get("packages")), "orphans": _number(payload.get("orphans"))}
 
 
+def _swapped(payload, context) -> str:
+    return _("入れ替えた後: 回答ファイル %(rows)s行 × %(columns)s列、職員属性マスタ %(master_rows)s行 × %(master_columns)s列") % {
+        "rows": _number(payload.get("rows")), "columns": _number(payload.get("columns")),
+        "master_rows": _number(payload.get("master_rows")), "master_columns": _number(payload.get("master_columns"))}
+
+
 DETAILS = {
     "engagement.upload.received": _received,
+    "engagement.upload.swapped": _swapped,
     "engagement.mapping.saved": _mapping,
     "engagement.upload.validated": _validated,
     "engagement.risk.planned": _planned,

@@ -259,6 +259,18 @@ def guess_role(header: str) -> Role:
     return Role.ANSWER
 
 
+def answer_like(headers: Sequence[str]) -> list[str]:
+    """The headers that read as questions (neither a staff number, an identifier, bookkeeping nor an attribute)."""
+    return [h for h in headers if guess_role(h) == Role.ANSWER]
+
+
+def files_swapped(headers: Sequence[str], master_headers: Sequence[str]) -> bool:
+    """Whether the two files look as if given in each other's slot: the "survey" has no column that reads
+    as a question and the "master" has. In the master every such column would be taken as an attribute
+    (:func:`guess_mapping`), so the answers would leave as quasi-identifiers and their free text unscanned."""
+    return bool(master_headers) and not answer_like(headers) and bool(answer_like(master_headers))
+
+
 def guess_mapping(headers: Sequence[str], master_headers: Sequence[str] = ()) -> Mapping:
     """Roles guessed from the header words of the survey file and of the master.
 

@@ -56,6 +56,10 @@ def _remove_after_commit(names: list[str]) -> None:
     transaction.on_commit(remove)
 
 
+# Files an upload no longer points to (its files stored again, e.g. survey and master swapped).
+remove_after_commit = _remove_after_commit
+
+
 def clear_upload(upload: SurveyUpload, *, state: str, reason: str, now) -> int:
     """Forget the upload's files (removed after commit) and its headers; returns how many files there were."""
     names = [upload.survey_blob, upload.master_blob]

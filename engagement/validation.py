@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .mapping import ColumnSpec, Mapping, Role, Source
+from .mapping import ColumnSpec, Mapping, Role, Source, answer_like, files_swapped
 from .reading import Table, normalise_key, normalise_text
 
 ERROR = "error"
@@ -35,6 +35,7 @@ MASTER_DUPLICATE_KEY = "master_duplicate_key"
 MISSING_IN_MASTER = "missing_in_master"
 OUT_OF_RANGE = "out_of_range"
 EMPTY_REQUIRED = "empty_required"
+FILES_SWAPPED = "files_swapped"
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,13 @@ def validate(table: Table, mapping: Mapping, master: Table | None = None) -> Val
     if not table.rows:
         problems.append(Problem(HEADER_ONLY, _("見出しの行だけで、回答の行がありません。")))
         return report
+
+    if master is not None and not mapping.of_role(Role.ANSWER, Source.SURVEY) \
+            and files_swapped(table.headers, master.headers):
+        problems.append(Problem(FILES_SWAPPED, _(
+            "回答ファイルと職員属性マスタが入れ替わっているようです。回答ファイルの欄のファイルに回答らしい列がなく、"
+            "職員属性マスタの欄のファイルにあります（%(columns)s）。このままでは回答を属性として扱い、自由記述も"
+            "確かめません。2つのファイルを入れ替えてください。") % {"columns": "、".join(answer_like(master.headers)[:3])}))
 
     outputs = [s for s in mapping.output_columns]
     names = Counter(s.header for s in outputs)

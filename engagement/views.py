@@ -29,6 +29,7 @@ from .forms import (
     format_department_map,
     rung_of,
 )
+from .mapping import Role, Source, files_swapped
 from .package import KIND_LABELS
 from .reading import SurveyFileError
 from .storage import retention
@@ -148,6 +149,21 @@ def discard(request, slug, pk):
     return redirect("engagement:index", slug=slug)
 
 
+@login_required
+@contract_post
+def swap(request, slug, pk):
+    """The survey and the master put back in their slots (the page offers it when they look swapped)."""
+    upload = permissions.upload_for(request.user, slug, pk)
+    permissions.may_work_on(request.user, upload).or_403()
+    try:
+        workflow.survey_upload_swap(upload=upload, actor=request.user, request=request)
+    except (DomainError, crypto.StoredDataError, SurveyFileError) as error:
+        messages.error(request, str(error))
+        return redirect("engagement:index", slug=slug)
+    messages.success(request, _("回答ファイルと職員属性マスタを入れ替えました。列の役割を確かめてください。"))
+    return redirect("engagement:mapping", slug=slug, pk=pk)
+
+
 # --- mapping and validation ------------------------------------------------------------------------
 
 
@@ -199,6 +215,8 @@ def mapping(request, slug, pk):
         "contract": upload.contract, "upload": upload, "form": form, "rows": rows, "report": loaded.report,
         # The report of the mapping HR last tried, when it refused the file: what to change, beside the form.
         "refused": bool(upload.validation) and not loaded.report.ok,
+        "swapped": loaded.master is not None and not loaded.mapping.of_role(Role.ANSWER, Source.SURVEY)
+        and files_swapped(loaded.table.headers, loaded.master.headers),
         "steps": _steps(upload, "mapping"),
     }, status=status)
 

@@ -220,6 +220,52 @@ def survey_upload(*, contract, actor, survey: UploadedFile, master: UploadedFile
     return upload
 
 
+def survey_upload_swap(*, upload: SurveyUpload, actor, request=None) -> SurveyUpload:
+    """The survey and the master put back in their slots, when HR gave each in the other's: the files stay
+    kept (encrypted again under their own purposes), the roles are guessed again for the files as they now
+    stand, and any validation of the old order is forgotten. Nothing is uploaded again."""
+    permissions.may_work_on(actor, upload).require()
+    if not upload.has_master:
+        raise DomainError(_("職員属性マスタがないため、入れ替えられません。"), code="no_master")
+    survey_data = crypto.load(upload.master_blob, purpose=crypto.MASTER)
+    master_data = crypto.load(upload.survey_blob, purpose=crypto.UPLOAD)
+    survey = UploadedFile(name=upload.master_name, data=survey_data)
+    master = UploadedFile(name=upload.survey_name, data=master_data)
+    table, master_table = read_files(survey, master)
+    mapping = initial_mapping(upload.contract, table, master_table)
+    names = [crypto.store(survey.data, purpose=crypto.UPLOAD), crypto.store(master.data, purpose=crypto.MASTER)]
+    try:
+        with transaction.atomic():
+            locked = SurveyUpload.objects.select_for_update(of=("self",)).select_related("contract").get(pk=upload.pk)
+            permissions.may_work_on(actor, locked).require()
+            old = [locked.survey_blob, locked.master_blob]
+            locked.survey_blob, locked.master_blob = names
+            locked.survey_name, locked.master_name = survey.name[:200], master.name[:200]
+            locked.survey_format, locked.master_format = table.format_label[:40], master_table.format_label[:40]
+            locked.survey_size, locked.master_size = len(survey.data), len(master.data)
+            locked.survey_rows, locked.master_rows = len(table.rows), len(master_table.rows)
+            locked.survey_columns, locked.master_columns = len(table.headers), len(master_table.headers)
+            locked.mapping_sealed = _sealed(mapping, survey_blob=names[0])
+            locked.mapping_confirmed_at = None
+            locked.validation = {}
+            locked.state = SurveyUpload.State.MAPPING
+            locked.revision += 1
+            locked.save(update_fields=[
+                "survey_blob", "master_blob", "survey_name", "master_name", "survey_format", "master_format",
+                "survey_size", "master_size", "survey_rows", "master_rows", "survey_columns", "master_columns",
+                "mapping_sealed", "mapping_confirmed_at", "validation", "state", "revision"])
+            audit_log(action="engagement.upload.swapped", actor=actor, contract=locked.contract, obj=locked,
+                      request=request, payload={"rows": locked.survey_rows, "columns": locked.survey_columns,
+                                                "master_rows": locked.master_rows,
+                                                "master_columns": locked.master_columns})
+            storage.remove_after_commit(old)
+    except BaseException:
+        for name in names:
+            crypto.remove(name)
+        raise
+    return locked
+
+
 # --- mapping and validation -----------------------------------------------------------------------
 
 

@@ -48,6 +48,9 @@ ROWS = [
         happened=audited("engagement.package.built")),
     Row("engagement:discard", kwargs=uploaded, get=statuses(405, **HIDDEN), post=statuses(403, hr=DONE, **HIDDEN),
         contract_object=True, happened=_discarded),
+    # Swapping needs a master: the helper's upload has one; done, the files change slots.
+    Row("engagement:swap", kwargs=uploaded, get=statuses(405, **HIDDEN), post=statuses(403, hr=DONE, **HIDDEN),
+        contract_object=True, happened=audited("engagement.upload.swapped")),
     Row("engagement:package", kwargs=package, get=HR_ONLY, post=statuses(405, **HIDDEN), contract_object=True),
     # The encrypted file goes to HR only (each download audited); never to the contractor through the app.
     Row("engagement:package_download", kwargs=package, get=HR_ONLY, post=statuses(405, **HIDDEN),
