@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.formatting import person_name
 from contracts.selectors import display_name
 from core.bounds import BoundedFormMixin
 from core.dates import wareki_datetime
@@ -23,7 +24,8 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def _person_label(user) -> str:
-    return f"{display_name(user)}（{user.get_username()}）"
+    # Named as everywhere else, never by the username (issue 14 E.18).
+    return person_name(user)
 
 
 class ItemForm(BoundedFormMixin, forms.Form):

@@ -103,7 +103,7 @@ def hash_mismatches(handover: Handover):
     from audit.models import AuditEntry
 
     return AuditEntry.objects.filter(action="handover.hash_mismatch", object_type="handover.handover",
-                                     object_id=str(handover.pk)).order_by("seq")
+                                     object_id=str(handover.pk)).select_related("actor__profile").order_by("seq")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from audit.formatting import person_name
 from audit.services import audit_log
 from contracts.permissions import can, contract_for, contract_get, contract_methods, contract_post
 from contracts.selectors import contracts_for
@@ -181,7 +182,7 @@ def _handover_page(request, handover, *, ack_form=None, cancel_form=None, status
         "may_cancel": may_cancel(request.user, handover),
         "ack_form": ack_form or AcknowledgeForm(handover=handover, on_behalf_of=acknowledge.on_behalf_of),
         "cancel_form": cancel_form or CancelForm(),
-        "mismatches": selectors.hash_mismatches(handover),
+        "mismatches": [(entry, person_name(entry.actor)) for entry in selectors.hash_mismatches(handover)],
         "to_store": to_store,
         "rules": RULES,
     }, status=status)

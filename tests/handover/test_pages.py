@@ -9,7 +9,7 @@ from audit.models import AuditEntry
 from core.spreadsheet import WAREKI_DATETIME_FORMAT
 from handover.models import Handover, Item
 
-from .conftest import DISC_SHA256, acknowledge, deliver, tokyo
+from .conftest import DISC_SHA256, acknowledge, deliver, register_disc, tokyo
 
 SEED_QUOTE = "「電磁的媒体（DVD-R等）とパスワード通知書の受渡しは、それぞれ別の機会を設定し、鍵付きカバン等を使用して、手渡しで行う」"
 
@@ -58,7 +58,7 @@ def test_the_refusal_of_the_separation_rule_is_shown_on_the_form(client_as, worl
 def test_the_handover_form_offers_only_approved_designees_and_items_at_the_ward(client_as, world, disc, notice):
     deliver(world, [disc])
     page = client_as(world.hr).get(url("handover_create", world)).content.decode()
-    assert "田中 誠（manager_a）" in page and "山田 美咲（handler_a）" in page
+    assert "田中 誠" in page and "山田 美咲" in page and "manager_a" not in page
     assert "小林 健" not in page and "鈴木 一郎" not in page
     assert "PN-001" in page and "CD-001" not in page  # the disc is already out
 
@@ -68,7 +68,7 @@ def test_the_contractor_records_a_return_to_hr(client_as, world, disc, clock):
     clock.advance(days=1)
     client = client_as(world.handler)
     page = client.get(url("handover_create", world)).content.decode()
-    assert "委託先→区（返却）" in page and "佐藤 花子（hr）" in page
+    assert "委託先→区（返却）" in page and "佐藤 花子" in page and "（hr）" not in page
     response = client.post(url("handover_create", world), {
         "items": [disc.pk], "recipient": world.hr.pk, "handed_at": "2025-06-11T09:00", "by_hand": "on",
         "container": "鍵付きカバン"})
@@ -113,6 +113,20 @@ def test_after_acknowledging_the_page_links_to_recording_the_storage_place(clien
     client.post(url("storage_record", world, pk=disc.pk), {"place": "cabinet", "location": "キャビネットB-2",
                                                            "locked": "on"})
     assert link not in client.get(url("handover_detail", world, pk=handover.pk)).content.decode()
+
+
+def test_people_are_named_by_their_names_not_usernames(client_as, world, disc):
+    """Issue 14 E.18: the SHA-256 mismatch record said 「handler_a」 and the recipient list 「（handler_a）」."""
+    handover = deliver(world, [disc])
+    client = client_as(world.handler)
+    client.post(url("handover_acknowledge", world, pk=handover.pk), {f"sha256_{disc.pk}": "1" * 64,
+                                                                      "time_confirmed": "on"})
+    page = client_as(world.hr).get(url("handover_detail", world, pk=handover.pk)).content.decode()
+    record = page.split('id="mismatch-h"', 1)[1].split("</section>", 1)[0]
+    assert "山田 美咲" in record and "handler_a" not in record
+    register_disc(world, disc.medium_kind, label="CD-002")
+    form = client_as(world.hr).get(url("handover_create", world)).content.decode()
+    assert "山田 美咲" in form and "handler_a" not in form and "manager_a" not in form
 
 
 def test_hr_does_not_see_the_acknowledge_button_of_a_delivery(client_as, world, disc):
@@ -299,7 +313,8 @@ def test_the_ledger_xlsx_has_the_ledgers_columns_and_rows(client_as, world, disc
     assert disc_row[4:10] == ["区→委託先（提供）", "佐藤 花子", "山田 美咲", "CD-R CD-001 職員属性・調査回答（3,012件） 1枚", 1,
                               "手渡し・鍵付きカバン"]
     assert disc_row[10:12] == [dt.datetime(2025, 6, 10, 9, 0), "山田 美咲（SHA-256一致）"]
-    assert disc_row[12] == "'=HYPERLINK(\"http://evil\")"  # shown as text, never run as a formula
+    assert disc_row[12] == "=HYPERLINK(\"http://evil\")"  # a string cell: the text as typed, never run
+    assert sheet.cell(row=7, column=13).data_type == "s"
     assert notice_row[:2] == [2, dt.datetime(2025, 6, 11, 9, 0)]
     assert notice_row[4:10] == ["区→委託先（提供）", "佐藤 花子", "田中 誠", "パスワード通知書 PN-001 パスワード通知書 1通", 1,
                                 "手渡し・鍵付きカバン"]
