@@ -65,6 +65,37 @@ def _key_problems(medium: Item, notice: Item, *, involved: set[int], elsewhere: 
     return problems
 
 
+def _key_facts(medium: Item, notice: Item) -> str:
+    """What the ledger shows of ``notice`` for the reason, in words that are true of it: kept at the ward and
+    never handed over, or handed over apart from the medium (when, on which handover) and where it is now."""
+    names = {"notice": notice.label, "place": _place(notice)}
+    moves = _moves(notice)
+    if not moves:
+        return _("パスワード通知書%(notice)sは%(place)sで、区から出ていない") % names
+    medium_moves = {(d, n) for d, n, _w in _moves(medium)}
+    apart = [(number, when) for direction, number, when in moves if (direction, number) not in medium_moves]
+    when = "、".join(_("No.%(n)s %(when)s") % {"n": number, "when": wareki(handed_at)} for number, handed_at in apart)
+    return _("パスワード通知書%(notice)sは媒体とは別の機会に受け渡され（%(when)s）、現在は「%(place)s」") % {
+        **names, "when": when}
+
+
+def _exposure_problem(incident: Incident | None, notices: list[Item]) -> str:
+    """The reporter's answer to 「データを持つ者がパスワードを知り得るか」 as a reason the key is not safe ("" when
+    the answer says it cannot be known)."""
+    exposure = incident.password_exposure if incident is not None else ""
+    if incident is not None and not incident.password_may_be_known:
+        return ""
+    if not exposure:
+        return _("データを持つ者がパスワードを知り得ないことが報告されていない（報告内容の訂正で答えてください）")
+    answer = str(Incident.PasswordExposure(exposure).label).split("：", 1)[-1]
+    problem = _("データを持つ者がパスワードを知り得ると報告されている（%(answer)s）") % {"answer": answer}
+    unhanded = [n.label for n in notices if not _moves(n)]
+    if exposure == Incident.PasswordExposure.SAME_OCCASION and unhanded:
+        problem += _("。管理簿ではパスワード通知書%(notices)sは区で保管（未交付）のままのため、管理簿を確かめてください") % {
+            "notices": "、".join(unhanded)}
+    return problem
+
+
 def _items_with_history(ids):
     lines = Prefetch("handover_lines", queryset=HandoverLine.objects.select_related("handover"))
     notices = Prefetch("notices", queryset=Item.objects.select_related("storage").prefetch_related(lines))
@@ -98,9 +129,15 @@ def data_at_risk(*, items, other_data: bool, incident: Incident | None = None) -
             problems = []
             for notice in notices:
                 problems += _key_problems(item, notice, involved=involved, elsewhere=elsewhere)
+            if notices and (exposure := _exposure_problem(incident, notices)):
+                problems.append(exposure)
             note = "、".join(_("%(label)s：%(place)s") % {"label": n.label, "place": _place(n)} for n in notices)
+            facts = [_key_facts(item, n) for n in notices]
+            if notices and incident is not None and not incident.password_may_be_known:
+                answer = str(incident.get_password_exposure_display()).split("：", 1)[-1]
+                facts.append(_("データを持つ者はパスワードを知り得ないと報告されている（%(answer)s）") % {"answer": answer})
             data.append(DataAtRisk(label=label, kind=DataKind.MEDIUM, encrypted=bool(notices),
-                                   key_problems=tuple(problems), key_note=note))
+                                   key_problems=tuple(problems), key_note=note, key_facts=tuple(facts)))
         else:
             data.append(DataAtRisk(label=label, kind=DataKind.PAPER))
     if other_data:

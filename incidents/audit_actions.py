@@ -28,6 +28,7 @@ CHANGED_NAMES = {
     "kind": gettext_lazy("事故の種類"), "items": gettext_lazy("関係する記録媒体等"),
     "other_data": gettext_lazy("記録媒体等以外のデータ"), "discovered_at": gettext_lazy("発見日時"),
     "affected_count": gettext_lazy("本人の数"), "description": gettext_lazy("事故の概要"), **FLAG_NAMES,
+    "password_exposure": gettext_lazy("データを持つ者がパスワードを知り得るか"),
 }
 EXEMPTIONS = {"encrypted": gettext_lazy("暗号化され鍵が安全なため"),
               "no_personal_data": gettext_lazy("個人情報を含まないパスワード通知書のみのため")}
@@ -55,6 +56,9 @@ def _reported(payload, context) -> str:
         "other": _("（記録媒体等以外のデータも）") if payload.get("other_data") else "",
         "when": date_text(payload.get("discovered_at")), "count": count(payload.get("affected_count"), _("人")),
         "flags": _names(payload.get("flags"), FLAG_NAMES)}
+    if payload.get("notice_exposure"):
+        sentence += _("。データを持つ者がパスワードを知り得るか: %(answer)s") % {
+            "answer": choice(Incident.PasswordExposure)(payload["notice_exposure"])}
     return f"{sentence}。{_decision(payload)}"
 
 

@@ -52,6 +52,14 @@ class IncidentForm(BoundedFormMixin, forms.Form):
     ordinance_sensitive = forms.BooleanField(
         label=_("条例要配慮個人情報が含まれる"), required=False,
         help_text=_("区の条例で定める条例要配慮個人情報"))
+    # The ledger cannot tell who may know a password (a notice handed over with its disc although refused, a firm
+    # holding both, a file opened before): the reporter says it, and the encryption exception rests on it.
+    password_exposure = forms.ChoiceField(
+        label=_("データを持つ者（持ち出した者・受け取った者）がパスワードを知り得るか"),
+        choices=Incident.PasswordExposure.choices, required=False, widget=forms.RadioSelect,
+        help_text=_("暗号化した記録媒体（パスワード通知書を登録した媒体）が関係するときは必ず選んでください。"
+                    "通知書を持つ者・その組織の者、媒体と同じ機会に通知書を受け取った者、ファイルを開いたことがある者は"
+                    "パスワードを知り得ます。知り得る・分からないときは、暗号化による除外を受けられません。"))
     description = forms.CharField(
         label=_("事故の概要"), widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("いつ、どこで、何が起きたか、いま分かっていること。") + NO_PERSONAL_DATA)
@@ -73,7 +81,7 @@ class IncidentForm(BoundedFormMixin, forms.Form):
     @classmethod
     def initial_from(cls, incident: Incident) -> dict:
         names = ("kind", "discovered_at", "other_data", "affected_count", "sensitive", "financial_harm",
-                 "wrongful_purpose", "ordinance_sensitive", "description")
+                 "wrongful_purpose", "ordinance_sensitive", "password_exposure", "description")
         initial = {name: getattr(incident, name) for name in names}
         initial["discovered_at"] = timezone.localtime(incident.discovered_at)
         initial["items"] = list(incident.items.values_list("pk", flat=True))

@@ -25,6 +25,18 @@ class Incident(models.Model):
         OPEN = "open", _("対応中")
         CLOSED = "closed", _("終結")
 
+    class PasswordExposure(models.TextChoices):
+        """Whether whoever has the data may know the password of an encrypted medium, as the reporter knows it:
+        the ledger alone cannot tell (a notice handed over with the disc although refused, a firm holding both,
+        a file opened before). The encryption exception of 施行規則第43条 holds only for the first two."""
+
+        WARD_KEEPS = "ward_keeps", _("否：パスワード通知書は区が保管しており、データを持つ者は知り得ない")
+        OTHER_KEEPS = "other_keeps", _("否：パスワード通知書は別の者が保管しており、データを持ち出した者は知り得ない")
+        SAME_HOLDER = "same_holder", _("可能性あり：パスワード通知書を、データを持ち出した者と同じ者・同じ組織が保持している")
+        SAME_OCCASION = "same_occasion", _("可能性あり：パスワード通知書が媒体と同じ機会に渡った")
+        OPENED = "opened", _("可能性あり：データを持つ者がファイルを開いたことがある")
+        UNKNOWN = "unknown", _("可能性あり：分からない")
+
     contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT,
                                  related_name="incidents")
     number = models.PositiveIntegerField(_("事故番号"))
@@ -40,6 +52,10 @@ class Incident(models.Model):
     wrongful_purpose = models.BooleanField(_("不正の目的をもって行われたおそれがある"), default=False)
     ordinance_sensitive = models.BooleanField(_("条例要配慮個人情報が含まれる"), default=False)
     description = models.TextField(_("事故の概要"))
+    # Asked when an encrypted medium is involved; blank when none is (or for an incident reported before
+    # the question existed, which the rule then treats as not known).
+    password_exposure = models.CharField(_("データを持つ者がパスワードを知り得るか"), max_length=20,
+                                         choices=PasswordExposure.choices, blank=True)
 
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.OPEN)
     reported_at = models.DateTimeField(_("報告日時"))
@@ -78,6 +94,11 @@ class Incident(models.Model):
         names = {"sensitive": _("要配慮個人情報"), "financial_harm": _("財産的被害のおそれ"),
                  "wrongful_purpose": _("不正の目的"), "ordinance_sensitive": _("条例要配慮個人情報")}
         return [str(label) for name, label in names.items() if getattr(self, name)]
+
+    @property
+    def password_may_be_known(self) -> bool:
+        """Whether the reporter said the password may be known to whoever has the data (unanswered: may be)."""
+        return self.password_exposure not in (self.PasswordExposure.WARD_KEEPS, self.PasswordExposure.OTHER_KEEPS)
 
     @property
     def affected_text(self) -> str:

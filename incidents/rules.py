@@ -96,7 +96,9 @@ class DataAtRisk:
     ``encrypted``: a medium holding a password-encrypted file (the ward's rule: 個人情報を含むデータを作成する
     必要がある場合は、パスワードを付してデータを暗号化する), known from its registered password notice.
     ``key_problems``: why its password cannot be taken as safe (the notice lost too, handed over with it,
-    kept in the same place …); none means the key is safe. ``key_note``: where its notices are.
+    kept in the same place, the reporter saying whoever has the data may know it …); none means the key is safe.
+    ``key_note``: where its notices are. ``key_facts``: what the ledger and the reporter say of each notice, in
+    words true of it (kept at the ward and never handed over, or handed over apart and when), for the reason.
     ``partner``: for a notice, the medium it opens and where that medium is.
     """
 
@@ -105,6 +107,7 @@ class DataAtRisk:
     encrypted: bool = False
     key_problems: tuple[str, ...] = ()
     key_note: str = ""
+    key_facts: tuple[str, ...] = ()
     partner: str = ""
 
     @property
@@ -207,8 +210,14 @@ def ppc_report_required(facts: Facts) -> Decision:
 
     - when only password notices are involved, no personal information is (a notice carries none): no 漏えい等;
     - when every involved thing that carries personal data is a password-encrypted medium whose notice is not
-      involved, travelled on another occasion, is not kept with it and was not lost in another incident, the
-      key was not compromised: no 漏えい等.
+      involved, did not travel with it, is not kept with it and was not lost in another incident, and the
+      reporter says whoever has the data cannot know the password (the notice kept by the ward, or by someone
+      else than whoever took the data), the key was not compromised: no 漏えい等. Someone who holds the notice,
+      whose organisation holds it, who received it on the same occasion or who has opened the file defeats the
+      encryption, whatever the ledger shows; so does not knowing.
+
+    An insider's act for an unlawful purpose is item 3 whatever the number of people, once the encryption
+    exception is lost.
 
     Paper, data outside the ledger (copies on the analysis PC) and a medium with no registered notice are
     never taken as protected. Facts with no data at all are taken as unprotected (nothing is known).
@@ -229,11 +238,13 @@ def ppc_report_required(facts: Facts) -> Decision:
     personal = [d for d in data if d.holds_personal_data]
     unprotected = [d for d in personal if not d.protected]
     if personal and not unprotected:
-        keys = "、".join(d.key_note for d in personal if d.key_note)
-        reason = _("関係する記録媒体（%(media)s）はパスワードを付して暗号化したファイルで、そのパスワード通知書（%(keys)s）は"
-                   "この事故に関係せず、媒体とは別の機会に受け渡され別の場所に保管されているため、「%(exception)s」として"
-                   "漏えい等に当たらず、個人情報保護委員会への報告は不要です（個人情報保護法施行規則第43条第1号）。") % {
-            "media": _labels(personal), "keys": keys, "exception": ENCRYPTION_EXCEPTION}
+        # Only what the ledger and the reporter say of each notice: "handed over on another occasion" is said of
+        # a notice that was, "kept at the ward" of one that never left it.
+        facts_said = "".join(_("%(fact)s。") % {"fact": fact} for d in personal for fact in d.key_facts)
+        reason = _("関係する記録媒体（%(media)s）はパスワードを付して暗号化したファイルです。%(facts)sパスワード通知書は"
+                   "この事故に関係していないため、「%(exception)s」として漏えい等に当たらず、個人情報保護委員会への報告は"
+                   "不要です（個人情報保護法施行規則第43条第1号）。") % {
+            "media": _labels(personal), "facts": facts_said, "exception": ENCRYPTION_EXCEPTION}
         return Decision(False, reason, (), "encrypted")
 
     if not triggers:

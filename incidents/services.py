@@ -44,8 +44,37 @@ def _not_in_future(value: dt.datetime, *, field: str, what: str) -> None:
         raise DomainError(_("%(what)sに未来の日時は入力できません。") % {"what": what}, field=field)
 
 
+def _checked_exposure(found: list[Item], password_exposure: str) -> str:
+    """The answer to 「データを持つ者がパスワードを知り得るか」: required when an encrypted medium (one with a registered
+    password notice) is involved, since the ledger alone cannot tell (施行規則第43条第1号's exception rests on it);
+    「区が保管」 only for notices the ledger shows at the ward. Kept only when such a medium is involved."""
+    exposure = password_exposure or ""
+    if exposure not in Incident.PasswordExposure.values and exposure:
+        raise DomainError(_("データを持つ者がパスワードを知り得るかを、選択肢から選んでください。"), field="password_exposure")
+    media = [item for item in found if item.is_medium]
+    notices = list(Item.objects.filter(opens__in=media).select_related("opens").order_by("label"))
+    if not notices:
+        return ""  # no encrypted medium: the answer decides nothing, and the incident does not keep it
+    if not exposure:
+        raise DomainError(
+            _("暗号化した記録媒体（%(media)s）が関係するため、データを持つ者（持ち出した者・受け取った者）がパスワードを"
+              "知り得るかを選んでください。知り得るなら、暗号化による除外（個人情報保護法施行規則第43条第1号）は受けられません。")
+            % {"media": "、".join(sorted({notice.opens.label for notice in notices}))},
+            field="password_exposure", code="exposure_unanswered")
+    away = [notice for notice in notices if notice.state not in (Item.State.PREPARED, Item.State.RETURNED)]
+    if exposure == Incident.PasswordExposure.WARD_KEEPS and away:
+        raise DomainError(
+            _("管理簿ではパスワード通知書%(notices)sは区で保管していません（%(states)s）。通知書を持つ者を確かめ、"
+              "別の者が保管しているか、知り得る可能性があるかを選んでください。")
+            % {"notices": "、".join(n.label for n in away),
+               "states": "、".join(f"{n.label}：{n.get_state_display()}" for n in away)},
+            field="password_exposure", code="exposure_not_at_ward")
+    return exposure
+
+
 def _checked_facts(contract: Contract, *, kind: str, items: Iterable[Item], other_data: bool,
-                   discovered_at: dt.datetime | None, affected_count: int | None, description: str) -> dict:
+                   discovered_at: dt.datetime | None, affected_count: int | None, description: str,
+                   password_exposure: str = "") -> dict:
     """The facts of a report or a correction, refused with a message at the field they concern."""
     if kind not in Incident.Kind.values:
         raise DomainError(_("事故の種類を選んでください。"), field="kind")
@@ -66,7 +95,8 @@ def _checked_facts(contract: Contract, *, kind: str, items: Iterable[Item], othe
     if not found and not other_data:
         raise DomainError(_("関係する記録媒体等を選ぶか、「記録媒体等以外のデータも関係する」を選んでください。"), field="items")
     return {"kind": kind, "items": found, "other_data": bool(other_data), "discovered_at": discovered_at,
-            "affected_count": affected_count, "description": description}
+            "affected_count": affected_count, "description": description,
+            "password_exposure": _checked_exposure(found, password_exposure)}
 
 
 def _decision_payload(incident: Incident) -> dict:
@@ -79,7 +109,8 @@ def _decision_payload(incident: Incident) -> dict:
 def incident_report(*, contract: Contract, actor, kind: str, discovered_at: dt.datetime | None,
                     affected_count: int | None, description: str, items: Iterable[Item] = (),
                     other_data: bool = False, sensitive: bool = False, financial_harm: bool = False,
-                    wrongful_purpose: bool = False, ordinance_sensitive: bool = False, request=None) -> Incident:
+                    wrongful_purpose: bool = False, ordinance_sensitive: bool = False, password_exposure: str = "",
+                    request=None) -> Incident:
     """Report an incident (事故). Anyone on the contract reports, at once; HR of the contract and the
     contractor's handling managers are e-mailed, with both organisations' emergency contacts, as soon as
     the report is saved. Whether it must go to the Commission is :func:`incidents.rules.ppc_report_required`'s."""
@@ -87,7 +118,8 @@ def incident_report(*, contract: Contract, actor, kind: str, discovered_at: dt.d
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     permissions.may_report(actor, contract).require()
     facts = _checked_facts(contract, kind=kind, items=items, other_data=other_data, discovered_at=discovered_at,
-                           affected_count=affected_count, description=description)
+                           affected_count=affected_count, description=description,
+                           password_exposure=password_exposure)
     found = facts.pop("items")
     number = (Incident.objects.filter(contract=contract).aggregate(n=Max("number"))["n"] or 0) + 1
     incident = Incident.objects.create(
@@ -100,7 +132,7 @@ def incident_report(*, contract: Contract, actor, kind: str, discovered_at: dt.d
               payload={"number": number, "kind": kind, "items": [item.label for item in found],
                        "other_data": incident.other_data, "discovered_at": discovered_at,
                        "affected_count": incident.affected_count, "flags": _flags(incident),
-                       **_decision_payload(incident)})
+                       "notice_exposure": incident.password_exposure, **_decision_payload(incident)})
     transaction.on_commit(lambda: notifications.incident_reported(incident.pk))
     return incident
 
@@ -111,6 +143,7 @@ REVISABLE = {
     "discovered_at": gettext_lazy("発見日時"), "affected_count": gettext_lazy("本人の数"), "sensitive": gettext_lazy("要配慮個人情報"),
     "financial_harm": gettext_lazy("財産的被害のおそれ"), "wrongful_purpose": gettext_lazy("不正の目的"),
     "ordinance_sensitive": gettext_lazy("条例要配慮個人情報"), "description": gettext_lazy("事故の概要"),
+    "password_exposure": gettext_lazy("データを持つ者がパスワードを知り得るか"),
 }
 
 
@@ -125,6 +158,8 @@ def _shown(name: str, value) -> str:
         return _("%(n)s人") % {"n": f"{value:,}"}
     if isinstance(value, bool):
         return _("あり") if value else _("なし")
+    if name == "password_exposure":
+        return str(Incident.PasswordExposure(value).label) if value else _("未回答")
     return ""
 
 
@@ -132,14 +167,16 @@ def _shown(name: str, value) -> str:
 def incident_revise(*, incident: Incident, actor, kind: str, discovered_at: dt.datetime | None,
                     affected_count: int | None, description: str, items: Iterable[Item] = (),
                     other_data: bool = False, sensitive: bool = False, financial_harm: bool = False,
-                    wrongful_purpose: bool = False, ordinance_sensitive: bool = False, request=None) -> Incident:
+                    wrongful_purpose: bool = False, ordinance_sensitive: bool = False, password_exposure: str = "",
+                    request=None) -> Incident:
     """Correct the reported facts while the incident is open (the number of people grows, an item turns
     out to be involved …). The timeline says what changed, from what to what; the decision and deadlines
     follow the corrected facts."""
     incident = Incident.objects.select_for_update(of=("self",)).select_related("contract").get(pk=incident.pk)
     permissions.may_revise(actor, incident).require()
     facts = _checked_facts(incident.contract, kind=kind, items=items, other_data=other_data,
-                           discovered_at=discovered_at, affected_count=affected_count, description=description)
+                           discovered_at=discovered_at, affected_count=affected_count, description=description,
+                           password_exposure=password_exposure)
     facts.update(sensitive=bool(sensitive), financial_harm=bool(financial_harm),
                  wrongful_purpose=bool(wrongful_purpose), ordinance_sensitive=bool(ordinance_sensitive))
     before = {name: getattr(incident, name) for name in REVISABLE if name != "items"}
@@ -168,6 +205,7 @@ def incident_revise(*, incident: Incident, actor, kind: str, discovered_at: dt.d
     audit_log(action="incident.revised", actor=actor, contract=incident.contract, obj=incident, request=request,
               payload={"number": incident.number, "changed": changed, "affected_count": incident.affected_count,
                        "flags": _flags(incident), "items": [item.label for item in found],
+                       "notice_exposure": incident.password_exposure,
                        **_decision_payload(incident)})
     return incident
 

@@ -81,7 +81,8 @@ def test_closing_is_refused_with_each_blocker_named_then_allowed(world, clock, c
     copy = register_copy(world, disc)
     incident = incident_services.incident_report(
         contract=world.contract, actor=world.handler, kind=Incident.Kind.OTHER, discovered_at=timezone.now(),
-        affected_count=0, description="キャビネットの鍵が一時見当たらなかった（後に発見）", items=[disc])
+        affected_count=0, description="キャビネットの鍵が一時見当たらなかった（後に発見）", items=[disc],
+        password_exposure=Incident.PasswordExposure.OTHER_KEEPS)
     clock.set(tokyo(2026, 2, 2, 10, 0))
     expected = [
         "未了の工程があります: ①、②、③",

@@ -41,6 +41,8 @@ _AN_HOUR_AGO = object()
 
 def report(world, actor=None, *, items=(), kind="loss", affected_count=3012, discovered_at=_AN_HOUR_AGO, **extra):
     extra.setdefault("description", "分析室から記録媒体が見当たらない。")
+    # The reporter's answer for an encrypted medium: the seed's way keeps the notice with someone else.
+    extra.setdefault("password_exposure", "other_keeps")
     return services.incident_report(
         contract=world.contract, actor=actor or world.manager, kind=kind, items=list(items),
         affected_count=affected_count,

@@ -27,7 +27,9 @@ def test_a_lost_disc_whose_notice_travelled_apart_and_is_in_the_safe_is_not_repo
     answer = decision(report(world, items=[disc], affected_count=3012, sensitive=True))
     assert not answer.required
     assert answer.exemption == "encrypted"
-    assert "CD-001（CD-R）" in answer.reason and "PN-001：委託先で保管・管理室 金庫" in answer.reason
+    assert "CD-001（CD-R）" in answer.reason
+    assert ("パスワード通知書PN-001は媒体とは別の機会に受け渡され（No.2 令和7年6月12日）、現在は「委託先で保管・管理室 金庫」"
+            in answer.reason)
 
 
 def test_the_exception_is_lost_when_the_notice_was_lost_too(world, cd_r, clock):

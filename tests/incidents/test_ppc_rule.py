@@ -21,7 +21,9 @@ from incidents.rules import (
 
 PAPER = DataAtRisk(label="P-001（紙媒体）", kind=DataKind.PAPER)
 DISC_SAFE_KEY = DataAtRisk(label="CD-001（CD-R）", kind=DataKind.MEDIUM, encrypted=True,
-                           key_note="PN-001：委託先で保管・管理室 金庫")
+                           key_note="PN-001：委託先で保管・管理室 金庫",
+                           key_facts=("パスワード通知書PN-001は媒体とは別の機会に受け渡され（No.2 令和7年6月12日）、"
+                                      "現在は「委託先で保管・管理室 金庫」",))
 DISC_KEY_LOST = DataAtRisk(label="CD-001（CD-R）", kind=DataKind.MEDIUM, encrypted=True,
                            key_problems=("パスワード通知書PN-001もこの事故に関係している",))
 DISC_NO_NOTICE = DataAtRisk(label="CD-009（CD-R）", kind=DataKind.MEDIUM, encrypted=False)
@@ -102,7 +104,28 @@ def test_an_encrypted_disc_whose_notice_is_safe_is_no_leak_whatever_the_flags():
     assert decision.exemption == "encrypted"
     assert decision.triggers == ()
     assert "「高度な暗号化その他の個人の権利利益を保護するために必要な措置を講じたもの」として漏えい等に当たらず" in decision.reason
-    assert "PN-001：委託先で保管・管理室 金庫" in decision.reason
+    assert ("パスワード通知書PN-001は媒体とは別の機会に受け渡され（No.2 令和7年6月12日）、現在は「委託先で保管・管理室 金庫」。"
+            in decision.reason)
+
+
+def test_the_reason_says_only_what_the_ledger_says_of_the_notice():
+    """Issue 14, B.6: the reason said the notice was 「媒体とは別の機会に受け渡され」 for a notice that never left
+    the ward. It says what :mod:`incidents.assessment` found, nothing more."""
+    kept = DataAtRisk(label="CD-001（CD-R）", kind=DataKind.MEDIUM, encrypted=True, key_note="PN-001：区で保管（未交付）",
+                      key_facts=("パスワード通知書PN-001は区で保管（未交付）で、区から出ていない",))
+    decision = ppc_report_required(facts(count=3000, data=[kept]))
+    assert not decision.required
+    assert "パスワード通知書PN-001は区で保管（未交付）で、区から出ていない。" in decision.reason
+    assert "別の機会" not in decision.reason and "別の場所" not in decision.reason
+
+
+def test_wrongful_purpose_with_the_key_exposed_is_reportable_whatever_the_number():
+    # 三 「不正の目的をもって行われたおそれがある…行為による保有個人情報…の漏えい等」: no number of people.
+    exposed = DataAtRisk(label="CD-001（CD-R）", kind=DataKind.MEDIUM, encrypted=True,
+                         key_problems=("データを持つ者がパスワードを知り得ると報告されている（分からない）",))
+    decision = ppc_report_required(facts(count=2, data=[exposed], wrongful_purpose=True))
+    assert decision.required and decision.triggers == (Trigger.WRONGFUL_PURPOSE,)
+    assert decision.final_report_days == 60
 
 
 def test_the_exception_is_lost_when_the_key_was_compromised():

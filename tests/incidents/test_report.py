@@ -31,7 +31,8 @@ def test_the_handler_reports_from_the_form_and_lands_on_the_incident_with_contac
     assert "緊急時の連絡体制" in page and world.ward.emergency_contact_phone in page
     assert "個人情報（氏名、職員番号、回答の内容など）は書かないでください。" in page
     response = client.post(f"/incidents/{world.contract.slug}/new/",
-                           form(world, items=[str(disc.pk)], discovered_at="2025-06-12T08:30"))
+                           form(world, items=[str(disc.pk)], discovered_at="2025-06-12T08:30",
+                                password_exposure="other_keeps"))
     incident = Incident.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/incidents/{world.contract.slug}/{incident.pk}/"
     page = client.get(response["Location"]).content.decode()
