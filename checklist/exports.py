@@ -16,8 +16,8 @@ from core.pdf import PDF_CONTENT_TYPE, render_pdf
 from core.spreadsheet import (
     FONT_NAME,
     XLSX_CONTENT_TYPE,
-    cell_text,
     new_a4_workbook,
+    put,
     setup_print,
     workbook_bytes,
     write_table,
@@ -198,7 +198,7 @@ def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
                                                    "date": wareki(timezone.localdate())},
         ]
         for row_number, text in enumerate(meta, start=1):
-            cell = ws.cell(row=row_number, column=1, value=cell_text(text))
+            cell = put(ws, row_number, 1, text)
             cell.font = Font(name=FONT_NAME, bold=row_number == 1, size=12 if row_number == 1 else 11)
         headers = xlsx_headers(view)
         rows = []
@@ -229,7 +229,7 @@ def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
         state = _state_lines(view)
         footer = [_("確認の依頼: %(who)s") % {"who": state["submitted"]}, _("確定: %(who)s") % {"who": state["locked"]}]
         for offset, text in enumerate(footer, start=1):
-            ws.cell(row=last + offset, column=2, value=cell_text(text)).font = Font(name=FONT_NAME)
+            put(ws, last + offset, 2, text).font = Font(name=FONT_NAME)
     return _filename(contract, side, "xlsx"), XLSX_CONTENT_TYPE, workbook_bytes(wb)
 
 

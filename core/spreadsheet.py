@@ -1,7 +1,10 @@
 """XLSX helpers shared by every exporter.
 
-Every string that goes into a cell passes through :func:`cell_text`, so a value that a user typed
-(``=HYPERLINK(...)``, ``+cmd``, ``@SUM``) is shown as text and never evaluated as a formula.
+Every string that goes into a cell passes through :func:`cell_text` and is written as a typed string cell
+(``t="inlineStr"``: :func:`put` here, :mod:`engagement.xlsx` for the survey package), so a value that a user
+typed (``=HYPERLINK(...)``, ``+cmd``, ``@SUM``) is shown as the text it is and never evaluated: Excel and
+LibreOffice evaluate only a cell written as a formula, never a string cell. No apostrophe is put in front,
+which would become part of the value (``'=1+1``) for whoever reads the cell.
 
 Dates and times go in as real spreadsheet dates (:func:`put`, and :func:`write_table` for every
 ``date``/``datetime`` in a row), so Excel and LibreOffice sort and filter them, with a number format
@@ -60,16 +63,21 @@ _NARROW = re.compile(r"[\x00-\u10ff\uff61-\uff9f]")
 
 
 def cell_text(value):
-    """Escape a value for a spreadsheet cell: strings that a spreadsheet would run become text."""
+    """A value for a spreadsheet cell: text without the characters XML 1.0 refuses, as it was typed.
+
+    It stays text because the writers type it as a string cell (see above), not because of its first
+    character: ``=1+1`` reads back as ``=1+1``."""
     if value is None:
         return ""
     if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
-        # A lone "-" (the seed's "not needed" mark, a common blank) cannot start a formula: left as it is.
-        if value.startswith(FORMULA_TRIGGERS) and value not in FORMULA_TRIGGERS:
-            return "'" + value
-        return value
+        return _ILLEGAL.sub("", value)
     return value
+
+
+def is_formula_like(value) -> bool:
+    """Whether a text would start a formula if typed into a sheet or read from a CSV (a lone "-", the seed's
+    "not needed" mark, would not)."""
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and value not in FORMULA_TRIGGERS
 
 
 def spreadsheet_value(value):
@@ -87,9 +95,13 @@ def spreadsheet_value(value):
 
 
 def put(ws, row: int, column: int, value):
-    """Write one cell the way every exporter should: text escaped, dates as era-formatted dates."""
+    """Write one cell the way every exporter should: text as a string cell, dates as era-formatted dates."""
     value, number_format = spreadsheet_value(value)
     cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        # openpyxl takes a string starting with "=" for a formula; typed as a string it is written inline as
+        # the text it is.
+        cell.data_type = "s"
     if number_format:
         cell.number_format = number_format
     return cell
@@ -264,7 +276,7 @@ def write_table(ws, *, start_row: int, headers: list[str], rows, widths: list[fl
     (:func:`layout_for_print`, the header row repeating on every page); returns the next free row.
     Call it after what goes above the table, since the layout reads the whole sheet."""
     for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = ws.cell(row=start_row, column=col, value=cell_text(header))
+        cell = put(ws, start_row, col, header)
         cell.font = Font(name=FONT_NAME, sz=FONT_SIZE, bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER

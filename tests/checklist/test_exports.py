@@ -143,9 +143,11 @@ def test_xlsx_escapes_what_a_user_typed_against_formula_injection(world):
     _filename, _type, content = exports.checklist_xlsx(world.contract, "contractor")
     ws = load_workbook(io.BytesIO(content)).worksheets[0]
     row = exports.HEADER_ROW + 1
-    assert ws.cell(row=row, column=7).value == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    # Written as string cells, never formulas, holding the text as typed (no apostrophe added to it).
+    assert ws.cell(row=row, column=7).value == "=HYPERLINK(\"http://evil.example\",\"x\")"
     assert ws.cell(row=row, column=7).data_type == "s"
-    assert ws.cell(row=row, column=8).value.startswith("'+cmd")
+    assert ws.cell(row=row, column=8).value == "+cmd|' /C calc'!A0"
+    assert ws.cell(row=row, column=8).data_type == "s"
 
 
 def test_the_auditor_downloads_the_pdf_and_the_download_is_logged(reviewed, client_as):

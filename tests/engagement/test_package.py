@@ -8,6 +8,7 @@ import zipfile
 from collections import Counter
 
 import msoffcrypto
+import openpyxl
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
@@ -19,6 +20,7 @@ from engagement.package import (
     PASSWORD_ALPHABET,
     PackageError,
     build_package,
+    decrypt,
     encrypt,
     find_personal_data,
     mask,
@@ -59,10 +61,8 @@ def assert_clean(opened, rows, master=None, *, k=5, quasi=QUASI):
     for value in identifiers(rows, master):
         assert value not in text, value
     assert "@city.example.lg.jp" not in text
+    # No formula: a text starting with "=" is a string cell holding that text (see the formula test below).
     assert opened.formulas == 0
-    for row in opened.data[1:]:
-        for value in row:
-            assert not (isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r", "＝")))
     assert opened.header[0] == "仮名ID"
     assert "氏名" not in opened.header and "メールアドレス" not in opened.header and "職員番号" not in opened.header
     groups = Counter(zip(*(opened.column(h) for h in quasi), strict=True))
@@ -101,15 +101,26 @@ def test_each_accepted_file_is_packaged_clean(name):
     assert len(opened.data) == 25
 
 
-def test_formula_like_answers_arrive_as_text():
+def test_formula_like_answers_arrive_as_the_text_typed_in_string_cells():
     rows = survey_rows(24, free_text=lambda i: FORMULAS[i % len(FORMULAS)])
+    rows[1][-1] = "=1+1"
 
     opened = package_file(survey_csv(rows), "answers.csv", master=master_csv(), quasi=QUASI)
 
     answers = opened.column("自由記述")
-    assert answers[0] == "'" + FORMULAS[0]
-    assert answers[2] == "'-2+3"
-    assert answers[4] == "'＝１＋１"
+    assert answers[0] == FORMULAS[0]
+    assert answers[1] == "=1+1"
+    assert answers[2] == "-2+3"
+    assert answers[4] == "＝１＋１"
+    # A string cell (written inline as text), which Excel and LibreOffice never evaluate: no formula anywhere.
+    plain = decrypt(opened.package.content, opened.package.password)
+    sheet = openpyxl.load_workbook(io.BytesIO(plain))["データ"]
+    cell = sheet.cell(row=3, column=[c.value for c in sheet[1]].index("自由記述") + 1)
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+    with zipfile.ZipFile(io.BytesIO(plain)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml and '<is><t>=1+1</t></is>' in xml
+    assert opened.formulas == 0
 
 
 def test_multi_line_answer_keeps_its_lines():

@@ -61,7 +61,9 @@ def test_xlsx_dates_are_real_dates_in_the_japanese_era():
     assert put(ws, 1, 3, dt.date(2026, 4, 1)).value == dt.date(2026, 4, 1)
     assert ws["C1"].number_format == WAREKI_DATE_FORMAT
     assert "ggge" in WAREKI_DATE_FORMAT and WAREKI_DATE_FORMAT.startswith("[$-411]")
-    assert put(ws, 1, 4, "=1+1").value == "'=1+1" and ws["D1"].number_format == "General"
+    # A string cell, never a formula, holding the text as typed (no apostrophe added to it).
+    assert put(ws, 1, 4, "=1+1").value == "=1+1" and ws["D1"].data_type == "s"
+    assert ws["D1"].number_format == "General"
     assert put(ws, 1, 5, 3012).value == 3012 and ws["E1"].number_format == "General"
 
 

@@ -314,7 +314,7 @@ def test_the_ledger_xlsx_has_the_ledgers_columns_and_rows(client_as, world, disc
                               "手渡し・鍵付きカバン"]
     assert disc_row[10:12] == [dt.datetime(2025, 6, 10, 9, 0), "山田 美咲（SHA-256一致）"]
     assert disc_row[12] == "=HYPERLINK(\"http://evil\")"  # a string cell: the text as typed, never run
-    assert sheet.cell(row=7, column=13).data_type == "s"
+    assert sheet.cell(row=6, column=13).data_type == "s"
     assert notice_row[:2] == [2, dt.datetime(2025, 6, 11, 9, 0)]
     assert notice_row[4:10] == ["区→委託先（提供）", "佐藤 花子", "田中 誠", "パスワード通知書 PN-001 パスワード通知書 1通", 1,
                                 "手渡し・鍵付きカバン"]
