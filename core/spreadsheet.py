@@ -26,7 +26,6 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 # Characters that are not allowed in XML 1.0 and that openpyxl refuses.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -72,12 +71,6 @@ def cell_text(value):
     if isinstance(value, str):
         return _ILLEGAL.sub("", value)
     return value
-
-
-def is_formula_like(value) -> bool:
-    """Whether a text would start a formula if typed into a sheet or read from a CSV (a lone "-", the seed's
-    "not needed" mark, would not)."""
-    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and value not in FORMULA_TRIGGERS
 
 
 def spreadsheet_value(value):
