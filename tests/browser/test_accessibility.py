@@ -1,0 +1,249 @@
+"""Every page of the permission matrix, as each role that may open it, at desktop (1280 px) and phone (390 px)
+width, has no violation of WCAG 2.1 A/AA (nor of WCAG 2.2's target size) that axe-core finds (issue 14, E.19).
+
+The pages are the matrix's rows that answer a GET with 200 (tests/matrix/), in the state the row's own
+objects make (a handover in transit, a package built); a few states the matrix never builds (a checklist
+side submitted for review, a page showing a message) are added here. Each row's objects are made inside a
+transaction that is rolled back once its pages are scanned, as the matrix does, so every row sees the
+world as built: the live server is given the test's in-memory SQLite connection for this test, so its
+requests see what the transaction holds.
+
+One browser, one context per role signed in once, pages visited one after the other; files (PDF, XLSX,
+CSV) and POST-only URLs are not pages and are left out. The failure lists each violation by rule and page.
+"""
+
+import re
+import time
+from contextlib import contextmanager
+
+import pytest
+from axe_playwright_python.base import AXE_FILE_PATH
+from django.db import transaction
+from django.urls import reverse
+
+from tests.checklist.helpers import attest_side, ensure_template, finalise_plan
+from tests.factories import make_world
+from tests.matrix import ROLES, Row, fresh, statuses
+from tests.test_permission_matrix import ROWS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+WCAG_21_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# With WCAG 2.2's target size (2.5.8, at least 24 × 24 px or spaced as far apart), which 2.1 lacks.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_A_AA}, "rules": {"target-size": {"enabled": True}},
+               "resultTypes": ["violations"]}
+
+# Answers that are files or not for a browser: opened by a link, never shown as a page.
+NOT_PAGES = {
+    "audit:export", "audit:downloads_export", "checklist:export", "contracts:council_submission",
+    "contracts:report_file", "engagement:package_download", "handover:deletion_pdf", "handover:ledger_all_export",
+    "handover:ledger_export", "operations:healthz",
+}
+
+
+def _side_submitted(w):
+    """Contract A's plan final (all ○) and the contractor's side filled in and submitted: HR reviews it."""
+    from checklist import services
+
+    finalise_plan(w)
+    attest_side(w, "contractor", w.manager)
+    services.side_submit(contract=w.contract, side="contractor", actor=w.manager)
+    return {"slug": w.contract.slug, "side": "contractor"}
+
+
+def _plan_final(w):
+    finalise_plan(w)
+    return {"slug": w.contract.slug}
+
+
+def _hashed_disc_sent(w):
+    """A disc with its file's SHA-256 delivered to the handler: the receipt shows the commands that compute it."""
+    from handover import services
+    from handover.models import Item, MediumKind
+
+    kind, _ = MediumKind.objects.get_or_create(name="CD-R")
+    disc = services.item_register(contract=w.contract, actor=w.hr, category=Item.Category.MEDIUM, medium_kind=kind,
+                                  label="CD-2026-001", contents="職員属性・調査回答（暗号化済み）", record_count=3012,
+                                  file_name="engagement-survey-package-fy2026-contract-a-encrypted.xlsx",
+                                  sha256="ab" * 32)
+    handover = services.handover_record(contract=w.contract, actor=w.hr, direction="delivery", recipient=w.handler,
+                                        items=[disc])
+    return {"slug": w.contract.slug, "pk": handover.pk}
+
+
+def _contacts_filled(w):
+    """Both organisations' emergency contacts written out, as the incident pages show them."""
+    for org, name in ((w.ward, "人材育成等担当課 佐藤"), (w.contractor, "委託先A株式会社 情報セキュリティ管理責任者 田中")):
+        org.emergency_contact_name = name
+        org.emergency_contact_phone = "03-5273-0000"
+        org.emergency_contact_email = "information-security-emergency-desk@contractor-a.example.co.jp"
+        org.emergency_procedure = "1. 電話で第一報\n2. 事実関係の確認（媒体、件数、経緯）\n3. 報告書の提出"
+        org.save()
+    return {"slug": w.contract.slug}
+
+
+HIDDEN = {"outsider": 404, "other": 404}
+# States the matrix never builds, with the roles that see them.
+EXTRA_ROWS = [
+    Row("checklist:side", kwargs=_side_submitted, get=statuses(200, manager=200, **HIDDEN), post={}),
+    Row("checklist:overview", kwargs=_plan_final, get=statuses(200, **HIDDEN), post={}),
+    Row("handover:handover_detail", kwargs=_hashed_disc_sent, get=statuses(200, **HIDDEN), post={}),
+    Row("incidents:report", kwargs=_contacts_filled, get=statuses(200, auditor=403, **HIDDEN), post={}),
+]
+# GETs that send HR on to a page with a message (a flash): the page it lands on is scanned.
+FLASHING = {"contracts:start", "contracts:reopen"}
+
+
+def _visits(row: Row) -> list[str]:
+    """The roles that open the row's page (or land on a page with a message)."""
+    if row.name in NOT_PAGES:
+        return []
+    wanted = (200, 302) if row.name in FLASHING else (200,)
+    return [role for role in ROLES if row.get.get(role) in wanted and not (role == "anon" and row.get[role] != 200)]
+
+
+@pytest.fixture
+def shared_connection(live_server):
+    """The live server's requests use this thread's connection (pytest-django shares it only when the
+    database is in memory when the server starts, which is before the test database exists)."""
+    from django.db import connections
+
+    connection = connections["default"]
+    if not connection.is_in_memory_db():
+        pytest.skip("the rows' objects are rolled back: needs the in-memory SQLite test database")
+    overrides = live_server.thread.connections_override
+    shared = "default" not in overrides
+    if shared:
+        connection.inc_thread_sharing()
+        overrides["default"] = connection
+    yield
+    if shared:
+        del overrides["default"]
+        connection.dec_thread_sharing()
+
+
+@contextmanager
+def rolled_back():
+    atomic = transaction.atomic()
+    # Marked as Django's TestCase marks its own, so code under test may still open a durable block.
+    atomic._from_testcase = True
+    atomic.__enter__()
+    try:
+        yield
+    finally:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+def _violations(page) -> list[str]:
+    found = []
+    for violation in page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]:
+        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
+        more = f" (+{len(violation['nodes']) - 3})" if len(violation["nodes"]) > 3 else ""
+        found.append(f"{violation['id']} ({violation['impact']}): {targets}{more}")
+    return found
+
+
+def test_every_page_has_no_wcag_21_violation_for_any_role_at_any_width(chromium, live_server, shared_connection,
+                                                                     sign_in):
+    started = time.monotonic()
+    ensure_template()
+    world = make_world()
+    pages, contexts = {}, []
+    for role in ROLES:
+        context = chromium.new_context(base_url=live_server.url, locale="ja-JP", timezone_id="Asia/Tokyo")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        pages[role] = page = context.new_page()
+        if world.user(role) is not None:
+            sign_in(page, world.user(role))
+        # Loaded into every page before its own scripts, so the scan itself only runs the rules.
+        context.add_init_script(path=str(AXE_FILE_PATH))
+
+    problems, scanned = [], []
+    try:
+        for row in [*ROWS, *EXTRA_ROWS]:
+            roles = _visits(row)
+            if not roles:
+                continue
+            with rolled_back():
+                url = reverse(row.name, kwargs=row.kwargs(fresh(world))) + row.query
+                for role in roles:
+                    page = pages[role]
+                    page.set_viewport_size(WIDTHS["desktop"])
+                    response = page.goto(url)
+                    assert response.ok and response.headers["content-type"].startswith("text/html"), (
+                        f"GET {url} as {role}: {response.status} {response.headers['content-type']}")
+                    landed = page.url.removeprefix(live_server.url)
+                    # The page's layout follows the width through CSS alone: the phone scan is of the same
+                    # page (a flash message shown once is still there), narrowed.
+                    for width, viewport in WIDTHS.items():
+                        page.set_viewport_size(viewport)
+                        scanned.append((url, role, width))
+                        where = f"{url}{f' → {landed}' if landed != url else ''} as {role} at {width}"
+                        problems += [f"{violation} — {where}" for violation in _violations(page)]
+    finally:
+        for context in contexts:
+            context.close()
+
+    print(f"\naxe: {len(scanned)} scans (page × role × width) in {time.monotonic() - started:.0f} s")
+    problems.sort()
+    assert not problems, f"{len(problems)} accessibility violations (rule, where, page):\n" + "\n".join(problems)
+
+
+def named(words: str, which: str) -> re.Pattern:
+    """The whole accessible name: what the eye reads, then (hidden from the eye) which one it is."""
+    return re.compile(rf"^{re.escape(words)}\s*（{re.escape(which)}）$")
+
+
+def test_each_review_button_and_comment_box_names_its_item(new_page, sign_in):
+    """HR reviews the contractor's 24 items: a screen reader's list of buttons or fields tells them apart."""
+    from checklist.models import ChecklistItem
+
+    ensure_template()
+    world = make_world()
+    _side_submitted(world)
+    labels = [item.template_item.label for item in ChecklistItem.objects.filter(
+        checklist__contract=world.contract, template_item__side="contractor").select_related("template_item")]
+    assert len(labels) == 24
+    page = sign_in(new_page(), world.hr)
+    page.goto(reverse("checklist:side", kwargs={"slug": world.contract.slug, "side": "contractor"}))
+    for label in labels:
+        assert page.get_by_role("button", name=named("確認済みにする", label)).count() == 1, label
+        assert page.get_by_role("button", name=named("差し戻す", label)).count() == 1, label
+        assert page.get_by_label(named("コメント（差し戻すときは必須）", label)).count() == 1, label
+    # What the eye sees is unchanged: the button still reads 確認済みにする.
+    shown = page.get_by_role("button", name=named("確認済みにする", labels[0])).evaluate(
+        "b => [...b.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join('')")
+    assert shown == "確認済みにする"
+
+
+def test_each_checklist_export_link_names_its_side(new_page, sign_in):
+    ensure_template()
+    world = make_world()
+    _plan_final(world)
+    page = sign_in(new_page(), world.hr)
+    page.goto(reverse("checklist:overview", kwargs={"slug": world.contract.slug}))
+    for side in ("区が行う対策", "委託事業者に行わせる対策", "両方"):
+        for kind in ("PDF", "Excel（XLSX）"):
+            assert page.get_by_role("link", name=named(kind, side)).count() == 1, (kind, side)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_mapping_page_selects_and_checkboxes_are_at_least_24_px(new_page, sign_in, width):
+    """WCAG 2.2, 2.5.8: every role select, value field and 必須 checkbox of the mapping is a 24 × 24 px target."""
+    from tests.engagement import web
+
+    world = make_world()
+    upload = web.uploaded(world)
+    page = sign_in(new_page(viewport=WIDTHS[width]), world.hr)
+    page.goto(reverse("engagement:mapping", kwargs={"slug": world.contract.slug, "pk": upload.pk}))
+    controls = page.locator("table.survey-mapping select, table.survey-mapping input:not([type=hidden])")
+    assert controls.count() >= 3 * len(web.SURVEY_HEADERS)
+    small = []
+    for control in controls.all():
+        box = control.bounding_box()
+        if box["width"] < 24 or box["height"] < 24:
+            small.append(f"{control.get_attribute('name')}: {box['width']:.0f}×{box['height']:.0f}")
+    assert not small, small
