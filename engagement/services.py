@@ -32,6 +32,9 @@ def default_notice_label(medium_label: str) -> str:
 def package_contents(built: Package) -> str:
     """What the ledger says the disc holds (no personal data: the words and the figures)."""
     text = _("職員エンゲージメント調査 回答データ（仮名化・暗号化、k=%(k)s）") % {"k": built.k_reached}
+    if built.not_identifying:
+        # The k of the ledger names the columns kept out of it too (their reasons are in the package).
+        text += _("（kの計算から除いた列: %(columns)s）") % {"columns": "・".join(c for c, _r in built.not_identifying)}
     return text[:300]
 
 

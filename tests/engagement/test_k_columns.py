@@ -87,3 +87,12 @@ def test_a_purge_forgets_the_columns_and_reasons(client_as, world, cd_r):
     assert web.build_post(client, world, upload).status_code == 200
     upload = SurveyUpload.objects.get(pk=upload.pk)
     assert (upload.dropped_columns, upload.not_identifying) == ([], {})
+
+
+def test_the_ledger_names_the_columns_kept_out_of_k_beside_its_k(client_as, world, cd_r):
+    client = client_as(world.hr)
+    upload = web.ready(world)
+    client.post(web.url("risk", world.contract, pk=upload.pk), _risk_post(use_2="keep", reason_2=REASON))
+    web.build_post(client, world, upload)
+    medium = SurveyPackage.objects.get().medium
+    assert medium.contents.endswith("k=10）（kの計算から除いた列: 年齢）")
