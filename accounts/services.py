@@ -1,6 +1,7 @@
 """Second factor: TOTP enrolment and verification (django-otp); a new person's one-time enrolment link."""
 
 import base64
+import datetime as dt
 import hashlib
 import re
 import secrets
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.models import AuditEntry
 from audit.services import audit_log
 from core.dates import wareki_datetime
 from core.errors import DomainError
@@ -168,16 +170,68 @@ def enrolment_invite(*, user, actor, about: str = "") -> EnrolmentInvitation:
     return invitation
 
 
+# --- An address changed in the admin (issue 13, finding 5) ---------------------------------------------
+# The admin cannot set anyone's password or TOTP key; it sends an enrolment link to the address on file. Were
+# it free to change that address first, it could send the link to itself and sign in as the person, silently.
+# So an admin's change of another person's address is announced to the previous address at once (the change
+# is refused when the notice cannot be handed to the relay), and for ADDRESS_CHANGE_HOLD after it no link goes
+# to a person who has already set up their account: they have that long to answer the notice.
+
+ADDRESS_CHANGE_HOLD = dt.timedelta(days=7)
+ADMIN_CHANGE_ACTION = "admin.auth.user.changed"
+
+
+def has_enrolled(user) -> bool:
+    """The person has set up their account (a password of their own or a confirmed authenticator)."""
+    return user.has_usable_password() or has_second_factor(user)
+
+
+def address_change_notify(*, user, previous: str, actor) -> bool:
+    """Tell ``previous`` (the address on file before the admin's change) that it was changed; True when a
+    notice went out (False: there was no previous address, or the admin changed its own). Runs inside the
+    caller's transaction and writes no audit entry of its own: the admin's change entry records the notice."""
+    if not previous or user.pk == actor.pk:
+        return False
+    profile = getattr(user, "profile", None)
+    body = render_to_string("accounts/address_changed_email.txt", {
+        "name": profile.display_name if profile else user.get_username(), "username": user.get_username(),
+        "when": wareki_datetime(timezone.now()), "days": ADDRESS_CHANGE_HOLD.days,
+    })
+    try:
+        send_mail(_("【委託個人情報管理】メールアドレス変更のお知らせ"), body, None, [previous])
+    except (OSError, smtplib.SMTPException) as error:
+        raise DomainError(_("変更前のメールアドレスにお知らせを送信できなかったため、メールアドレスを変更していません。"
+                            "しばらくしてからもう一度操作してください。")) from error
+    return True
+
+
+def address_changed_in_admin_at(user, *, since) -> dt.datetime | None:
+    """When someone else last changed ``user``'s address in the admin, if after ``since`` (its audit entry)."""
+    entries = (AuditEntry.objects.filter(action=ADMIN_CHANGE_ACTION, object_type=user._meta.label_lower,
+                                         object_id=str(user.pk), created_at__gte=since)
+               .exclude(actor=user).order_by("-seq").values_list("created_at", "payload"))
+    for created_at, payload in entries:
+        if "email" in ((payload or {}).get("fields") or []):
+            return created_at
+    return None
+
+
 @transaction.atomic
 def enrolment_link_issue(*, user, actor, request=None) -> EnrolmentInvitation:
     """The system administrator sends a person a new enrolment link (a forgotten password, a lost phone, an
     account made in the admin): the admin never sets another person's password or TOTP key, and the person
-    sets both through the link, as a newly approved person does. One audit entry, without the link."""
+    sets both through the link, as a newly approved person does. One audit entry, without the link. Refused
+    for a person who has set up their account within ADDRESS_CHANGE_HOLD of an admin's change of their address."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
         raise DomainError(_("利用停止中のアカウントには利用開始の案内を送れません。先に利用停止を解除してください。"))
     if not user.email:
         raise DomainError(_("メールアドレスが登録されていないため、利用開始の案内を送れません。先にメールアドレスを登録してください。"))
+    changed_at = address_changed_in_admin_at(user, since=timezone.now() - ADDRESS_CHANGE_HOLD)
+    if changed_at is not None and has_enrolled(user):
+        raise DomainError(_("%(when)sに管理画面でメールアドレスが変更されたため、%(until)sまでは利用開始の案内を送れません"
+                            "（変更前のアドレスに変更をお知らせしています）。本人に確かめてから、その後に送ってください。") % {
+            "when": wareki_datetime(changed_at), "until": wareki_datetime(changed_at + ADDRESS_CHANGE_HOLD)})
     invitation = enrolment_invite(user=user, actor=actor, about=_(
         "システム管理者から、パスワードと二要素認証（認証アプリ）を設定するための案内をお送りします。"))
     audit_log(action="admin.auth.user.enrolment_issued", actor=actor, obj=user, request=request,

@@ -5,10 +5,11 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UsernameField
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.services import enrolment_link_issue
+from accounts.services import address_change_notify, enrolment_link_issue
 from core.admin import AuditedAdminMixin, AuditedReadsMixin, ReadOnlyAdmin, ReadOnlyMixin
 from core.errors import DomainError
 
@@ -74,6 +75,21 @@ class AuditedUserAdmin(AuditedReadsMixin, AuditedAdminMixin, UserAdmin):
 
     def user_change_password(self, request, id, form_url=""):
         raise PermissionDenied
+
+    def save_model(self, request, obj, form, change):
+        # Another person's address changed here is announced to the previous one, and for a while no
+        # enrolment link goes to the new one (accounts.services, ADDRESS_CHANGE_HOLD): no silent takeover.
+        if change and "email" in form.changed_data and address_change_notify(
+                user=obj, previous=form.initial.get("email") or "", actor=request.user):
+            request._admin_audit_extra = {"previous_address_notified": True}
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:  # the notice could not be sent: nothing was saved
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     @admin.action(description=gettext_lazy("利用開始の案内（パスワードと二要素認証を本人が設定するリンク）を送る"))
     def send_enrolment_link(self, request, queryset):

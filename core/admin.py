@@ -257,7 +257,9 @@ class AuditedAdminMixin(BoundedAdminMixin):
 
     def _audit_saved(self, request, obj, verb):
         summary = getattr(request, "_admin_audit_summary", None) or {"fields": []}
-        request._admin_audit_summary = None
+        # What a page did beside saving (the user admin: a notice to the previous address), for the same entry.
+        summary.update(getattr(request, "_admin_audit_extra", None) or {})
+        request._admin_audit_summary = request._admin_audit_extra = None
         audit_log(action=f"admin.{obj._meta.label_lower}.{verb}", actor=request.user, obj=obj, request=request,
                   payload=summary)
 

@@ -148,6 +148,8 @@ def admin_detail(action: str):
             else:
                 parts.append(_field_name(model, name))
         sentence = _("変更した項目: %(fields)s") % {"fields": "、".join(parts)} if parts else _("変更した項目なし")
+        if payload.get("previous_address_notified"):
+            sentence += _("（変更前のメールアドレスにお知らせを送信）")
         inlines = payload.get("inlines") or []
         if inlines:
             sentence += _("。あわせて変更: %(inlines)s") % {"inlines": "、".join(

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -127,3 +128,104 @@ def test_no_link_for_a_person_without_an_address(admin_client, world):
     assert "メールアドレスが登録されていないため" in response.content.decode()
     assert not mail.outbox and not EnrolmentInvitation.objects.filter(user=person).exists()
     assert not AuditEntry.objects.filter(action="admin.auth.user.enrolment_issued").exists()
+
+
+# --- an address changed in the admin (issue 13: the gap finding 5 left) ---------------------------------
+# The admin could change a person's address to its own and then send the enrolment link to itself. Now the
+# previous address hears of the change at once, and no link goes to a person who has set up their account
+# for 7 days after it.
+
+NEW_ADDRESS = "kanri-no-shitei@example.jp"
+
+
+def _change_address(admin_client, person, address):
+    joined = timezone.localtime(person.date_joined)
+    flags = {name: "on" for name in ("is_staff", "is_superuser") if getattr(person, name)}
+    return admin_client.post(f"/admin/auth/user/{person.pk}/change/", {**flags,
+        "username": person.username, "first_name": person.first_name, "last_name": person.last_name,
+        "email": address, "is_active": "on", "groups": [g.pk for g in person.groups.all()],
+        "date_joined_0": joined.strftime("%Y-%m-%d"), "date_joined_1": joined.strftime("%H:%M:%S"),
+        # the page's hidden copy of a field with a default (as a browser sends it)
+        "initial-date_joined_0": joined.strftime("%Y-%m-%d"), "initial-date_joined_1": joined.strftime("%H:%M:%S"),
+        "last_login_0": "", "last_login_1": ""})
+
+
+def _send_link(admin_client, person):
+    return admin_client.post("/admin/auth/user/", {"action": "send_enrolment_link", "_selected_action": [person.pk]},
+                             follow=True)
+
+
+def test_an_address_changed_in_the_admin_is_announced_to_the_previous_address(admin_client, world):
+    person, previous = world.manager, world.manager.email
+    mail.outbox.clear()
+    assert _change_address(admin_client, person, NEW_ADDRESS).status_code == 302
+    person.refresh_from_db()
+    assert person.email == NEW_ADDRESS
+    [notice] = mail.outbox
+    assert notice.to == [previous] and notice.subject == "【委託個人情報管理】メールアドレス変更のお知らせ"
+    assert "システム管理者が管理画面で、あなたのアカウントのメールアドレスを変更しました" in notice.body
+    assert f"ユーザー名: {person.username}" in notice.body and "7日以内に区の人材育成等担当に連絡" in notice.body
+    assert NEW_ADDRESS not in notice.body
+    [entry] = AuditEntry.objects.filter(action="admin.auth.user.changed")
+    assert entry.payload["fields"] == ["email"] and entry.payload["previous_address_notified"] is True
+    assert previous not in entry.canonical().decode() and NEW_ADDRESS not in entry.canonical().decode()
+    assert present([entry])[0].detail == "変更した項目: メールアドレス（変更前のメールアドレスにお知らせを送信）"
+
+
+def test_no_link_goes_to_the_new_address_of_an_enrolled_person_for_seven_days(admin_client, world, monkeypatch):
+    from tests.handover.conftest import Clock
+
+    clock = Clock(monkeypatch)
+    person = world.manager
+    _change_address(admin_client, person, NEW_ADDRESS)
+    mail.outbox.clear()
+    response = _send_link(admin_client, person)
+    assert "管理画面でメールアドレスが変更されたため" in response.content.decode()
+    assert "変更前のアドレスに変更をお知らせしています" in response.content.decode()
+    assert not mail.outbox and not EnrolmentInvitation.objects.filter(user=person).exists()
+    assert not AuditEntry.objects.filter(action="admin.auth.user.enrolment_issued").exists()
+
+    clock.advance(days=6, hours=23)
+    login_verified(admin_client, admin_client.superuser)
+    _send_link(admin_client, person)
+    assert not mail.outbox
+
+    clock.advance(hours=1, minutes=1)
+    login_verified(admin_client, admin_client.superuser)
+    _send_link(admin_client, person)
+    assert token_from_last_mail(NEW_ADDRESS)
+    assert AuditEntry.objects.filter(action="admin.auth.user.enrolment_issued").count() == 1
+
+
+def test_a_person_who_has_not_set_up_their_account_gets_the_link_at_once(admin_client, world):
+    admin_client.post("/admin/auth/user/add/", {"username": "shinjin", "email": "shinjin@exmaple.jp"})
+    person = User.objects.get(username="shinjin")
+    _change_address(admin_client, person, "shinjin@example.jp")  # a slip in the address, put right
+    _send_link(admin_client, person)
+    assert token_from_last_mail("shinjin@example.jp")
+
+
+def test_the_address_stays_when_the_notice_cannot_be_sent(admin_client, world, monkeypatch):
+    import accounts.services
+
+    def refuse(*args, **kwargs):
+        raise OSError("relay unavailable")
+
+    monkeypatch.setattr(accounts.services, "send_mail", refuse)
+    person, previous = world.manager, world.manager.email
+    response = _change_address(admin_client, person, NEW_ADDRESS)
+    assert response.status_code == 302
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "変更前のメールアドレスにお知らせを送信できなかったため、メールアドレスを変更していません。" in page
+    person.refresh_from_db()
+    assert person.email == previous
+    assert not AuditEntry.objects.filter(action="admin.auth.user.changed").exists()
+
+
+def test_the_admins_own_address_changes_without_a_notice(admin_client):
+    me = admin_client.superuser
+    mail.outbox.clear()
+    assert _change_address(admin_client, me, "kanri2@example.jp").status_code == 302
+    assert not mail.outbox
+    _send_link(admin_client, me)
+    assert token_from_last_mail("kanri2@example.jp")
