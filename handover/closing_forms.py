@@ -74,9 +74,9 @@ class DeletionLineForm(BoundedFormMixin, forms.Form):
 
     bounds_model = DeletionLine
     method_type = forms.ChoiceField(label=_("方式"), choices=DeletionLine.Method.choices, widget=forms.RadioSelect,
-                                    help_text=_("NIST SP 800-88・IEEE 2883 の区分: 消去（Clear: 通常の削除・上書き）、"
-                                                "完全消去（Purge: 暗号化消去・専用コマンド等、復元できない方法）、"
-                                                "破壊（Destroy: 裁断・粉砕・溶解等）"))
+                                    help_text=_("NIST SP 800-88・IEEE 2883 の区分: 消去（Clear）は通常の削除・上書き、"
+                                                "完全消去（Purge）は暗号化消去・専用コマンド等の復元できない方法、"
+                                                "破壊（Destroy）は裁断・粉砕・溶解等"))
     method = forms.CharField(label=_("方法"), max_length=200,
                              help_text=_("例: 消去ソフトによる上書き、BitLockerの暗号鍵の消去、シュレッダーによる粉砕"))
     tool = forms.CharField(label=_("使用したツール・機器"), max_length=100, help_text=_("例: ○○消去ソフト、クロスカットシュレッダー"))

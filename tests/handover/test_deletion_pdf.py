@@ -89,3 +89,16 @@ def test_export_deletion_report_writes_the_accepted_report_or_else_the_latest(wo
     assert entry.actor_label == "manage.py export_deletion_report" and entry.payload["out"] == str(out)
     with pytest.raises(CommandError, match="No contract"):
         call_command("export_deletion_report", contract="nope", out=str(out), stdout=io.StringIO())
+
+
+def _english_alone(text: str) -> list[str]:
+    """Clear, Purge or Destroy written without its Japanese name before it, as 「消去（Clear）」."""
+    return re.findall(r"Clear|Purge|Destroy", re.sub(r"完全消去（Purge）|消去（Clear）|破壊（Destroy）", "", text))
+
+
+def test_the_method_types_are_named_in_japanese_with_the_nist_word_in_brackets(world, accepted):
+    accepted.contract = world.contract
+    _name, _type, content = deletion.deletion_report_pdf(accepted)
+    text = _text(content)
+    assert "消去（Clear）、完全消去（Purge）、破壊（Destroy）" in text
+    assert _english_alone(text) == []

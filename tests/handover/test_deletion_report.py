@@ -288,3 +288,18 @@ def test_the_items_history_says_it_was_destroyed_as_the_accepted_report_says(wor
     text = page.content.decode()
     assert "破壊・消去済み（消去報告書受理）" in text
     assert "消去報告書 No.1 の受理（破壊（Destroy））" in text and "シュレッダーによる粉砕" in text
+
+
+def test_the_line_page_names_each_method_type_in_japanese_with_the_nist_word_in_brackets(world, year, client_as):
+    import re
+
+    from django.urls import reverse
+
+    _disc, _notice, copy = year
+    report = deletion.deletion_report_create(contract=world.contract, actor=world.manager)
+    line = deletion.lines_of(report).get(copy=copy)
+    url = reverse("handover:deletion_line", args=[world.contract.slug, report.pk, line.pk])
+    page = client_as(world.manager).get(url).content.decode()
+    assert "消去（Clear）" in page and "完全消去（Purge）" in page and "破壊（Destroy）" in page
+    rest = re.sub(r"完全消去（Purge）|消去（Clear）|破壊（Destroy）", "", page)
+    assert re.findall(r"Clear|Purge|Destroy", rest) == []
