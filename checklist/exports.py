@@ -35,8 +35,8 @@ FORMATS = ("pdf", "xlsx")
 # control's text in that wide column: columns of their own would take many more lines, and WeasyPrint's
 # time grows with every line and every element. Lines inside a cell are one text kept by ``white-space:
 # pre-line``. The seal boxes stand at the top right beside the document's particulars, as on a 決裁欄, so a
-# list that fills its last page does not push them onto a page of their own; the column headings are
-# printed once per list, not on every page.
+# list that fills its last page does not push them onto a page of their own. The column headings repeat on
+# every page the list runs over (a <thead>), under the running header naming the list and the contract.
 PDF_CSS = """
 .side + .side { break-before: page; }
 p.attachment { text-align: right; font-size: 8pt; margin: 0; }
@@ -49,7 +49,6 @@ table.head table.seals { width: 100%; margin: 0; }
 table.head table.seals th { font-size: 8pt; }
 table.checklist { margin-top: 2mm; }
 table.checklist col.mark { width: 22mm; }
-table.checklist thead { display: table-row-group; }
 table.checklist thead th { font-size: 7.5pt; text-align: center; vertical-align: middle; }
 table.checklist tr.section { break-after: avoid; }
 table.checklist tr.section th { text-align: left; background: #f4f4f4; }

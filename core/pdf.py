@@ -16,6 +16,14 @@ embedded Japanese font from Debian's packages and one base stylesheet.
   time by less than 5%, so the documents keep them where they read better. Bold is the exception:
   synthetic or from the Bold file, it is a second font to shape, subset and embed (5-10% of a one-page
   document), so headings are set apart by size, not weight.
+- Every page stands on its own: a document puts its name and the contract's in a ``<p class="running">``
+  (first in the body, or first in each part that is a document of its own), which prints in the top margin
+  of its page and of every page after it until the next one (WeasyPrint's ``position: running()``); table
+  headers are ``<thead>``, which WeasyPrint repeats on every page the table runs over.
+- Text reads back as written: no ``letter-spacing`` (a copy or a search of the PDF gets a space between the
+  spaced characters; set headings apart by size and margins), and an identifier (a certificate or medium
+  number such as PTMDS-2026-0224) never breaks at its hyphens: ``{{ text|keep_ids }}`` (``core.templatetags.jp``)
+  puts each in a ``<span class="id">`` that does not wrap.
 - The base stylesheet gives the shared pieces (``.sheet`` pages, ``p.attachment`` 別紙/資料 labels,
   ``table.fields`` label/value tables, ``table.seals`` seal boxes); a document adds only its own rules
   as ``extra_css``. Each stylesheet is parsed once per process.
@@ -58,9 +66,13 @@ def base_css() -> str:
 @font-face {{ font-family: "DocumentGothic"; src: url("{font_path().as_uri()}"); }}
 @page {{
   size: A4; margin: 15mm 12mm 18mm 12mm;
+  @top-left {{ content: element(running); width: 100%; vertical-align: bottom; padding-bottom: 2mm; }}
   @bottom-center {{ content: counter(page) " / " counter(pages); font-family: "DocumentGothic";
                     font-size: 8pt; }}
 }}
+p.running {{ position: running(running); margin: 0; font-size: 8pt; color: #333; white-space: nowrap;
+             overflow: hidden; }}
+span.id {{ white-space: nowrap; }}
 html {{ font-family: "DocumentGothic"; font-size: 9pt; line-height: 1.45; color: #000; }}
 /* The page's margins are the @page's: the documents' widths in mm add up to the 186 mm between them. */
 body {{ margin: 0; }}
