@@ -31,8 +31,8 @@ class Section(models.TextChoices):
 
 class Mark(models.TextChoices):
     # The seed's two marks. ー is written 「-」 on the ward's list and 「ー」 on the contractor's (the
-    # template keeps each list's own wording in its column header); pages and documents print the long
-    # ー on both, since a hyphen in a mark column is easily missed or read as a blank.
+    # template keeps the seed's wording as written); pages and documents print the long ー on both, marks
+    # and column headers alike, since a hyphen in a mark column is easily missed or read as a blank.
     PLANNED = "planned", "○"
     NOT_NEEDED = "not_needed", "ー"
 
@@ -83,7 +83,10 @@ class ChecklistTemplate(models.Model):
         return self.ward_heading if side == Side.WARD else self.contractor_heading
 
     def mark_header(self, side: str) -> str:
-        return self.ward_mark_header if side == Side.WARD else self.contractor_mark_header
+        """The mark column's header as printed: the list's own wording, its "not needed" mark written as the
+        pages and documents write it (「ー」 on both lists, where the seed's ward list has 「-」)."""
+        header = self.ward_mark_header if side == Side.WARD else self.contractor_mark_header
+        return header.replace(f"「{self.no_mark(side)}」", f"「{Mark.NOT_NEEDED.label}」")
 
     def no_mark(self, side: str) -> str:
         return self.ward_no_mark if side == Side.WARD else self.contractor_no_mark

@@ -77,9 +77,11 @@ def test_pdf_holds_all_48_items_word_for_word_in_order_with_the_font_embedded(re
     assert_in_order("".join(page.extract_text() for page in reader.pages), SEED_TEXTS)
     fonts = embedded_fonts(content)
     assert fonts and all(embedded for _name, embedded in fonts), fonts
-    # The layout of the seed: each list's own mark column header, the four section headings.
+    # The layout of the seed: the mark column header, the four section headings. Both lists name the
+    # "not needed" mark as it is printed, 「ー」 (the seed's ward list writes a hyphen; issue 14, E.18).
+    assert "「-」" not in text
     assert_in_order(text, [
-        "・対策が可能であれば「○」・対策の必要がない場合は「-」",
+        "・対策が可能であれば「○」・対策の必要がない場合は「ー」",
         "委託にあたり区が行う個人情報保護対策【運用上の対策】",
         "委託にあたり区が行う個人情報保護対策【システム上の対策】",
         "・対策が可能であれば「○」・対策の必要がない場合は「ー」",
@@ -124,7 +126,7 @@ def test_xlsx_holds_the_48_items_with_marks_and_attestation_status(reviewed):
         assert ws.freeze_panes == f"A{exports.HEADER_ROW + 1}"
         assert ws.cell(row=exports.HEADER_ROW + 1, column=4).alignment.wrap_text
     assert texts == SEED_TEXTS
-    assert wb.worksheets[0].cell(row=exports.HEADER_ROW, column=3).value.endswith("「-」")
+    assert wb.worksheets[0].cell(row=exports.HEADER_ROW, column=3).value.endswith("「ー」")
     assert wb.worksheets[1].cell(row=exports.HEADER_ROW, column=3).value.endswith("「ー」")
     assert marks[2] == "ー" and marks.count("○") == 47  # the long ー on both lists, legible in print
     assert statuses[2] == ("対象外", "")

@@ -190,3 +190,15 @@ def test_the_plan_reads_in_words_not_a_lone_circle_and_hyphen(world, client_as):
     # The ward's list too shows the long ー, not the seed's half-width hyphen.
     assert '<label for="id_mark_1_1">' in page
     assert not re.search(r'<input[^>]*value="not_needed"[^>]*>\s*-\s*</label>', page)
+
+
+def test_both_lists_name_the_not_needed_mark_as_they_print_it_never_a_hyphen(world, client_as):
+    """Issue 14, E.18: the ward's list said 「…場合は「-」」 above a column of ー; both lists now say 「ー」."""
+    client = client_as(world.hr)
+    pages = [client.get(reverse("checklist:plan", kwargs={"slug": world.contract.slug})).content.decode()]
+    for side in ("ward", "contractor"):
+        pages.append(client.get(reverse("checklist:side", kwargs={"slug": world.contract.slug, "side": side}))
+                     .content.decode())
+    for page in pages:
+        assert "対策の必要がない場合は「ー」" in page
+        assert "「-」" not in page
