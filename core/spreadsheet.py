@@ -54,6 +54,7 @@ WRAP_SPARE = 1.05        # a line wraps early at a word, or before 」、。 (wh
 WRAP_FLOOR = 9           # the narrowest a column of wrapped text becomes: four kanji a line
 DATETIME_SHOWN, DATE_SHOWN = "令和00年00月00日 00:00", "令和00年00月00日"  # the era formats' longest
 MAX_ROW_POINTS = 409     # the most a spreadsheet row can be
+PAGE_HEADER_UNITS = 110  # a page header's text: one line on the page, and Excel refuses one over 255 characters
 A4_POINTS = (595.3, 841.9)
 SIDE_MARGIN_INCHES = 0.4
 # Characters a line of BIZ UDゴシック shows at full width (CJK, kana, full-width forms, the ambiguous ones
@@ -125,6 +126,15 @@ def setup_print(ws, *, landscape: bool = True, header_row: int | None = None):
 def text_width(text: str) -> int:
     """How many column units ``text`` takes in the default font: two for a wide character, one otherwise."""
     return 2 * len(text) - len(_NARROW.findall(text))
+
+
+def clipped(text: str, units: int) -> str:
+    """``text`` cut to ``units`` column units, with … where it was cut."""
+    if text_width(text) <= units:
+        return text
+    while text_width(text) > units - 2:
+        text = text[:-1]
+    return text + "…"
 
 
 def _font_size(cell) -> float:
@@ -246,7 +256,7 @@ def layout_for_print(ws, *, widths: list[float], title_rows: str | None = None, 
         ws.print_title_rows = title_rows
     header_size = max(FONT_SIZE, math.ceil(MIN_PRINT_POINTS * 100 / percent))
     if page_header:
-        ws.oddHeader.left.text = page_header.replace("&", "&&")
+        ws.oddHeader.left.text = clipped(page_header, PAGE_HEADER_UNITS).replace("&", "&&")
         ws.oddHeader.left.size = header_size
         ws.oddHeader.left.font = FONT_NAME
     ws.oddHeader.right.text = "&P / &N"

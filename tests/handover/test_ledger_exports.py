@@ -67,6 +67,17 @@ def test_xlsx_dates_are_real_dates_in_the_japanese_era():
     assert put(ws, 1, 5, 3012).value == 3012 and ws["E1"].number_format == "General"
 
 
+def test_a_contract_of_the_longest_title_gives_a_page_header_excel_accepts(client_as, world, clock):
+    """The printed page header names the ledger and the contract; Excel refuses a header over 255 characters
+    (the title may have 300), so the contract's name is cut with … to one line."""
+    world.contract.title = "長い件名" * 75
+    world.contract.save(update_fields=["title"])
+    sheet = load_workbook(io.BytesIO(client_as(world.hr).get(url("ledger_export", world, fmt="xlsx")).content)).active
+    header = sheet.oddHeader.left.text
+    assert header.startswith("個人情報受渡し管理簿　長い件名長い件名")
+    assert header.endswith("…") and len(header) < 60
+
+
 def test_ledger_xlsx_dates_sort_as_dates(client_as, world, clock):
     clock.set(tokyo(2025, 6, 10, 9, 0))
     acknowledge(deliver(world, [register_paper(world, "P-1")]), world.handler)
