@@ -34,7 +34,7 @@ class CopyForm(BoundedFormMixin, forms.Form):
                                     help_text=_("区から受け取った記録媒体等"))
     place = forms.ChoiceField(label=_("複製先の種類"), choices=CopyRecord.Place.choices, widget=forms.RadioSelect)
     location = forms.CharField(label=_("複製先（PC名・資産番号・媒体の管理番号等）"), max_length=200,
-                               help_text=_("例: 分析用PC ANL-PC-01（資産番号 A-1234）、バックアップ媒体 BK-01"))
+                               help_text=_("例: ANL-PC-01（資産番号 A-1234）、BK-01（種類は「複製先の種類」で選びます）"))
     medium_kind = forms.ModelChoiceField(label=_("媒体の種類（その他の媒体のとき必須）"), queryset=MediumKind.objects.all(),
                                          required=False)
     made_at = forms.DateTimeField(label=_("複製した日時"), widget=DateTimeInput())

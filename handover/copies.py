@@ -86,7 +86,7 @@ def copy_register(*, contract: Contract, actor, source: Item, place: str, locati
     if place not in CopyRecord.Place.values:
         raise DomainError(_("複製先の種類を選んでください。"), field="place")
     if not location:
-        raise DomainError(_("複製先を入力してください（例: 分析用PC ANL-PC-01、バックアップ媒体の管理番号）。"),
+        raise DomainError(_("複製先のPC名・資産番号・媒体の管理番号を入力してください（例: ANL-PC-01、BK-01）。"),
                           field="location")
     if place != CopyRecord.Place.OTHER_MEDIUM:
         medium_kind = None

@@ -32,7 +32,7 @@ from . import services
 from .models import Handover, Item, MediumKind, StorageCheck, StorageRecord
 
 DELIVERY, RETURN = Handover.Direction.DELIVERY, Handover.Direction.RETURN
-CABINET = "分析室 キャビネットB-2"
+CABINET = "分析室 B-2"  # the kind (キャビネット) is the place chosen beside it
 SAFE = "管理室 金庫"
 
 # FY2025: the days of the finished year.

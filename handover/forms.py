@@ -160,7 +160,7 @@ class CancelForm(BoundedFormMixin, forms.Form):
 class StorageForm(BoundedFormMixin, forms.Form):
     place = forms.ChoiceField(label=_("保管設備"), choices=StorageRecord.Place.choices)
     location = forms.CharField(label=_("保管場所"), max_length=200,
-                               help_text=_("例: 分析室 キャビネットB-2"))
+                               help_text=_("例: 分析室 B-2（設備の種類は「保管設備」で選びます）"))
     locked = forms.BooleanField(label=_("施錠できる設備に入れ、施錠した"), required=False)
 
 

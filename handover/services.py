@@ -497,7 +497,7 @@ def storage_record(*, item: Item, actor, place: str, location: str, locked: bool
     location = location.strip()
     bounds.check_values(StorageRecord, location=location)
     if not location:
-        raise DomainError(_("保管場所を入力してください（例: 分析室 キャビネットB-2）。"), field="location")
+        raise DomainError(_("保管場所を入力してください（例: 分析室 B-2）。"), field="location")
     now = timezone.now()
     record = StorageRecord.objects.create(item=item, place=place, location=location, recorded_at=now,
                                           recorded_by=actor)

@@ -83,7 +83,7 @@ def seed(world) -> None:
         _backdate(Item, item.pk, created_at=DISC_READY, state_changed_at=DISC_READY)
     disc.refresh_from_db()
     _hand_over(contract, giver=hr, recipient=manager, item=disc, when=DISC_DELIVERED,
-               acknowledged=DISC_DELIVERED + 10 * MINUTES, place="cabinet", location="本社 分析室 キャビネット3")
+               acknowledged=DISC_DELIVERED + 10 * MINUTES, place="cabinet", location="本社 分析室 3番")
 
     with recorded_at(REPORTED):
         incident = services.incident_report(

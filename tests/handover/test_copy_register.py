@@ -124,3 +124,15 @@ def test_the_manager_is_reminded_to_keep_the_register_current(world, clock, cd_r
     register_copy(world, disc)
     page = client_as(world.manager).get("/").content.decode()
     assert "複製等の記録: 複製を作ったら、そのたびに記録してください（いま1件）" in page
+
+
+def test_the_copys_example_does_not_repeat_the_kind_chosen_beside_it(world, clock, cd_r, client_as):
+    """Issue 14, E.18: the example 「分析用PC ANL-PC-01」 under 複製先の種類 「分析用PC」 was typed as given and read back as
+    「複製 No.1（分析用PC 分析用PC ANL-PC-01）」; the example names the PC or medium, the radio names the kind."""
+    import re
+
+    delivered(world, clock, cd_r)
+    page = client_as(world.handler).get(reverse("handover:copies", args=[world.contract.slug])).content.decode()
+    example = re.search(r'<p class="help" id="id_copy-location_helptext">([^<]*)</p>', page).group(1)
+    assert example.startswith("例:")
+    assert [str(label) for label in CopyRecord.Place.labels if str(label) in example] == []

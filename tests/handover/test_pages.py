@@ -456,3 +456,17 @@ def test_a_closed_contract_offers_no_form_and_says_why(client_as, world, disc):
         "container": "鍵付きカバン"})
     assert response.status_code == 400 and "この契約は完了しているため、記録できません。" in response.content.decode()
     assert not Handover.objects.exists()
+
+
+def test_the_storage_places_example_does_not_repeat_the_kind_chosen_beside_it(client_as, world, disc):
+    """Issue 14, E.18: the example 「分析室 キャビネットB-2」 under 保管設備 「キャビネット」 was typed as given and read back
+    as 「キャビネット 分析室 キャビネットB-2」; the example names the room and the number, the select names the kind."""
+    import re
+
+    from handover.models import StorageRecord
+
+    acknowledge(deliver(world, [disc]), world.handler)
+    page = client_as(world.handler).get(url("item_detail", world, pk=disc.pk)).content.decode()
+    example = re.search(r'<p class="help" id="id_location_helptext">([^<]*)</p>', page).group(1)
+    assert example.startswith("例:")
+    assert [str(label) for label in StorageRecord.Place.labels if str(label) in example] == []
