@@ -2,9 +2,11 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import BoundedFormMixin
+from core.dates import fiscal_year_label
 
 from .forms import DateInput, DateTimeInput
 from .models import ClosingEvent, ContractMeasure, ContractReport
@@ -12,8 +14,7 @@ from .models import ClosingEvent, ContractMeasure, ContractReport
 
 class ReportSubmitForm(BoundedFormMixin, forms.Form):
     bounds_model = ContractReport
-    title = forms.CharField(label=_("報告書の表題"), max_length=200,
-                            help_text=_("例: 令和7年度 職員エンゲージメント調査 分析報告書"))
+    title = forms.CharField(label=_("報告書の表題"), max_length=200)
     submitted_at = forms.DateTimeField(label=_("提出日時"), widget=DateTimeInput(),
                                        help_text=_("区に報告書を提出した日時。今でなければ直してください。"))
     pages = forms.IntegerField(label=_("ページ数"), min_value=1)
@@ -24,9 +25,12 @@ class ReportSubmitForm(BoundedFormMixin, forms.Form):
         label=_("報告書に個人情報（氏名・職員番号、個人を特定できる少人数の集計等）が含まれていないことを確認しました"),
         required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["submitted_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        # The example names the contract's own year: a form of FY2026 that said 令和7年度 would be copied as is.
+        self.fields["title"].help_text = gettext("例: %(year)s 職員エンゲージメント調査 分析報告書") % {
+            "year": fiscal_year_label(contract.fiscal_year)}
 
 
 class ReportDecisionForm(BoundedFormMixin, forms.Form):

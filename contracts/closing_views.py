@@ -39,7 +39,7 @@ def _report_page(request, contract, *, submit_form=None, decision_form=None, mea
         "may_submit": may_submit,
         "may_decide": may_decide,
         "may_measure": may_measure,
-        "submit_form": submit_form or (ReportSubmitForm() if may_submit else None),
+        "submit_form": submit_form or (ReportSubmitForm(contract=contract) if may_submit else None),
         "decision_form": decision_form or (ReportDecisionForm() if may_decide else None),
         "measure_form": measure_form or (MeasureForm() if may_measure else None),
     }, status=status)
@@ -59,7 +59,7 @@ def report_submit(request, slug):
     if not answer:
         messages.error(request, answer.message)
         return _report_page(request, contract, status=400)
-    form = ReportSubmitForm(request.POST, request.FILES)
+    form = ReportSubmitForm(request.POST, request.FILES, contract=contract)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -202,3 +202,13 @@ def test_the_dashboards_say_whose_turn_it_is(world, client_as):
     reports.report_return(report=submitted, actor=world.hr, reason="表の修正をお願いします")
     assert "報告書が差し戻されました: 表の修正をお願いします" in client_as(world.manager).get("/").content.decode()
     assert "報告書の確認をしてください" not in client_as(world.hr).get("/").content.decode()
+
+
+def test_the_report_titles_example_names_the_contracts_own_fiscal_year(world, client_as):
+    """Issue 14, E.18: FY2026's form still gave 「例: 令和7年度 …」 as the title's example."""
+    import re
+
+    Contract.objects.filter(pk=world.contract.pk).update(fiscal_year=2026)
+    page = client_as(world.manager).get(reverse("contracts:report", args=[world.contract.slug])).content.decode()
+    example = re.search(r'<p class="help" id="id_title_helptext">([^<]*)</p>', page).group(1)
+    assert example == "例: 令和8年度 職員エンゲージメント調査 分析報告書"
