@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.formatting import person_name
@@ -33,8 +34,7 @@ class ItemForm(BoundedFormMixin, forms.Form):
     category = forms.ChoiceField(label=_("区分"), choices=Item.Category.choices)
     medium_kind = forms.ModelChoiceField(label=_("媒体の種類"), queryset=MediumKind.objects.all(), required=False,
                                          help_text=_("電磁的媒体のとき。ほかの種類は管理画面で追加できます。"))
-    label = forms.CharField(label=_("管理番号"), max_length=50,
-                            help_text=_("媒体や通知書に書いた番号（例: CD-2025-001、PN-2025-001）"))
+    label = forms.CharField(label=_("管理番号"), max_length=50)
     contents = forms.CharField(label=_("内容"), max_length=300,
                                help_text=_("何の情報か（例: 職員属性・調査回答（暗号化済み））。個人情報そのものは書かないでください。"))
     record_count = forms.IntegerField(label=_("件数"), min_value=0, required=False)
@@ -49,6 +49,9 @@ class ItemForm(BoundedFormMixin, forms.Form):
 
     def __init__(self, *args, contract, **kwargs):
         super().__init__(*args, **kwargs)
+        # The example names the contract's own year, as the numbers the app proposes do (CD-<year>-001).
+        self.fields["label"].help_text = gettext("媒体や通知書に書いた番号（例: CD-%(year)s-001、PN-%(year)s-001）") % {
+            "year": contract.fiscal_year}
         self.fields["opens"].queryset = contract.handover_items.filter(category=Item.Category.MEDIUM).order_by("label")
 
 

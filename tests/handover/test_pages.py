@@ -470,3 +470,15 @@ def test_the_storage_places_example_does_not_repeat_the_kind_chosen_beside_it(cl
     example = re.search(r'<p class="help" id="id_location_helptext">([^<]*)</p>', page).group(1)
     assert example.startswith("例:")
     assert [str(label) for label in StorageRecord.Place.labels if str(label) in example] == []
+
+
+def test_the_labels_example_names_the_contracts_own_fiscal_year(client_as, world):
+    """Issue 14, E.18: an example naming a year names the contract's (CD-2026-001 for FY2026, not CD-2025-001)."""
+    import re
+
+    from contracts.models import Contract
+
+    Contract.objects.filter(pk=world.contract.pk).update(fiscal_year=2026)
+    page = client_as(world.hr).get(url("item_create", world)).content.decode()
+    example = re.search(r'<p class="help" id="id_label_helptext">([^<]*)</p>', page).group(1)
+    assert "CD-2026-001" in example and "PN-2026-001" in example and "2025" not in example
