@@ -589,6 +589,9 @@ p { margin: 0 0 2mm; }
 p.party { margin: 0 0 0.5mm 40%; }
 p.meta { margin: 0 0 1mm; }
 .seals { width: 70%; margin-left: 30%; }
+/* Room for a seal (印, up to 15 mm) but not more, so that a short report with an identifier kept whole on its
+   own line still ends on its one page. */
+.seals td { height: 17mm; }
 """
 
 
