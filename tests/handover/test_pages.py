@@ -482,3 +482,21 @@ def test_the_labels_example_names_the_contracts_own_fiscal_year(client_as, world
     page = client_as(world.hr).get(url("item_create", world)).content.decode()
     example = re.search(r'<p class="help" id="id_label_helptext">([^<]*)</p>', page).group(1)
     assert "CD-2026-001" in example and "PN-2026-001" in example and "2025" not in example
+
+
+def test_a_person_without_a_name_on_record_is_never_shown_by_username(client_as, world, disc, clock):
+    """Issue 14, E.18: templates fell back to the username (「handler_a」) where a person's name was missing; the
+    one rule (audit.formatting.person_name, the ``person`` filter) never shows it."""
+    from contracts.models import UserProfile
+
+    handover = acknowledge(deliver(world, [disc]), world.handler)
+    client = client_as(world.handler)
+    client.post(url("storage_record", world, pk=disc.pk), {"place": "cabinet", "location": "B-2", "locked": "on"})
+    UserProfile.objects.filter(user=world.handler).update(display_name="")
+    shown = f"氏名未登録の利用者（No.{world.handler.pk}）"
+    for person in (world.hr, world.handler):
+        for page_url in (url("items", world), url("item_detail", world, pk=disc.pk),
+                         url("handover_detail", world, pk=handover.pk), reverse("handover:ledger_all")):
+            page = client_as(person).get(page_url).content.decode()
+            assert "handler_a" not in page, page_url
+            assert shown in page, page_url
