@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.formatting import person_name
 from core.bounds import BoundedFormMixin
 
 from .models import Contract, Designation, Role
@@ -102,8 +103,7 @@ class CopyForm(BoundedFormMixin, forms.Form):
 
 
 def _person_label(user) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.display_name if profile else user.get_username()
+    return person_name(user)
 
 
 class DesignationReportForm(BoundedFormMixin, forms.Form):
@@ -116,7 +116,7 @@ class DesignationReportForm(BoundedFormMixin, forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people
-        self.fields["user"].label_from_instance = lambda u: f"{u.profile.display_name}（{u.username}）"
+        self.fields["user"].label_from_instance = person_name
 
 
 class NewPersonForm(BoundedFormMixin, forms.Form):
@@ -146,4 +146,4 @@ class MembershipGrantForm(BoundedFormMixin, forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people
-        self.fields["user"].label_from_instance = lambda u: f"{u.profile.display_name}（{u.username}）"
+        self.fields["user"].label_from_instance = person_name

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit.formatting import person_name
 from core.dashboard import Waiting
 
 from .models import Contract, ContractStepEvent, Designation, Membership, Organisation, Role
@@ -51,10 +52,7 @@ def contractor_people(contract: Contract):
 
 
 def display_name(user) -> str:
-    if user is None:
-        return ""
-    profile = getattr(user, "profile", None)
-    return profile.display_name if profile else user.get_username()
+    return person_name(user)
 
 
 def waiting_designations(user):

@@ -99,3 +99,13 @@ def test_only_hr_decides(world):
         services.designation_approve(designation=designation, actor=world.manager)
     designation.refresh_from_db()
     assert designation.is_pending
+
+
+def test_the_people_selects_name_people_without_their_usernames(world, client_as):
+    """Issue 14, E.18: the selects read 「田中 誠（manager_a）」; a person is named by their name alone."""
+    detail = client_as(world.hr).get(reverse("contracts:detail", args=[world.contract.slug])).content.decode()
+    grant = detail.split('name="user"', 1)[1].split("</select>", 1)[0]
+    assert "佐藤 花子" in grant and "（hr）" not in grant and "（auditor）" not in grant
+    page = client_as(world.manager).get(reverse("contracts:designations", args=[world.contract.slug])).content.decode()
+    report = page.split('name="user"', 1)[1].split("</select>", 1)[0]
+    assert "山田 美咲" in report and "handler_a" not in report and "manager_a" not in report
