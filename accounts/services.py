@@ -105,7 +105,7 @@ def second_factor_verify(*, request, user, token: str) -> TOTPDevice:
 # reaches the audit trail or the application's logs (see accounts.logging).
 
 ENROLMENT_SESSION_KEY = "enrolment_invitation"
-# A random value the session that first opens a link keeps; the link keeps its SHA-256 (``opened_by``).
+# A random value the session that claims a link (presses 「登録を始める」) keeps; the link keeps its SHA-256 (``opened_by``).
 ENROLMENT_BINDING_KEY = "enrolment_binding"
 USERNAME_CHARS = re.compile(r"[^a-z0-9._-]+")
 
@@ -266,8 +266,8 @@ def _refusal(invitation: EnrolmentInvitation | None) -> LinkRefused | None:
 
 
 def _opened_elsewhere() -> LinkRefused:
-    return LinkRefused(_("このリンクは、別のブラウザ（または時間切れで閉じた画面）ですでに開かれています。"
-                         "認証アプリの登録に使う情報は最初に開いた画面にしか表示しません。"
+    return LinkRefused(_("このリンクは、別のブラウザ（または時間切れで閉じた画面）で登録が始められています。"
+                         "認証アプリの登録に使う情報は「登録を始める」を押した画面にしか表示しません。"
                          "取扱責任者を通じて区に新しいリンクの発行を依頼してください。"), code="opened_elsewhere")
 
 
@@ -295,27 +295,37 @@ def _binding(request) -> str:
     return _token_hash(value) if isinstance(value, str) and value else ""
 
 
-def invitation_in_session(request) -> EnrolmentInvitation:
-    """The invitation whose link was opened in this browser session, still usable, or :class:`LinkRefused`."""
+def invitation_in_session(request) -> tuple[EnrolmentInvitation, bool]:
+    """The invitation whose link was opened in this browser session, still usable, and whether this session
+    has claimed it (pressed 「登録を始める」); or :class:`LinkRefused`, also when another session claimed it."""
     pk = request.session.get(ENROLMENT_SESSION_KEY)
     invitation = (EnrolmentInvitation.objects.select_related("user__profile").filter(pk=pk).first()
                   if isinstance(pk, int) else None)
     refusal = _refusal(invitation)
-    if refusal is None and (not invitation.opened_by or invitation.opened_by != _binding(request)):
+    if refusal is None and invitation.opened_by and invitation.opened_by != _binding(request):
         refusal = _opened_elsewhere()
     if refusal is not None:
         request.session.pop(ENROLMENT_SESSION_KEY, None)
         raise refusal
-    return invitation
+    return invitation, bool(invitation.opened_by)
 
 
-def enrolment_begin(*, request, invitation: EnrolmentInvitation) -> None:
-    """Remember the opened link in a fresh session, so the token leaves the address bar at once.
+def enrolment_open(*, request, invitation: EnrolmentInvitation) -> None:
+    """Remember the opened link in a fresh session, so the token leaves the address bar at once. Claims
+    nothing: a mail scanner (Safe Links and the like) opens links before the person does, and the link must
+    still be theirs. A link another session has claimed is refused (:class:`LinkRefused`, audited)."""
+    if invitation.opened_by and invitation.opened_by != _binding(request):
+        request.session.pop(ENROLMENT_SESSION_KEY, None)
+        raise _refused(request, invitation, _opened_elsewhere())
+    request.session.cycle_key()
+    request.session[ENROLMENT_SESSION_KEY] = invitation.pk
 
-    The first session that opens a link is bound to it (issue 13, finding 10): only it is shown the
-    authenticator's secret and may finish. Another browser with the same link, or this one after its
-    session ended, is refused (:class:`LinkRefused`, audited) and told to ask for a new link.
-    """
+
+def enrolment_claim(*, request, invitation: EnrolmentInvitation) -> None:
+    """The person pressed 「登録を始める」: the link becomes this session's (issue 13, finding 10). Only this
+    session is shown the authenticator's secret and may finish; another browser with the same link, or this
+    one after its session ended, is refused (:class:`LinkRefused`, audited) and told to ask for a new link.
+    A GET never claims (see :func:`enrolment_open`)."""
     if not _binding(request):
         request.session[ENROLMENT_BINDING_KEY] = secrets.token_urlsafe(32)
     binding = _binding(request)
@@ -324,7 +334,7 @@ def enrolment_begin(*, request, invitation: EnrolmentInvitation) -> None:
         request.session.pop(ENROLMENT_SESSION_KEY, None)
         raise _refused(request, invitation, _opened_elsewhere())
     request.session.cycle_key()
-    request.session[ENROLMENT_SESSION_KEY] = invitation.pk
+    invitation.opened_by = binding
 
 
 def enrolment_complete(*, request, invitation: EnrolmentInvitation, password: str, token: str):

@@ -126,15 +126,15 @@ def _signed_in_elsewhere(request):
 @require_safe
 def welcome_link(request, token):
     """The link in the enrolment e-mail: checked, remembered in a fresh session, and left at once for an
-    address without the token (so it stays out of the history of later pages and of Referer headers)."""
+    address without the token (so it stays out of the history of later pages and of Referer headers).
+    Opening it claims nothing: mail scanners open links before the person does (see ``welcome``)."""
     if request.user.is_authenticated:
         return _signed_in_elsewhere(request)
     if attempts.throttled(request):
         return _throttled(request)
     try:
         invitation = services.invitation_for_token(token=token, request=request)
-        if request.method != "HEAD":  # a mail scanner's HEAD does not take the link for its own session
-            services.enrolment_begin(request=request, invitation=invitation)
+        services.enrolment_open(request=request, invitation=invitation)
     except services.LinkRefused as error:
         return _welcome_refused(request, error)
     return redirect("accounts:welcome")
@@ -142,11 +142,23 @@ def welcome_link(request, token):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def welcome(request):
-    """A new person sets their password and their authenticator app, once."""
+    """A new person sets their password and their authenticator app, once.
+
+    Until someone presses 「登録を始める」 (a POST) the page shows only that button: a GET, such as a mail
+    scanner's, neither claims the link nor sees the secret. The POST makes the link this session's; from
+    then on this session is shown the secret (again on a later GET) and another is told to ask for a new link.
+    """
     if request.user.is_authenticated:
         return _signed_in_elsewhere(request)
+    if request.method == "POST" and attempts.throttled(request):
+        return _throttled(request)
     try:
-        invitation = services.invitation_in_session(request)
+        invitation, claimed = services.invitation_in_session(request)
+        if not claimed:
+            if request.method != "POST":
+                return render(request, "accounts/welcome_start.html", {"expires_at": invitation.expires_at})
+            services.enrolment_claim(request=request, invitation=invitation)
+            return redirect("accounts:welcome")
     except services.LinkRefused as error:
         return _welcome_refused(request, error)
     user = invitation.user

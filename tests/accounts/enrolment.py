@@ -3,6 +3,7 @@
 import re
 
 from django.core import mail
+from django.urls import reverse
 
 from contracts import services
 from contracts.models import Designation
@@ -29,3 +30,11 @@ def invitation_token(world) -> str:
     """A fresh, valid enrolment link's token (for the permission matrix)."""
     approved_new_person(world)
     return token_from_last_mail()
+
+
+def open_link(client, token: str):
+    """What the person does: open the link from the mail (a page with one button, 「登録を始める」), press the
+    button (the link becomes this browser's), and land on the page with the QR code, which is returned."""
+    client.get(reverse("accounts:welcome_link", kwargs={"token": token}))
+    client.post(reverse("accounts:welcome"))
+    return client.get(reverse("accounts:welcome"))

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import EnrolmentInvitation
 from audit.formatting import present
 from audit.models import AuditEntry
-from tests.accounts.enrolment import token_from_last_mail
+from tests.accounts.enrolment import open_link, token_from_last_mail
 from tests.factories import PASSWORD, login_verified, make_user
 
 pytestmark = pytest.mark.django_db
@@ -106,8 +106,7 @@ def test_the_admin_sends_an_enrolment_link_which_the_person_completes(client, ad
 
     # The person opens the link and sets their own password and authenticator; the old phone stops.
     client.logout()
-    client.get(reverse("accounts:welcome_link", kwargs={"token": token}))
-    client.get(reverse("accounts:welcome"))
+    open_link(client, token)
     device = TOTPDevice.objects.get(user=person, confirmed=False)
     code = f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
     response = client.post(reverse("accounts:welcome"), {"new_password1": NEW_PASSWORD,

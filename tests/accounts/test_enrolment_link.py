@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import EnrolmentInvitation
 from audit.models import AuditEntry
-from tests.accounts.enrolment import approved_new_person, token_from_last_mail
+from tests.accounts.enrolment import approved_new_person, open_link, token_from_last_mail
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -43,9 +43,14 @@ def _link(token):
 
 
 def _open(client, token):
-    """What the person does: open the link from the mail, which shows the page with the QR code."""
-    client.get(_link(token))
-    return client.get(reverse("accounts:welcome"))
+    """What the person does: open the link from the mail, press 「登録を始める」, see the page with the QR code."""
+    return open_link(client, token)
+
+
+def _secret(person) -> str:
+    from accounts import services
+
+    return services.manual_key(TOTPDevice.objects.get(user=person, confirmed=False))
 
 
 def test_the_link_leads_to_one_page_that_sets_password_and_authenticator(client, invited):
@@ -53,9 +58,17 @@ def test_the_link_leads_to_one_page_that_sets_password_and_authenticator(client,
     response = client.get(_link(token))
     assert response.status_code == 302 and response.url == reverse("accounts:welcome")
     assert token not in response.url
+    start = client.get(reverse("accounts:welcome"))
+    assert start.status_code == 200 and "登録を始める" in start.content.decode()
+    response = client.post(reverse("accounts:welcome"))
+    assert response.status_code == 302 and response.url == reverse("accounts:welcome")
     page = client.get(reverse("accounts:welcome"))
     assert page.status_code == 200
     assert "jiro.bunseki" in page.content.decode() and "分析 次郎" in page.content.decode()
+    assert _secret(person) in page.content.decode()
+    # The same browser is shown the same secret again (a reload, the mail's link opened once more).
+    client.get(_link(token))
+    assert _secret(person) in client.get(reverse("accounts:welcome")).content.decode()
     response = client.post(reverse("accounts:welcome"), {
         "new_password1": PASSWORD, "new_password2": PASSWORD, "token": _code(person)})
     assert response.status_code == 302
@@ -69,6 +82,37 @@ def test_the_link_leads_to_one_page_that_sets_password_and_authenticator(client,
     assert EnrolmentInvitation.objects.get(user=person).used_at is not None
     entry = AuditEntry.objects.get(action="auth.enrolment.completed")
     assert entry.actor == person
+
+
+def test_a_mail_scanner_opening_the_link_first_neither_sees_the_secret_nor_takes_the_link(client, invited):
+    """Mail scanners (Safe Links and the like) open every link in a mail before the person does. Opening is
+    a GET; only pressing 「登録を始める」 (a POST) makes the link a browser's, so the person still gets it."""
+    from django.test import Client
+
+    person, token = invited
+    scanner = Client()
+    assert scanner.head(_link(token)).status_code == 302
+    assert scanner.get(_link(token)).status_code == 302
+    start = scanner.get(reverse("accounts:welcome"))
+    assert start.status_code == 200
+    page = start.content.decode()
+    assert "登録を始める" in page
+    assert "jiro.bunseki" not in page and "<svg" not in page
+    assert not TOTPDevice.objects.filter(user=person).exists()  # no secret made, so none shown
+    assert EnrolmentInvitation.objects.get(user=person).opened_by == ""
+
+    first = _open(client, token)
+    assert first.status_code == 200 and _secret(person) in first.content.decode()
+    # A browser that had the link open before cannot press the button after the person did; it is told to ask
+    # for a new link.
+    later = scanner.post(reverse("accounts:welcome"))
+    assert later.status_code == 403 and _secret(person) not in later.content.decode()
+    assert "新しいリンクの発行を依頼してください" in later.content.decode()
+    response = client.post(reverse("accounts:welcome"), {"new_password1": PASSWORD, "new_password2": PASSWORD,
+                                                         "token": _code(person)})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)
 
 
 def test_the_link_works_once(client, invited):
@@ -210,7 +254,8 @@ def test_a_newer_link_replaces_the_older_one(client, world, invited):
 
 def test_only_the_first_browser_to_open_the_link_is_shown_the_secret(client, invited):
     """Issue 13, finding 10: a second browser with the same link saw the same TOTP secret and could finish
-    first. The link belongs to the session that opened it first; another is told to ask for a new one."""
+    first. The link belongs to the session that pressed 「登録を始める」 first; another is told to ask for a
+    new one, whether it opens the link or had it open before."""
     from django.test import Client
 
     from accounts import services
@@ -233,8 +278,9 @@ def test_only_the_first_browser_to_open_the_link_is_shown_the_secret(client, inv
     assert AuditEntry.objects.filter(action="auth.enrolment.link_refused", object_id=str(person.pk),
                                      payload__reason="opened_elsewhere").exists()
 
-    # The first browser may open the mail's link again and finishes.
+    # The first browser may open the mail's link again, is shown the secret again, and finishes.
     assert client.get(_link(token)).status_code == 302
+    assert secret in client.get(reverse("accounts:welcome")).content.decode()
     response = client.post(reverse("accounts:welcome"), {"new_password1": PASSWORD, "new_password2": PASSWORD,
                                                          "token": _code(person)})
     assert response.status_code == 302
