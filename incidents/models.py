@@ -28,10 +28,14 @@ class Incident(models.Model):
     class PasswordExposure(models.TextChoices):
         """Whether whoever has the data may know the password of an encrypted medium, as the reporter knows it:
         the ledger alone cannot tell (a notice handed over with the disc although refused, a firm holding both,
-        a file opened before). The encryption exception of 施行規則第43条 holds only for the first two."""
+        a file opened before). The encryption exception of 施行規則第43条 holds only for the three 否 answers."""
 
         WARD_KEEPS = "ward_keeps", _("否：パスワード通知書は区が保管しており、データを持つ者は知り得ない")
         OTHER_KEEPS = "other_keeps", _("否：パスワード通知書は別の者が保管しており、データを持ち出した者は知り得ない")
+        # An insider acting for an unlawful purpose can reach what his own organisation holds: when the notice is
+        # at the contractor, "another person keeps it" is true only of someone from outside that organisation.
+        OUTSIDER = "outsider", _("否：データを持ち出した者はパスワード通知書を保持する組織の外の者で、通知書に近づけない"
+                                 "（外部からの盗難・不正アクセスなど）")
         SAME_HOLDER = "same_holder", _("可能性あり：パスワード通知書を、データを持ち出した者と同じ者・同じ組織が保持している")
         SAME_OCCASION = "same_occasion", _("可能性あり：パスワード通知書が媒体と同じ機会に渡った")
         OPENED = "opened", _("可能性あり：データを持つ者がファイルを開いたことがある")
@@ -68,6 +72,9 @@ class Incident(models.Model):
     # Why HR closed a reportable incident without every report the law asks for being recorded.
     missing_reports_reason = models.CharField(_("報告等の記録がないまま終結する理由"), max_length=300, blank=True)
 
+    # The answers that keep the encryption exception: the password out of reach of whoever has the data.
+    PROTECTED = (PasswordExposure.WARD_KEEPS, PasswordExposure.OTHER_KEEPS, PasswordExposure.OUTSIDER)
+
     class Meta:
         ordering = ["contract", "-number"]
         verbose_name = _("事故")
@@ -98,7 +105,7 @@ class Incident(models.Model):
     @property
     def password_may_be_known(self) -> bool:
         """Whether the reporter said the password may be known to whoever has the data (unanswered: may be)."""
-        return self.password_exposure not in (self.PasswordExposure.WARD_KEEPS, self.PasswordExposure.OTHER_KEEPS)
+        return self.password_exposure not in self.PROTECTED
 
     @property
     def affected_text(self) -> str:

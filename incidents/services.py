@@ -44,10 +44,14 @@ def _not_in_future(value: dt.datetime, *, field: str, what: str) -> None:
         raise DomainError(_("%(what)sに未来の日時は入力できません。") % {"what": what}, field=field)
 
 
-def _checked_exposure(found: list[Item], password_exposure: str) -> str:
+def _checked_exposure(found: list[Item], password_exposure: str, *, wrongful_purpose: bool = False) -> str:
     """The answer to 「データを持つ者がパスワードを知り得るか」: required when an encrypted medium (one with a registered
     password notice) is involved, since the ledger alone cannot tell (施行規則第43条第1号's exception rests on it);
-    「区が保管」 only for notices the ledger shows at the ward. Kept only when such a medium is involved."""
+    「区が保管」 only for notices the ledger shows at the ward. Kept only when such a medium is involved.
+
+    An insider acting for an unlawful purpose (第3号 「不正の目的をもって行われたおそれ」) within the organisation that
+    holds the notice can know the password: with the notice handed to the contractor, 「別の者が保管」 is refused
+    and the reporter says whether the person is of that organisation or from outside it."""
     exposure = password_exposure or ""
     if exposure not in Incident.PasswordExposure.values and exposure:
         raise DomainError(_("データを持つ者がパスワードを知り得るかを、選択肢から選んでください。"), field="password_exposure")
@@ -69,12 +73,22 @@ def _checked_exposure(found: list[Item], password_exposure: str) -> str:
             % {"notices": "、".join(n.label for n in away),
                "states": "、".join(f"{n.label}：{n.get_state_display()}" for n in away)},
             field="password_exposure", code="exposure_not_at_ward")
+    if exposure == Incident.PasswordExposure.OTHER_KEEPS and wrongful_purpose and away:
+        raise DomainError(
+            _("不正の目的をもって行われたおそれがあり、管理簿ではパスワード通知書%(notices)sは委託先に渡っています（%(states)s）。"
+              "委託先の者が不正の目的で持ち出したのなら、同じ組織が保持する通知書からパスワードを知り得るため、暗号化による"
+              "除外は受けられません。その場合は「%(same)s」を、持ち出した者が委託先の外の者だと分かっているときは"
+              "「%(outsider)s」を選んでください。")
+            % {"notices": "、".join(n.label for n in away),
+               "states": "、".join(f"{n.label}：{n.get_state_display()}" for n in away),
+               "same": Incident.PasswordExposure.SAME_HOLDER.label, "outsider": Incident.PasswordExposure.OUTSIDER.label},
+            field="password_exposure", code="exposure_insider")
     return exposure
 
 
 def _checked_facts(contract: Contract, *, kind: str, items: Iterable[Item], other_data: bool,
                    discovered_at: dt.datetime | None, affected_count: int | None, description: str,
-                   password_exposure: str = "") -> dict:
+                   password_exposure: str = "", wrongful_purpose: bool = False) -> dict:
     """The facts of a report or a correction, refused with a message at the field they concern."""
     if kind not in Incident.Kind.values:
         raise DomainError(_("事故の種類を選んでください。"), field="kind")
@@ -96,7 +110,7 @@ def _checked_facts(contract: Contract, *, kind: str, items: Iterable[Item], othe
         raise DomainError(_("関係する記録媒体等を選ぶか、「記録媒体等以外のデータも関係する」を選んでください。"), field="items")
     return {"kind": kind, "items": found, "other_data": bool(other_data), "discovered_at": discovered_at,
             "affected_count": affected_count, "description": description,
-            "password_exposure": _checked_exposure(found, password_exposure)}
+            "password_exposure": _checked_exposure(found, password_exposure, wrongful_purpose=wrongful_purpose)}
 
 
 def _decision_payload(incident: Incident) -> dict:
@@ -119,7 +133,7 @@ def incident_report(*, contract: Contract, actor, kind: str, discovered_at: dt.d
     permissions.may_report(actor, contract).require()
     facts = _checked_facts(contract, kind=kind, items=items, other_data=other_data, discovered_at=discovered_at,
                            affected_count=affected_count, description=description,
-                           password_exposure=password_exposure)
+                           password_exposure=password_exposure, wrongful_purpose=bool(wrongful_purpose))
     found = facts.pop("items")
     number = (Incident.objects.filter(contract=contract).aggregate(n=Max("number"))["n"] or 0) + 1
     incident = Incident.objects.create(
@@ -176,7 +190,7 @@ def incident_revise(*, incident: Incident, actor, kind: str, discovered_at: dt.d
     permissions.may_revise(actor, incident).require()
     facts = _checked_facts(incident.contract, kind=kind, items=items, other_data=other_data,
                            discovered_at=discovered_at, affected_count=affected_count, description=description,
-                           password_exposure=password_exposure)
+                           password_exposure=password_exposure, wrongful_purpose=bool(wrongful_purpose))
     facts.update(sensitive=bool(sensitive), financial_harm=bool(financial_harm),
                  wrongful_purpose=bool(wrongful_purpose), ordinance_sensitive=bool(ordinance_sensitive))
     before = {name: getattr(incident, name) for name in REVISABLE if name != "items"}

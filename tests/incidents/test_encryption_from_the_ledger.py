@@ -111,7 +111,7 @@ def test_data_outside_the_ledger_is_not_taken_as_encrypted(world, cd_r, clock):
     disc, _notice = delivered_pair(world, cd_r, clock)
     clock.advance(days=1)
     answer = decision(report(world, items=[disc], other_data=True, kind="unauthorised_access",
-                             wrongful_purpose=True, affected_count=3012))
+                             wrongful_purpose=True, affected_count=3012, password_exposure="outsider"))
     assert answer.required
     assert answer.final_report_days == 60
 

@@ -85,6 +85,57 @@ def test_a_file_opened_before_or_not_knowing_loses_the_exception(world, cd_r, cl
     assert assess(report(world, items=[disc], affected_count=3012, password_exposure=answer)).decision.required
 
 
+def test_an_insider_whose_firm_holds_the_notice_cannot_be_answered_away_as_another_keeping_it(world, cd_r, clock):
+    # The reviewer's case: 不正の目的, the notice handed to the insider's own firm, and 「別の者が保管しており」 was
+    # taken, so the exception applied and the theft read "not reportable".
+    disc, _notice = disc_with_notice_next_day(world, cd_r, clock)
+    with pytest.raises(DomainError) as refused:
+        report(world, items=[disc], kind="theft", wrongful_purpose=True, affected_count=40,
+               password_exposure=Exposure.OTHER_KEEPS, description="取扱者が記録媒体を無断で持ち出した。")
+    assert refused.value.field == "password_exposure"
+    assert ("不正の目的をもって行われたおそれがあり、管理簿ではパスワード通知書PN-001は委託先に渡っています"
+            "（PN-001：委託先で保管）") in refused.value.message
+    assert "同じ組織が保持する通知書からパスワードを知り得るため、暗号化による除外は受けられません" in refused.value.message
+    assert f"「{Exposure.SAME_HOLDER.label}」" in refused.value.message
+    assert f"「{Exposure.OUTSIDER.label}」" in refused.value.message
+    assert not Incident.objects.exists()
+
+
+def test_marking_the_unlawful_purpose_later_cannot_keep_another_keeping_it(world, cd_r, clock):
+    from incidents.services import incident_revise
+
+    disc, _notice = disc_with_notice_next_day(world, cd_r, clock)
+    incident = report(world, items=[disc], kind="theft", affected_count=40, password_exposure=Exposure.OTHER_KEEPS)
+    assert not assess(incident).decision.required
+    with pytest.raises(DomainError) as refused:
+        incident_revise(incident=incident, actor=world.manager, kind="theft", items=[disc], affected_count=40,
+                        discovered_at=incident.discovered_at, description=incident.description,
+                        wrongful_purpose=True, password_exposure=Exposure.OTHER_KEEPS)
+    assert refused.value.code == "exposure_insider"
+    incident.refresh_from_db()
+    assert not incident.wrongful_purpose
+
+
+@pytest.mark.parametrize("answer, required", [(Exposure.SAME_HOLDER, True), (Exposure.OUTSIDER, False)])
+def test_with_an_unlawful_purpose_the_reporter_says_whether_the_person_is_of_the_firm(world, cd_r, clock, answer,
+                                                                                      required):
+    # Every answer the refusal names is accepted; only an outsider keeps the exception (40 people, item 3 alone).
+    disc, _notice = disc_with_notice_next_day(world, cd_r, clock)
+    incident = report(world, items=[disc], kind="theft", wrongful_purpose=True, affected_count=40,
+                      password_exposure=answer)
+    decision = assess(incident).decision
+    assert decision.required is required
+    assert (EXCEPTION_WORDS in decision.reason) is not required
+
+
+def test_an_unlawful_purpose_with_the_notice_still_at_the_ward_may_say_the_ward_keeps_it(world, cd_r, clock):
+    disc, _notice = disc_with_notice_at_the_ward(world, cd_r)
+    clock.advance(days=1)
+    incident = report(world, items=[disc], kind="theft", wrongful_purpose=True, affected_count=40,
+                      password_exposure=Exposure.WARD_KEEPS)
+    assert not assess(incident).decision.required
+
+
 # --- the controls --------------------------------------------------------------------------------------------
 
 
