@@ -191,12 +191,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
 # Lockout after 5 failures for 15 minutes, counted per username and IP address together; and an address
-# is locked out after 10 failures on any usernames within those 15 minutes (accounts.lockout).
+# is locked out once failures from it name 10 different usernames within those 15 minutes (spraying; an
+# office behind one address mistyping stays well below; accounts.lockout).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "accounts.lockout.AddressLockoutHandler"
-LOGIN_ADDRESS_FAILURE_LIMIT = 10
+LOGIN_ADDRESS_USERNAME_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_USERNAME_LIMIT", "10"))
 # Refused sign-ins, unknown enrolment links and lockouts from one address in one minute: past this many the
 # sign-in and the links answer 429; each kind is one audit entry with a count (accounts.attempts).
 ANONYMOUS_FAILURES_PER_MINUTE = int(os.environ.get("DJANGO_ANONYMOUS_FAILURES_PER_MINUTE", "30"))
