@@ -55,6 +55,7 @@ def _issued(payload, context) -> str:
 
 
 DETAILS = {"auth.enrolment.link_refused": _refused, "auth.requests.throttled": _throttled,
+           "auth.enrolment.code_failed": _throttled, "auth.otp.throttled": _throttled,
            "admin.auth.user.enrolment_issued": _issued}
 
 

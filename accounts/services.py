@@ -339,7 +339,8 @@ def enrolment_claim(*, request, invitation: EnrolmentInvitation) -> None:
 
 def enrolment_complete(*, request, invitation: EnrolmentInvitation, password: str, token: str):
     """The new person sets a password and confirms their authenticator app; the link is used up and they
-    are signed in with both factors. A wrong code is audited and changes nothing."""
+    are signed in with both factors. A wrong code is audited (once a minute per address, with a count) and
+    changes nothing."""
     user = invitation.user
     try:
         password_validation.validate_password(password, user)
@@ -347,11 +348,13 @@ def enrolment_complete(*, request, invitation: EnrolmentInvitation, password: st
         raise DomainError(" ".join(error.messages), field="new_password1") from error
     device = pending_device(user)
     allowed, _info = device.verify_is_allowed()
+    # Nobody is signed in yet: each try is counted per address and minute, one entry and then a count
+    # (accounts.attempts), so a script posting codes cannot fill the trail.
     if not allowed:
-        audit_log(action="auth.otp.throttled", actor=None, obj=user, request=request)
+        anonymous_failure(request=request, action="auth.otp.throttled", subject=str(user.pk), user=user)
         raise DomainError(_("確認コードの誤りが続いたため、しばらく待ってから入力してください。"), field="token")
     if not device.verify_token(_clean(token)):
-        audit_log(action="auth.enrolment.code_failed", actor=None, obj=user, request=request)
+        anonymous_failure(request=request, action="auth.enrolment.code_failed", subject=str(user.pk), user=user)
         raise DomainError(_("確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。"),
                           field="token")
     with transaction.atomic():

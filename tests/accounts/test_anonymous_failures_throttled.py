@@ -121,3 +121,30 @@ def test_the_daily_job_writes_the_summaries_and_the_log_reads_them_in_words(worl
     assert summary.payload["repeated"] == 4
     page = client_as(world.auditor).get("/audit/?action=利用開始").content.decode()
     assert "同じ接続元から1分間" in page and "さらに4回（まとめて1件に記録）" in page
+
+
+def test_wrong_codes_on_the_enrolment_page_are_one_entry_each_kind_with_their_count(world, frozen):
+    """Nobody is signed in on the enrolment page: each wrong code (auth.enrolment.code_failed) and each try
+    while the authenticator is throttled (auth.otp.throttled) was an entry of its own."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.accounts.enrolment import approved_new_person, open_link, token_from_last_mail
+
+    person = approved_new_person(world).user
+    visitor = Client(REMOTE_ADDR=ADDRESS)
+    assert open_link(visitor, token_from_last_mail()).status_code == 200
+    device = TOTPDevice.objects.get(user=person, confirmed=False)
+    wrong = f"{(TOTP(device.bin_key, device.step, device.t0, device.digits).token() + 1) % 1_000_000:06d}"
+    since = _last_seq()
+    for _ in range(20):
+        response = visitor.post(reverse("accounts:welcome"), {
+            "new_password1": "夕焼けの多摩川を自転車で走る", "new_password2": "夕焼けの多摩川を自転車で走る",
+            "token": wrong})
+        assert response.status_code == 400
+    assert _new(since).count() == 2  # the first wrong code, the first try while throttled
+    summarise_finished_minutes(frozen + dt.timedelta(minutes=1))
+    entries = list(_new(since))
+    assert {e.action for e in entries} == {"auth.enrolment.code_failed", "auth.otp.throttled"}
+    assert len(entries) == 3 and _recorded(entries) == 20
+    assert {e.object_id for e in entries} == {str(person.pk)} and {e.ip_address for e in entries} == {ADDRESS}
