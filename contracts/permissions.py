@@ -22,6 +22,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.utils import timezone
 
+from core import roles
+
 from .models import ROLE_PERMISSIONS, Contract, Designation, Membership, Role
 
 ACTIONS = {
@@ -153,6 +155,12 @@ def has_contracts_where(user, action: str = "view") -> bool:
         roles = set(_roles_for(_codename(action)))
         return any(held & roles for held in remembered.values())
     return contracts_where(user, action).exists()
+
+
+def may_create_contract(user) -> bool:
+    """Whether ``user`` may register a new contract (HR, through the group's ``add_contract``; never because
+    they are a superuser). The page that offers the form and the service that makes the contract both ask."""
+    return roles.holds(user, "contracts.add_contract")
 
 
 def check_contract(user, contract: Contract, action: str = "view") -> Contract:

@@ -35,7 +35,7 @@ from .models import (
     Role,
     UserProfile,
 )
-from .permissions import can
+from .permissions import can, may_create_contract
 
 User = get_user_model()
 
@@ -129,7 +129,10 @@ def _contract_insert(*, actor, slug: str | None, **fields) -> Contract:
 @transaction.atomic
 def contract_create(*, actor, slug: str | None = None, request=None, **fields) -> Contract:
     """Create a contract; its creator becomes its HR member. The slug in its address is made here
-    (fiscal year and a short random part); ``slug`` is for the demo and fixed test data only."""
+    (fiscal year and a short random part); ``slug`` is for the demo and fixed test data only. Only a
+    person who may create contracts (HR) may; the page refuses first, this keeps any other caller honest."""
+    if not may_create_contract(actor):
+        raise PermissionDenied
     contract = _contract_insert(actor=actor, slug=slug, **fields)
     audit_log(action="contract.created", actor=actor, contract=contract, obj=contract, request=request,
               payload={"slug": contract.slug, "title": contract.title})

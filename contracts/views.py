@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import services as accounts_services
 from audit.services import audit_log
-from core import roles
 from core.dashboard import contract_links
 from core.errors import DomainError, add_to_form
 
@@ -34,6 +33,7 @@ from .permissions import (
     contract_methods,
     contract_post,
     designation_for,
+    may_create_contract,
     membership_for,
 )
 from .report import REPORT_STEPS
@@ -44,14 +44,14 @@ from .report import REPORT_STEPS
 def contract_list(request):
     return render(request, "contracts/list.html", {
         "contracts": selectors.contract_list_for(request.user),
-        "can_create": roles.holds(request.user, "contracts.add_contract"),
+        "can_create": may_create_contract(request.user),
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_create(request):
-    if not roles.holds(request.user, "contracts.add_contract"):
+    if not may_create_contract(request.user):
         raise PermissionDenied
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
