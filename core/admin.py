@@ -299,21 +299,46 @@ READ_METHODS = ("GET", "HEAD")
 class AuditedReadsMixin:
     """A list or a page of this model read in the admin (GET) leaves one entry in the audit trail: the
     person, and the object read, or for a list which filters were used (their names, never what was
-    searched for, which may be a person's name)."""
+    searched for, which may be a person's name). An object's change history and the page that asks to
+    confirm its deletion show it too, and are audited the same way (``.history_viewed``, ``.delete_viewed``)."""
+
+    def _audit_object_read(self, request, response, object_id, verb: str) -> None:
+        if request.method in READ_METHODS and response.status_code == 200:
+            obj = self.get_object(request, unquote(object_id))
+            audit_log(action=f"admin.{self.model._meta.label_lower}.{verb}", actor=request.user, obj=obj,
+                      request=request, payload={})
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         if request.method in READ_METHODS and response.status_code == 200:
             audit_log(action=f"admin.{self.model._meta.label_lower}.listed", actor=request.user, request=request,
                       payload={"filters": sorted(set(request.GET))})
+        elif self._is_delete_confirmation(request, response):
+            # The list's 「削除」 action first shows the chosen rows and what goes with them: one read each.
+            for obj in response.context_data["queryset"]:
+                audit_log(action=f"admin.{self.model._meta.label_lower}.delete_viewed", actor=request.user,
+                          obj=obj, request=request, payload={})
         return response
+
+    @staticmethod
+    def _is_delete_confirmation(request, response) -> bool:
+        return (request.method == "POST" and request.POST.get("action") == "delete_selected"
+                and "post" not in request.POST and response.status_code == 200
+                and "queryset" in (getattr(response, "context_data", None) or {}))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method in READ_METHODS and response.status_code == 200:
-            obj = self.get_object(request, unquote(object_id))
-            audit_log(action=f"admin.{self.model._meta.label_lower}.viewed", actor=request.user, obj=obj,
-                      request=request, payload={})
+        self._audit_object_read(request, response, object_id, "viewed")
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._audit_object_read(request, response, object_id, "history_viewed")
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        response = super().delete_view(request, object_id, extra_context)
+        self._audit_object_read(request, response, object_id, "delete_viewed")
         return response
 
 

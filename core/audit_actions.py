@@ -30,6 +30,8 @@ MODEL_NAMES = {
 READ_VERBS = {
     "listed": gettext_lazy("管理画面で{model}の一覧を閲覧"),
     "viewed": gettext_lazy("管理画面で{model}を閲覧"),
+    "history_viewed": gettext_lazy("管理画面で{model}の変更履歴を閲覧"),
+    "delete_viewed": gettext_lazy("管理画面で{model}の削除の確認画面を閲覧"),
 }
 READ_AUDITED = ("auth.user", "auth.group", "otp_totp.totpdevice", "contracts.userprofile", "contracts.membership",
                 "contracts.designation")
@@ -166,5 +168,6 @@ def _listed(payload, context) -> str:
 def more_details() -> dict:
     details = {action: admin_detail(action) for action in more_labels()}
     details.update({f"admin.{label}.listed": _listed for label in READ_AUDITED})
-    details.update({f"admin.{label}.viewed": lambda payload, context: "" for label in READ_AUDITED})
+    details.update({f"admin.{label}.{verb}": lambda payload, context: ""
+                    for label in READ_AUDITED for verb in READ_VERBS if verb != "listed"})
     return details

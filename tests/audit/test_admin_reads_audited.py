@@ -81,3 +81,42 @@ def test_the_auditor_reads_the_admins_reads_in_words(admin_client, client_as, wo
     text = table_text(page.content.decode())
     assert "管理画面でユーザーを閲覧" in text and "管理画面で二要素認証（TOTP）の端末の一覧を閲覧" in text
     assert_reads_in_words(text)
+
+
+def test_the_history_and_the_delete_confirmation_of_people_groups_and_devices_are_audited(admin_client, world):
+    """Both pages show the person, group or device as the change page does: one entry each, in words."""
+    group = Group.objects.create(name="臨時の閲覧者")
+    device = TOTPDevice.objects.get(user=world.manager)
+    pages = {"auth/user": world.handler.pk, "auth/group": group.pk, "otp_totp/totpdevice": device.pk}
+    for path, pk in pages.items():
+        for page in ("history", "delete"):
+            assert admin_client.get(f"/admin/{path}/{pk}/{page}/").status_code == 200, (path, page)
+    for label, pk in (("auth.user", world.handler.pk), ("auth.group", group.pk),
+                      ("otp_totp.totpdevice", device.pk)):
+        for verb in ("history_viewed", "delete_viewed"):
+            entry = _only(f"admin.{label}.{verb}")
+            assert (entry.actor, entry.object_id) == (admin_client.superuser, str(pk))
+    assert device.key not in str(list(AuditEntry.objects.values()))
+    shown = {e.action: e for e in present(list(AuditEntry.objects.filter(action__startswith="admin.auth.user.")))}
+    assert shown["管理画面でユーザーの変更履歴を閲覧"].object == "利用者 山田 美咲"
+    assert shown["管理画面でユーザーの削除の確認画面を閲覧"].object == "利用者 山田 美咲"
+    # Nothing was deleted by looking at the confirmation page.
+    assert Group.objects.filter(pk=group.pk).exists() and TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_deleting_is_audited_as_a_deletion_not_as_a_read(admin_client):
+    group = Group.objects.create(name="臨時の閲覧者")
+    response = admin_client.post(f"/admin/auth/group/{group.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Group.objects.filter(pk=group.pk).exists()
+    assert not AuditEntry.objects.filter(action__endswith="_viewed").exists()
+    assert AuditEntry.objects.filter(action="admin.auth.group.deleted").count() == 1
+
+
+def test_the_lists_delete_action_confirmation_is_a_read_of_each_chosen_row(admin_client, world):
+    groups = [Group.objects.create(name=f"臨時の閲覧者{n}") for n in range(2)]
+    response = admin_client.post("/admin/auth/group/", {
+        "action": "delete_selected", "_selected_action": [g.pk for g in groups]})
+    assert response.status_code == 200 and "臨時の閲覧者1" in response.content.decode()
+    entries = AuditEntry.objects.filter(action="admin.auth.group.delete_viewed")
+    assert sorted(e.object_id for e in entries) == sorted(str(g.pk) for g in groups)
+    assert Group.objects.filter(pk__in=[g.pk for g in groups]).count() == 2
