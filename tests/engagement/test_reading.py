@@ -322,6 +322,57 @@ def test_cells_without_a_reference_are_placed_as_calamine_places_them():
     assert refused(far_column, "sparse.xlsx").code == "sheet_extent"
 
 
+def test_leading_zeros_in_a_row_number_do_not_hide_how_far_it_is():
+    # calamine reads r="0000000000200002" as row 200,002 (past the 200,001 rows); the scan once read any
+    # r longer than ten digits as "the row before + 1".
+    data = sparse_xlsx({1: '<c r="A1"><v>1</v></c>', "0000000000200002": "<c><v>2</v></c>"})
+
+    error = refused(data, "zeros.xlsx")
+
+    assert error.code == "sheet_extent" and "A1:A200002" in error.message
+
+
+def test_a_cell_reference_does_not_move_the_row_of_the_cells_after_it():
+    # calamine places a cell without r on its row's r, whatever row the cell before it named: the second cell
+    # is B200002, not B1.
+    data = sparse_xlsx({"200002": '<c r="A1"><v>1</v></c><c><v>2</v></c>'})
+
+    assert refused(data, "moved.xlsx").code == "sheet_extent"
+
+
+@pytest.mark.parametrize("reference", ["a0000000000200002", "b200002", "A00200002"])
+def test_lowercase_letters_and_leading_zeros_in_a_cell_are_read_as_calamine_reads_them(reference):
+    data = sparse_xlsx({1: f'<c r="A1"><v>1</v></c><c r="{reference}"><v>2</v></c>'})
+
+    assert refused(data, "refs.xlsx").code == "sheet_extent"
+
+
+@pytest.mark.parametrize(("row", "cells"), [
+    (1, '<c r="$B$2"><v>1</v></c>'),            # calamine refuses $, spaces and entities in r
+    (1, '<c r=" B2"><v>1</v></c>'),
+    (1, '<c r="B&#50;"><v>1</v></c>'),
+    (1, '<c r="2"><v>1</v></c>'),                # a cell without a column
+    ("0", "<c><v>1</v></c>"),                  # row 0
+    (1, '<c r="A1"><f><row r="1"/></f><v>1</v></c>'),   # a row inside a cell, which calamine skips
+    (1, '<c r="A1"><v>1</v><c r="B1"/></c>'),   # a cell inside a cell
+])
+def test_a_position_calamine_would_read_differently_is_refused(row, cells):
+    data = sparse_xlsx({row: cells})
+
+    error = refused(data, "odd.xlsx")
+
+    assert error.code == "bad_xlsx" and "読めません" in error.message
+
+
+def test_a_row_outside_sheetdata_or_inside_a_row_is_refused():
+    nested = sparse_xlsx({1: '<c r="A1"><v>1</v></c><row r="2"><c><v>2</v></c></row>'})
+    prefixed_far = sparse_xlsx({1: '<c r="A1"><v>1</v></c>',
+                                "200002": '<x:c xmlns:x="urn:x"><v>1</v></x:c>'})
+
+    assert refused(nested, "nested.xlsx").code == "bad_xlsx"
+    assert refused(prefixed_far, "prefixed.xlsx").code == "sheet_extent"
+
+
 def test_a_dense_workbook_at_the_column_limit_is_still_read():
     headers = [f"Q{i}" for i in range(1, 1001)]
     rows = [[str(1 + (i + j) % 5) for j in range(1000)] for i in range(3)]
@@ -345,6 +396,12 @@ def _renamed(parts):
     return parts
 
 
+def _sheet(body: str) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
+            'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f"<sheetData>{body}</sheetData></worksheet>").encode()
+
+
 DISGUISED = {
     "sparse_max": lambda parts: parts,
     "unknown_encoding": lambda parts: {**parts, "xl/worksheets/sheet1.xml": parts["xl/worksheets/sheet1.xml"].replace(
@@ -352,6 +409,12 @@ DISGUISED = {
     "text_before_the_root": lambda parts: {**parts, "xl/worksheets/sheet1.xml": parts["xl/worksheets/sheet1.xml"].replace(
         b"<worksheet", b"x<worksheet", 1)},
     "renamed": _renamed,
+    # Row 1,048,576 written with leading zeros and 1,000 cells without r: 1,048,576,000 cells for calamine.
+    "leading_zeros": lambda parts: {**parts, "xl/worksheets/sheet1.xml": _sheet(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="00000000001048576">' + "<c><v>1</v></c>" * 1000 + "</row>")},
+    # The far row's number on the row, the cells naming row 1: calamine places them on row 1,048,576.
+    "cell_names_another_row": lambda parts: {**parts, "xl/worksheets/sheet1.xml": _sheet(
+        '<row r="1048576"><c r="A1"><v>1</v></c>' + "<c><v>1</v></c>" * 999 + "</row>")},
 }
 
 
