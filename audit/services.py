@@ -147,6 +147,10 @@ def audit_log(
     """
     head = _lock_head()
     declared = state.declaration()
+    if declared is None:
+        # Plain entries nothing outside the database declares: a keyed entry (the marker or any other) after
+        # them would vouch for whatever they are, so nothing is written until they are declared.
+        raise state.DeclarationMissing(state.last_plain_seq(AuditEntry.objects.all()))
     now = _now()
     if declared.legacy_last_seq and head.last_seq == declared.legacy_last_seq:
         _append(head, created_at=now, action=REKEYED_ACTION, actor_label="",
@@ -272,12 +276,16 @@ class Verification:
     # "missing" or "behind": the head file outside the database cannot vouch for the chain's end.
     external: str = ""
     declaration: state.Declaration | None = None
+    # Why the live chain has no declaration outside the database (in English, for the command): its plain
+    # entries are then checked only against themselves, and that is not an "OK".
+    undeclared: str = ""
     heads: state.Heads | None = None
     anchors: list = field(default_factory=list)  # (anchor, problem or None)
 
     @property
     def ok(self) -> bool:
-        return self.broken is None and not self.external and not any(problem for _, problem in self.anchors)
+        return (self.broken is None and not self.external and not self.undeclared
+                and not any(problem for _, problem in self.anchors))
 
 
 def _entry_problem(entry: AuditEntry, prev_hash: str, declared: state.Declaration,
@@ -325,6 +333,14 @@ def verify(anchors=(), entries=None, *, declaration: state.Declaration | None = 
         heads = state.read_heads()
         declared = state.declaration()
         queryset = AuditEntry.objects.order_by("seq")
+        if declared is None:
+            declared = state.Declaration("", *state.derive_declaration(queryset))
+            last_plain = state.last_plain_seq(AuditEntry.objects.all())
+            result.undeclared = (
+                f"entries 1-{last_plain} are plain SHA-256 and no declaration ({state.state_dir() / state.DECLARATION}) "
+                "says they were carried over from before the audit key; anyone who can write to the database can "
+                "make such entries. Restore the declaration from the key safe, or, if this installation was upgraded "
+                "from before the key, declare them once with manage.py audit_declare (README)")
     else:
         heads, queryset = None, entries
         declared = declaration or state.Declaration("", *state.derive_declaration(entries))

@@ -4,12 +4,15 @@ the var directory). Someone who can write to the database but not to this direct
 - The declaration (``audit_chain.json``), written once and never rewritten: the installation's id and
   where its keyed chain begins. A fresh installation is keyed from seq 1. An installation whose chain was
   carried over from before the audit key names that plain SHA-256 range (seq 1..N) and the digest of entry
-  N. The verifier accepts an unkeyed entry nowhere else, whatever the database says.
+  N. The verifier accepts an unkeyed entry nowhere else, whatever the database says. It is written by itself
+  only when the chain proves it (empty, keyed from its first entry, or a genuine rekeyed marker); a chain of
+  plain entries alone is declared by the administrator, knowingly, with ``manage.py audit_declare``.
 - The head file (``audit_heads``), one line ``<seq> <digest> <time>`` appended after each commit that wrote
   an entry. The chain in the database must reach the highest seq written there and hold those digests, so
   deleting the newest entries and moving the head row back is seen without anyone keeping an anchor.
 """
 
+import dataclasses
 import datetime as dt
 import fcntl
 import functools
@@ -48,6 +51,7 @@ class Declaration:
     legacy_last_seq: int = 0
     legacy_last_digest: str = ""
     path: Path | None = None
+    written_now: bool = False  # made by this call, from what the chain proves (verify_audit says so)
 
     @property
     def keyed_from(self) -> int:
@@ -96,13 +100,46 @@ def derive_declaration(entries) -> tuple[int, str]:
     return 0, ""
 
 
-def declaration() -> Declaration:
-    """This installation's declaration, made once from the live chain at its first need (the first audit
-    entry or verification after the upgrade) when none exists yet."""
-    found = read_declaration()
-    if found is not None:
-        return found
-    legacy_seq, legacy_digest = derive_declaration(AuditEntry.objects.all())
+class DeclarationMissing(ImproperlyConfigured):
+    """The chain holds plain SHA-256 entries and nothing outside the database says they are a carried-over
+    range: the app writes nothing to it (a keyed entry after them would vouch for whatever they are) until
+    the administrator declares them or restores the declaration."""
+
+    def __init__(self, last_plain: int):
+        self.last_plain = last_plain
+        super().__init__(
+            f"the audit chain begins with plain SHA-256 entries (up to seq {last_plain}) and there is no declaration "
+            f"{state_dir() / DECLARATION} saying they were carried over from before the audit key: restore the "
+            "declaration from where it was copied (the key safe), or, once, at the upgrade of an installation "
+            "from before the key, run manage.py audit_declare --legacy-through N --digest <digest of entry N>")
+
+
+def provable_declaration(entries) -> tuple[int, str] | None:
+    """The legacy range to declare when the chain itself proves it, or None when only a person can: the chain
+    is empty or keyed from its first entry (keyed from seq 1), or a genuine ``audit.chain.rekeyed`` marker (its
+    HMAC under this key) closes the plain range. A chain of plain entries alone is what an installation from
+    before the key leaves, and also what someone with the database but not the key can forge."""
+    entries = entries.order_by("seq")
+    first = entries.first()
+    if first is None or first.scheme != Scheme.LEGACY:
+        return 0, ""
+    if not entries.filter(scheme=Scheme.KEYED).exists():
+        return None  # plain entries alone
+    legacy = derive_declaration(entries)
+    return legacy if legacy[0] else None  # a keyed entry after them that is not a genuine marker proves nothing
+
+
+def last_plain_seq(entries) -> int:
+    """The last of the plain entries the chain begins with (0 when it begins keyed or is empty)."""
+    keyed = entries.filter(scheme=Scheme.KEYED).order_by("seq").values_list("seq", flat=True).first()
+    plain = entries.filter(scheme=Scheme.LEGACY)
+    if keyed is not None:
+        plain = plain.filter(seq__lt=keyed)
+    return plain.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def write_declaration(legacy_seq: int, legacy_digest: str) -> Declaration:
+    """Write the declaration, once: raises FileExistsError when there is one already."""
     directory = state_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / DECLARATION
@@ -118,11 +155,27 @@ def declaration() -> Declaration:
         f.write("\n")
     try:
         os.link(tmp, path)
-    except FileExistsError:
-        pass
     finally:
         tmp.unlink()
     return read_declaration()
+
+
+def declaration() -> Declaration | None:
+    """This installation's declaration. Made once from the live chain at its first need (the first audit
+    entry or verification) when none exists yet and the chain proves it (:func:`provable_declaration`);
+    None when it does not: the chain holds plain entries that only the administrator can declare."""
+    found = read_declaration()
+    if found is not None:
+        return found
+    proven = provable_declaration(AuditEntry.objects.all())
+    if proven is None:
+        return None
+    try:
+        made = write_declaration(*proven)
+    except FileExistsError:
+        return read_declaration()  # another process made it first, from the same chain
+    logger.info("the audit chain's declaration was made now, from the chain: %s", made.describe())
+    return dataclasses.replace(made, written_now=True)
 
 
 # --- The head file --------------------------------------------------------------------------------

@@ -93,6 +93,8 @@ def audit_verify(request):
             "first": result.missing[0], "last": result.missing[1]})
     elif result.broken is not None:
         messages.error(request, _("監査証跡の連番 %(seq)s で不整合が見つかりました。") % {"seq": result.broken})
+    elif result.undeclared:
+        messages.error(request, _("監査証跡の鍵のない記録について、データベースの外の宣言がありません。"))
     elif result.external:
         messages.error(request, _("データベースの外に記録した監査証跡の末尾と照合できませんでした。"))
     else:

@@ -64,3 +64,16 @@ def legacy_chain(n: int) -> list[AuditEntry]:
         entries.append(entry)
     AuditChainHead.objects.update_or_create(pk=1, defaults={"last_seq": n, "last_hash": prev_hash, "keyed": False})
     return entries
+
+
+def declare(n: int) -> str:
+    """What the administrator does once at the upgrade of a chain from before the key: audit_declare with the
+    digest of its last plain entry (taken from the old installation's own output, here from the chain)."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("audit_declare", "--legacy-through", str(n), "--digest", AuditEntry.objects.get(seq=n).hash,
+                 stdout=out)
+    return out.getvalue()

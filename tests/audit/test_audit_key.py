@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 
 from audit.models import REKEYED_ACTION, AuditChainHead, AuditEntry, Scheme
 from audit.services import audit_log, verify, verify_chain
-from tests.audit.helpers import append, legacy_chain, rewrite_from, sql
+from tests.audit.helpers import append, declare, legacy_chain, rewrite_from, sql
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,7 @@ def test_the_whole_chain_rewritten_as_plain_sha256_is_caught_without_an_anchor()
 def test_a_chain_from_before_the_key_keeps_verifying_and_is_carried_over(capsys):
     old = legacy_chain(5)
     assert verify_chain() == (5, None, "")
+    declare(5)
 
     entry = audit_log(action="test.event")
 
@@ -83,6 +84,7 @@ def test_a_chain_from_before_the_key_keeps_verifying_and_is_carried_over(capsys)
 
 def test_the_old_part_of_a_carried_over_chain_cannot_be_rewritten_either():
     legacy_chain(5)
+    declare(5)
     append(3)
     # Entry 2 edited and 2-5 recomputed with plain SHA-256, as the old code did; the marker's link follows.
     sql(f"UPDATE {AuditEntry._meta.db_table} SET action = %s WHERE seq = 2", ["tampered"])
@@ -100,6 +102,7 @@ def test_the_old_part_of_a_carried_over_chain_cannot_be_rewritten_either():
 
 def test_the_heads_keyed_flag_in_the_database_does_not_decide_the_marker():
     legacy_chain(3)
+    declare(3)
     AuditChainHead.objects.filter(pk=1).update(keyed=True)  # the database's word is not taken
     audit_log(action="test.event")
     assert AuditEntry.objects.get(seq=4).action == REKEYED_ACTION
@@ -112,6 +115,7 @@ def test_a_keyed_entry_right_after_old_ones_must_be_the_marker():
     from django.utils import timezone
 
     old = legacy_chain(3)
+    declare(3)
     assert verify().declaration.legacy_last_seq == 3
     # A keyed entry that is not the marker, as a writer that skipped it would leave.
     entry = AuditEntry(seq=4, created_at=timezone.now().astimezone(dt.UTC), action="test.event",

@@ -19,7 +19,16 @@ from django.utils import timezone
 from audit import state
 from audit.models import REKEYED_ACTION, AuditChainHead, AuditEntry, Scheme
 from audit.services import audit_log, recorded_at, verify
-from tests.audit.helpers import ENTRY_TABLE, HEAD_TABLE, append, legacy_chain, rewrite_from, sql, truncate
+from tests.audit.helpers import (
+    ENTRY_TABLE,
+    HEAD_TABLE,
+    append,
+    declare,
+    legacy_chain,
+    rewrite_from,
+    sql,
+    truncate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +204,7 @@ def test_a_real_commit_appends_the_head_file():
 
 def test_a_carried_over_chain_declared_outside_the_database_still_verifies():
     old = legacy_chain(5)
+    declare(5)
     append(2)
     declared = state.read_declaration()
     assert (declared.legacy_last_seq, declared.legacy_last_digest) == (5, old[-1].hash)
@@ -204,6 +214,7 @@ def test_a_carried_over_chain_declared_outside_the_database_still_verifies():
 
 def test_a_plain_entry_past_the_declared_range_breaks_the_chain_and_the_app_does_not_bless_it():
     legacy_chain(5)
+    declare(5)
     append(3)  # the marker at 6, then 7-9
     # Everything after the old range removed and replaced by plain entries, the head moved back to "unkeyed".
     sql(f"DELETE FROM {ENTRY_TABLE} WHERE seq > 5")
@@ -223,3 +234,80 @@ def test_a_plain_entry_past_the_declared_range_breaks_the_chain_and_the_app_does
     audit_log(action="test.event")
     assert AuditEntry.objects.filter(action=REKEYED_ACTION).count() == 0
     assert verify().broken == 6
+
+
+# --- A chain of plain entries alone is declared by a person, never by the app (review of issue 13, item 1) -----
+
+
+def test_a_forged_all_plain_chain_with_the_declaration_lost_is_reported_and_not_blessed(client_as, auditor):
+    # The state directory lost (or misconfigured: an empty one), and the chain rewritten as plain SHA-256: made from
+    # the database alone, the declaration would have called the forgery "carried over from before the key".
+    client = client_as(auditor)
+    sign_ins_and_work()
+    rechain_as_plain_sha256_without([4, 7], forge=3)
+    (state.state_dir() / state.DECLARATION).unlink()
+    state.heads_path().unlink()
+    last = AuditEntry.objects.order_by("-seq").first().seq
+
+    result = verify()
+    assert not result.ok and result.broken is None
+    assert f"entries 1-{last} are plain SHA-256 and no declaration" in result.undeclared
+    said = verify_audit()
+    assert said.startswith(f"FAILED DECLARATION MISSING: entries 1-{last} are plain SHA-256")
+    assert "audit_declare" in said
+    shown = page(client)
+    assert f"連番 1〜{last} は監査証跡の鍵のない記録（平文の SHA-256）で" in shown
+    assert "宣言（audit_chain.json）がデータベースの外にありません" in shown
+    assert "改ざんされていません" not in shown
+    assert not (state.state_dir() / state.DECLARATION).exists()
+
+    # The app writes nothing after the plain entries: no rekeyed marker (nor any keyed entry) vouches for them.
+    with pytest.raises(state.DeclarationMissing, match="audit_declare"):
+        audit_log(action="test.event")
+    assert not AuditEntry.objects.filter(action=REKEYED_ACTION).exists()
+    assert AuditEntry.objects.order_by("-seq").first().seq == last
+    assert not (state.state_dir() / state.DECLARATION).exists()
+    assert verify_audit().startswith("FAILED DECLARATION MISSING")
+
+
+def test_the_administrator_declares_an_old_chain_once_with_the_digest_of_its_last_entry():
+    old = legacy_chain(5)
+    with pytest.raises(state.DeclarationMissing):
+        audit_log(action="test.event")
+    with pytest.raises(CommandError, match="entry 5 has another digest than the one given"):
+        call_command("audit_declare", "--legacy-through", "5", "--digest", "0" * 64)
+    with pytest.raises(CommandError, match="plain entries after seq 4"):
+        call_command("audit_declare", "--legacy-through", "4", "--digest", old[3].hash)
+    assert state.read_declaration() is None
+
+    said = declare(5)
+    assert "entries 1-5 were carried over from before the audit key" in said
+    assert "the next entry the app writes is the audit.chain.rekeyed marker" in said
+    declared = state.read_declaration()
+    assert (declared.legacy_last_seq, declared.legacy_last_digest) == (5, old[-1].hash)
+    with pytest.raises(CommandError, match="a declaration exists already and is never rewritten"):
+        declare(5)
+
+    audit_log(action="test.event")
+    assert AuditEntry.objects.get(seq=6).action == REKEYED_ACTION
+    assert "OK 7 entries" in verify_audit()
+
+
+def test_a_lost_declaration_of_a_chain_keyed_from_its_first_entry_is_made_again_and_said_so():
+    append(3)
+    (state.state_dir() / state.DECLARATION).unlink()
+    said = verify_audit()
+    assert said.startswith("OK 3 entries")
+    assert "declared now, from what the chain proves: this installation's chain is keyed from seq 1" in said
+    assert state.read_declaration().legacy_last_seq == 0
+    assert "declared now" not in verify_audit()
+
+
+def test_a_lost_declaration_of_a_carried_over_chain_is_made_again_from_its_genuine_marker():
+    old = legacy_chain(4)
+    declare(4)
+    append(2)
+    (state.state_dir() / state.DECLARATION).unlink()
+    said = verify_audit()
+    assert "OK 7 entries" in said and "declared now" in said
+    assert (state.read_declaration().legacy_last_seq, state.read_declaration().legacy_last_digest) == (4, old[-1].hash)

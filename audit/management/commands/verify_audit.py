@@ -36,6 +36,8 @@ class Command(BaseCommand):
         if result.broken is not None:
             detail = f" ({result.detail})" if result.detail else ""
             problems.append(f"BROKEN at seq {result.broken}: {REASONS[result.reason]}{detail}")
+        if result.undeclared:
+            problems.append(f"DECLARATION MISSING: {result.undeclared}")
         if result.external:
             problems.append(f"{EXTERNAL[result.external]}: {result.detail}")
         for kept, problem in result.anchors:
@@ -44,6 +46,8 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("\n".join(problems), returncode=1)
         self.stdout.write(f"OK {result.count} entries")
+        if result.declaration.written_now:
+            self.stdout.write(f"declared now, from what the chain proves: {result.declaration.describe()}")
         if result.keyed_from and result.keyed_from > 1:
             self.stdout.write(f"entries 1-{result.keyed_from - 1} were chained before the audit key (plain "
                               f"SHA-256); the keyed chain begins at seq {result.keyed_from}")
