@@ -126,7 +126,9 @@ def backup_create(*, out_dir: Path, keep: int = 0, actor_label: str = "manage.py
     key = backup_key()
     # The installation the backup is of (its audit chain's declaration, made once): backup_verify says
     # whether a backup is this installation's, and then holds its chain against this head file.
-    installation = state.declaration().installation
+    # An undeclared chain (audit_declare not yet run) is still backed up; its backup names no installation.
+    declared = state.declaration()
+    installation = declared.installation if declared is not None else ""
     out_dir = Path(out_dir)
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     final = _new_path(out_dir)
@@ -210,14 +212,34 @@ def _compare_counts(expected: dict, found: dict) -> None:
                           + "; ".join(differences[:5]) + ("; ..." if len(differences) > 5 else ""), code="counts")
 
 
-def _check_audit_chain(alias: str, expected: dict, installation: str) -> tuple[int, str]:
-    """The backup's chain verified, and what was compared with this installation's records outside the
-    database: a backup of this installation is checked under its declaration (where the keyed chain
-    begins), and its last entry must be the one the head file recorded for that seq. A backup of another
-    installation, or from before backups named theirs, can only be checked against itself."""
+def read_declaration_file(path: Path) -> state.Declaration:
+    """A declaration given by hand (``backup_verify --declaration``): the backed-up server's audit_chain.json,
+    from the key safe."""
+    try:
+        data = json.loads(Path(path).read_text())
+        return state.Declaration(installation=str(data["installation"]), legacy_last_seq=int(data["legacy_last_seq"]),
+                                 legacy_last_digest=str(data["legacy_last_digest"]), path=Path(path))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise BackupError(f"{path} cannot be read as an audit chain declaration ({type(error).__name__})",
+                          code="declaration") from error
+
+
+def _check_audit_chain(alias: str, expected: dict, installation: str,
+                       given: state.Declaration | None = None) -> tuple[int, str, str]:
+    """The backup's chain verified: (entries, a note on what was compared, what it was verified against:
+    "installation", "declaration" or "" for nothing outside the backup).
+
+    A backup of this installation is checked under its declaration (where the keyed chain begins), and its
+    last entry must be the one the head file recorded for that seq. A backup of another installation, or from
+    before backups named theirs, is checked under the declaration given by hand (``given``), or else only
+    against itself: under the range its own chain shows, which someone with that database could have forged."""
     ours = state.read_declaration()
     same = ours is not None and installation == ours.installation
-    result = verify(entries=AuditEntry.objects.using(alias).order_by("seq"), declaration=ours if same else None)
+    if given is not None and not same and installation and given.installation != installation:
+        raise BackupError(f"the declaration {given.path} is installation {given.installation}'s, the backup is "
+                          f"installation {installation}'s", code="declaration")
+    declared = ours if same else given
+    result = verify(entries=AuditEntry.objects.using(alias).order_by("seq"), declaration=declared)
     if not result.ok:
         raise BackupError(f"the audit chain in the backup does not verify at seq {result.broken} ({result.reason}): "
                           "the database was altered before the backup, or this installation's AUDIT_KEY is not "
@@ -227,15 +249,28 @@ def _check_audit_chain(alias: str, expected: dict, installation: str) -> tuple[i
         raise BackupError("the audit chain in the backup ends elsewhere than the manifest says "
                           f"(seq {last[0]}, {result.count} entries)", code="audit_chain")
     if not same:
-        return result.count, ("not this installation's backup: its chain was checked against itself only, not "
-                              "against this installation's declaration and head file")
+        if given is not None:
+            keyed = (f"entries 1-{given.legacy_last_seq} carried over from before the key, keyed from seq "
+                     f"{given.keyed_from}" if given.legacy_last_seq else "keyed from seq 1")
+            return result.count, (f"checked under the declaration {given.path} of installation {given.installation} "
+                                  f"({keyed}); its end was not compared with a head file"), "declaration"
+        if ours is None:
+            whose = (f"this installation has no declaration of its audit chain ({state.state_dir() / state.DECLARATION}"
+                     " is missing)")
+        elif installation:
+            whose = "not this installation's backup"
+        else:
+            whose = "the backup names no installation (made before backups named theirs)"
+        return result.count, (f"{whose}: its chain was checked against itself only, not against this installation's "
+                              "declaration and head file; give the backed-up server's audit_chain.json with "
+                              "--declaration to check it under that"), ""
     if not last[0]:
-        return result.count, ""
+        return result.count, "", "installation"
     heads = state.read_heads()
     recorded = heads.digests.get(last[0]) if heads is not None else None
     if not recorded:
         return result.count, (f"its last entry (seq {last[0]}) has no line in this installation's head file "
-                              f"({state.heads_path()}) to compare with")
+                              f"({state.heads_path()}) to compare with"), "installation"
     if last[1] != recorded[0]:
         # The first digest recorded for a seq is the one committed first; a backup holding another one was
         # made from a chain whose entries from there on had been removed and written anew, or rewritten.
@@ -244,8 +279,9 @@ def _check_audit_chain(alias: str, expected: dict, installation: str) -> tuple[i
                           "removed or rewritten before the backup", code="audit_chain")
     if len(recorded) > 1:
         return result.count, (f"its last entry (seq {last[0]}) is the one this installation's head file first "
-                              "recorded; the live chain was rewound there later (run verify_audit)")
-    return result.count, f"its last entry (seq {last[0]}) is the one this installation's head file recorded"
+                              "recorded; the live chain was rewound there later (run verify_audit)"), "installation"
+    return result.count, f"its last entry (seq {last[0]}) is the one this installation's head file recorded", \
+        "installation"
 
 
 def _check_data_key(directory: Path) -> None:
@@ -280,6 +316,9 @@ class VerifySummary:
     installation: str = ""  # the manifest's; "" for a backup made before backups named their installation
     this_installation: bool = False
     chain_note: str = ""  # what the backup's chain was compared with outside the database
+    # What outside the backup its chain was verified against: "installation" (this one's declaration and head
+    # file), "declaration" (one given by hand) or "" (nothing: consistent within itself, no more).
+    chain_against: str = ""
     name_warning: str = ""  # set when the file's name says another time than the manifest
 
     @property
@@ -295,7 +334,7 @@ class VerifySummary:
                 "counts": [[table, count] for table, count in sorted(self.tables.items())]}
 
 
-def _verify(path: Path, target: Path) -> VerifySummary:
+def _verify(path: Path, target: Path, declaration: state.Declaration | None = None) -> VerifySummary:
     key = backup_key()
     size, sha256 = _file_digest(path)
     with open(path, "rb") as source:
@@ -310,7 +349,8 @@ def _verify(path: Path, target: Path) -> VerifySummary:
             found = database.table_counts(cursor, vendor)
         _compare_counts(db.get("tables") or {}, found)
         installation = str(manifest.get("installation") or "")
-        entries, chain_note = _check_audit_chain(alias, db.get("audit") or {}, installation)
+        entries, chain_note, chain_against = _check_audit_chain(alias, db.get("audit") or {}, installation,
+                                                                declaration)
     _check_data_key(target / "survey")
     ours = state.read_declaration()
     created_at = str(manifest.get("created_at", ""))
@@ -319,7 +359,8 @@ def _verify(path: Path, target: Path) -> VerifySummary:
                          files=sum(1 for name in manifest["members"] if name.split("/")[0] in FILE_ROOTS),
                          audit_entries=entries, manifest=manifest, installation=installation,
                          this_installation=bool(installation) and ours is not None and ours.installation == installation,
-                         chain_note=chain_note, name_warning=name_warning(path, created_at))
+                         chain_note=chain_note, chain_against=chain_against,
+                         name_warning=name_warning(path, created_at))
 
 
 # The time a backup's name carries (``_new_path``), local time to the second.
@@ -351,13 +392,14 @@ def name_warning(path: Path, created_at: str) -> str:
 
 
 def backup_verify(*, path: Path, extract_to: Path | None = None, record: bool = True,
-                  actor_label: str = "manage.py backup_verify") -> VerifySummary:
+                  actor_label: str = "manage.py backup_verify", declaration: Path | None = None) -> VerifySummary:
     """Restore the backup at ``path`` (or the newest in a directory) into scratch and check it: every chunk's
     tag, the members' hashes against the manifest, the row counts, the audit chain under this AUDIT_KEY, the
     stored files' DATA_KEY. Raises :class:`BackupError` saying what is wrong. With ``extract_to`` (a new
     directory), what was verified stays there for a restore; otherwise nothing decrypted is left behind.
 
     The drill is written to the audit trail unless ``record`` is False (a restore onto an empty server).
+    ``declaration`` (a file: another server's audit_chain.json) checks another installation's backup under it.
     """
     failure_payload = {"file": Path(path).name}
     try:
@@ -373,7 +415,8 @@ def backup_verify(*, path: Path, extract_to: Path | None = None, record: bool = 
             context = tempfile.TemporaryDirectory(dir=_work_dir(), prefix=".verify-")
         try:
             with context as target:
-                summary = _verify(path, Path(target))
+                summary = _verify(path, Path(target),
+                                  read_declaration_file(declaration) if declaration is not None else None)
         except OSError as error:
             _remove(extract_to)
             raise BackupError(f"cannot read or write what the backup holds: {error.strerror or error}",

@@ -31,23 +31,33 @@ class Command(BaseCommand):
                             help="keep what was verified in DIR (a new directory) for a restore")
         parser.add_argument("--no-record", action="store_true",
                             help="do not write the drill to the audit trail (restoring onto an empty server)")
+        parser.add_argument("--declaration", type=Path, metavar="FILE",
+                            help="the backed-up server's audit_chain.json (from the key safe), to check the chain of "
+                                 "another installation's backup under it")
 
-    def handle(self, *args, file, extract, no_record, **options):
+    def handle(self, *args, file, extract, no_record, declaration, **options):
         exit_cleanly_on_sigterm()
         unrecorded = None
         try:
-            checked = backup_verify(path=file, extract_to=extract, record=not no_record)
+            checked = backup_verify(path=file, extract_to=extract, record=not no_record, declaration=declaration)
         except BackupError as error:
             raise CommandError(f"BACKUP NOT USABLE: {error.message}", returncode=1) from error
         except ImproperlyConfigured as error:
             raise CommandError(f"BACKUP NOT VERIFIED: {error}", returncode=2) from error
         except DrillNotRecorded as error:
             checked, unrecorded = error.summary, error
+        if checked.chain_against == "installation":
+            chain = f"audit chain OK ({checked.audit_entries} entries)"
+        elif checked.chain_against == "declaration":
+            chain = f"audit chain OK under the declaration given ({checked.audit_entries} entries)"
+        else:
+            # Consistent with itself is all a database's own chain can show: not an "OK".
+            chain = (f"audit chain consistent within itself ({checked.audit_entries} entries) but NOT verified against "
+                     "this installation's declaration and head file")
         self.stdout.write(
             f"OK {checked.path.name} ({file_size_text(checked.size)}, sha256 {checked.sha256}), made "
             f"{_local(checked.created_at)}: restored into a scratch {checked.vendor} database; {len(checked.tables)} "
-            f"tables, {checked.rows:,} rows and {checked.files} stored files as its manifest lists; audit chain "
-            f"OK ({checked.audit_entries} entries)")
+            f"tables, {checked.rows:,} rows and {checked.files} stored files as its manifest lists; {chain}")
         if checked.installation:
             whose = "this installation" if checked.this_installation else "another installation"
             self.stdout.write(f"made {_local(checked.created_at)} by installation {checked.installation} ({whose}), "
