@@ -117,6 +117,8 @@ MIDDLEWARE = [
     # Undecodable or oversized requests get a page in Japanese before any view or the CSRF check reads them.
     "core.middleware.RequestLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Work that needs an audit entry while the chain cannot be written gets a page saying why (503).
+    "audit.middleware.AuditChainUnwritableMiddleware",
     # Axes last, as its documentation asks, so it sees the finished response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -311,3 +311,21 @@ def test_a_lost_declaration_of_a_carried_over_chain_is_made_again_from_its_genui
     said = verify_audit()
     assert "OK 7 entries" in said and "declared now" in said
     assert (state.read_declaration().legacy_last_seq, state.read_declaration().legacy_last_digest) == (4, old[-1].hash)
+
+
+def test_work_that_needs_an_entry_while_the_chain_is_undeclared_gets_a_page_saying_why_not_a_500(client, world):
+    # A person signing in (the sign-in is audited) while plain entries wait for their declaration: nothing
+    # happens without its entry, and the page says what the administrator does, with a 503.
+    from tests.factories import PASSWORD
+
+    with transaction.atomic():  # the world's entries are keyed: start over with a chain from before the key
+        sql(f"DELETE FROM {ENTRY_TABLE}")
+        sql(f"DELETE FROM {HEAD_TABLE}")
+    (state.state_dir() / state.DECLARATION).unlink(missing_ok=True)
+    legacy_chain(3)
+    response = client.post("/accounts/login/", {"username": world.hr.username, "password": PASSWORD})
+    assert response.status_code == 503
+    text = response.content.decode()
+    assert "監査証跡に記録できないため、操作を受け付けていません" in text
+    assert "audit_declare" in text
+    assert AuditEntry.objects.order_by("-seq").first().seq == 3
