@@ -46,6 +46,11 @@ MAX_COLUMNS = 1_000
 # cells (320 MB) hold 200,000 answers × 50 columns, about what a dense sheet within the uncompressed limit
 # can hold.
 MAX_CELLS = 10_000_000
+# The extent scan costs about half a microsecond of CPU an element: a sheet of 10 million cells holds 20 to 30
+# million (a cell, its value, a formula or an inline string's text; 200,000 × 50 numbers took 14 s), while 256 MB
+# of <x/> elements are 67 million (28 s). Past this many a sheet is refused before it costs more
+# (bench/survey_export.py measures both).
+MAX_XML_ELEMENTS = 3 * MAX_CELLS + MAX_ROWS
 # XML prologues are a few hundred bytes; one that goes on for this long is hiding something.
 MAX_PROLOGUE = 64 * 1024
 
@@ -408,13 +413,14 @@ def _extent_handlers():
     (inside a cell's formula or text, where calamine skips it, or a row in a row) would make the counts
     differ, so it is refused, as are references calamine would not read. Every cell counts, empty or not.
     """
-    depth = row = column = last_row = last_column = sheets = cell_row = 0
+    depth = row = column = last_row = last_column = sheets = cell_row = elements = 0
     in_sheet = in_row = False
     row_digits = ""
 
     def start(name, attributes):
-        nonlocal depth, row, column, last_row, last_column, sheets, in_sheet, in_row, cell_row, row_digits
+        nonlocal depth, row, column, last_row, last_column, sheets, in_sheet, in_row, cell_row, row_digits, elements
         depth += 1
+        elements += 1
         if name == "v":  # the most frequent element with c; never a position
             return
         if name == "c" or name[-2:] == ":c":
@@ -469,7 +475,10 @@ def _extent_handlers():
         elif depth == 1:
             in_sheet = False
 
-    return start, end
+    def count():
+        return elements
+
+    return start, end, count
 
 
 def _attribute(attributes: list, name: str) -> str | None:
@@ -492,18 +501,20 @@ def _check_extent(archive: zipfile.ZipFile, sheets) -> None:
     dimension that says A1:B2 does not hide a cell at XFD1048576. No tree is built and the parser runs
     without namespace processing and with attributes as lists (about 3 times faster than defusedxml's
     parser, whose DTD refusal the handlers below do), so memory stays at one chunk of the stream and a
-    sheet at the size limit (256 MB of XML, 10 million cells) is scanned in about ten seconds.
+    sheet of 10 million cells is scanned in about 14 s (:data:`MAX_XML_ELEMENTS` bounds any other sheet).
     """
     for info in sheets:
         parser = pyexpat.ParserCreate()
         parser.ordered_attributes = True
-        parser.StartElementHandler, parser.EndElementHandler = _extent_handlers()
+        parser.StartElementHandler, parser.EndElementHandler, elements = _extent_handlers()
         parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _forbid_entities
         parser.UnparsedEntityDeclHandler = parser.ExternalEntityRefHandler = _forbid_entities
         try:
             with archive.open(info) as stream:
                 while chunk := stream.read(_XML_FEED):
                     parser.Parse(chunk, False)
+                    if elements() > MAX_XML_ELEMENTS:
+                        raise _refuse_bomb()
                 parser.Parse(b"", True)
         except (pyexpat.ExpatError, LookupError):  # LookupError: an unknown encoding
             raise SurveyFileError(

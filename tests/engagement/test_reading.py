@@ -373,6 +373,19 @@ def test_a_row_outside_sheetdata_or_inside_a_row_is_refused():
     assert refused(prefixed_far, "prefixed.xlsx").code == "sheet_extent"
 
 
+def test_a_sheet_of_more_elements_than_cells_can_need_is_refused(monkeypatch):
+    # Elements that are no cell cost the scan as much as cells do: 256 MB of <x/> took 28 s.
+    from engagement import reading
+
+    monkeypatch.setattr(reading, "MAX_XML_ELEMENTS", 1000)
+    data = sparse_xlsx({1: '<c r="A1"><v>1</v></c>' + "<x/>" * 2000})
+
+    assert refused(data, "flood.xlsx").code == "zip_bomb"
+    header = '<c r="A1" t="inlineStr"><is><t>職員番号</t></is></c>'
+    assert read_table(sparse_xlsx({1: header + "<x/>" * 900, 2: "<c><v>10001</v></c>"}),
+                      "answers.xlsx").rows == [["10001"]]
+
+
 def test_a_dense_workbook_at_the_column_limit_is_still_read():
     headers = [f"Q{i}" for i in range(1, 1001)]
     rows = [[str(1 + (i + j) % 5) for j in range(1000)] for i in range(3)]
