@@ -28,6 +28,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from core.keys import write_once
+
 from .models import REKEYED_ACTION, AuditEntry, Scheme
 
 logger = logging.getLogger(__name__)
@@ -146,17 +148,8 @@ def write_declaration(legacy_seq: int, legacy_digest: str) -> Declaration:
     data = {"installation": str(uuid.uuid4()), "legacy_last_seq": legacy_seq, "legacy_last_digest": legacy_digest,
             "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "rule": "Written once. Entries up to legacy_last_seq may be plain SHA-256; every later one is keyed."}
-    # Written under a temporary name and linked into place, as the keys are: two processes making it
-    # together end up with the same one, and nothing ever rewrites it.
-    tmp = directory / f".{DECLARATION}.{os.getpid()}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(data, f)
-        f.write("\n")
-    try:
-        os.link(tmp, path)
-    finally:
-        tmp.unlink()
+    # As the keys are: two processes making it together end up with the same one, and nothing rewrites it.
+    write_once(path, json.dumps(data) + "\n")
     return read_declaration()
 
 

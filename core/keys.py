@@ -21,18 +21,28 @@ def key_from_env_or_file(env_name: str, var_dir: Path, filename: str, *, min_len
         if len(key) < min_length:
             raise ImproperlyConfigured(f"{env_name} needs at least {min_length} characters.")
         return key
-    var_dir = Path(var_dir)
-    var_dir.mkdir(parents=True, exist_ok=True)
-    path = var_dir / filename
+    path = Path(var_dir) / filename
     if not path.exists():
-        tmp = var_dir / f".{filename}.{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(64))
         try:
-            os.link(tmp, path)
+            write_once(path, secrets.token_urlsafe(64))
         except FileExistsError:
             pass
-        finally:
-            tmp.unlink()
     return path.read_text().strip()
+
+
+def write_once(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` with mode 600, once: raises FileExistsError when the file exists.
+
+    Written under a temporary name and linked into place, so two processes making it together end up with
+    the same file, a reader never sees half of it, and nothing ever rewrites it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.{os.getpid()}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    try:
+        os.link(tmp, path)
+    finally:
+        tmp.unlink()
