@@ -271,6 +271,14 @@ def files_swapped(headers: Sequence[str], master_headers: Sequence[str]) -> bool
     return bool(master_headers) and not answer_like(headers) and bool(answer_like(master_headers))
 
 
+def swap_offered(mapping: Mapping, headers: Sequence[str], master_headers: Sequence[str] | None) -> bool:
+    """Whether the two files are to be swapped, one rule for the mapping page (its message and button), the
+    validation (which refuses the file) and the swap service (which refuses any other upload): there is a
+    master, the mapping takes no answer from the survey file, and :func:`files_swapped`."""
+    return master_headers is not None and not mapping.of_role(Role.ANSWER, Source.SURVEY) \
+        and files_swapped(headers, master_headers)
+
+
 def guess_mapping(headers: Sequence[str], master_headers: Sequence[str] = ()) -> Mapping:
     """Roles guessed from the header words of the survey file and of the master.
 

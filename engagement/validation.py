@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .mapping import ColumnSpec, Mapping, Role, Source, answer_like, files_swapped
+from .mapping import ColumnSpec, Mapping, Role, Source, answer_like, swap_offered
 from .reading import Table, normalise_key, normalise_text
 
 ERROR = "error"
@@ -192,8 +192,7 @@ def validate(table: Table, mapping: Mapping, master: Table | None = None) -> Val
         problems.append(Problem(HEADER_ONLY, _("見出しの行だけで、回答の行がありません。")))
         return report
 
-    if master is not None and not mapping.of_role(Role.ANSWER, Source.SURVEY) \
-            and files_swapped(table.headers, master.headers):
+    if master is not None and swap_offered(mapping, table.headers, master.headers):
         problems.append(Problem(FILES_SWAPPED, _(
             "回答ファイルと職員属性マスタが入れ替わっているようです。回答ファイルの欄のファイルに回答らしい列がなく、"
             "職員属性マスタの欄のファイルにあります（%(columns)s）。このままでは回答を属性として扱い、自由記述も"

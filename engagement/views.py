@@ -29,7 +29,6 @@ from .forms import (
     format_department_map,
     rung_of,
 )
-from .mapping import Role, Source, files_swapped
 from .package import KIND_LABELS
 from .reading import SurveyFileError
 from .storage import retention
@@ -215,8 +214,7 @@ def mapping(request, slug, pk):
         "contract": upload.contract, "upload": upload, "form": form, "rows": rows, "report": loaded.report,
         # The report of the mapping HR last tried, when it refused the file: what to change, beside the form.
         "refused": bool(upload.validation) and not loaded.report.ok,
-        "swapped": loaded.master is not None and not loaded.mapping.of_role(Role.ANSWER, Source.SURVEY)
-        and files_swapped(loaded.table.headers, loaded.master.headers),
+        "swapped": loaded.swap_offered,
         "steps": _steps(upload, "mapping"),
     }, status=status)
 

@@ -30,7 +30,7 @@ from handover.models import Handover, Item, MediumKind
 
 from . import crypto, permissions, risk, storage
 from .dataset import Dataset, build_dataset
-from .mapping import Mapping, Role, Source, guess_answer_rules, guess_mapping
+from .mapping import Mapping, Role, Source, guess_answer_rules, guess_mapping, swap_offered
 from .models import SurveyLinkKey, SurveyMapping, SurveyPackage, SurveyPackageDownload, SurveyUpload
 from .notice import notice_pdf
 from .package import Finding, Package, build_package, find_personal_data, mask, new_link_key
@@ -79,6 +79,11 @@ class Loaded:
     report: ValidationReport
     dataset: Dataset | None = None
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def swap_offered(self) -> bool:
+        """Whether the survey and the master look given in each other's slot (:func:`mapping.swap_offered`)."""
+        return self.master is not None and swap_offered(self.mapping, self.table.headers, self.master.headers)
 
     @property
     def masked(self) -> Dataset:
@@ -223,7 +228,8 @@ def survey_upload(*, contract, actor, survey: UploadedFile, master: UploadedFile
 def survey_upload_swap(*, upload: SurveyUpload, actor, request=None) -> SurveyUpload:
     """The survey and the master put back in their slots, when HR gave each in the other's: the files stay
     kept (encrypted again under their own purposes), the roles are guessed again for the files as they now
-    stand, and any validation of the old order is forgotten. Nothing is uploaded again."""
+    stand, and any validation of the old order is forgotten. Nothing is uploaded again. Only files that look
+    swapped (:func:`mapping.swap_offered`, the rule by which the mapping page offers the button) are."""
     permissions.may_work_on(actor, upload).require()
     if not upload.has_master:
         raise DomainError(_("職員属性マスタがないため、入れ替えられません。"), code="no_master")
@@ -232,6 +238,11 @@ def survey_upload_swap(*, upload: SurveyUpload, actor, request=None) -> SurveyUp
     survey = UploadedFile(name=upload.master_name, data=survey_data)
     master = UploadedFile(name=upload.survey_name, data=master_data)
     table, master_table = read_files(survey, master)
+    # The rule as the page saw it: the upload's survey file (now ``master_table``) under its mapping.
+    if not swap_offered(upload_mapping(upload), master_table.headers, table.headers):
+        raise DomainError(_(
+            "回答ファイルと職員属性マスタは入れ替わっていないようなので、入れ替えません。入れ替えられるのは、回答ファイルの欄の"
+            "ファイルに回答らしい列がなく、職員属性マスタの欄のファイルにあるときです。"), code="not_swapped")
     mapping = initial_mapping(upload.contract, table, master_table)
     names = [crypto.store(survey.data, purpose=crypto.UPLOAD), crypto.store(master.data, purpose=crypto.MASTER)]
     try:

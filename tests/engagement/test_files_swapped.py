@@ -5,6 +5,7 @@ keeping the uploads; never validated as if it were right."""
 import pytest
 
 from audit.models import AuditEntry
+from core.errors import DomainError
 from engagement import workflow
 from engagement.mapping import Role, Source, guess_answer_rules, guess_mapping
 from engagement.models import SurveyUpload
@@ -73,3 +74,31 @@ def test_validation_refuses_files_in_each_others_slot():
 
     assert not report.ok
     assert [p.code for p in report.errors] == [FILES_SWAPPED]
+
+
+NOT_SWAPPED = "入れ替わっていないようなので、入れ替えません"
+
+
+def test_files_in_their_right_slots_are_not_swapped_by_a_posted_button(client_as, world):
+    # The page offers the button only when the files look swapped; a POST made without it is refused the same.
+    client = client_as(world.hr)
+    upload = web.uploaded(world)
+    assert 'action="' + web.url("swap", world.contract, pk=upload.pk) not in client.get(
+        web.url("mapping", world.contract, pk=upload.pk)).content.decode()
+
+    response = client.post(web.url("swap", world.contract, pk=upload.pk), follow=True)
+
+    assert NOT_SWAPPED in response.content.decode()
+    upload.refresh_from_db()
+    assert (upload.survey_name, upload.master_name) == ("回答.csv", "職員属性.csv")
+    assert workflow.upload_mapping(upload).get("Q1 仕事にやりがいを感じる", Source.SURVEY).role == Role.ANSWER
+    assert not AuditEntry.objects.filter(action="engagement.upload.swapped").exists()
+
+
+def test_the_swap_service_refuses_files_that_do_not_look_swapped(world):
+    upload = web.uploaded(world)
+
+    with pytest.raises(DomainError) as refused:
+        workflow.survey_upload_swap(upload=upload, actor=world.hr)
+
+    assert refused.value.code == "not_swapped" and NOT_SWAPPED in refused.value.message

@@ -18,6 +18,11 @@ def uploaded(w):
     return {"slug": w.contract.slug, "pk": web.uploaded(w).pk}
 
 
+def swapped(w):
+    """An upload whose survey and master were given in each other's slot: the only one the swap accepts."""
+    return {"slug": w.contract.slug, "pk": web.uploaded(w, survey=web.master_bytes(), master=web.survey_bytes()).pk}
+
+
 def ready(w):
     return {"slug": w.contract.slug, "pk": web.ready(w).pk}
 
@@ -48,8 +53,8 @@ ROWS = [
         happened=audited("engagement.package.built")),
     Row("engagement:discard", kwargs=uploaded, get=statuses(405, **HIDDEN), post=statuses(403, hr=DONE, **HIDDEN),
         contract_object=True, happened=_discarded),
-    # Swapping needs a master: the helper's upload has one; done, the files change slots.
-    Row("engagement:swap", kwargs=uploaded, get=statuses(405, **HIDDEN), post=statuses(403, hr=DONE, **HIDDEN),
+    # Swapping needs files that look swapped (the master in the survey's slot); done, the files change slots.
+    Row("engagement:swap", kwargs=swapped, get=statuses(405, **HIDDEN), post=statuses(403, hr=DONE, **HIDDEN),
         contract_object=True, happened=audited("engagement.upload.swapped")),
     Row("engagement:package", kwargs=package, get=HR_ONLY, post=statuses(405, **HIDDEN), contract_object=True),
     # The encrypted file goes to HR only (each download audited); never to the contractor through the app.
