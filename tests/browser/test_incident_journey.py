@@ -73,8 +73,10 @@ def test_a_theft_reported_on_a_phone_shows_its_reportability_and_deadlines_on_bo
     assert_fits_the_phone(phone, "report form")
     # Whom to call is on the page before anything is typed.
     assert phone.get_by_text("取扱責任者が直ちに区の担当課長へ電話で連絡する。").is_visible()
-    phone.get_by_label("盗難").check()
+    phone.get_by_label("盗難", exact=True).check()
     phone.get_by_label("CD-2025-001", exact=False).check()
+    # The notice never left the ward: the disc's thief cannot know its password.
+    phone.get_by_label("否：パスワード通知書は区が保管しており", exact=False).check()
     phone.get_by_label("記録媒体等以外のデータも関係する", exact=False).check()
     phone.get_by_label("漏えい等のおそれがある本人の数").fill("3012")
     phone.get_by_label("不正の目的をもって行われたおそれがある").check()
