@@ -5,6 +5,7 @@ project, DEBUG only when asked, plain HTTP only when asked. Production needs not
 environment (see README, "Running it for real").
 """
 
+import logging
 import os
 import re
 from datetime import timedelta
@@ -30,6 +31,18 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_renamed(name: str, default: str) -> str:
+    """DJANGO_<NAME>, or the old unprefixed <NAME> it replaced, which still works and is warned about."""
+    old = name.removeprefix("DJANGO_")
+    if name in os.environ:
+        return os.environ[name]
+    if old in os.environ:
+        # Logged, not warnings.warn: a DeprecationWarning outside __main__ is hidden, and nobody would see it.
+        logging.getLogger("config.settings").warning("%s is deprecated; set %s instead (same value).", old, name)
+        return os.environ[old]
+    return default
 
 
 # deploy/itaku.env.example marks each value an installer must replace with CHANGE-ME: never run with one.
@@ -75,7 +88,7 @@ DATA_KEY = _data_key()
 # Where the encrypted uploads and packages of the survey export are kept (engagement.crypto), and for how
 # many days an upload not yet packaged is kept before purge_survey_data (and send_reminders) deletes it.
 SURVEY_DATA_DIR = Path(os.environ.get("DJANGO_SURVEY_DATA_DIR", VAR_DIR / "survey"))
-SURVEY_UPLOAD_RETENTION_DAYS = int(os.environ.get("SURVEY_UPLOAD_RETENTION_DAYS", "14"))
+SURVEY_UPLOAD_RETENTION_DAYS = int(env_renamed("DJANGO_SURVEY_UPLOAD_RETENTION_DAYS", "14"))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -320,7 +333,7 @@ PDF_FONT_FILES = [
 
 # Handover rules (seed 別紙: 電磁的媒体とパスワード通知書の受渡しは、それぞれ別の機会を設定し).
 # Empty: a pair may not travel on the same calendar day in Asia/Tokyo. Otherwise a number of hours.
-HANDOVER_MIN_GAP_HOURS = os.environ.get("HANDOVER_MIN_GAP_HOURS", "")
+HANDOVER_MIN_GAP_HOURS = env_renamed("DJANGO_HANDOVER_MIN_GAP_HOURS", "")
 STORAGE_CHECK_INTERVAL_DAYS = int(os.environ.get("STORAGE_CHECK_INTERVAL_DAYS", "30"))
 
 # The monthly access-log analysis (audit/analysis.py) lists what happened outside these hours, Monday to
@@ -338,10 +351,10 @@ if FAULT_PAUSE_AFTER_SAVE and HTTPS:
 
 # Backups (operations/): the key is DJANGO_BACKUP_KEY, or var/backup_key made at the first backup (the web
 # processes never need it). Checklist system item 09 is met while the last verified restore drill is
-# younger than BACKUP_EVIDENCE_MAX_AGE_DAYS. DJANGO_PG_BIN_DIR: where pg_dump/pg_restore of the server's
+# younger than DJANGO_BACKUP_EVIDENCE_MAX_AGE_DAYS. DJANGO_PG_BIN_DIR: where pg_dump/pg_restore of the server's
 # version are, if not in Debian's /usr/lib/postgresql/<version>/bin.
 BACKUP_KEY = os.environ.get("DJANGO_BACKUP_KEY", "")
-BACKUP_EVIDENCE_MAX_AGE_DAYS = int(os.environ.get("BACKUP_EVIDENCE_MAX_AGE_DAYS", "31"))
+BACKUP_EVIDENCE_MAX_AGE_DAYS = int(env_renamed("DJANGO_BACKUP_EVIDENCE_MAX_AGE_DAYS", "31"))
 PG_BIN_DIR = os.environ.get("DJANGO_PG_BIN_DIR", "")
 
 LOGGING = {
