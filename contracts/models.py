@@ -449,7 +449,3 @@ class ClosingEvent(models.Model):
 
     def __str__(self):
         return f"{self.contract} {self.get_kind_display()}"
-
-    @property
-    def is_closing(self) -> bool:
-        return self.kind == self.Kind.CLOSED

@@ -29,12 +29,6 @@ def designations_of(contract: Contract):
     )
 
 
-def approved_designees(contract: Contract):
-    """The people who may receive this contract's items now: approved, and within their designated period."""
-    in_force = Designation.objects.in_force().filter(contract=contract).values("user_id")
-    return get_user_model().objects.filter(pk__in=in_force).select_related("profile")
-
-
 def members_of(contract: Contract):
     return contract.memberships.filter(revoked_at__isnull=True).select_related("user__profile").order_by("role")
 

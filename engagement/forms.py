@@ -244,7 +244,3 @@ class BuildForm(BoundedFormMixin, forms.Form):
 
 class NoticeForm(BoundedFormMixin, forms.Form):
     password = forms.CharField(label=_("パスワード"), max_length=100, widget=forms.HiddenInput)
-
-
-class DiscardForm(BoundedFormMixin, forms.Form):
-    pass

@@ -94,10 +94,6 @@ class ColumnSpec:
     required: bool = False
 
     @property
-    def is_scale(self) -> bool:
-        return bool(self.allowed)
-
-    @property
     def is_free_text(self) -> bool:
         return self.role == Role.ANSWER and not self.allowed
 

@@ -268,12 +268,6 @@ class Package:
     def linkable(self) -> bool:
         return self.pseudonym_scheme == SCHEME_LINKABLE
 
-    @property
-    def pseudonym_scheme_label(self) -> str:
-        if self.linkable:
-            return _("年度をまたいで照合できる仮名（区が鍵を保管）")
-        return _("このパッケージ限りの仮名（作成後に鍵を破棄）")
-
     def summary(self) -> dict:
         """Figures for the audit trail: no password, no value from the file."""
         return {"file_name": self.filename, "sha256": self.sha256, "rows": self.rows, "columns": self.columns,

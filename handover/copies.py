@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from audit.services import audit_log
 from contracts.models import Contract
 from contracts.permissions import can, people_who_can
-from contracts.selectors import display_name
 from core import bounds
 from core.dates import wareki_datetime
 from core.errors import DomainError
@@ -124,7 +123,3 @@ def copy_label(copy: CopyRecord) -> str:
         where = f"{copy.medium_kind} {where}"
     return _("複製 No.%(n)s（%(place)s %(where)s）") % {"n": copy.number, "place": copy.get_place_display(),
                                                      "where": where}
-
-
-def maker_name(copy: CopyRecord) -> str:
-    return display_name(copy.made_by)

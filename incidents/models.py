@@ -141,7 +141,3 @@ class IncidentEvent(models.Model):
 
     def __str__(self):
         return f"{self.incident} {self.get_kind_display()}"
-
-    @property
-    def is_ppc_report(self) -> bool:
-        return self.kind in (self.Kind.PPC_PRELIMINARY, self.Kind.PPC_FINAL)

@@ -475,7 +475,3 @@ def last_drills() -> tuple[AuditEntry | None, AuditEntry | None]:
     if verified is not None:
         failed = failed.filter(seq__gt=verified.seq)
     return verified, failed.order_by("-seq").first()
-
-
-def drill_age(entry: AuditEntry, now: dt.datetime | None = None) -> dt.timedelta:
-    return (now or timezone.now()) - entry.created_at
