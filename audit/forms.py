@@ -5,15 +5,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.bounds import BoundedFormMixin
+from core.widgets import DateInput
 
 from .formatting import date_text, text
 
 # Every filter kept in the export's own audit entry is at most this long.
 WORDS_MAX_LENGTH = 50
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class AuditFilterForm(BoundedFormMixin, forms.Form):

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.bounds import BoundedFormMixin
 from core.dates import fiscal_year_label
+from core.widgets import DateInput, DateTimeInput
 
-from .forms import DateInput, DateTimeInput
 from .models import ClosingEvent, ContractMeasure, ContractReport
 
 

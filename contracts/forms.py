@@ -4,20 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.formatting import person_name
 from core.bounds import BoundedFormMixin
+from core.widgets import DateInput, DateTimeInput
 
 from .models import Contract, Designation, Role
 from .services import CONTRACT_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 class ContractForm(BoundedFormMixin, forms.ModelForm):

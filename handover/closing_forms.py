@@ -6,22 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.selectors import display_name
 from core.bounds import BoundedFormMixin
+from core.widgets import DateInput, DateTimeInput
 
 from .copies import OTHER_MEDIUM_NEEDS_KIND
 from .models import CopyRecord, DeletionLine, MediumKind
 
 ENCRYPTED_CHOICES = [("yes", _("暗号化している")), ("no", _("暗号化していない"))]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def _person(user) -> str:

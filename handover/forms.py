@@ -7,21 +7,11 @@ from audit.formatting import person_name
 from contracts.selectors import display_name
 from core.bounds import BoundedFormMixin
 from core.dates import wareki_datetime
+from core.widgets import DateInput, DateTimeInput
 
 from . import rules
 from .models import Handover, Item, MediumKind, StorageRecord
 from .services import SHA256_PATTERN, normalise_sha256
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def _person_label(user) -> str:

@@ -3,17 +3,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import BoundedFormMixin
+from core.widgets import DateTimeInput
 
 from .models import Incident, IncidentEvent
 
 NO_PERSONAL_DATA = _("個人情報（氏名、職員番号、回答の内容など）は書かないでください。")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def _now():
