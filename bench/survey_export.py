@@ -86,9 +86,14 @@ def app(data: bytes, filename: str):
     assert report.ok, report.lines(limit=5)
     dataset = build_dataset(table, mapping, report=report)
     dataset = mask(dataset, find_personal_data(dataset))
+    # Every attribute column written counts for k: the ones outside QUASI are dropped from the package, as
+    # HR would on the risk page (issue 14 A.1).
+    dropped = [h for h in dataset.attribute_headers if h not in QUASI]
+    dataset = dataset.without(dropped)
     proposal = risk.propose(dataset.values, QUASI, 5)
     assert proposal.reached, proposal.after.lines()
-    package = build_package(dataset, proposal.protection, contract_title="ベンチマーク", fiscal_year=2026)
+    package = build_package(dataset, proposal.protection, contract_title="ベンチマーク", fiscal_year=2026,
+                            dropped=dropped)
     return package
 
 
