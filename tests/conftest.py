@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_MANIFEST_STATIC", "0")
 import pytest  # noqa: E402
 from django.db import transaction  # noqa: E402
 
-from tests.factories import World, login_verified, make_world  # noqa: E402
+from tests.factories import World, login_verified, make_user, make_world  # noqa: E402
 
 
 @pytest.fixture
@@ -44,6 +44,17 @@ def manager_b(world):
 @pytest.fixture
 def outsider(world):
     return world.outsider
+
+
+@pytest.fixture
+def admin_client(client, world):
+    """The test client signed in (both factors) as a superuser of the ward, the admin site's user."""
+    superuser = make_user("kanri", world.ward, display_name="管理 者")
+    superuser.is_staff = superuser.is_superuser = True
+    superuser.save()
+    login_verified(client, superuser)
+    client.superuser = superuser
+    return client
 
 
 @pytest.fixture

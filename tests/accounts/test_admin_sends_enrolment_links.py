@@ -22,16 +22,6 @@ CHOSEN_KEY = "3132333435363738393031323334353637383930"
 NEW_PASSWORD = "kumo-no-ue-de-hirune-2026"
 
 
-@pytest.fixture
-def admin_client(client, world):
-    superuser = make_user("kanri", world.ward, display_name="管理 者")
-    superuser.is_staff = superuser.is_superuser = True
-    superuser.save()
-    login_verified(client, superuser)
-    client.superuser = superuser
-    return client
-
-
 def test_the_admin_cannot_set_another_persons_password(admin_client, world):
     url = f"/admin/auth/user/{world.manager.pk}/password/"
     assert admin_client.get(url).status_code == 403

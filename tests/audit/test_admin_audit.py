@@ -14,21 +14,11 @@ from audit.models import AuditEntry
 from contracts.models import Organisation
 from contracts.roles import AUDIT_GROUP, GROUP_PERMISSIONS, HR_GROUP
 from core.admin import unaudited_admins
-from tests.factories import PASSWORD, login_verified, make_user
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-
-
-@pytest.fixture
-def admin_client(client, world):
-    superuser = make_user("kanri", world.ward, display_name="管理 者")
-    superuser.is_staff = superuser.is_superuser = True
-    superuser.save()
-    login_verified(client, superuser)
-    client.superuser = superuser
-    return client
 
 
 def _entries(action):

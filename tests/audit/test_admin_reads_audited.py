@@ -11,19 +11,8 @@ from audit.models import AuditEntry
 from contracts.roles import AUDIT_GROUP
 from core.admin import unaudited_reads
 from tests.audit.conftest import assert_reads_in_words, table_text
-from tests.factories import login_verified, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, world):
-    superuser = make_user("kanri", world.ward, display_name="管理 者")
-    superuser.is_staff = superuser.is_superuser = True
-    superuser.save()
-    login_verified(client, superuser)
-    client.superuser = superuser
-    return client
 
 
 def _only(action) -> AuditEntry:

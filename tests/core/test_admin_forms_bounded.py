@@ -9,22 +9,12 @@ from django.contrib.auth.models import Group, Permission
 
 from audit.models import AuditEntry
 from core.admin import unbounded_admins
-from tests.factories import login_verified, make_user
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 HUGE = "99999999999999999999"
 BAD_KEYS = [HUGE, "9" * 5000, "፩", "-" + HUGE]
-
-
-@pytest.fixture
-def admin_client(client, world):
-    superuser = make_user("kanri", world.ward, display_name="管理 者")
-    superuser.is_staff = superuser.is_superuser = True
-    superuser.save()
-    login_verified(client, superuser)
-    return client
 
 
 def _person_data(user, **changes) -> dict:
