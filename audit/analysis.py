@@ -449,7 +449,7 @@ def analysis_evidence(contract):
     """System item 08 (取得したログは、定期的に分析する) of the ward's side, for every contract alike (the log is
     the installation's): met while last month or this month (Asia/Tokyo) has been analysed; unmet when no
     month ever was; stale (unmet) when the last month analysed is older than last month."""
-    from checklist.evidence import Evidence
+    from core.evidence import Evidence
 
     latest = LogAnalysis.objects.order_by("-month", "-recorded_at").first()
     due = Month.current().previous()
@@ -468,7 +468,7 @@ def analysis_evidence(contract):
 
 
 def register_evidence() -> None:
-    from checklist import evidence
+    from core import evidence
 
     # Only the ward's side: the log analysed is this app's, the ward's system. The contractor's item 08 is
     # about the contractor's own systems, which these records do not describe, so it has no provider until

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract
 from contracts.selectors import contracts_for
+from core import evidence as live_evidence
 from core.dashboard import Link, Waiting
 
-from . import evidence as live_evidence
 from .models import (
     Checklist,
     ChecklistEvent,

@@ -22,10 +22,10 @@ from contracts.closing import require_open
 from contracts.models import Contract
 from contracts.permissions import can
 from core import bounds
+from core import evidence as live_evidence
 from core.dates import fiscal_year_label
 from core.errors import DomainError
 
-from . import evidence as live_evidence
 from .models import (
     Checklist,
     ChecklistEvent,

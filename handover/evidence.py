@@ -1,6 +1,6 @@
 """What the ledger knows about the checklist's handover controls, for one contract.
 
-Registered in ``HandoverConfig.ready`` with the checklist's evidence registry (``checklist.evidence``);
+Registered in ``HandoverConfig.ready`` with the evidence registry (``core.evidence``);
 each provider is a few aggregate queries, since the checklist page asks them on every view.
 """
 
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checklist.evidence import Evidence
+from core.evidence import Evidence
 
 from . import rules
 from .models import Handover, Item
@@ -153,7 +153,7 @@ PROVIDERS = {
 
 
 def register_all() -> None:
-    from checklist import evidence
+    from core import evidence
 
     for key, provider in PROVIDERS.items():
         for side in ("ward", "contractor"):

@@ -1,6 +1,6 @@
 """What the app knows about the checklist's two 事故 items, for one contract.
 
-Registered in ``IncidentsConfig.ready`` with the checklist's evidence registry (``checklist.evidence``):
+Registered in ``IncidentsConfig.ready`` with the evidence registry (``core.evidence``):
 
 - ``*.operational.12`` 業務開始前に、事故、災害、トラブルに対応できる体制及び手順を整備し、委託先と緊急時の
   連絡体制や対応手順を確認する — both organisations have an emergency contact (name and telephone) and a
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checklist.evidence import Evidence
+from core.evidence import Evidence
 
 from .assessment import assess
 from .models import Incident, IncidentEvent
@@ -61,7 +61,7 @@ PROVIDERS = {
 
 
 def register_all() -> None:
-    from checklist import evidence
+    from core import evidence
 
     for key, provider in PROVIDERS.items():
         for side in ("ward", "contractor"):

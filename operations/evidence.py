@@ -17,8 +17,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checklist.evidence import Evidence
 from core.dates import wareki_datetime
+from core.evidence import Evidence
 
 from .audit_actions import REASONS, backup_words
 from .services import last_drills
@@ -48,6 +48,6 @@ def drill_evidence(contract) -> Evidence:
 
 
 def register_all() -> None:
-    from checklist import evidence
+    from core import evidence
 
     evidence.register("ward.system.09", drill_evidence)

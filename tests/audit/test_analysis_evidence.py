@@ -16,8 +16,8 @@ import pytest
 from django.urls import reverse
 
 from audit.analysis import Month, analysis_evidence, analysis_record
-from checklist import evidence
 from checklist.models import Side
+from core import evidence
 from tests.checklist.helpers import finalise_plan
 from tests.handover.conftest import tokyo
 

@@ -63,7 +63,7 @@ def test_accept_all_racing_a_correction_never_accepts_what_hr_did_not_see(monkey
     whichever comes first, the correction is never accepted unseen."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: row locks across two connections")
-    from checklist import evidence
+    from core import evidence
 
     monkeypatch.setattr(evidence, "_providers", {})  # no item flagged: accept-all would take every one
     ensure_template()

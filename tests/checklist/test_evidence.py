@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from checklist import evidence
+from checklist.evidence import access_log_evidence, designation_evidence
 from checklist.models import Side
+from core import evidence
 from tests.checklist.helpers import finalise_plan
 
 pytestmark = pytest.mark.django_db
@@ -48,14 +49,14 @@ def test_a_failing_provider_does_not_break_the_page(world, client_as, registry):
 
 
 def test_designation_evidence_reads_the_approved_manager_and_handlers(world):
-    found = evidence.designation_evidence(world.contract)
+    found = designation_evidence(world.contract)
     assert found.met is True
     assert "取扱責任者 1名・取扱者 1名" in found.summary
     assert found.url == reverse("contracts:designations", kwargs={"slug": world.contract.slug})
 
 
 def test_access_log_evidence_rehashes_the_contracts_audit_entries(world):
-    found = evidence.access_log_evidence(world.contract)
+    found = access_log_evidence(world.contract)
     assert found.met is True and "ハッシュ検証済み" in found.summary
     assert f"contract={world.contract.slug}" in found.url
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from checklist.evidence import evidence_for
-from handover import deletion, services
+from core.evidence import evidence_for
+from handover import services
+from yearend import deletion
 from handover.models import StorageRecord
 from tests.handover.conftest import acknowledge, deliver, give_back, tokyo
 

@@ -4,7 +4,7 @@ operational.12 「業務開始前に、事故、災害、トラブルに対応�
 
 import pytest
 
-from checklist.evidence import evidence_for
+from core.evidence import evidence_for
 from incidents.models import IncidentEvent
 from incidents.services import incident_event_add
 from tests.incidents.helpers import register_paper, report, tokyo

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_log, recorded_at
-from checklist import evidence
 from checklist.models import Side
+from core import evidence
 from tests.checklist.helpers import finalise_plan
 
 pytestmark = pytest.mark.django_db
