@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Logging is configured before the apps are ready; the filter goes onto Django's own loggers
         # here, so it holds whatever LOGGING the deployment sets.
-        from . import logging, signals  # noqa: F401  (failed sign-ins and lockouts)
+        from core import daily
+
+        from . import attempts, logging, signals  # noqa: F401  (failed sign-ins and lockouts)
 
         logging.install()
+        daily.register("accounts.failure_summaries", attempts.daily_summaries, order=90)

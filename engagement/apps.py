@@ -8,8 +8,9 @@ class EngagementConfig(AppConfig):
     verbose_name = "職員エンゲージメント調査データ"
 
     def ready(self):
-        from core import dashboard
+        from core import daily, dashboard
 
-        from . import selectors, signals  # noqa: F401  (signals: the package file goes once its disc leaves)
+        from . import selectors, signals, storage  # noqa: F401  (signals: the package file goes once its disc leaves)
 
         dashboard.register_contract_links(selectors.contract_links)
+        daily.register("engagement.purge", storage.daily_purge, order=30)

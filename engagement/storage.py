@@ -217,3 +217,10 @@ def contract_survey_data_purge(*, contract, keep_link_key: bool = False, now: dt
     if not keep_link_key:
         link_key, _ = SurveyLinkKey.objects.filter(contract=contract).delete()
     return ContractPurge(uploads=uploads, packages=packages, files=files, link_key=link_key)
+
+
+def daily_purge(*, actor_label: str) -> str:
+    """The daily job (core.daily): the survey data kept past its period (seed: 業務終了後…電子データは消去)."""
+    purged = survey_data_purge(actor_label=actor_label)
+    return (f"Survey data purged: {purged.uploads} uploads, {purged.packages} package files, "
+            f"{purged.orphans} unreferenced files.")

@@ -6,12 +6,13 @@ class HandoverConfig(AppConfig):
     verbose_name = "受渡し・管理簿"
 
     def ready(self):
-        from core import dashboard
+        from core import daily, dashboard
 
-        from . import deletion, evidence, selectors
+        from . import deletion, evidence, notifications, selectors
 
         dashboard.register(selectors.waiting_for)
         dashboard.register(deletion.waiting_for)
         dashboard.register_contract_links(selectors.contract_links)
         dashboard.register_contract_links(deletion.contract_links)
         evidence.register_all()
+        daily.register("handover.reminders", notifications.daily_reminders, order=10)

@@ -114,3 +114,13 @@ def send_reminders(now=None) -> tuple[int, int, int]:
                 subject = _("【監査証跡】本日のアンカー（印刷して保管）")
         sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.user.email])
     return sent, len(handovers), len(items)
+
+
+def daily_reminders(*, actor_label: str) -> str:
+    """The daily job (core.daily): the reminders, one audit entry with their counts, and the line it prints."""
+    from audit.services import audit_log
+
+    sent, handovers, items = send_reminders()
+    audit_log(action="handover.reminders.sent", actor_label=actor_label,
+              payload={"mails": sent, "pending_acknowledgements": handovers, "overdue_checks": items})
+    return f"{sent} reminder mails sent ({handovers} pending acknowledgements, {items} overdue storage checks)."

@@ -6,10 +6,11 @@ class IncidentsConfig(AppConfig):
     verbose_name = "事故"
 
     def ready(self):
-        from core import dashboard
+        from core import daily, dashboard
 
-        from . import evidence, selectors
+        from . import evidence, notifications, selectors
 
         dashboard.register(selectors.waiting_for)
         dashboard.register_contract_links(selectors.contract_links)
         evidence.register_all()
+        daily.register("incidents.reminders", notifications.daily_reminders, order=20)

@@ -126,3 +126,9 @@ def send_incident_reminders(now=None) -> tuple[int, int]:
         audit_log(action="incident.reminders.sent", actor_label="manage.py send_reminders",
                   payload={"mails": sent, "reports": len(steps)})
     return sent, len(steps)
+
+
+def daily_reminders(*, actor_label: str) -> str:
+    """The daily job (core.daily): the Commission's report deadlines, reminded from the day before until recorded."""
+    mails, reports = send_incident_reminders()
+    return f"{mails} incident reminder mails sent ({reports} reports to the PPC due or overdue)."
