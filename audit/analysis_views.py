@@ -1,7 +1,6 @@
 """The auditors' monthly access-log analysis (audit/analysis.py): the months, one month's analysis, and
 recording that it was analysed. Auditors only (``may_analyse_log``); everyone else gets 403."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -9,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core.errors import DomainError, add_to_form
+from core.posting import form_post
 
 from . import analysis
 from .analysis_forms import AnalysisRecordForm
@@ -75,13 +74,10 @@ def analysis_month(request, year, month):
 def analysis_record(request, year, month):
     _require_auditor(request)
     month = _month(year, month)
-    form = AnalysisRecordForm(request.POST)
-    if form.is_valid():
-        try:
-            analysis.analysis_record(month=month, actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("%(month)s分のアクセスログを分析したことを記録しました。") % {"month": month.label})
-            return redirect("audit:analysis_month", year=month.year, month=month.month)
-    return _month_page(request, month, form=form, status=400)
+    return form_post(
+        request, AnalysisRecordForm,
+        act=lambda form: analysis.analysis_record(month=month, actor=request.user, request=request,
+                                                  **form.cleaned_data),
+        message=_("%(month)s分のアクセスログを分析したことを記録しました。") % {"month": month.label},
+        done=redirect("audit:analysis_month", year=month.year, month=month.month),
+        page=lambda form, status: _month_page(request, month, form=form, status=status))
