@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.errors import DomainError, add_to_form
+from core.errors import add_to_form
+from core.posting import form_post, posted
 
 from . import attempts, services
 from .forms import LoginForm, TokenForm, WelcomeForm
@@ -34,7 +35,7 @@ def login_view(request):
         return redirect(_next_url(request))
     if request.method == "POST" and attempts.throttled(request):
         return _throttled(request)
-    form = LoginForm(request.POST or None)
+    form = LoginForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
@@ -59,15 +60,13 @@ def verify_view(request):
         return redirect(settings.LOGIN_REDIRECT_URL)
     if not services.has_second_factor(request.user):
         return redirect("accounts:enrol")
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.second_factor_verify(request=request, user=request.user, token=form.cleaned_data["token"])
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            return redirect(request.session.pop("after_login", None) or settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/verify.html", {"form": form})
+    # A wrong code is sent back with 200, as it always was.
+    return form_post(
+        request, TokenForm, invalid_status=200,
+        act=lambda form: services.second_factor_verify(request=request, user=request.user,
+                                                       token=form.cleaned_data["token"]),
+        done=lambda _: redirect(request.session.pop("after_login", None) or settings.LOGIN_REDIRECT_URL),
+        page="accounts/verify.html")
 
 
 @login_required
@@ -79,18 +78,15 @@ def enrol_view(request):
         messages.info(request, _("二要素認証はすでに登録されています。"))
         return redirect(settings.LOGIN_REDIRECT_URL)
     device = services.pending_device(request.user)
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.second_factor_enrol(request=request, user=request.user, token=form.cleaned_data["token"])
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("二要素認証を登録しました。次回からログイン時に確認コードを入力します。"))
-            return redirect(request.session.pop("after_login", None) or settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/enrol.html", {
-        "form": form, "qr_svg": services.qr_svg(device), "manual_key": services.manual_key(device),
-    })
+    return form_post(
+        request, TokenForm, invalid_status=200,
+        act=lambda form: services.second_factor_enrol(request=request, user=request.user,
+                                                      token=form.cleaned_data["token"]),
+        message=_("二要素認証を登録しました。次回からログイン時に確認コードを入力します。"),
+        done=lambda _: redirect(request.session.pop("after_login", None) or settings.LOGIN_REDIRECT_URL),
+        page=lambda form, status: render(request, "accounts/enrol.html", {
+            "form": form, "qr_svg": services.qr_svg(device), "manual_key": services.manual_key(device),
+        }, status=status))
 
 
 @require_POST
@@ -162,24 +158,23 @@ def welcome(request):
     except services.LinkRefused as error:
         return _welcome_refused(request, error)
     user = invitation.user
-    form = WelcomeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.enrolment_complete(request=request, invitation=invitation,
-                                            password=form.cleaned_data["new_password1"],
-                                            token=form.cleaned_data["token"])
-            except services.LinkRefused as error:
-                return _welcome_refused(request, error)
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("利用の準備ができました。次回からはユーザー名・パスワードと確認コードでログインします。"))
-                return redirect(settings.LOGIN_REDIRECT_URL)
-        status = 400
-    device = services.pending_device(user)
-    return render(request, "accounts/welcome.html", {
-        "form": form, "invited": user, "expires_at": invitation.expires_at,
-        "qr_svg": services.qr_svg(device), "manual_key": services.manual_key(device),
-    }, status=status)
+
+    def refused(form, error):
+        if isinstance(error, services.LinkRefused):
+            return _welcome_refused(request, error)
+        return add_to_form(form, error)
+
+    def page(form, status):
+        device = services.pending_device(user)
+        return render(request, "accounts/welcome.html", {
+            "form": form, "invited": user, "expires_at": invitation.expires_at,
+            "qr_svg": services.qr_svg(device), "manual_key": services.manual_key(device),
+        }, status=status)
+
+    return form_post(
+        request, WelcomeForm, on_error=refused, page=page,
+        act=lambda form: services.enrolment_complete(request=request, invitation=invitation,
+                                                     password=form.cleaned_data["new_password1"],
+                                                     token=form.cleaned_data["token"]),
+        message=_("利用の準備ができました。次回からはユーザー名・パスワードと確認コードでログインします。"),
+        done=redirect(settings.LOGIN_REDIRECT_URL))
