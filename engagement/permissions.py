@@ -12,20 +12,17 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract
 from contracts.permissions import can, contract_for
+from core.answers import YES, Answer, no
 from handover.models import Item
-from handover.permissions import YES, Answer, closed_answer
+from handover.permissions import closed_answer
 
 from .models import SurveyPackage, SurveyUpload
-
-
-def _no(message, code="", *, forbidden=False) -> Answer:
-    return Answer(False, str(message), code, forbidden=forbidden)
 
 
 def may_see_survey(user, contract: Contract) -> Answer:
     """See the survey pages of a contract: its HR only."""
     if not can(user, contract, "manage"):
-        return _no(_("調査データを扱えるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
+        return no(_("調査データを扱えるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
     return YES
 
 
@@ -43,13 +40,13 @@ def may_work_on(user, upload: SurveyUpload) -> Answer:
     if not answer:
         return answer
     if upload.state == SurveyUpload.State.BUILT:
-        return _no(_("このアップロードからはすでにパッケージを作成し、データは削除しました。"), "built")
+        return no(_("このアップロードからはすでにパッケージを作成し、データは削除しました。"), "built")
     if upload.purged_at is not None:
-        return _no(_("このアップロードのデータは%(reason)s削除しました。もう一度アップロードしてください。")
-                   % {"reason": upload.get_purge_reason_display()}, "purged")
+        return no(_("このアップロードのデータは%(reason)s削除しました。もう一度アップロードしてください。")
+                  % {"reason": upload.get_purge_reason_display()}, "purged")
     if upload.is_expired:
-        return _no(_("このアップロードは保存期間を過ぎたため、使えません（まもなく削除されます）。もう一度アップロードしてください。"),
-                   "expired")
+        return no(_("このアップロードは保存期間を過ぎたため、使えません（まもなく削除されます）。もう一度アップロードしてください。"),
+                  "expired")
     return YES
 
 
@@ -58,7 +55,7 @@ def may_build(user, upload: SurveyUpload) -> Answer:
     if not answer:
         return answer
     if upload.state != SurveyUpload.State.READY:
-        return _no(_("列の対応づけを確定し、検証でエラーがなくなってから作成できます。"), "not_validated")
+        return no(_("列の対応づけを確定し、検証でエラーがなくなってから作成できます。"), "not_validated")
     return YES
 
 
@@ -68,8 +65,8 @@ def may_download(user, package: SurveyPackage) -> Answer:
     if not answer:
         return answer
     if package.medium.state != Item.State.PREPARED or not package.has_file:
-        return _no(_("記録媒体 %(label)s はすでに渡したため、暗号化ファイルは削除しました。アプリからはダウンロードできません。")
-                   % {"label": package.medium.label}, "handed_over")
+        return no(_("記録媒体 %(label)s はすでに渡したため、暗号化ファイルは削除しました。アプリからはダウンロードできません。")
+                  % {"label": package.medium.label}, "handed_over")
     return YES
 
 
@@ -79,10 +76,10 @@ def may_print_notice(user, package: SurveyPackage) -> Answer:
     if not answer:
         return answer
     if package.notice_printed:
-        return _no(_("パスワード通知書はすでに印刷しています。紛失した場合は、新しいパスワードでパッケージを作り直してください。"),
-                   "already_printed")
+        return no(_("パスワード通知書はすでに印刷しています。紛失した場合は、新しいパスワードでパッケージを作り直してください。"),
+                  "already_printed")
     if not package.has_file:
-        return _no(_("暗号化ファイルが削除されたため、パスワードを確かめられません。パッケージを作り直してください。"), "no_file")
+        return no(_("暗号化ファイルが削除されたため、パスワードを確かめられません。パッケージを作り直してください。"), "no_file")
     return YES
 
 

@@ -1,6 +1,6 @@
 """Who may do what with the ledger's items and handovers now: one answer for the page and the service.
 
-Each ``may_*`` function returns an :class:`Answer`. The page offers a form only when the answer
+Each ``may_*`` function returns a :class:`core.answers.Answer`. The page offers a form only when the answer
 allows it; the service calls the same function under its row locks and refuses with the answer's
 message; the view turns an answer that refuses because of who the person is into 403 before any
 form is read. Rights on the contract come from ``contracts.permissions.can``, which honours
@@ -16,8 +16,6 @@ stated reason; the answer then names the person acted for (``on_behalf_of``).
 may not do this.
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -26,45 +24,11 @@ from contracts.closing import CLOSED, closed_refusal
 from contracts.models import Contract
 from contracts.permissions import can, contract_for, people_who_can
 from contracts.selectors import display_name
+from core.answers import YES, Answer, no
 from core.dates import wareki_datetime
-from core.errors import DomainError
 
 from . import rules
 from .models import Handover, Item
-
-
-@dataclass(frozen=True)
-class Answer:
-    allowed: bool
-    message: str = ""
-    code: str = ""
-    # Refused because of who the person is (403 on the page), not because of the object's state.
-    forbidden: bool = False
-    # Allowed only as someone else's stand-in, with a stated reason: the person acted for.
-    on_behalf_of: object = None
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-    def require(self, field: str | None = None) -> "Answer":
-        """Raise the refusal as a domain error (for services), shown at ``field`` where there is one."""
-        if not self.allowed:
-            raise DomainError(self.message, field=field, code=self.code or None)
-        return self
-
-    def or_403(self) -> "Answer":
-        """Raise 403 when who the person is forbids this (for views); a refusal of state goes on to the
-        service, whose message the page shows."""
-        if self.forbidden:
-            raise PermissionDenied
-        return self
-
-
-YES = Answer(True)
-
-
-def _no(message, code="", *, forbidden=False) -> Answer:
-    return Answer(False, str(message), code, forbidden=forbidden)
 
 
 def _unless_closed(contract: Contract) -> Answer:
@@ -76,7 +40,7 @@ def closed_answer(contract: Contract) -> Answer | None:
     """The guard of every write on a closed contract (``contracts.closing.closed_refusal``) as an Answer, or
     None while the contract is open (an Answer is falsy when it refuses: test ``is not None``)."""
     refusal = closed_refusal(contract)
-    return _no(refusal, CLOSED) if refusal else None
+    return no(refusal, CLOSED) if refusal else None
 
 
 # --- the contract: registering items and recording handovers ------------------------------------
@@ -85,7 +49,7 @@ def closed_answer(contract: Contract) -> Answer | None:
 def may_register(user, contract: Contract) -> Answer:
     """Register a medium, a paper document or a password notice: the contract's HR."""
     if not can(user, contract, "manage"):
-        return _no(_("記録媒体等を登録できるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
+        return no(_("記録媒体等を登録できるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
     return _unless_closed(contract)
 
 
@@ -93,13 +57,13 @@ def may_record(user, contract: Contract, direction: str) -> Answer:
     """Record a handover: HR hands items to the contractor, the contractor's designees hand them back."""
     if direction == Handover.Direction.DELIVERY:
         if not can(user, contract, "manage"):
-            return _no(_("委託先へ渡す記録ができるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
+            return no(_("委託先へ渡す記録ができるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
     elif direction == Handover.Direction.RETURN:
         if not can(user, contract, "receive"):
-            return _no(_("返却の記録ができるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。"),
-                       "not_designee", forbidden=True)
+            return no(_("返却の記録ができるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。"),
+                      "not_designee", forbidden=True)
     else:
-        return _no(_("受渡しの方向を選んでください。"), "direction")
+        return no(_("受渡しの方向を選んでください。"), "direction")
     return _unless_closed(contract)
 
 
@@ -138,10 +102,10 @@ def _receiving_side_action(item: Item) -> str:
 def may_store(user, item: Item) -> Answer:
     """Record where an item is locked up, or confirm that it still is: the side that holds it."""
     if not can(user, item.contract, _receiving_side_action(item)):
-        return _no(_("保管場所の記録と定期確認ができるのは、いま保管している側の担当者です。"), "not_holder_side",
-                   forbidden=True)
+        return no(_("保管場所の記録と定期確認ができるのは、いま保管している側の担当者です。"), "not_holder_side",
+                  forbidden=True)
     if item.is_in_transit:
-        return _no(_("受渡し中の記録媒体等は、受領確認の後に保管場所を記録・確認してください。"), "in_transit")
+        return no(_("受渡し中の記録媒体等は、受領確認の後に保管場所を記録・確認してください。"), "in_transit")
     return _unless_closed(item.contract)
 
 
@@ -150,11 +114,11 @@ def may_return(user, item: Item) -> Answer:
     behalf (with a reason)."""
     contract = item.contract
     if not can(user, contract, "receive"):
-        return _no(_("返却の記録ができるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。"),
-                   "not_designee", forbidden=True)
+        return no(_("返却の記録ができるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。"),
+                  "not_designee", forbidden=True)
     if not item.is_at_contractor:
-        return _no(_("「%(item)s」は「%(state)s」のため、返却できません。")
-                   % {"item": item, "state": item.get_state_display()}, "wrong_state")
+        return no(_("「%(item)s」は「%(state)s」のため、返却できません。")
+                  % {"item": item, "state": item.get_state_display()}, "wrong_state")
     closed = closed_answer(contract)
     if closed is not None:
         return closed
@@ -162,8 +126,8 @@ def may_return(user, item: Item) -> Answer:
         return YES
     if can(user, contract, "contractor_side"):
         return Answer(True, on_behalf_of=item.holder)
-    return _no(_("「%(item)s」の返却を記録できるのは、保管している%(name)sさん（不在のときは取扱責任者が代理で）です。")
-               % {"item": item, "name": display_name(item.holder)}, "not_holder", forbidden=True)
+    return no(_("「%(item)s」の返却を記録できるのは、保管している%(name)sさん（不在のときは取扱責任者が代理で）です。")
+              % {"item": item, "name": display_name(item.holder)}, "not_holder", forbidden=True)
 
 
 def may_see_expected_hash(user, item: Item) -> bool:
@@ -185,17 +149,17 @@ def may_acknowledge(user, handover: Handover) -> Answer:
     contract = handover.contract
     if not can(user, contract, handover.receiving_action):
         if handover.is_delivery:
-            return _no(_("受領確認ができるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。%(rule)s")
-                       % {"rule": rules.quote(rules.DESIGNEE_RULE)}, "not_designee", forbidden=True)
-        return _no(_("返却の受領確認ができるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
+            return no(_("受領確認ができるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。%(rule)s")
+                      % {"rule": rules.quote(rules.DESIGNEE_RULE)}, "not_designee", forbidden=True)
+        return no(_("返却の受領確認ができるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
     if user.pk == handover.giver_id:
-        return _no(_("渡した本人は受領確認できません。"), "giver", forbidden=True)
+        return no(_("渡した本人は受領確認できません。"), "giver", forbidden=True)
     if handover.is_acknowledged:
-        return _no(_("この受渡しは、すでに%(name)sさんが%(when)sに受領確認しています。")
-                   % {"name": display_name(handover.acknowledged_by), "when": _when(handover.acknowledged_at)},
-                   "already_acknowledged")
+        return no(_("この受渡しは、すでに%(name)sさんが%(when)sに受領確認しています。")
+                  % {"name": display_name(handover.acknowledged_by), "when": _when(handover.acknowledged_at)},
+                  "already_acknowledged")
     if handover.is_cancelled:
-        return _no(_("この受渡しは%(when)sに取り消されています。") % {"when": _when(handover.cancelled_at)}, "cancelled")
+        return no(_("この受渡しは%(when)sに取り消されています。") % {"when": _when(handover.cancelled_at)}, "cancelled")
     closed = closed_answer(contract)
     if closed is not None:
         return closed
@@ -207,14 +171,14 @@ def may_acknowledge(user, handover: Handover) -> Answer:
 def may_cancel(user, handover: Handover) -> Answer:
     """The giver withdraws a handover recorded by mistake, before it is acknowledged."""
     if user.pk != handover.giver_id:
-        return _no(_("受渡しを取り消せるのは、渡した本人だけです。"), "not_giver", forbidden=True)
+        return no(_("受渡しを取り消せるのは、渡した本人だけです。"), "not_giver", forbidden=True)
     if handover.is_cancelled:
-        return _no(_("この受渡しは%(when)sにすでに取り消されています。") % {"when": _when(handover.cancelled_at)},
-                   "already_cancelled")
+        return no(_("この受渡しは%(when)sにすでに取り消されています。") % {"when": _when(handover.cancelled_at)},
+                  "already_cancelled")
     if handover.is_acknowledged:
-        return _no(_("この受渡しは%(name)sさんが%(when)sに受領確認したため、取り消せません。")
-                   % {"name": display_name(handover.acknowledged_by), "when": _when(handover.acknowledged_at)},
-                   "already_acknowledged")
+        return no(_("この受渡しは%(name)sさんが%(when)sに受領確認したため、取り消せません。")
+                  % {"name": display_name(handover.acknowledged_by), "when": _when(handover.acknowledged_at)},
+                  "already_acknowledged")
     return _unless_closed(handover.contract)
 
 
