@@ -35,6 +35,8 @@ from django.utils.translation import gettext as _
 
 from core.dates import fiscal_year_label, wareki, wareki_datetime
 
+from .scope import contract_with_slug
+
 # Longest payload text shown in a sentence; the database keeps the whole of it.
 TEXT_LIMIT = 80
 
@@ -301,12 +303,10 @@ class Context:
     def contract(self, slug) -> str:
         """A contract kept in a payload by its slug, named with its fiscal year. Some payloads kept the
         contract's name instead of its slug: that name is shown as it was kept."""
-        from contracts.models import Contract
-
         if not slug:
             return ""
         if slug not in self._contracts:
-            found = Contract.objects.filter(slug=str(slug)[:80]).first()
+            found = contract_with_slug(str(slug)[:80])
             self._contracts[slug] = contract_name(found) if found else text(slug)
         return self._contracts[slug]
 

@@ -1,11 +1,10 @@
 from django.db.models import Q
 
-from contracts.permissions import has_contracts_where
-from contracts.selectors import contracts_for
 from core import roles
 
 from .formatting import actions_matching, person_filter, personal_data_downloads
 from .models import AuditEntry
+from .scope import audited_contracts, audits_any_contract
 
 SECURITY_LOG = "audit.view_security_log"
 
@@ -18,7 +17,7 @@ def may_read_security_log(user) -> bool:
 
 def may_read_log(user) -> bool:
     """Auditors, and HR of a contract (for that contract's entries); the page and the exports ask this."""
-    return may_read_security_log(user) or has_contracts_where(user, "contracts.audit_contract")
+    return may_read_security_log(user) or audits_any_contract(user)
 
 
 def audit_entries_for(user, *, contract=None, action: str = "", person: str = "", date_from=None, date_to=None,
@@ -29,7 +28,7 @@ def audit_entries_for(user, *, contract=None, action: str = "", person: str = ""
     ``action`` and ``person`` are words as people say them: 「受渡し」 finds every handover action,
     「田中」 every entry of a person whose name contains it. ``actions`` narrows to a set of actions.
     """
-    visible = Q(contract__in=contracts_for(user, perm="contracts.audit_contract"))
+    visible = Q(contract__in=audited_contracts(user))
     if may_read_security_log(user):
         visible |= Q(contract__isnull=True)
     qs = AuditEntry.objects.filter(visible).select_related("contract", "actor__profile")

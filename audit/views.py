@@ -7,11 +7,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from contracts.selectors import contracts_for
-
 from . import exports
 from .formatting import Context, action_words, present
 from .forms import AuditFilterForm, filters_text
+from .scope import audited_contracts
 from .selectors import audit_entries_for, downloads_for, may_read_log, may_read_security_log
 from .services import audit_log, verify
 
@@ -22,7 +21,7 @@ def _filtered(request, *, downloads: bool):
     """The filter form and the entries it selects; a refused filter selects nothing (the page says why)."""
     if not may_read_log(request.user):
         raise PermissionDenied
-    form = AuditFilterForm(request.GET or None, contracts=contracts_for(request.user, perm="contracts.audit_contract"),
+    form = AuditFilterForm(request.GET or None, contracts=audited_contracts(request.user),
                            with_action=not downloads)
     select = downloads_for if downloads else audit_entries_for
     if form.is_bound and not form.is_valid():

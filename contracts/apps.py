@@ -8,10 +8,11 @@ class ContractsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_migrate, post_save
 
+        from audit import scope
         from core import dashboard
 
         from . import council, permissions, report, roles, selectors
-        from .models import Designation, Membership
+        from .models import Contract, Designation, Membership
 
         dashboard.register(selectors.waiting_designations)
         dashboard.register(selectors.waiting_my_reports)
@@ -25,3 +26,7 @@ class ContractsConfig(AppConfig):
                               dispatch_uid=f"forget-roles-saved-{model.__name__}")
             post_delete.connect(permissions.forget_remembered_roles, sender=model,
                                 dispatch_uid=f"forget-roles-deleted-{model.__name__}")
+        # The audit trail, below the contracts, asks them who reads which contract's entries.
+        scope.register(audited=lambda user: selectors.contracts_for(user, perm="contracts.audit_contract"),
+                       audits_any=lambda user: permissions.has_contracts_where(user, "contracts.audit_contract"),
+                       with_slug=lambda slug: Contract.objects.filter(slug=slug).first())
