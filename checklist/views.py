@@ -9,7 +9,8 @@ from django.utils.translation import ngettext
 from audit.services import audit_log
 from contracts.closing import closed_refusal
 from contracts.permissions import can, contract_for, contract_get, contract_methods, contract_post
-from core.errors import DomainError, add_to_form
+from core.errors import DomainError
+from core.posting import form_post
 
 from . import exports, selectors, services
 from .forms import ATTEST_FORM_ID, PlanForm, ReviewForm, SideAttestForm
@@ -69,25 +70,21 @@ def plan(request, slug):
         return redirect("checklist:overview", slug=slug)
     checklist = views[0].checklist
     revising = checklist is not None and checklist.is_finalised
-    form = PlanForm(request.POST if request.method == "POST" else None, rows=[row for v in views for row in v.rows],
-                    revising=revising,
-                    initial_marks=selectors.previous_plan(contract) if checklist is None else None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                if revising:
-                    services.plan_revise(contract=contract, marks=form.marks(), actor=request.user, request=request,
-                                         reason=form.cleaned_data["revision_reason"])
-                else:
-                    services.plan_save(contract=contract, marks=form.marks(), actor=request.user, request=request)
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("計画を変更しました。新しい版として履歴に残ります。") if revising
-                                 else _("計画を下書きとして保存しました。"))
-                return redirect("checklist:plan", slug=slug)
-        return _plan_page(request, contract, form, views, status=400)
-    return _plan_page(request, contract, form, views)
+
+    def act(form):
+        if revising:
+            services.plan_revise(contract=contract, marks=form.marks(), actor=request.user, request=request,
+                                 reason=form.cleaned_data["revision_reason"])
+        else:
+            services.plan_save(contract=contract, marks=form.marks(), actor=request.user, request=request)
+
+    return form_post(
+        request, PlanForm, act=act,
+        form_kwargs={"rows": [row for v in views for row in v.rows], "revising": revising,
+                     "initial_marks": selectors.previous_plan(contract) if checklist is None else None},
+        message=_("計画を変更しました。新しい版として履歴に残ります。") if revising else _("計画を下書きとして保存しました。"),
+        done=redirect("checklist:plan", slug=slug),
+        page=lambda form, status: _plan_page(request, contract, form, views, status=status))
 
 
 @login_required
@@ -234,18 +231,18 @@ def item_review(request, slug, pk):
     item = item_for(request.user, slug, pk, "review")
     contract = item.checklist.contract
     anchor = item.template_item.anchor
-    form = ReviewForm(request.POST, auto_id=f"{anchor}-review-%s")
-    if form.is_valid():
-        try:
-            services.item_review(item=item, actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            done = (_("%(item)s を差し戻しました。") if form.cleaned_data["decision"] == ChecklistItem.Review.RETURNED
-                    else _("%(item)s を確認済みにしました。"))
-            messages.success(request, done % {"item": item.template_item.label})
-            return _to_item(slug, item)
-    return _side_page(request, contract, item.template_item.side, review_failed=(item, form), status=400)
+
+    def act(form):
+        services.item_review(item=item, actor=request.user, request=request, **form.cleaned_data)
+        return form.cleaned_data["decision"]
+
+    return form_post(
+        request, ReviewForm, act=act, form_kwargs={"auto_id": f"{anchor}-review-%s"},
+        message=lambda decision: (_("%(item)s を差し戻しました。") if decision == ChecklistItem.Review.RETURNED
+                                  else _("%(item)s を確認済みにしました。")) % {"item": item.template_item.label},
+        done=_to_item(slug, item),
+        page=lambda form, status: _side_page(request, contract, item.template_item.side,
+                                             review_failed=(item, form), status=status))
 
 
 def _shown(values) -> dict[int, str] | None:
