@@ -23,7 +23,7 @@ from .models import (
     Section,
     Side,
 )
-from .permissions import may
+from .permissions import may_on_side
 
 
 def checklist_of(contract: Contract) -> Checklist | None:
@@ -323,7 +323,7 @@ def waiting_checklists(user):
 
 
 def contract_menu(user, contract):
-    if may(user, contract, Side.CONTRACTOR, "view"):
+    if may_on_side(user, contract, Side.CONTRACTOR, "view"):
         yield Link(title=_("個人情報保護対策チェックリスト"),
                    url=reverse("checklist:overview", kwargs={"slug": contract.slug}))
 

@@ -10,7 +10,6 @@ Each state change is one function: keyword-only arguments, one transaction, the 
 
 from collections.abc import Mapping
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,7 +19,6 @@ from django.utils.translation import ngettext
 from audit.services import audit_log
 from contracts.closing import require_open
 from contracts.models import Contract
-from contracts.permissions import can
 from core import bounds
 from core import evidence as live_evidence
 from core.dates import fiscal_year_label
@@ -36,7 +34,7 @@ from .models import (
     Side,
     TemplateItem,
 )
-from .permissions import attest_refusal, may, review_refusal
+from .permissions import item_attestable, item_reviewable, may_on_side, may_plan
 
 # Plan input: item key → (mark, reason). The mark is "" (not yet marked), Mark.PLANNED or Mark.NOT_NEEDED.
 Marks = Mapping[str, tuple[str, str]]
@@ -65,13 +63,11 @@ def _record(*, checklist, kind, actor, request, action, obj, payload, item=None,
 
 def _require(actor, contract, side: str, action: str) -> None:
     # The views refuse first (403/404); this keeps a service called from elsewhere honest too.
-    if not may(actor, contract, side, action):
-        raise PermissionDenied
+    may_on_side(actor, contract, side, action).or_403()
 
 
 def _require_plan_owner(actor, contract) -> None:
-    if not can(actor, contract, "manage"):
-        raise PermissionDenied
+    may_plan(actor, contract).or_403()
 
 
 def _locked_items(checklist: Checklist) -> dict[str, ChecklistItem]:
@@ -316,9 +312,9 @@ Entry = tuple[str, str, str]
 
 
 def _attestation_error(checklist, side_row, item, entry: Entry) -> DomainError | None:
-    refusal = attest_refusal(checklist, side_row, item)
-    if refusal is not None:
-        return DomainError(refusal)
+    attestable = item_attestable(checklist, side_row, item)
+    if not attestable:
+        return DomainError(attestable.message)
     attestation, note, evidence = entry
     try:
         bounds.check_values(ChecklistItem, note=note, evidence=evidence)
@@ -465,9 +461,7 @@ def item_review(*, item: ChecklistItem, decision: str, comment: str = "", actor,
     _require(actor, checklist.contract, side, "review")
     require_open(checklist.contract)
     row = _side_row(checklist, side)
-    refusal = review_refusal(row, item)
-    if refusal is not None:
-        raise DomainError(refusal)
+    item_reviewable(row, item).require()
     comment = (comment or "").strip()
     bounds.check_value(ChecklistItem, "review_comment", comment, field="comment")
     if decision == ChecklistItem.Review.ACCEPTED:

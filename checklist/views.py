@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from audit.services import audit_log
 from contracts.closing import closed_refusal
-from contracts.permissions import can, contract_for, contract_get, contract_methods, contract_post
+from contracts.permissions import contract_for, contract_get, contract_methods, contract_post
 from core.errors import DomainError
 from core.posting import form_post
 
@@ -18,19 +18,14 @@ from .models import ChecklistItem, Mark, Side
 from .permissions import (
     check_side,
     item_for,
-    may,
     may_attest_item,
+    may_on_side,
+    may_plan,
     may_review_item,
+    may_see_plan,
     side_for,
     visible_sides,
 )
-
-
-def _plan_visible(user, contract, checklist) -> bool:
-    """The ward reads its draft plan; the contractor's people see the lists once the plan is final."""
-    if can(user, contract, "manage") or can(user, contract, "audit"):
-        return True
-    return checklist is not None and checklist.is_finalised
 
 
 @login_required
@@ -44,10 +39,10 @@ def overview(request, slug):
         "contract": contract,
         "checklist": checklist,
         "views": views,
-        "plan_visible": _plan_visible(request.user, contract, checklist),
-        "can_plan": can(request.user, contract, "manage"),
+        "plan_visible": may_see_plan(request.user, contract, checklist),
+        "can_plan": may_plan(request.user, contract),
         "exports": [side for side in ("ward", "contractor", "both")
-                    if all(may(request.user, contract, s, "export") for s in exports.sides_of(side))],
+                    if all(may_on_side(request.user, contract, s, "export") for s in exports.sides_of(side))],
     })
 
 
@@ -63,7 +58,8 @@ def _plan_page(request, contract, form, views, status=200):
 @login_required
 @contract_methods("GET", "POST")
 def plan(request, slug):
-    contract = contract_for(request.user, slug, "manage")
+    contract = contract_for(request.user, slug)
+    may_plan(request.user, contract).or_403()
     views = selectors.side_views(contract, [Side.WARD, Side.CONTRACTOR])
     if not views:
         messages.error(request, _("チェックリストのひな形がありません。管理者に連絡してください（migrate が必要です）。"))
@@ -90,7 +86,8 @@ def plan(request, slug):
 @login_required
 @contract_post
 def plan_finalise(request, slug):
-    contract = contract_for(request.user, slug, "manage")
+    contract = contract_for(request.user, slug)
+    may_plan(request.user, contract).or_403()
     try:
         services.plan_finalise(contract=contract, actor=request.user, request=request)
     except DomainError as error:
@@ -109,7 +106,7 @@ def _side_page(request, contract, side, *, attest_form=None, review_failed=None,
     checklist = view.checklist
     state = view.state
     user = request.user
-    may_attest_side = may(user, contract, side, "attest") and checklist is not None
+    may_attest_side = may_on_side(user, contract, side, "attest") and checklist is not None
     side_items = view.items
     if attest_form is None and may_attest_side:
         attest_form = SideAttestForm(items=side_items)
@@ -135,18 +132,18 @@ def _side_page(request, contract, side, *, attest_form=None, review_failed=None,
     candidates = services.accept_all_candidates(side_items) if review_rows else []
     return render(request, "checklist/side.html", {
         "contract": contract, "view": view, "checklist": checklist, "state": state,
-        "plan_visible": _plan_visible(user, contract, checklist),
+        "plan_visible": may_see_plan(user, contract, checklist),
         "can_attest": can_attest, "attest_form": attest_form if can_attest else None,
         "attest_form_id": ATTEST_FORM_ID,
         "attest_problems": attest_form.problems() if attest_form is not None and attest_form.is_bound else [],
-        "can_submit": may(user, contract, side, "attest") and state is not None and state.is_with_attester
+        "can_submit": may_on_side(user, contract, side, "attest") and state is not None and state.is_with_attester
         and checklist is not None and checklist.is_finalised,
         "can_review": bool(review_rows),
         "accept_all": [(item.pk, services.attestation_version(item)) for item in candidates],
         "left_for_review": len(review_rows) - len(candidates),
-        "can_lock": may(user, contract, side, "review") and state is not None and state.is_accepted,
-        "can_export": may(user, contract, side, "export"),
-        "can_plan": can(user, contract, "manage"),
+        "can_lock": may_on_side(user, contract, side, "review") and state is not None and state.is_accepted,
+        "can_export": may_on_side(user, contract, side, "export"),
+        "can_plan": may_plan(user, contract),
         "side_error": side_error,
         "settled": settled if open_items else 0,
         "collapse_settled": bool(settled and open_items) and request.GET.get("all") != "1",
@@ -299,8 +296,8 @@ def history(request, slug):
     sides = visible_sides(request.user, contract)
     checklist = selectors.checklist_of(contract)
     return render(request, "checklist/history.html", {
-        "contract": contract, "checklist": checklist, "can_plan": can(request.user, contract, "manage"),
-        "rows": selectors.history(checklist, sides) if _plan_visible(request.user, contract, checklist) else [],
+        "contract": contract, "checklist": checklist, "can_plan": may_plan(request.user, contract),
+        "rows": selectors.history(checklist, sides) if may_see_plan(request.user, contract, checklist) else [],
     })
 
 
@@ -312,7 +309,7 @@ def export(request, slug, side, fmt):
         raise Http404
     for part in exports.sides_of(side):
         check_side(request.user, contract, part, "export")
-    if not _plan_visible(request.user, contract, selectors.checklist_of(contract)):
+    if not may_see_plan(request.user, contract, selectors.checklist_of(contract)):
         messages.info(request, _("区が計画を確定するまで出力できません。"))
         return redirect("checklist:overview", slug=slug)
     filename, content_type, content = exports.export(contract, side, fmt)
