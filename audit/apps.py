@@ -6,9 +6,12 @@ class AuditConfig(AppConfig):
     verbose_name = "監査証跡"
 
     def ready(self):
-        from core import dashboard
+        from core import context_processors, dashboard
 
-        from . import analysis, signals  # noqa: F401  (login, logout and failed logins)
+        from . import analysis, selectors, signals  # noqa: F401  (signals: login, logout and failed logins)
 
         analysis.register_evidence()
+        context_processors.register("audit_log", selectors.may_read_log)
+        # The auditors' own pages (verifying the chain, the monthly analysis, the anchor).
+        context_processors.register("security_log", selectors.may_read_security_log)
         dashboard.register(analysis.waiting_for)

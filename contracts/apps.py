@@ -9,7 +9,7 @@ class ContractsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate, post_save
 
         from audit import scope
-        from core import dashboard
+        from core import context_processors, dashboard
 
         from . import council, permissions, report, roles, selectors
         from .models import Contract, Designation, Membership
@@ -30,3 +30,4 @@ class ContractsConfig(AppConfig):
         scope.register(audited=lambda user: selectors.contracts_for(user, perm="contracts.audit_contract"),
                        audits_any=lambda user: permissions.has_contracts_where(user, "contracts.audit_contract"),
                        with_slug=lambda slug: Contract.objects.filter(slug=slug).first())
+        context_processors.register("ward_staff", selectors.is_ward_staff)

@@ -39,6 +39,13 @@ def ward_people():
     ).select_related("profile").order_by("username")
 
 
+def is_ward_staff(user) -> bool:
+    """A person of the ward's section: the footer's 「庁内ネットワーク内でのみ」 is true for them only (the
+    contractor uses the app from outside)."""
+    profile = getattr(user, "profile", None)
+    return getattr(getattr(profile, "organisation", None), "kind", None) == Organisation.Kind.WARD_SECTION
+
+
 def contractor_people(contract: Contract):
     return get_user_model().objects.filter(
         is_active=True, profile__organisation=contract.contractor

@@ -1,31 +1,40 @@
-from django.conf import settings
-from django.utils.functional import cached_property
+from collections.abc import Callable
 
-from audit.selectors import may_read_log, may_read_security_log
+from django.conf import settings
+
+# What the menu and the page frame may ask of a person (``menu.audit_log``): each app registers its questions in
+# its AppConfig.ready, answered by the same permission helpers its views use.
+_questions: dict[str, Callable[[object], bool]] = {}
+
+
+def register(name: str, question: Callable[[object], bool]) -> None:
+    """``question(user)`` is asked of a signed-in person only, once per page, when the page asks ``menu.<name>``."""
+    _questions[name] = question
 
 
 class Menu:
-    """What the main menu offers this person: only what they may open, answered by the same permission
-    helpers the views use. Each answer is worked out only when a page's menu asks for it."""
+    """What the main menu offers this person: only what they may open. Each answer is worked out only when a
+    page's menu asks for it; a name nobody registered is not offered."""
 
     def __init__(self, user):
         self.user = user
+        self._answers: dict[str, bool] = {}
 
-    @cached_property
-    def audit_log(self) -> bool:
-        return bool(self.user and self.user.is_authenticated and may_read_log(self.user))
+    def __getitem__(self, name: str) -> bool:
+        if name not in _questions:
+            raise KeyError(name)
+        if name not in self._answers:
+            user = self.user
+            self._answers[name] = bool(user is not None and user.is_authenticated and _questions[name](user))
+        return self._answers[name]
 
-    @cached_property
-    def ward_staff(self) -> bool:
-        """A person of the ward's section: the footer's 「庁内ネットワーク内でのみ」 is true for them only (the
-        contractor uses the app from outside). Compared by value: core imports no app above it."""
-        profile = getattr(self.user, "profile", None) if self.user and self.user.is_authenticated else None
-        return getattr(getattr(profile, "organisation", None), "kind", None) == "ward_section"
-
-    @cached_property
-    def security_log(self) -> bool:
-        """The auditors' own pages (verifying the chain, the monthly analysis, the anchor)."""
-        return may_read_security_log(self.user)
+    def __getattr__(self, name: str) -> bool:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def site(request):
