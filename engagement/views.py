@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from contracts.permissions import contract_get, contract_methods, contract_post
 from core.errors import DomainError, add_to_form
+from core.posting import form_post
 from handover import rules
 from handover.models import MediumKind
 
@@ -40,19 +41,13 @@ def _attachment(filename: str, content_type: str, content: bytes) -> HttpRespons
     return response
 
 
-def _bound(request, *, files: bool = False) -> tuple:
-    """A form's data on a POST, even an empty one (``request.POST or None`` would leave it unbound)."""
-    if request.method != "POST":
-        return (None, None) if files else (None,)
-    return (request.POST, request.FILES) if files else (request.POST,)
-
-
 def _uploaded(file) -> workflow.UploadedFile:
     file.seek(0)
     return workflow.UploadedFile(name=file.name or "", data=file.read())
 
 
 def _upload_form_error(form, error: DomainError) -> None:
+    """A file that cannot be read is refused at the file's field; anything else where it says."""
     if isinstance(error, SurveyFileError):
         form.add_error("master" if error.field == "master" else "survey", str(error.message))
     else:
@@ -109,29 +104,25 @@ def index(request, slug):
 def upload(request, slug):
     contract = permissions.survey_contract_for(request.user, slug)
     answer = permissions.may_work(request.user, contract)
-    form = UploadForm(*_bound(request, files=True))
-    status = 200
-    if request.method == "POST":
-        if not answer:
-            messages.error(request, answer.message)
-            return redirect("engagement:index", slug=slug)
-        if form.is_valid():
-            master = form.cleaned_data.get("master")
-            try:
-                made = workflow.survey_upload(contract=contract, actor=request.user, request=request,
-                                              survey=_uploaded(form.cleaned_data["survey"]),
-                                              master=_uploaded(master) if master else None)
-            except DomainError as error:
-                _upload_form_error(form, error)
-            else:
-                messages.success(request, _("ファイルを読み込みました（%(rows)s行 × %(columns)s列）。列の役割を確かめてください。")
-                                 % {"rows": f"{made.survey_rows:,}", "columns": made.survey_columns})
-                return redirect("engagement:mapping", slug=slug, pk=made.pk)
-        status = 400
-    return render(request, "engagement/upload.html", {
-        "contract": contract, "form": form, "may_work": answer, "retention_days": retention().days,
-        "limit": settings.UPLOAD_MAX_FILE_SIZE, "steps": _steps(None, "upload"),
-    }, status=status)
+    if request.method == "POST" and not answer:
+        messages.error(request, answer.message)
+        return redirect("engagement:index", slug=slug)
+
+    def act(form):
+        master = form.cleaned_data.get("master")
+        return workflow.survey_upload(contract=contract, actor=request.user, request=request,
+                                      survey=_uploaded(form.cleaned_data["survey"]),
+                                      master=_uploaded(master) if master else None)
+
+    return form_post(
+        request, UploadForm, files=True, act=act, on_error=_upload_form_error,
+        message=lambda made: _("ファイルを読み込みました（%(rows)s行 × %(columns)s列）。列の役割を確かめてください。")
+        % {"rows": f"{made.survey_rows:,}", "columns": made.survey_columns},
+        done=lambda made: redirect("engagement:mapping", slug=slug, pk=made.pk),
+        page=lambda form, status: render(request, "engagement/upload.html", {
+            "contract": contract, "form": form, "may_work": answer, "retention_days": retention().days,
+            "limit": settings.UPLOAD_MAX_FILE_SIZE, "steps": _steps(None, "upload"),
+        }, status=status))
 
 
 @login_required
@@ -187,36 +178,35 @@ def mapping(request, slug, pk):
     if away:
         return away
     upload = loaded.upload
-    form = MappingForm(*_bound(request), mapping=loaded.mapping)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                confirmed = workflow.survey_mapping_confirm(upload=upload, actor=request.user, mapping=form.mapping(),
-                                                            request=request)
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                if not confirmed.ready:
-                    return render(request, "engagement/refused.html", {
-                        "contract": upload.contract, "upload": confirmed.upload, "report": confirmed.report,
-                        "form": UploadForm(), "steps": _steps(confirmed.upload, "mapping"),
-                        "retention_days": retention().days,
-                    }, status=400)
-                messages.success(request, _("列の対応づけを保存し、ファイルを検証しました。エラーはありません（%(rows)s行）。")
-                                 % {"rows": f"{confirmed.report.rows:,}"})
-                return redirect("engagement:risk", slug=slug, pk=upload.pk)
-        status = 400
-    rows = list(form.rows())
-    for row in rows:
-        row["examples"] = _examples(loaded, row["spec"])
-    return render(request, "engagement/mapping.html", {
-        "contract": upload.contract, "upload": upload, "form": form, "rows": rows, "report": loaded.report,
-        # The report of the mapping HR last tried, when it refused the file: what to change, beside the form.
-        "refused": bool(upload.validation) and not loaded.report.ok,
-        "swapped": loaded.swap_offered,
-        "steps": _steps(upload, "mapping"),
-    }, status=status)
+
+    def done(confirmed):
+        if not confirmed.ready:
+            return render(request, "engagement/refused.html", {
+                "contract": upload.contract, "upload": confirmed.upload, "report": confirmed.report,
+                "form": UploadForm(), "steps": _steps(confirmed.upload, "mapping"),
+                "retention_days": retention().days,
+            }, status=400)
+        return redirect("engagement:risk", slug=slug, pk=upload.pk)
+
+    def page(form, status):
+        rows = list(form.rows())
+        for row in rows:
+            row["examples"] = _examples(loaded, row["spec"])
+        return render(request, "engagement/mapping.html", {
+            "contract": upload.contract, "upload": upload, "form": form, "rows": rows, "report": loaded.report,
+            # The report of the mapping HR last tried, when it refused the file: what to change, beside the form.
+            "refused": bool(upload.validation) and not loaded.report.ok,
+            "swapped": loaded.swap_offered,
+            "steps": _steps(upload, "mapping"),
+        }, status=status)
+
+    return form_post(
+        request, MappingForm, form_kwargs={"mapping": loaded.mapping}, done=done, page=page,
+        act=lambda form: workflow.survey_mapping_confirm(upload=upload, actor=request.user, mapping=form.mapping(),
+                                                         request=request),
+        # A file the mapping refuses is no success: its report answers instead (``done``), with no message.
+        message=lambda confirmed: _("列の対応づけを保存し、ファイルを検証しました。エラーはありません（%(rows)s行）。")
+        % {"rows": f"{confirmed.report.rows:,}"} if confirmed.ready else None)
 
 
 # --- risk ------------------------------------------------------------------------------------------
@@ -232,67 +222,72 @@ def risk(request, slug, pk):
     current = workflow.risk_settings(upload)
     attributes = loaded.dataset.attribute_headers
     kinds = selectors.kinds_of(loaded)
-    status = 200
     if request.method == "POST":
-        k = _posted_k(request.POST.get("k"), current.k)
-        form = RiskForm(request.POST, attributes=attributes, kinds=kinds, k=k)
-        if form.is_valid():
-            data = form.cleaned_data
-            quasi, dropped, not_identifying = form.columns()
-            limit = data["max_suppression"]
-            wanted = workflow.RiskSettings(
-                quasi=quasi, k=data["k"], plan=form.plan(), suppress=data["suppress"],
-                department_map=data["department_map"], dropped=dropped, not_identifying=not_identifying,
-                max_suppression=limit,
-                suppression_reason=data["suppression_reason"].strip() if limit > workflow.DEFAULT_MAX_SUPPRESSION_PERCENT
-                else "")
-            source = "custom"
-            proposal = None
-            if request.POST.get("action") == "propose":
-                proposal = selectors.proposal_for(loaded, wanted, kinds)
-                # Suppression is switched on only when the proposal needs it and stays within the limit; a
-                # proposal that cannot reach k is not applied at all (the page says what would reach it).
-                wanted = replace(wanted, plan=proposal.changes, suppress=proposal.protection.suppressed_records > 0)
-                source = "proposal"
-            try:
-                if proposal is not None and not proposal.reached:
-                    raise DomainError(
-                        _("最も粗い一般化でも、秘匿の上限（記録の%(limit)s%%）の中ではk=%(k)sに届かないため、提案は適用していません。"
-                          "下の「kに届く方法」を見てください。") % {"limit": limit, "k": wanted.k}, code="unreachable")
-                workflow.survey_risk_set(upload=upload, actor=request.user, settings=wanted, source=source,
-                                         request=request)
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                if proposal is not None:
-                    applied = _("提案どおりの一般化を適用しました。")
-                    if proposal.protection.suppressed_records:
-                        applied += risk_engine.suppression_words(proposal.protection.suppressed_records,
-                                                                 proposal.protection.suppression_share,
-                                                                 proposal.protection.suppressed_cells)
-                    messages.success(request, applied)
-                else:
-                    messages.success(request, _("準識別子と一般化の設定を適用しました。"))
-                return redirect("engagement:risk", slug=slug, pk=pk)
-        status = 400
+        form_kwargs = {"k": _posted_k(request.POST.get("k"), current.k)}
     else:
-        chosen = {g.column: g for g in current.plan}
-        initial = {"k": current.k, "suppress": current.suppress, "max_suppression": current.max_suppression,
-                   "suppression_reason": current.suppression_reason,
-                   "department_map": format_department_map(current.department_map)}
-        for index, header in enumerate(attributes):
-            initial[f"use_{index}"] = (USE_DROP if header in current.dropped
-                                       else USE_KEEP if header in current.not_identifying else USE_QUASI)
-            initial[f"reason_{index}"] = current.not_identifying.get(header, "")
-            if header in chosen:
-                initial[f"g_{index}"] = rung_of(chosen[header], risk_engine.ladder(header, kinds[header], current.k))
-        form = RiskForm(initial=initial, attributes=attributes, kinds=kinds, k=current.k)
-    page = selectors.risk_page(loaded, current, kinds)
-    return render(request, "engagement/risk.html", {
-        "contract": upload.contract, "upload": upload, "form": form, "page": page, "settings": current,
-        "report": loaded.report, "findings": len(loaded.findings), "steps": _steps(upload, "risk"),
-        "columns": _generalisation_columns(form, page),
-    }, status=status)
+        form_kwargs = {"k": current.k, "initial": _risk_initial(current, attributes, kinds)}
+
+    def act(form):
+        data = form.cleaned_data
+        quasi, dropped, not_identifying = form.columns()
+        limit = data["max_suppression"]
+        wanted = workflow.RiskSettings(
+            quasi=quasi, k=data["k"], plan=form.plan(), suppress=data["suppress"],
+            department_map=data["department_map"], dropped=dropped, not_identifying=not_identifying,
+            max_suppression=limit,
+            suppression_reason=data["suppression_reason"].strip() if limit > workflow.DEFAULT_MAX_SUPPRESSION_PERCENT
+            else "")
+        source = "custom"
+        proposal = None
+        if request.POST.get("action") == "propose":
+            proposal = selectors.proposal_for(loaded, wanted, kinds)
+            # Suppression is switched on only when the proposal needs it and stays within the limit; a
+            # proposal that cannot reach k is not applied at all (the page says what would reach it).
+            wanted = replace(wanted, plan=proposal.changes, suppress=proposal.protection.suppressed_records > 0)
+            source = "proposal"
+        if proposal is not None and not proposal.reached:
+            raise DomainError(
+                _("最も粗い一般化でも、秘匿の上限（記録の%(limit)s%%）の中ではk=%(k)sに届かないため、提案は適用していません。"
+                  "下の「kに届く方法」を見てください。") % {"limit": limit, "k": wanted.k}, code="unreachable")
+        workflow.survey_risk_set(upload=upload, actor=request.user, settings=wanted, source=source, request=request)
+        return proposal
+
+    def applied(proposal) -> str:
+        if proposal is None:
+            return _("準識別子と一般化の設定を適用しました。")
+        words = _("提案どおりの一般化を適用しました。")
+        if proposal.protection.suppressed_records:
+            words += risk_engine.suppression_words(proposal.protection.suppressed_records,
+                                                   proposal.protection.suppression_share,
+                                                   proposal.protection.suppressed_cells)
+        return words
+
+    def show(form, status):
+        page = selectors.risk_page(loaded, current, kinds)
+        return render(request, "engagement/risk.html", {
+            "contract": upload.contract, "upload": upload, "form": form, "page": page, "settings": current,
+            "report": loaded.report, "findings": len(loaded.findings), "steps": _steps(upload, "risk"),
+            "columns": _generalisation_columns(form, page),
+        }, status=status)
+
+    return form_post(
+        request, RiskForm, form_kwargs={"attributes": attributes, "kinds": kinds, **form_kwargs}, act=act,
+        message=applied, done=redirect("engagement:risk", slug=slug, pk=pk), page=show)
+
+
+def _risk_initial(current, attributes: list[str], kinds) -> dict:
+    """The risk form's values from the settings in force."""
+    chosen = {g.column: g for g in current.plan}
+    initial = {"k": current.k, "suppress": current.suppress, "max_suppression": current.max_suppression,
+               "suppression_reason": current.suppression_reason,
+               "department_map": format_department_map(current.department_map)}
+    for index, header in enumerate(attributes):
+        initial[f"use_{index}"] = (USE_DROP if header in current.dropped
+                                   else USE_KEEP if header in current.not_identifying else USE_QUASI)
+        initial[f"reason_{index}"] = current.not_identifying.get(header, "")
+        if header in chosen:
+            initial[f"g_{index}"] = rung_of(chosen[header], risk_engine.ladder(header, kinds[header], current.k))
+    return initial
 
 
 def _generalisation_columns(form, page) -> list[dict]:
@@ -329,28 +324,28 @@ def review(request, slug, pk):
     upload = loaded.upload
     rows = selectors.finding_rows(loaded)
     keys = [row.key for row in rows]
-    form = ReviewForm(*_bound(request), keys=keys, initial={"mask": [r.key for r in rows if r.masked]})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            masked = set(form.cleaned_data["mask"])
-            try:
-                workflow.survey_free_text_review(upload=upload, actor=request.user, request=request,
-                                                 unmasked=[k for k in keys if k not in masked], findings=len(keys))
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("自由記述の確認を保存しました（■でマスク %(masked)s箇所、そのまま %(kept)s箇所）。")
-                                 % {"masked": len(masked), "kept": len(keys) - len(masked)})
-                return redirect("engagement:build", slug=slug, pk=pk)
-        status = 400
-    kinds = {}
-    for row in rows:
-        kinds[row.kind] = kinds.get(row.kind, 0) + 1
-    return render(request, "engagement/review.html", {
-        "contract": upload.contract, "upload": upload, "form": form, "rows": rows, "kinds": kinds,
-        "kind_labels": KIND_LABELS, "steps": _steps(upload, "review"),
-    }, status=status)
+
+    def act(form):
+        masked = set(form.cleaned_data["mask"])
+        workflow.survey_free_text_review(upload=upload, actor=request.user, request=request,
+                                         unmasked=[k for k in keys if k not in masked], findings=len(keys))
+        return masked
+
+    def page(form, status):
+        kinds = {}
+        for row in rows:
+            kinds[row.kind] = kinds.get(row.kind, 0) + 1
+        return render(request, "engagement/review.html", {
+            "contract": upload.contract, "upload": upload, "form": form, "rows": rows, "kinds": kinds,
+            "kind_labels": KIND_LABELS, "steps": _steps(upload, "review"),
+        }, status=status)
+
+    return form_post(
+        request, ReviewForm, form_kwargs={"keys": keys, "initial": {"mask": [r.key for r in rows if r.masked]}},
+        act=act, page=page,
+        message=lambda masked: _("自由記述の確認を保存しました（■でマスク %(masked)s箇所、そのまま %(kept)s箇所）。")
+        % {"masked": len(masked), "kept": len(keys) - len(masked)},
+        done=redirect("engagement:build", slug=slug, pk=pk))
 
 
 # --- build, notice, download -----------------------------------------------------------------------
@@ -367,34 +362,33 @@ def build(request, slug, pk):
     current = workflow.risk_settings(upload)
     protection = workflow.protection_for(loaded, current)
     default_kind = MediumKind.objects.filter(name="CD-R").first() or MediumKind.objects.first()
-    form = BuildForm(*_bound(request), initial={
-        "medium_kind": default_kind, "medium_label": workflow.next_medium_label(contract)})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                made = workflow.survey_build(
-                    upload=upload, actor=request.user, medium_label=data["medium_label"],
-                    notice_label=data["notice_label"], medium_kind=data["medium_kind"],
-                    linkable=data["pseudonyms"] == "linkable", below_k_reason=data["below_k_reason"],
-                    request=request)
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                return render(request, "engagement/built.html", {
-                    "contract": contract, "package": made.package, "password": made.password,
-                    "groups": [made.password[i:i + 4] for i in range(0, len(made.password), 4)],
-                    "notice_form": NoticeForm(initial={"password": made.password}),
-                    "rules": {"separation": rules.SEPARATION_RULE},
-                })
-        status = 400
-    masked = loaded.masked
-    return render(request, "engagement/build.html", {
-        "contract": contract, "upload": upload, "form": form, "protection": protection, "settings": current,
-        "rows": len(masked), "masked_cells": masked.masked_cells, "findings": len(loaded.findings),
-        "steps": _steps(upload, "build"),
-    }, status=status)
+
+    def act(form):
+        data = form.cleaned_data
+        return workflow.survey_build(
+            upload=upload, actor=request.user, medium_label=data["medium_label"],
+            notice_label=data["notice_label"], medium_kind=data["medium_kind"],
+            linkable=data["pseudonyms"] == "linkable", below_k_reason=data["below_k_reason"],
+            request=request)
+
+    def page(form, status):
+        masked = loaded.masked
+        return render(request, "engagement/build.html", {
+            "contract": contract, "upload": upload, "form": form, "protection": protection, "settings": current,
+            "rows": len(masked), "masked_cells": masked.masked_cells, "findings": len(loaded.findings),
+            "steps": _steps(upload, "build"),
+        }, status=status)
+
+    # Made: the password is shown once, on this answer (no redirect, no message).
+    return form_post(
+        request, BuildForm, act=act, page=page,
+        form_kwargs={"initial": {"medium_kind": default_kind, "medium_label": workflow.next_medium_label(contract)}},
+        done=lambda made: render(request, "engagement/built.html", {
+            "contract": contract, "package": made.package, "password": made.password,
+            "groups": [made.password[i:i + 4] for i in range(0, len(made.password), 4)],
+            "notice_form": NoticeForm(initial={"password": made.password}),
+            "rules": {"separation": rules.SEPARATION_RULE},
+        }))
 
 
 @login_required
