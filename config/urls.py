@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from contracts import views as contract_views
+
 admin.site.site_header = "委託業務 個人情報管理 管理画面"
 admin.site.site_title = "委託個人情報管理"
 
@@ -17,7 +19,8 @@ urlpatterns = [
     path("checklist/", include("checklist.urls")),
     path("incidents/", include("incidents.urls")),
     path("", include("operations.urls")),
-    path("", include("core.urls")),
+    # The home page (the person's contracts and what waits for them) is the contracts app's; it keeps its name.
+    path("", include(([path("", contract_views.home, name="dashboard")], "core"))),
 ]
 
 handler400 = "core.errors_views.bad_request"

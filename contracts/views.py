@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import services as accounts_services
 from audit.services import audit_log
-from core.dashboard import contract_links
+from core.dashboard import contract_links, waiting_for
 from core.errors import DomainError, add_to_form
 
 from . import council, selectors, services
@@ -37,6 +37,16 @@ from .permissions import (
     membership_for,
 )
 from .report import REPORT_STEPS
+
+
+@login_required
+@require_safe
+def home(request):
+    """The site's home page (core:dashboard): the person's contracts and what waits for them in every app."""
+    return render(request, "core/dashboard.html", {
+        "contracts": list(selectors.contract_list_for(request.user)),
+        "waiting": waiting_for(request.user),
+    })
 
 
 @login_required

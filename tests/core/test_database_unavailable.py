@@ -7,7 +7,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
-import core.views
+import contracts.selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_the_database_lost_in_a_view_answers_503_in_japanese(browser, monkeypatc
     def lost(user):
         raise error
 
-    monkeypatch.setattr(core.views, "contract_list_for", lost)
+    monkeypatch.setattr(contracts.selectors, "contract_list_for", lost)
     response = browser.get("/")
     assert response.status_code == 503 and response["Retry-After"] == "30"
     page = response.content.decode()
@@ -51,7 +51,7 @@ def test_any_other_error_answers_500_in_japanese_without_a_traceback(browser, mo
     def broken(user):
         raise ValueError("a bug with a secret in its message")
 
-    monkeypatch.setattr(core.views, "contract_list_for", broken)
+    monkeypatch.setattr(contracts.selectors, "contract_list_for", broken)
     response = browser.get("/")
     assert response.status_code == 500
     page = response.content.decode()
