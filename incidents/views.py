@@ -4,7 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from contracts.permissions import contract_for, contract_get, contract_methods, contract_post
-from core.errors import DomainError, add_to_form
+from core.errors import add_to_form
+from core.posting import form_post
 
 from . import permissions, rules, selectors, services
 from .assessment import assess
@@ -39,26 +40,17 @@ def incident_list(request, slug):
 def incident_report(request, slug):
     contract = contract_for(request.user, slug)
     answer = may_report(request.user, contract).or_403()
-    form = IncidentForm(request.POST or None, contract=contract)
-    status = 200
-    if request.method == "POST":
-        if not answer:
-            form.add_error(None, answer.message)
-        elif form.is_valid():
-            try:
-                incident = services.incident_report(contract=contract, actor=request.user, request=request,
-                                                    **form.cleaned_data)
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("事故 No.%(n)s を報告しました。区の担当課と取扱責任者にメールで知らせました。"
-                                            "下の緊急時の連絡先へ電話でも直ちに連絡してください。") % {"n": incident.number})
-                return redirect("incidents:detail", slug=slug, pk=incident.pk)
-        status = 400
-    return render(request, "incidents/report.html", {
-        "contract": contract, "form": form, "answer": answer, "organisations": _organisations(contract),
-        "seed_rules": SEED_RULES,
-    }, status=status)
+    return form_post(
+        request, IncidentForm, form_kwargs={"contract": contract}, allowed=answer,
+        act=lambda form: services.incident_report(contract=contract, actor=request.user, request=request,
+                                                  **form.cleaned_data),
+        message=lambda incident: _("事故 No.%(n)s を報告しました。区の担当課と取扱責任者にメールで知らせました。"
+                                   "下の緊急時の連絡先へ電話でも直ちに連絡してください。") % {"n": incident.number},
+        done=lambda incident: redirect("incidents:detail", slug=slug, pk=incident.pk),
+        page="incidents/report.html", context={
+            "contract": contract, "answer": answer, "organisations": _organisations(contract),
+            "seed_rules": SEED_RULES,
+        })
 
 
 def _incident_page(request, incident, *, event_form=None, close_form=None, status=200):
@@ -100,6 +92,15 @@ def _refused(request, incident, answer):
 STATE_REFUSALS = {"incident_closed", "already_closed", "closed"}
 
 
+def _on_error(request, incident):
+    """A refusal about the incident's state answers without the form; any other goes on the form."""
+    def on_error(form, error):
+        if error.code in STATE_REFUSALS:
+            return _refused(request, incident, error)
+        return add_to_form(form, error)
+    return on_error
+
+
 @login_required
 @contract_post
 def incident_event_add(request, slug, pk):
@@ -107,18 +108,13 @@ def incident_event_add(request, slug, pk):
     answer = may_add_event(request.user, incident).or_403()
     if not answer:
         return _refused(request, incident, answer)
-    form = EventForm(request.POST, kinds=permissions.event_kinds(request.user, incident))
-    if form.is_valid():
-        try:
-            services.incident_event_add(incident=incident, actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as error:
-            if error.code in STATE_REFUSALS:
-                return _refused(request, incident, error)
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("対応の記録に加えました。"))
-            return redirect("incidents:detail", slug=slug, pk=pk)
-    return _incident_page(request, incident, event_form=form, status=400)
+    return form_post(
+        request, EventForm, form_kwargs={"kinds": permissions.event_kinds(request.user, incident)},
+        act=lambda form: services.incident_event_add(incident=incident, actor=request.user, request=request,
+                                                     **form.cleaned_data),
+        on_error=_on_error(request, incident),
+        message=_("対応の記録に加えました。"), done=redirect("incidents:detail", slug=slug, pk=pk),
+        page=lambda form, status: _incident_page(request, incident, event_form=form, status=status))
 
 
 @login_required
@@ -126,23 +122,14 @@ def incident_event_add(request, slug, pk):
 def incident_revise(request, slug, pk):
     incident = incident_for(request.user, slug, pk)
     answer = may_revise(request.user, incident).or_403()
-    form = IncidentForm(request.POST or None, contract=incident.contract, initial=IncidentForm.initial_from(incident))
-    status = 200
-    if request.method == "POST":
-        if not answer:
-            form.add_error(None, answer.message)
-        elif form.is_valid():
-            try:
-                services.incident_revise(incident=incident, actor=request.user, request=request, **form.cleaned_data)
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("事故 No.%(n)s の報告内容を訂正しました。") % {"n": incident.number})
-                return redirect("incidents:detail", slug=slug, pk=pk)
-        status = 400
-    return render(request, "incidents/revise.html", {
-        "contract": incident.contract, "incident": incident, "form": form, "answer": answer,
-    }, status=status)
+    return form_post(
+        request, IncidentForm, allowed=answer,
+        form_kwargs={"contract": incident.contract, "initial": IncidentForm.initial_from(incident)},
+        act=lambda form: services.incident_revise(incident=incident, actor=request.user, request=request,
+                                                  **form.cleaned_data),
+        message=_("事故 No.%(n)s の報告内容を訂正しました。") % {"n": incident.number},
+        done=redirect("incidents:detail", slug=slug, pk=pk),
+        page="incidents/revise.html", context={"contract": incident.contract, "incident": incident, "answer": answer})
 
 
 @login_required
@@ -152,15 +139,11 @@ def incident_close(request, slug, pk):
     answer = may_close(request.user, incident).or_403()
     if not answer:
         return _refused(request, incident, answer)
-    form = CloseForm(request.POST, missing=assess(incident).missing)
-    if form.is_valid():
-        try:
-            services.incident_close(incident=incident, actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as error:
-            if error.code in STATE_REFUSALS:
-                return _refused(request, incident, error)
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("事故 No.%(n)s を終結しました。") % {"n": incident.number})
-            return redirect("incidents:detail", slug=slug, pk=pk)
-    return _incident_page(request, incident, close_form=form, status=400)
+    return form_post(
+        request, CloseForm, form_kwargs={"missing": assess(incident).missing},
+        act=lambda form: services.incident_close(incident=incident, actor=request.user, request=request,
+                                                 **form.cleaned_data),
+        on_error=_on_error(request, incident),
+        message=_("事故 No.%(n)s を終結しました。") % {"n": incident.number},
+        done=redirect("incidents:detail", slug=slug, pk=pk),
+        page=lambda form, status: _incident_page(request, incident, close_form=form, status=status))
