@@ -11,6 +11,7 @@ from audit.services import audit_log
 from contracts.permissions import can, contract_for, contract_get, contract_methods, contract_post
 from contracts.selectors import contracts_for
 from core.errors import DomainError, add_to_form
+from core.posting import form_post
 
 from . import exports, permissions, rules, selectors, services
 from .forms import (
@@ -54,23 +55,13 @@ def items(request, slug):
 def item_create(request, slug):
     contract = contract_for(request.user, slug)
     answer = permissions.may_register(request.user, contract).or_403()
-    form = ItemForm(request.POST or None, contract=contract)
-    status = 200
-    if request.method == "POST" and not answer:
-        status = 400
-    elif request.method == "POST":
-        if form.is_valid():
-            try:
-                item = services.item_register(contract=contract, actor=request.user, request=request,
-                                              **form.cleaned_data)
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("「%(item)s」を登録しました。") % {"item": item})
-                return redirect("handover:item_detail", slug=slug, pk=item.pk)
-        status = 400
-    return render(request, "handover/item_form.html", {"contract": contract, "form": form, "rules": RULES,
-                                                       "answer": answer}, status=status)
+    return form_post(
+        request, ItemForm, form_kwargs={"contract": contract}, allowed=answer,
+        act=lambda form: services.item_register(contract=contract, actor=request.user, request=request,
+                                                **form.cleaned_data),
+        message=lambda item: _("「%(item)s」を登録しました。") % {"item": item},
+        done=lambda item: redirect("handover:item_detail", slug=slug, pk=item.pk),
+        page="handover/item_form.html", context={"contract": contract, "rules": RULES, "answer": answer})
 
 
 def _item_page(request, item, *, storage_form=None, check_form=None, status=200):
@@ -98,16 +89,12 @@ def item_detail(request, slug, pk):
 def storage_record(request, slug, pk):
     item = item_for(request.user, slug, pk)
     may_store(request.user, item).or_403()
-    form = StorageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.storage_record(item=item, actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("保管場所を記録しました。"))
-            return redirect("handover:item_detail", slug=slug, pk=pk)
-    return _item_page(request, item, storage_form=form, status=400)
+    return form_post(
+        request, StorageForm,
+        act=lambda form: services.storage_record(item=item, actor=request.user, request=request,
+                                                 **form.cleaned_data),
+        message=_("保管場所を記録しました。"), done=redirect("handover:item_detail", slug=slug, pk=pk),
+        page=lambda form, status: _item_page(request, item, storage_form=form, status=status))
 
 
 @login_required
@@ -115,16 +102,12 @@ def storage_record(request, slug, pk):
 def storage_check(request, slug, pk):
     item = item_for(request.user, slug, pk)
     may_store(request.user, item).or_403()
-    form = StorageCheckForm(request.POST)
-    if form.is_valid():
-        try:
-            services.storage_check_record(item=item, actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("保管場所にあることを確認しました。"))
-            return redirect("handover:item_detail", slug=slug, pk=pk)
-    return _item_page(request, item, check_form=form, status=400)
+    return form_post(
+        request, StorageCheckForm,
+        act=lambda form: services.storage_check_record(item=item, actor=request.user, request=request,
+                                                       **form.cleaned_data),
+        message=_("保管場所にあることを確認しました。"), done=redirect("handover:item_detail", slug=slug, pk=pk),
+        page=lambda form, status: _item_page(request, item, check_form=form, status=status))
 
 
 # --- handovers -----------------------------------------------------------------------------------
@@ -140,27 +123,19 @@ def handover_create(request, slug):
     items = selectors.eligible_items(contract, direction, request.user)
     # A dashboard reminder names the item to hand over (?item=): it starts ticked.
     chosen = [item.pk for item in items if str(item.pk) == request.GET.get("item")]
-    form = HandoverForm(request.POST or None, items=items, recipients=selectors.recipients_for(contract, direction),
-                        on_behalf=on_behalf, initial={"items": chosen})
-    status = 200
-    if request.method == "POST" and not answer:
-        status = 400
-    elif request.method == "POST":
-        if form.is_valid():
-            try:
-                handover = services.handover_record(contract=contract, actor=request.user, direction=direction,
-                                                    request=request, **form.cleaned_data)
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("受渡し No.%(n)s を管理簿に記録しました。受け取った方の受領確認を待っています。")
-                                 % {"n": handover.number})
-                return redirect("handover:handover_detail", slug=slug, pk=handover.pk)
-        status = 400
-    return render(request, "handover/handover_form.html", {
-        "contract": contract, "form": form, "direction": direction, "answer": answer,
-        "direction_label": Handover.Direction(direction).label, "rules": RULES,
-    }, status=status)
+    return form_post(
+        request, HandoverForm, allowed=answer,
+        form_kwargs={"items": items, "recipients": selectors.recipients_for(contract, direction),
+                     "on_behalf": on_behalf, "initial": {"items": chosen}},
+        act=lambda form: services.handover_record(contract=contract, actor=request.user, direction=direction,
+                                                  request=request, **form.cleaned_data),
+        message=lambda handover: _("受渡し No.%(n)s を管理簿に記録しました。受け取った方の受領確認を待っています。")
+        % {"n": handover.number},
+        done=lambda handover: redirect("handover:handover_detail", slug=slug, pk=handover.pk),
+        page="handover/handover_form.html", context={
+            "contract": contract, "direction": direction, "answer": answer,
+            "direction_label": Handover.Direction(direction).label, "rules": RULES,
+        })
 
 
 def _handover_page(request, handover, *, ack_form=None, cancel_form=None, status=200):
@@ -199,6 +174,15 @@ def _refused(request, handover, error: DomainError):
 STATE_REFUSALS = {"already_acknowledged", "already_cancelled", "cancelled", "closed"}
 
 
+def _on_error(request, handover):
+    """A refusal about the handover's state answers without the form; any other goes on the form."""
+    def on_error(form, error):
+        if error.code in STATE_REFUSALS:
+            return _refused(request, handover, error)
+        return add_to_form(form, error)
+    return on_error
+
+
 @login_required
 @contract_get
 def handover_detail(request, slug, pk):
@@ -210,23 +194,18 @@ def handover_detail(request, slug, pk):
 def handover_acknowledge(request, slug, pk):
     handover = handover_for(request.user, slug, pk)
     answer = may_acknowledge(request.user, handover).or_403()
-    form = AcknowledgeForm(request.POST, handover=selectors.handover_detail(handover),
-                           on_behalf_of=answer.on_behalf_of)
     if not answer:
         return _refused(request, handover, DomainError(answer.message, code=answer.code))
-    if form.is_valid():
-        try:
-            services.handover_acknowledge(handover=handover, actor=request.user, request=request,
-                                          **form.service_arguments())
-        except DomainError as error:
-            if error.code in STATE_REFUSALS:
-                return _refused(request, handover, error)
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("受領確認をしました。保管場所を記録してください。") if handover.is_delivery
-                             else _("返却の受領確認をしました。"))
-            return redirect("handover:handover_detail", slug=slug, pk=pk)
-    return _handover_page(request, handover, ack_form=form, status=400)
+    return form_post(
+        request, AcknowledgeForm,
+        form_kwargs={"handover": selectors.handover_detail(handover), "on_behalf_of": answer.on_behalf_of},
+        act=lambda form: services.handover_acknowledge(handover=handover, actor=request.user, request=request,
+                                                       **form.service_arguments()),
+        on_error=_on_error(request, handover),
+        message=_("受領確認をしました。保管場所を記録してください。") if handover.is_delivery
+        else _("返却の受領確認をしました。"),
+        done=redirect("handover:handover_detail", slug=slug, pk=pk),
+        page=lambda form, status: _handover_page(request, handover, ack_form=form, status=status))
 
 
 @login_required
@@ -236,18 +215,14 @@ def handover_cancel(request, slug, pk):
     answer = may_cancel(request.user, handover).or_403()
     if not answer:
         return _refused(request, handover, DomainError(answer.message, code=answer.code))
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.handover_cancel(handover=handover, actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as error:
-            if error.code in STATE_REFUSALS:
-                return _refused(request, handover, error)
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("受渡し No.%(n)s を取り消しました。") % {"n": handover.number})
-            return redirect("handover:handover_detail", slug=slug, pk=pk)
-    return _handover_page(request, handover, cancel_form=form, status=400)
+    return form_post(
+        request, CancelForm,
+        act=lambda form: services.handover_cancel(handover=handover, actor=request.user, request=request,
+                                                  **form.cleaned_data),
+        on_error=_on_error(request, handover),
+        message=_("受渡し No.%(n)s を取り消しました。") % {"n": handover.number},
+        done=redirect("handover:handover_detail", slug=slug, pk=pk),
+        page=lambda form, status: _handover_page(request, handover, cancel_form=form, status=status))
 
 
 # --- the ledger ----------------------------------------------------------------------------------
