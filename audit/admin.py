@@ -4,8 +4,9 @@ from django.contrib import admin
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.admin import AuditedAdminMixin, AuditedReadsMixin, ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
+from .admin_mixins import AuditedAdminMixin, AuditedReadsMixin
 from .models import AuditEntry
 
 

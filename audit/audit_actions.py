@@ -1,5 +1,5 @@
-"""How the audit app's own entries read (see audit/formatting.py): sign-ins (audit/signals.py) and the
-exports of the log itself."""
+"""How the audit app's own entries read (see audit/formatting.py): sign-ins (audit/signals.py), the exports of
+the log itself, and the admin's work (audit/admin_actions.py)."""
 
 import datetime as dt
 
@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy
 
 from audit.formatting import count, format_name, quoted
 from core.dates import wareki_datetime
+
+from . import admin_actions
+from .analysis import ANALYSIS_FIGURES, Month, own_actions_text
 
 LABELS = {
     "auth.login": gettext_lazy("ログイン"),
@@ -20,7 +23,12 @@ LABELS = {
     "audit.analysis.recorded": gettext_lazy("アクセスログの月次分析を記録"),
 }
 
-GROUPS = {"auth.": gettext_lazy("ログイン・認証"), "audit.": gettext_lazy("監査証跡")}
+GROUPS = {"auth.": gettext_lazy("ログイン・認証"), "audit.": gettext_lazy("監査証跡"), **admin_actions.GROUPS}
+
+# The admin's entries: their words depend on the installed models (audit/admin_actions.py).
+MODEL_NAMES = admin_actions.MODEL_NAMES
+more_labels = admin_actions.more_labels
+more_details = admin_actions.more_details
 
 # The log names people and where they signed in from: its exports are downloads of personal data.
 PERSONAL_DATA_DOWNLOADS = {"audit.log.exported", "audit.downloads.exported"}
@@ -52,19 +60,7 @@ def _failed(payload, context) -> str:
     return repeated(payload)
 
 
-ANALYSIS_FIGURES = {
-    "failed_sign_ins": gettext_lazy("ログインの失敗"),
-    "lockouts": gettext_lazy("ロックアウト"),
-    "downloads": gettext_lazy("個人情報の出力"),
-    "after_hours": gettext_lazy("執務時間外の操作"),
-    "unused_accounts": gettext_lazy("90日以上使われていないアカウント"),
-    "admin_actions": gettext_lazy("管理画面での操作"),
-}
-
-
 def _analysis(payload, context) -> str:
-    from audit.analysis import Month
-
     year, _dash, month = str(payload.get("month", "")).partition("-")
     figures = "、".join(_("%(what)s %(n)s") % {"what": label, "n": count(payload.get(key))}
                        for key, label in ANALYSIS_FIGURES.items() if key in payload)
@@ -72,15 +68,12 @@ def _analysis(payload, context) -> str:
         "month": Month(int(year), int(month)).label, "figures": figures, "note": quoted(payload.get("note"))}
     own = payload.get("own_actions")
     if isinstance(own, dict) and own:
-        from audit.analysis import own_actions_text
-
         sentence += _("。分析者自身の操作（%(what)s）を含むと申告、理由: %(reason)s") % {
             "what": own_actions_text(own), "reason": quoted(payload.get("own_actions_reason"))}
     return sentence
 
 
 def _analyses(ids):
-    from audit.analysis import Month
     from audit.models import LogAnalysis
 
     return {str(a.pk): _("%(month)s分のアクセスログの分析") % {"month": Month.of(a.month).label}

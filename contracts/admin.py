@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.services import address_change_notify, enrolment_link_issue
-from core.admin import AuditedAdminMixin, AuditedReadsMixin, ReadOnlyAdmin, ReadOnlyMixin
+from audit.admin_mixins import AuditedAdminMixin, AuditedReadsMixin
+from core.admin import ReadOnlyAdmin, ReadOnlyMixin
 from core.errors import DomainError
 
 from .models import Contract, ContractStep, Designation, Membership, Organisation, UserProfile

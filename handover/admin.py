@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from core.admin import AuditedAdminMixin, ReadOnlyAdmin, ReadOnlyMixin
+from audit.admin_mixins import AuditedAdminMixin
+from core.admin import ReadOnlyAdmin, ReadOnlyMixin
 
 from .models import Handover, HandoverLine, Item, MediumKind, StorageCheck, StorageRecord
 

@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.admin_mixins import unaudited_admins
 from audit.models import AuditEntry
 from contracts.models import Organisation
 from contracts.roles import AUDIT_GROUP, GROUP_PERMISSIONS, HR_GROUP
-from core.admin import unaudited_admins
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

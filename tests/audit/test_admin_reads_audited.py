@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.admin_mixins import unaudited_reads
 from audit.formatting import present
 from audit.models import AuditEntry
 from contracts.roles import AUDIT_GROUP
-from core.admin import unaudited_reads
 from tests.audit.conftest import assert_reads_in_words, table_text
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,6 @@
-"""How the admin's audit entries read (see audit/formatting.py): core/admin.py writes
-``admin.<app_label>.<model>.<added|changed|deleted>`` for whichever model was edited there."""
+"""How the admin's audit entries read (see audit/formatting.py): audit/admin_mixins.py writes
+``admin.<app_label>.<model>.<added|changed|deleted>`` for whichever model was edited there. Declared to the
+registry through audit/audit_actions.py."""
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -7,7 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.formatting import listing, text
+from .formatting import listing, text
 
 VERBS = {
     "added": gettext_lazy("管理画面で{model}を追加"),
@@ -26,7 +27,7 @@ MODEL_NAMES = {
     "axes.accesslog": gettext_lazy("ログインの記録"),
 }
 
-# Reads of people, their rights and second factors in the admin (core.admin.AuditedReadsMixin writes them).
+# Reads of people, their rights and second factors in the admin (audit.admin_mixins.AuditedReadsMixin writes them).
 READ_VERBS = {
     "listed": gettext_lazy("管理画面で{model}の一覧を閲覧"),
     "viewed": gettext_lazy("管理画面で{model}を閲覧"),
