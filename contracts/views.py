@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts import services as accounts_services
 from audit.services import audit_log
 from core.dashboard import contract_links, waiting_for
-from core.errors import DomainError, add_to_form
+from core.errors import DomainError
+from core.posting import form_post
 
 from . import council, selectors, services
 from .closing import closed_refusal, closing_blockers, last_closing
@@ -63,16 +64,12 @@ def contract_list(request):
 def contract_create(request):
     if not may_create_contract(request.user):
         raise PermissionDenied
-    form = ContractForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contract = services.contract_create(actor=request.user, request=request, **form.service_fields())
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("契約を登録しました。"))
-            return redirect("contracts:detail", slug=contract.slug)
-    return render(request, "contracts/form.html", {"form": form, "contract": None})
+    # A form sent back answers 200 here, as it always has.
+    return form_post(
+        request, ContractForm, invalid_status=200,
+        act=lambda form: services.contract_create(actor=request.user, request=request, **form.service_fields()),
+        message=_("契約を登録しました。"), done=lambda contract: redirect("contracts:detail", slug=contract.slug),
+        page="contracts/form.html", context={"contract": None})
 
 
 @login_required
@@ -101,17 +98,13 @@ def contract_detail(request, slug):
 @contract_methods("GET", "POST")
 def contract_edit(request, slug):
     contract = contract_for(request.user, slug, "manage")
-    form = ContractForm(request.POST or None, instance=contract)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contract_update(contract=Contract.objects.get(pk=contract.pk), actor=request.user,
-                                     request=request, **form.service_fields())
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("契約を更新しました。"))
-            return redirect("contracts:detail", slug=contract.slug)
-    return render(request, "contracts/form.html", {"form": form, "contract": contract})
+    # A form sent back answers 200 here, as it always has.
+    return form_post(
+        request, ContractForm, form_kwargs={"instance": contract}, invalid_status=200,
+        act=lambda form: services.contract_update(contract=Contract.objects.get(pk=contract.pk), actor=request.user,
+                                                  request=request, **form.service_fields()),
+        message=_("契約を更新しました。"), done=redirect("contracts:detail", slug=contract.slug),
+        page="contracts/form.html", context={"contract": contract})
 
 
 @login_required
@@ -120,21 +113,13 @@ def contract_copy(request, slug):
     """First what the copy carries, then the copy of exactly what was ticked."""
     contract = contract_for(request.user, slug, "manage")
     preview = selectors.copy_preview(contract)
-    form = CopyForm(request.POST if request.method == "POST" else None, preview=preview)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                copy = services.contract_copy_to_next_year(contract=contract, actor=request.user, request=request,
-                                                           **form.selection())
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("翌年度の契約を作成しました。日付と委託先の情報を確認してください。"))
-                return redirect("contracts:edit", slug=copy.slug)
-        status = 400
-    return render(request, "contracts/copy.html", {"contract": contract, "preview": preview, "form": form},
-                  status=status)
+    return form_post(
+        request, CopyForm, form_kwargs={"preview": preview},
+        act=lambda form: services.contract_copy_to_next_year(contract=contract, actor=request.user, request=request,
+                                                             **form.selection()),
+        message=_("翌年度の契約を作成しました。日付と委託先の情報を確認してください。"),
+        done=lambda copy: redirect("contracts:edit", slug=copy.slug),
+        page="contracts/copy.html", context={"contract": contract, "preview": preview})
 
 
 @login_required
@@ -146,21 +131,12 @@ def contract_start(request, slug):
         messages.info(request, _("この契約は「%(status)s」です。") % {"status": contract.state_label})
         return redirect("contracts:detail", slug=slug)
     warning = services.early_start_warning(contract)
-    form = StartForm(request.POST if request.method == "POST" else None, warning=warning)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.contract_start(contract=contract, actor=request.user, request=request,
-                                        confirm_early=form.cleaned_data.get("confirm_early", False))
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("契約を履行中にしました。"))
-                return redirect("contracts:detail", slug=slug)
-        status = 400
-    return render(request, "contracts/start.html", {"contract": contract, "form": form, "warning": warning},
-                  status=status)
+    return form_post(
+        request, StartForm, form_kwargs={"warning": warning},
+        act=lambda form: services.contract_start(contract=contract, actor=request.user, request=request,
+                                                 confirm_early=form.cleaned_data.get("confirm_early", False)),
+        message=_("契約を履行中にしました。"), done=redirect("contracts:detail", slug=slug),
+        page="contracts/start.html", context={"contract": contract, "warning": warning})
 
 
 def _step_row(contract, step: int) -> ContractStep:
@@ -196,19 +172,13 @@ def step_complete(request, slug, step):
     if request.method == "GET" and (row.is_done or contract.is_closed):
         messages.info(request, _("この工程はすでに完了です。") if row.is_done else closed_refusal(contract))
         return _back_to_steps(slug, step)
-    form = StepCompleteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.contract_step_complete(contract=contract, step=step, actor=request.user, request=request,
-                                                **form.cleaned_data)
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("「%(step)s」を完了として記録しました。") % {"step": row.get_step_display()})
-                return _back_to_steps(slug, step)
-        return _step_page(request, contract, row, form=form, action="complete", status=400)
-    return _step_page(request, contract, row, form=form, action="complete")
+    return form_post(
+        request, StepCompleteForm,
+        act=lambda form: services.contract_step_complete(contract=contract, step=step, actor=request.user,
+                                                         request=request, **form.cleaned_data),
+        message=_("「%(step)s」を完了として記録しました。") % {"step": row.get_step_display()},
+        done=_back_to_steps(slug, step),
+        page=lambda form, status: _step_page(request, contract, row, form=form, action="complete", status=status))
 
 
 @login_required
@@ -222,19 +192,13 @@ def step_reopen(request, slug, step):
     if request.method == "GET" and (not row.is_done or contract.is_closed):
         messages.info(request, _("この工程は未了です。") if not row.is_done else closed_refusal(contract))
         return _back_to_steps(slug, step)
-    form = StepReopenForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.contract_step_reopen(contract=contract, step=step, actor=request.user, request=request,
-                                              reason=form.cleaned_data["reason"])
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("「%(step)s」を未了に戻しました。") % {"step": row.get_step_display()})
-                return _back_to_steps(slug, step)
-        return _step_page(request, contract, row, form=form, action="reopen", status=400)
-    return _step_page(request, contract, row, form=form, action="reopen")
+    return form_post(
+        request, StepReopenForm,
+        act=lambda form: services.contract_step_reopen(contract=contract, step=step, actor=request.user,
+                                                       request=request, reason=form.cleaned_data["reason"]),
+        message=_("「%(step)s」を未了に戻しました。") % {"step": row.get_step_display()},
+        done=_back_to_steps(slug, step),
+        page=lambda form, status: _step_page(request, contract, row, form=form, action="reopen", status=status))
 
 
 @login_required
@@ -309,17 +273,14 @@ def designation_report(request, slug):
     contract = contract_for(request.user, slug)
     if not services.may_report(request.user, contract):
         raise PermissionDenied
-    form = DesignationReportForm(request.POST, people=selectors.contractor_people(contract))
-    if form.is_valid():
-        try:
-            services.designation_report(contract=contract, actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("指定を登録しました。") if can(request.user, contract, "manage")
-                             else _("取扱者の指定を区に報告しました。区の承認後に受領等ができます。"))
-            return redirect("contracts:designations", slug=slug)
-    return _designation_page(request, contract, form=form, status=400)
+    return form_post(
+        request, DesignationReportForm, form_kwargs={"people": selectors.contractor_people(contract)},
+        act=lambda form: services.designation_report(contract=contract, actor=request.user, request=request,
+                                                     **form.cleaned_data),
+        message=lambda _result: (_("指定を登録しました。") if can(request.user, contract, "manage")
+                                 else _("取扱者の指定を区に報告しました。区の承認後に受領等ができます。")),
+        done=redirect("contracts:designations", slug=slug),
+        page=lambda form, status: _designation_page(request, contract, form=form, status=status))
 
 
 @login_required
@@ -328,21 +289,16 @@ def designation_report_new_person(request, slug):
     contract = contract_for(request.user, slug)
     if not services.may_report(request.user, contract):
         raise PermissionDenied
-    form = NewPersonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.designation_report_new_person(contract=contract, actor=request.user, request=request,
-                                                   **form.cleaned_data)
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            if can(request.user, contract, "manage"):
-                messages.success(request, _("新しい方の指定を登録しました。承認すると、本人に利用開始の案内メールが届きます。"))
-            else:
-                messages.success(request, _("新しい方の指定を区に報告しました。区が承認すると、本人に利用開始の案内メールが"
-                                            "届きます。"))
-            return redirect("contracts:designations", slug=slug)
-    return _designation_page(request, contract, new_form=form, status=400)
+    return form_post(
+        request, NewPersonForm,
+        act=lambda form: services.designation_report_new_person(contract=contract, actor=request.user,
+                                                                request=request, **form.cleaned_data),
+        message=lambda _result: (_("新しい方の指定を登録しました。承認すると、本人に利用開始の案内メールが届きます。")
+                                 if can(request.user, contract, "manage")
+                                 else _("新しい方の指定を区に報告しました。区が承認すると、本人に利用開始の案内メールが"
+                                        "届きます。")),
+        done=redirect("contracts:designations", slug=slug),
+        page=lambda form, status: _designation_page(request, contract, new_form=form, status=status))
 
 
 def _decide(request, slug, pk, service, done_message):
