@@ -3,7 +3,8 @@
 Every view that takes a form and calls a service did the same thing by hand: build the form (bound on a
 POST, unbound with its initial values on a GET), call the service when the form is valid, show a refused
 action (``DomainError``) on the form at its field, answer 400 with the page again on any error, and
-otherwise say what was done and redirect. ``form_post`` is that shape once::
+otherwise say what was done and redirect. ``form_post`` is that shape once. A page with a form (GET and
+POST)::
 
     @login_required
     @contract_methods("GET", "POST")
@@ -18,20 +19,45 @@ otherwise say what was done and redirect. ``form_post`` is that shape once::
             done=lambda item: redirect("handover:item_detail", slug=slug, pk=item.pk),
             page="handover/item_form.html", context={"contract": contract, "answer": answer})
 
-A POST-only view (``@contract_post``) whose form sits on a larger page passes that page as a function::
+A POST-only view (``@contract_post``) whose form sits on a larger page passes that page as a function of
+the form and the status; a refusal about the object's state, which leaves no form to show it on, answers
+through ``on_error``::
+
+    def on_error(form, error):
+        if error.code in STATE_REFUSALS:
+            return _refused(request, handover, error)
+        return add_to_form(form, error)
 
     return form_post(
-        request, StorageForm,
-        act=lambda form: services.storage_record(item=item, actor=request.user, request=request,
-                                                 **form.cleaned_data),
-        message=_("保管場所を記録しました。"), done=redirect("handover:item_detail", slug=slug, pk=pk),
-        page=lambda form, status: _item_page(request, item, storage_form=form, status=status))
+        request, CancelForm, on_error=on_error,
+        act=lambda form: services.handover_cancel(handover=handover, actor=request.user, request=request,
+                                                  **form.cleaned_data),
+        message=_("受渡し No.%(n)s を取り消しました。") % {"n": handover.number},
+        done=redirect("handover:handover_detail", slug=slug, pk=pk),
+        page=lambda form, status: _handover_page(request, handover, cancel_form=form, status=status))
+
+More of what the views do, and how it is said here:
+
+- A form with files: ``files=True``. A form made by a factory (``DeletionLineForm.for_line(line, data,
+  ...)``): ``form_class=functools.partial(DeletionLineForm.for_line, line)``; anything called with the
+  data (and files) as positional arguments and ``form_kwargs`` as keywords will do.
+- A message that depends on what happened (accepted or sent back): ``act`` returns the words, or what
+  they are made from, and ``message=lambda words: words``. A local ``def act(form)`` is fine for a
+  service call with several steps, a ``raise DomainError(...)`` among them (a choice the form lacks).
+- An error that shows a page of its own (``ReportIncomplete`` with its list of problems): ``on_error``
+  returns that page; it gets the form, so the page can show it as sent.
+- A refusal checked before the form that answers with a message and a redirect (or a page without the
+  form) stays in the view, as an early ``return`` before ``form_post``; one that the page shows with the
+  form (the form is replaced by the reason) is ``allowed=answer``.
+- Values a redirect or a message read are taken when ``form_post`` is called unless given as functions;
+  give a function for anything the service (or the form's cleaning, for a ``ModelForm``'s instance)
+  changes, or that must not be computed on a GET (``request.session.pop``).
 
 What stays in the view: looking the object up and ``or_403()`` (before the call), any early answer that
-needs no form (a GET sent elsewhere, a refusal shown as a message), and what the service is called with.
-A view whose errors do not go on a form (a message and a redirect, a line on a list) keeps its own
-``try``/``except``; so does one that must not bind at all. ``posted(request)`` gives the arguments that
-bind a form the same way, for a view that builds its form itself (the login page).
+needs no form (a GET sent elsewhere), and what the service is called with. A view whose errors do not go
+on a form (a message and a redirect, a line of a list marked as failed) keeps its own ``try``/``except``.
+``posted(request)`` gives the arguments that bind a form the same way, for a view that builds its form
+itself (the login page).
 """
 
 from collections.abc import Callable
@@ -46,7 +72,8 @@ from core.errors import DomainError, add_to_form
 
 def posted(request: HttpRequest, *, files: bool = False) -> tuple:
     """The arguments binding a form to this request: the POST (and its files) on a POST, even an empty one
-    (``request.POST or None`` leaves an empty POST unbound: no error shown, nothing done); none otherwise."""
+    (an empty QueryDict is falsy, so binding only a POST that holds something leaves an empty one unbound:
+    no error shown, nothing done); none otherwise."""
     if request.method != "POST":
         return ()
     return (request.POST, request.FILES) if files else (request.POST,)
