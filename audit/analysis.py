@@ -52,7 +52,8 @@ from core.errors import DomainError
 
 from .formatting import person_name, personal_data_downloads, present
 from .models import AuditEntry, LogAnalysis
-from .selectors import audit_entries_for, may_read_security_log
+from .permissions import may_analyse_log
+from .selectors import audit_entries_for
 from .services import audit_log
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -71,12 +72,6 @@ ADMIN_PREFIX = "admin."
 ADMIN_ROWS = 200
 # The person-hours with the most downloads shown.
 BUSIEST_HOURS = 20
-
-
-def may_analyse_log(user) -> bool:
-    """The auditors (the 監査 group): the analysis reads the security log, which belongs to no contract.
-    The pages and the service ask this one question; a superuser outside the group may not."""
-    return may_read_security_log(user)
 
 
 # --- months ---------------------------------------------------------------------------------------
@@ -412,8 +407,7 @@ def analysis_record(*, month: Month, actor, note: str, own_actions_declared: boo
     """The auditor records that ``month`` was analysed, with a note (seed 別紙 system item 08:
     取得したログは、定期的に分析する). The figures of the analysis as it reads now are kept with it. A month
     whose analysis shows the recorder's own actions is recorded only with their declaration and reason."""
-    if not may_analyse_log(actor):
-        raise DomainError(_("アクセスログの分析を記録できるのは監査担当だけです。"))
+    may_analyse_log(actor).require()
     if not month.is_open():
         raise DomainError(_("まだ始まっていない月の分析は記録できません。"))
     note = (note or "").strip()

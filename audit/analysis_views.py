@@ -2,7 +2,6 @@
 recording that it was analysed. Auditors only (``may_analyse_log``); everyone else gets 403."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,14 +13,14 @@ from . import analysis
 from .analysis_forms import AnalysisRecordForm
 from .formatting import person_name
 from .models import LogAnalysis
+from .permissions import may_analyse_log
 
 # Months the index lists, newest first.
 INDEX_MONTHS = 12
 
 
 def _require_auditor(request) -> None:
-    if not analysis.may_analyse_log(request.user):
-        raise PermissionDenied
+    may_analyse_log(request.user).or_403()
 
 
 def _month(year: int, month: int) -> analysis.Month:

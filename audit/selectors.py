@@ -1,23 +1,9 @@
 from django.db.models import Q
 
-from core import roles
-
 from .formatting import actions_matching, person_filter, personal_data_downloads
 from .models import AuditEntry
-from .scope import audited_contracts, audits_any_contract
-
-SECURITY_LOG = "audit.view_security_log"
-
-
-def may_read_security_log(user) -> bool:
-    """The auditors (the 監査 group, or the permission given by name): the entries that belong to no
-    contract (sign-ins, the admin's work). A superuser is not an auditor by being a superuser."""
-    return roles.holds(user, SECURITY_LOG)
-
-
-def may_read_log(user) -> bool:
-    """Auditors, and HR of a contract (for that contract's entries); the page and the exports ask this."""
-    return may_read_security_log(user) or audits_any_contract(user)
+from .permissions import may_read_security_log
+from .scope import audited_contracts
 
 
 def audit_entries_for(user, *, contract=None, action: str = "", person: str = "", date_from=None, date_to=None,

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,8 +9,9 @@ from django.views.decorators.http import require_safe
 from . import exports
 from .formatting import Context, action_words, present
 from .forms import AuditFilterForm, filters_text
+from .permissions import may_read_log, may_read_security_log
 from .scope import audited_contracts
-from .selectors import audit_entries_for, downloads_for, may_read_log, may_read_security_log
+from .selectors import audit_entries_for, downloads_for
 from .services import audit_log, verify
 
 PAGE_SIZE = 100
@@ -19,8 +19,7 @@ PAGE_SIZE = 100
 
 def _filtered(request, *, downloads: bool):
     """The filter form and the entries it selects; a refused filter selects nothing (the page says why)."""
-    if not may_read_log(request.user):
-        raise PermissionDenied
+    may_read_log(request.user).or_403()
     form = AuditFilterForm(request.GET or None, contracts=audited_contracts(request.user),
                            with_action=not downloads)
     select = downloads_for if downloads else audit_entries_for
@@ -84,8 +83,7 @@ def downloads_export(request):
 @login_required
 @require_safe
 def audit_verify(request):
-    if not may_read_security_log(request.user):
-        raise PermissionDenied
+    may_read_security_log(request.user).or_403()
     result = verify()
     if result.missing:
         messages.error(request, _("監査証跡の連番 %(first)s〜%(last)s の記録が失われています。") % {
