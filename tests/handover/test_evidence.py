@@ -3,8 +3,7 @@
 import pytest
 
 from core.evidence import evidence_for
-from handover import services
-from yearend import deletion
+from handover import deletion, services
 from handover.models import StorageRecord
 from tests.handover.conftest import acknowledge, deliver, give_back, tokyo
 
