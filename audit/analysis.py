@@ -45,6 +45,7 @@ from django.db.models.functions import (
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import bounds
 from core.dates import era_year, wareki_datetime
@@ -369,10 +370,19 @@ def own_actions(user, month: Month) -> dict[str, int]:
     return {section: n for section, n in found.items() if n}
 
 
+# The figures of a month's analysis, as its audit entry and the own-actions declaration name them.
+ANALYSIS_FIGURES = {
+    "failed_sign_ins": gettext_lazy("ログインの失敗"),
+    "lockouts": gettext_lazy("ロックアウト"),
+    "downloads": gettext_lazy("個人情報の出力"),
+    "after_hours": gettext_lazy("執務時間外の操作"),
+    "unused_accounts": gettext_lazy("90日以上使われていないアカウント"),
+    "admin_actions": gettext_lazy("管理画面での操作"),
+}
+
+
 def own_actions_text(counts: dict) -> str:
     """「ログインの失敗 1件、管理画面での操作 3件」."""
-    from .audit_actions import ANALYSIS_FIGURES
-
     return "、".join(_("%(what)s %(n)s件") % {"what": label, "n": counts[key]}
                     for key, label in ANALYSIS_FIGURES.items() if counts.get(key))
 

@@ -10,6 +10,7 @@ from audit.formatting import count, format_name, quoted
 from core.dates import wareki_datetime
 
 from . import admin_actions
+from .analysis import ANALYSIS_FIGURES, Month, own_actions_text
 
 LABELS = {
     "auth.login": gettext_lazy("ログイン"),
@@ -59,19 +60,7 @@ def _failed(payload, context) -> str:
     return repeated(payload)
 
 
-ANALYSIS_FIGURES = {
-    "failed_sign_ins": gettext_lazy("ログインの失敗"),
-    "lockouts": gettext_lazy("ロックアウト"),
-    "downloads": gettext_lazy("個人情報の出力"),
-    "after_hours": gettext_lazy("執務時間外の操作"),
-    "unused_accounts": gettext_lazy("90日以上使われていないアカウント"),
-    "admin_actions": gettext_lazy("管理画面での操作"),
-}
-
-
 def _analysis(payload, context) -> str:
-    from audit.analysis import Month
-
     year, _dash, month = str(payload.get("month", "")).partition("-")
     figures = "、".join(_("%(what)s %(n)s") % {"what": label, "n": count(payload.get(key))}
                        for key, label in ANALYSIS_FIGURES.items() if key in payload)
@@ -79,15 +68,12 @@ def _analysis(payload, context) -> str:
         "month": Month(int(year), int(month)).label, "figures": figures, "note": quoted(payload.get("note"))}
     own = payload.get("own_actions")
     if isinstance(own, dict) and own:
-        from audit.analysis import own_actions_text
-
         sentence += _("。分析者自身の操作（%(what)s）を含むと申告、理由: %(reason)s") % {
             "what": own_actions_text(own), "reason": quoted(payload.get("own_actions_reason"))}
     return sentence
 
 
 def _analyses(ids):
-    from audit.analysis import Month
     from audit.models import LogAnalysis
 
     return {str(a.pk): _("%(month)s分のアクセスログの分析") % {"month": Month.of(a.month).label}

@@ -234,13 +234,13 @@ def main() -> int:
         call_command("seed_demo", stdout=devnull)
 
     from checklist.exports import checklist_pdf
-    from contracts.council import council_submission_pdf
     from contracts.demo import SEED_SLUG
     from contracts.models import Contract
-    from handover.deletion import deletion_report_pdf, pdf_lines
     from handover.exports import ledger_pdf, ledger_row, paper_order
-    from handover.models import DeletionReport
     from handover.selectors import ledger_for
+    from yearend.council import council_submission_pdf
+    from yearend.deletion import deletion_report_pdf, pdf_lines
+    from yearend.models import DeletionReport
 
     contract = Contract.objects.get(slug=SEED_SLUG)
     texts = list(contract.checklist.template.items.order_by("position").values_list("text", flat=True))

@@ -180,6 +180,20 @@ def plan_finalise(*, contract: Contract, actor, request=None) -> Checklist:
 
 
 @transaction.atomic
+def next_year_preview(source: Contract, preview) -> None:
+    """``contracts.carry_over``: last year's finalised plan, shown on the copy preview with its ○ and ー."""
+    plan = Checklist.objects.filter(contract=source, plan_status=Checklist.PlanStatus.FINALISED).first()
+    if plan is not None:
+        preview.plan = plan
+        preview.plan_counts = (plan.items.filter(mark=Mark.PLANNED).count(),
+                               plan.items.filter(mark=Mark.NOT_NEEDED).count())
+
+
+def next_year_carry(*, source: Contract, copy: Contract, actor, carry_plan: bool) -> dict:
+    """``contracts.carry_over``: start the copy's plan from last year's, as a draft, when HR chose to."""
+    return {"plan_items": plan_carry_over(contract=copy, actor=actor)} if carry_plan else {}
+
+
 def plan_carry_over(*, contract: Contract, actor) -> int:
     """Start a copied contract's plan from last year's finalised one (``contract.previous``), as a draft that
     HR checks and finalises again for this year's council (the contract repeats: 次年度以降も同様).

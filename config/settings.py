@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "handover",
     "checklist",
     "incidents",
+    "yearend",
     "operations",
 ]
 

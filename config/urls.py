@@ -18,6 +18,7 @@ urlpatterns = [
     path("handover/", include("handover.urls")),
     path("checklist/", include("checklist.urls")),
     path("incidents/", include("incidents.urls")),
+    path("", include("yearend.urls")),
     path("", include("operations.urls")),
     # The home page (the person's contracts and what waits for them) is the contracts app's; it keeps its name.
     path("", include(([path("", contract_views.home, name="dashboard")], "core"))),

@@ -11,15 +11,11 @@ class ContractsConfig(AppConfig):
         from audit import scope
         from core import context_processors, dashboard
 
-        from . import council, permissions, report, roles, selectors
+        from . import permissions, roles, selectors
         from .models import Contract, Designation, Membership
 
-        dashboard.register(selectors.waiting_designations)
-        dashboard.register(selectors.waiting_my_reports)
-        dashboard.register(selectors.waiting_past_end)
-        dashboard.register(report.waiting_reports)
-        dashboard.register_contract_links(council.contract_links)
-        dashboard.register_contract_links(report.contract_links)
+        dashboard.register(selectors.waiting_designations, order=10)
+        dashboard.register(selectors.waiting_my_reports, order=10)
         post_migrate.connect(roles.ensure_groups, sender=self)
         for model in (Membership, Designation):
             post_save.connect(permissions.forget_remembered_roles, sender=model,

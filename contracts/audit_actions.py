@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy
 from audit.formatting import (
     choice,
     contract_name,
-    count,
     date_text,
     fiscal_year_text,
     person,
@@ -33,18 +32,6 @@ LABELS = {
     "contract.designation.rejected": gettext_lazy("取扱者指定を不承認"),
     "contract.designation.revoked": gettext_lazy("取扱者指定を取消"),
     "contract.designation.enrolment_resent": gettext_lazy("利用開始の案内を再送"),
-    # The submission holds the contract's fields and the checklist plan, no one's personal information:
-    # not a personal-data download.
-    "contract.council_submission.exported": gettext_lazy("付議事項（個人情報保護管理運営会議）を出力"),
-    "contract.report.submitted": gettext_lazy("報告書（個人情報なし）の提出を記録"),
-    "contract.report.accepted": gettext_lazy("報告書を受理"),
-    "contract.report.returned": gettext_lazy("報告書を差戻し"),
-    # The report holds no personal information (the contractor confirms it, the ward checks it before
-    # accepting): not a personal-data download.
-    "contract.report.downloaded": gettext_lazy("報告書のPDFをダウンロード"),
-    "contract.measure.recorded": gettext_lazy("対応策・改善策を記録"),
-    "contract.closed": gettext_lazy("契約を完了（調査データを削除）"),
-    "contract.reopened": gettext_lazy("完了した契約を再開"),
 }
 
 GROUPS = {
@@ -52,8 +39,6 @@ GROUPS = {
     "contract.designation.": gettext_lazy("取扱者指定"),
     "contract.membership.": gettext_lazy("利用者・権限"),
     "contract.step.": gettext_lazy("工程"),
-    "contract.report.": gettext_lazy("報告書"),
-    "contract.measure.": gettext_lazy("対応策・改善策"),
 }
 
 FIELDS = {
@@ -66,7 +51,7 @@ FIELDS = {
     "was_completed_at": (gettext_lazy("それまでの完了日時"), date_text),
     "was_note": gettext_lazy("それまでの備考"),
     "months_before_start": gettext_lazy("開始時期までの月数"),
-    "steps": (gettext_lazy("記録に従って進んだ工程"), lambda value, context: _steps(value)),
+    "steps": (gettext_lazy("記録に従って進んだ工程"), lambda value, context: steps_text(value)),
     "pages": gettext_lazy("ページ数"),
     "submitted_at": (gettext_lazy("提出日時"), date_text),
     "decided_on": (gettext_lazy("検討・決定した日"), date_text),
@@ -78,43 +63,8 @@ def _step(value) -> str:
     return str(dict(Contract.Step.choices).get(value, "")) if value else ""
 
 
-def _steps(values) -> str:
+def steps_text(values) -> str:
     return "、".join(_step(value).split(" ", 1)[0] for value in values or [] if _step(value))
-
-
-def _report(payload, context) -> str:
-    sentence = _("「%(title)s」") % {"title": text(payload.get("title"), 60)}
-    if payload.get("pages"):
-        sentence += _("（%(n)sページ）") % {"n": payload["pages"]}
-    if payload.get("submitted_at"):
-        sentence += _("、提出日時 %(when)s") % {"when": date_text(payload["submitted_at"])}
-    if payload.get("no_personal_data"):
-        sentence += _("。個人情報を含まないことを委託先が確認")
-    if payload.get("checked_no_personal_data"):
-        sentence += _("。個人情報を含まないことを区が確認")
-    if payload.get("pdf_sha256"):
-        sentence += _("。PDF（SHA-256 %(hash)s…）") % {"hash": str(payload["pdf_sha256"])[:12]}
-    if payload.get("reason"):
-        sentence += _("。理由: %(reason)s") % {"reason": text(payload["reason"])}
-    if payload.get("steps"):
-        sentence += _("。工程 %(steps)s が記録に従って変わった") % {"steps": _steps(payload["steps"])}
-    return sentence
-
-
-def _closed(payload, context) -> str:
-    purged = payload.get("purged") or {}
-    sentence = _("アプリに残っていた調査データを削除: アップロード%(uploads)s、暗号化パッケージのファイル%(packages)s、"
-                 "年度をまたぐ仮名IDの鍵%(key)s（削除したファイル %(files)s）") % {
-        "uploads": count(purged.get("uploads", 0)), "packages": count(purged.get("packages", 0)),
-        "key": count(purged.get("pseudonym_keys", 0)), "files": count(purged.get("files", 0), _("個"))}
-    if payload.get("pseudonym_keys_kept"):
-        sentence += _("。年度をまたぐ仮名IDの鍵は翌年度のために残した（理由: %(reason)s）") % {
-            "reason": text(payload.get("keep_reason"))}
-    return sentence
-
-
-def _reopened(payload, context) -> str:
-    return _("理由: %(reason)s") % {"reason": text(payload.get("reason"))}
 
 
 def _value(name: str, value) -> str:
@@ -204,12 +154,6 @@ DETAILS = {
     "contract.designation.rejected": _designation,
     "contract.designation.revoked": _designation,
     "contract.designation.enrolment_resent": _designation,
-    "contract.report.submitted": _report,
-    "contract.report.accepted": _report,
-    "contract.report.returned": _report,
-    "contract.report.downloaded": _report,
-    "contract.closed": _closed,
-    "contract.reopened": _reopened,
 }
 
 
@@ -242,23 +186,7 @@ def _profiles(ids):
     return {str(p.pk): _("利用者情報 %(name)s") % {"name": p.display_name} for p in rows}
 
 
-def _reports(ids):
-    from .models import ContractReport
-
-    return {str(r.pk): _("報告書「%(title)s」") % {"title": text(r.title, 40)}
-            for r in ContractReport.objects.filter(pk__in=ids)}
-
-
-def _measures(ids):
-    from .models import ContractMeasure
-
-    return {str(m.pk): _("対応策・改善策（%(date)s）") % {"date": date_text(m.decided_on.isoformat())}
-            for m in ContractMeasure.objects.filter(pk__in=ids)}
-
-
 OBJECTS = {
-    "contracts.contractreport": _reports,
-    "contracts.contractmeasure": _measures,
     "contracts.contract": _contracts,
     "contracts.membership": _memberships,
     "contracts.designation": _designations,

@@ -1,36 +1,23 @@
-"""Closing a contract, and what stands between a contract and its closing.
+"""The one guard of every write on a closed contract, and the registry of what stands between a contract and
+its closing.
 
-Design: a contract closes only when every item is back (or destroyed with a certificate), every copy is
-accounted for in an accepted deletion report, and the report (報告書, no personal information) has been
-received. On top of that the checklists are locked and no incident is open.
-
-:func:`closing_blockers` lists, in the order the work is done, each thing still open with a link to where it
-is resolved; the contract page shows them once the period is over, the close page always, and
-:func:`contract_close` refuses with all of them. Closing makes the contract read-only (every service refuses
-a closed contract), purges the app's own copies of its survey data (``engagement.storage``) and writes that
-purge, with counts, to the audit trail. Reopening needs a reason and is audited.
+Closing and reopening themselves, and the blockers the year's-end records raise, live in the top-floor app
+``yearend`` (:mod:`yearend.closing`); the contract's status and its :class:`~contracts.models.ClosingEvent`
+history stay here, because every app below the year's end asks whether a contract is closed. The apps that
+know a blocker register it (:func:`register_blockers`) from their ``AppConfig.ready``; the contract page and
+HR's dashboard list them through :func:`closing_blockers` without importing upward.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_log
-from core import bounds
 from core.errors import DomainError
 
 from .models import ClosingEvent, Contract
-from .permissions import can
 
-LISTED = 3  # names shown per line before 「ほかn件」
 CLOSED = "closed"  # the code of every refusal because the contract is closed
-# Steps ④ and ⑤ follow the report and the returns, which have blockers of their own.
-HAND_STEPS_AND_MEASURES = (Contract.Step.FORM_CREATED, Contract.Step.ANSWERED, Contract.Step.DATA_SENT,
-                           Contract.Step.MEASURES)
 
 
 # --- the one guard of every write on a closed contract ---------------------------------------------
@@ -63,196 +50,24 @@ class Blocker:
     url: str
 
 
-def _listing(names: list[str]) -> str:
-    text = "、".join(names[:LISTED])
-    if len(names) > LISTED:
-        text += _(" ほか%(n)s件") % {"n": len(names) - LISTED}
-    return text
+# (order, function(contract) -> list[Blocker]): ordered as the work is done (steps, the report, returns,
+# copies, checklists, incidents).
+_BLOCKERS: list[tuple[int, Callable[[Contract], list[Blocker]]]] = []
 
 
-def _steps_not_done(contract: Contract) -> list[Blocker]:
-    open_steps = list(contract.steps.filter(completed_at__isnull=True, step__in=HAND_STEPS_AND_MEASURES)
-                      .order_by("step"))
-    blockers = []
-    by_hand = [row.get_step_display().split(" ", 1)[0] for row in open_steps if row.step != Contract.Step.MEASURES]
-    if by_hand:
-        blockers.append(Blocker(_("未了の工程があります: %(steps)s") % {"steps": "、".join(by_hand)},
-                                reverse("contracts:detail", kwargs={"slug": contract.slug}) + "#steps-h"))
-    if any(row.step == Contract.Step.MEASURES for row in open_steps):
-        blockers.append(Blocker(_("⑥ 対応策・改善策が記録されていません"),
-                                reverse("contracts:report", kwargs={"slug": contract.slug}) + "#measures-h"))
-    return blockers
-
-
-def _report_not_accepted(contract: Contract) -> list[Blocker]:
-    from .report import latest_report
-
-    latest = latest_report(contract)
-    if latest is not None and latest.is_accepted:
-        return []
-    state = latest.get_status_display() if latest is not None else _("未提出")
-    return [Blocker(_("報告書（個人情報なし）が受理されていません（%(state)s）") % {"state": state},
-                    reverse("contracts:report", kwargs={"slug": contract.slug}))]
-
-
-def _items_not_back(contract: Contract) -> list[Blocker]:
-    # Imported here: handover builds on contracts, not the other way round.
-    from handover.models import Item
-
-    out = [item for item in Item.objects.filter(contract=contract).order_by("label")
-           if not item.is_at_ward and item.state != Item.State.DISPOSED]
-    names = [f"{item.label}（{item.get_state_display()}）" for item in out]
-    if not names:
-        return []
-    return [Blocker(_("区に戻っていない記録媒体等があります（受理された消去報告書にもありません）: %(items)s")
-                    % {"items": _listing(names)}, reverse("handover:items", kwargs={"slug": contract.slug}))]
-
-
-def _copies_not_accounted_for(contract: Contract) -> list[Blocker]:
-    from handover import deletion
-
-    url = reverse("handover:deletion", kwargs={"slug": contract.slug})
-    if deletion.accepted_report(contract) is None:
-        if not deletion.data_went_out(contract):
-            return []
-        current = deletion.open_report(contract)
-        state = current.get_status_display() if current is not None else _("未作成")
-        return [Blocker(_("消去報告書が受理されていません（%(state)s）") % {"state": state}, url)]
-    copies = deletion.copies_to_cover(contract)
-    if not copies:
-        return []
-    return [Blocker(_("受理された消去報告書にない複製があります: %(copies)s")
-                    % {"copies": _listing([_("複製 No.%(n)s") % {"n": copy.number} for copy in copies])}, url)]
-
-
-def _checklists_not_locked(contract: Contract) -> list[Blocker]:
-    from checklist.models import Checklist, Side
-
-    checklist = Checklist.objects.filter(contract=contract).prefetch_related("sides").first()
-    if checklist is None or not checklist.is_finalised:
-        return [Blocker(_("チェックリストの計画（○・ー）が確定していません"),
-                        reverse("checklist:plan", kwargs={"slug": contract.slug}))]
-    states = {row.side: row for row in checklist.sides.all()}
-    blockers = []
-    for side in (Side.WARD, Side.CONTRACTOR):
-        row = states.get(side)
-        if row is not None and row.is_locked:
-            continue
-        status = row.get_status_display() if row is not None else _("未作成")
-        blockers.append(Blocker(
-            _("チェックリスト（%(side)s）が確定していません（%(status)s）") % {"side": Side(side).label, "status": status},
-            reverse("checklist:side", kwargs={"slug": contract.slug, "side": side})))
-    return blockers
-
-
-def _open_incidents(contract: Contract) -> list[Blocker]:
-    from incidents.selectors import open_incidents
-
-    return [Blocker(_("事故 No.%(n)s（%(kind)s）が終結していません") % {"n": incident.number,
-                                                                    "kind": incident.get_kind_display()},
-                    reverse("incidents:detail", kwargs={"slug": contract.slug, "pk": incident.pk}))
-            for incident in open_incidents(contract)]
+def register_blockers(function: Callable[[Contract], list[Blocker]], *, order: int) -> None:
+    """Register what an app knows to stand between a contract and its closing (called from ``ready``)."""
+    if all(existing is not function for _order, existing in _BLOCKERS):
+        _BLOCKERS.append((order, function))
+        _BLOCKERS.sort(key=lambda pair: pair[0])
 
 
 def closing_blockers(contract: Contract) -> list[Blocker]:
     """Everything known today to stand between ``contract`` and its closing, in the order work is done."""
     if contract.is_closed:
         return []
-    return [*_steps_not_done(contract), *_report_not_accepted(contract), *_items_not_back(contract),
-            *_copies_not_accounted_for(contract), *_checklists_not_locked(contract), *_open_incidents(contract)]
-
-
-# --- closing and reopening -------------------------------------------------------------------------
-
-
-class ClosingBlocked(DomainError):
-    """Closing refused: ``blockers`` names every thing still open, each with where it is resolved."""
-
-    def __init__(self, blockers: list[Blocker]):
-        super().__init__(_("まだ完了できません。次のことが残っています: %(blockers)s")
-                         % {"blockers": "／".join(b.text for b in blockers)}, code="blocked")
-        self.blockers = blockers
-
-
-def link_key_of(contract: Contract):
-    """The ward-side key of linkable pseudonyms kept with this contract, or None."""
-    from engagement.models import SurveyLinkKey
-
-    return SurveyLinkKey.objects.filter(contract=contract).first()
-
-
-def may_close(user, contract: Contract):
-    """(allowed, blockers): HR of the contract may close it when nothing stands in the way."""
-    if not can(user, contract, "manage"):
-        return False, []
-    if contract.is_closed:
-        return False, []
-    blockers = closing_blockers(contract)
-    return not blockers, blockers
+    return [blocker for _order, function in _BLOCKERS for blocker in function(contract)]
 
 
 def last_closing(contract: Contract) -> ClosingEvent | None:
     return contract.closing_events.select_related("actor__profile").order_by("-happened_at", "-pk").first()
-
-
-@transaction.atomic
-def contract_close(*, contract: Contract, actor, keep_link_key: bool = False, keep_reason: str = "",
-                   request=None) -> ClosingEvent:
-    """Close the contract (完了): refused with every blocker named while anything is open. Then the contract is
-    read-only, the app's own copies of its survey data are purged (uploads, package files, and the ward-side
-    pseudonym key unless HR keeps it for next year with ``keep_reason``), and one audit entry says what was
-    purged, with counts."""
-    from engagement.storage import contract_survey_data_purge
-
-    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    if not can(actor, contract, "manage"):
-        raise PermissionDenied
-    if contract.is_closed:
-        raise DomainError(_("この契約はすでに完了しています。"), code=CLOSED)
-    blockers = closing_blockers(contract)
-    if blockers:
-        raise ClosingBlocked(blockers)
-    keep_reason = (keep_reason or "").strip()
-    bounds.check_value(ClosingEvent, "link_key_kept_reason", keep_reason, field="keep_reason")
-    has_key = link_key_of(contract) is not None
-    if keep_link_key and not has_key:
-        keep_link_key, keep_reason = False, ""
-    if keep_link_key and not keep_reason:
-        raise DomainError(_("年度をまたぐ仮名IDの鍵を残す理由を入力してください（例: 翌年度の調査と照合するため）。"),
-                          field="keep_reason", code="keep_without_reason")
-    if not keep_link_key:
-        keep_reason = ""
-    now = timezone.now()
-    purge = contract_survey_data_purge(contract=contract, keep_link_key=keep_link_key, now=now)
-    contract.status = Contract.Status.CLOSED
-    contract.save(update_fields=["status", "updated_at"])
-    event = ClosingEvent.objects.create(contract=contract, kind=ClosingEvent.Kind.CLOSED, happened_at=now,
-                                        actor=actor, purged=purge.as_payload(), link_key_kept_reason=keep_reason)
-    payload = {"purged": purge.as_payload()}
-    if keep_link_key:
-        payload.update(pseudonym_keys_kept=True, keep_reason=keep_reason)
-    audit_log(action="contract.closed", actor=actor, contract=contract, obj=contract, request=request,
-              payload=payload)
-    return event
-
-
-@transaction.atomic
-def contract_reopen(*, contract: Contract, actor, reason: str, request=None) -> ClosingEvent:
-    """Reopen a closed contract (e.g. to record an incident found afterwards), for a stated reason. The
-    survey data purged at closing stays purged."""
-    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    if not can(actor, contract, "manage"):
-        raise PermissionDenied
-    if not contract.is_closed:
-        raise DomainError(_("この契約は完了していないため、再開できません。"), code="not_closed")
-    reason = (reason or "").strip()
-    bounds.check_value(ClosingEvent, "reason", reason, field="reason")
-    if not reason:
-        raise DomainError(_("再開する理由を入力してください。"), field="reason")
-    contract.status = Contract.Status.ACTIVE
-    contract.save(update_fields=["status", "updated_at"])
-    event = ClosingEvent.objects.create(contract=contract, kind=ClosingEvent.Kind.REOPENED,
-                                        happened_at=timezone.now(), actor=actor, reason=reason)
-    audit_log(action="contract.reopened", actor=actor, contract=contract, obj=contract, request=request,
-              payload={"reason": reason})
-    return event

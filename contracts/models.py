@@ -156,6 +156,11 @@ class Contract(models.Model):
         return self.get_status_display()
 
 
+# ④–⑥ follow the year's-end records (the report, the returns, the measures: ``yearend.report.sync_steps``), never
+# a click; ①–③ are completed by hand.
+REPORT_STEPS = (Contract.Step.REPORT_WRITTEN, Contract.Step.RETURNED, Contract.Step.MEASURES)
+
+
 class ContractStep(models.Model):
     """Progress of one of the six steps of 資料2-1 on one contract."""
 
@@ -343,83 +348,6 @@ class Designation(models.Model):
     def may_be_approved(self) -> bool:
         """Pending, and its period not over: approving a period that has ended would grant nothing."""
         return self.is_pending and not self.period_has_ended
-
-
-def _report_path(instance, filename) -> str:
-    # A random name: the original file name is kept in its own column, never in the path.
-    import secrets
-
-    return f"reports/{instance.contract_id}/{secrets.token_hex(16)}.pdf"
-
-
-class ContractReport(models.Model):
-    """報告書 (資料2-1 ⑤): one submission of the contractor's report, which holds no personal information
-    (④ 調査結果をもとに報告書（個人情報なし）作成). A report sent back is submitted again as a new row."""
-
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("区の確認待ち")
-        RETURNED = "returned", _("差戻し")
-        ACCEPTED = "accepted", _("受理")
-
-    contract = models.ForeignKey(Contract, verbose_name=_("契約"), on_delete=models.PROTECT, related_name="reports")
-    title = models.CharField(_("報告書の表題"), max_length=200)
-    submitted_at = models.DateTimeField(_("提出日時"))
-    pages = models.PositiveSmallIntegerField(_("ページ数"))
-    no_personal_data = models.BooleanField(_("個人情報を含まないことの確認（委託先）"), default=False)
-    # The report's PDF, when the contractor gives one. It holds no personal information (the contractor
-    # confirms it, the ward checks it before accepting), so it is kept as it is under MEDIA_ROOT, never
-    # served from there: only the download view, which checks who asks, reads it.
-    file = models.FileField(_("報告書のPDF"), upload_to=_report_path, blank=True)
-    file_name = models.CharField(_("ファイル名"), max_length=200, blank=True)
-    file_size = models.PositiveIntegerField(_("ファイルの大きさ"), default=0)
-    file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    recorded_at = models.DateTimeField(_("記録日時"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("記録した者"), on_delete=models.PROTECT,
-                                    related_name="+")
-    decided_at = models.DateTimeField(_("受理・差戻し日時"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受理・差戻しした者"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="+")
-    return_reason = models.CharField(_("差戻しの理由"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["contract", "-recorded_at", "-pk"]
-        verbose_name = _("報告書")
-        verbose_name_plural = _("報告書")
-
-    def __str__(self):
-        return f"報告書「{self.title}」"
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.status == self.Status.SUBMITTED
-
-    @property
-    def is_accepted(self) -> bool:
-        return self.status == self.Status.ACCEPTED
-
-    @property
-    def is_returned(self) -> bool:
-        return self.status == self.Status.RETURNED
-
-
-class ContractMeasure(models.Model):
-    """対応策・改善策 (資料2-1 ⑥): a dated note of what the ward decided from the report."""
-
-    contract = models.ForeignKey(Contract, verbose_name=_("契約"), on_delete=models.PROTECT, related_name="measures")
-    decided_on = models.DateField(_("検討・決定した日"))
-    text = models.TextField(_("対応策・改善策"))
-    recorded_at = models.DateTimeField(_("記録日時"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("記録した者"), on_delete=models.PROTECT,
-                                    related_name="+")
-
-    class Meta:
-        ordering = ["contract", "decided_on", "recorded_at"]
-        verbose_name = _("対応策・改善策")
-        verbose_name_plural = _("対応策・改善策")
-
-    def __str__(self):
-        return f"対応策・改善策 {self.decided_on}"
 
 
 class ClosingEvent(models.Model):

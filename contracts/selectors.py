@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from audit.formatting import person_name
 from core.dashboard import Waiting
 
+from . import carry_over
 from .models import Contract, ContractStepEvent, Designation, Membership, Organisation, Role
 from .permissions import contracts_where
 
@@ -137,30 +138,6 @@ def copy_preview(source: Contract) -> CopyPreview:
         Designation.objects.filter(contract=source, status=Designation.Status.APPROVED, user__is_active=True,
                                    user__profile__organisation=source.contractor_id)
         .select_related("user__profile").order_by("kind", "reported_at"))
-    # Imported here: the checklist app builds on contracts, not the other way round.
-    from checklist.models import Checklist, Mark
-
-    plan = Checklist.objects.filter(contract=source, plan_status=Checklist.PlanStatus.FINALISED).first()
-    if plan is not None:
-        preview.plan = plan
-        preview.plan_counts = (plan.items.filter(mark=Mark.PLANNED).count(),
-                               plan.items.filter(mark=Mark.NOT_NEEDED).count())
+    # Last year's plan (the checklist app) and whatever else the apps above carry (contracts.carry_over).
+    carry_over.fill_preview(source, preview)
     return preview
-
-
-def waiting_past_end(user):
-    """HR: contracts whose period is over but that are not closed, with what is still open."""
-    from .closing import closing_blockers
-
-    managed = contracts_for(user, perm="contracts.manage_contract").exclude(status=Contract.Status.CLOSED)
-    for contract in managed.select_related("contractor"):
-        if not contract.is_past_end:
-            continue
-        blockers = closing_blockers(contract)
-        yield Waiting(
-            title=_("期間終了・未完了: 完了までに残っていることが%(n)s件あります") % {"n": len(blockers)}
-            if blockers else _("期間終了・未完了: 完了の手続きを待っています"),
-            url=reverse("contracts:close", kwargs={"slug": contract.slug}),
-            contract=contract,
-            overdue=True,
-        )

@@ -2,7 +2,8 @@
 
 Per-contract django-guardian permissions are granted and taken away here and nowhere else: a
 person's permissions on a contract are always the union of the roles of their active memberships.
-Who may do what is answered by ``contracts.permissions.can``, which the pages ask too.
+Who may do what is answered by the ``may_*`` functions of ``contracts.permissions`` (or, for the contract's
+own roles, ``can``), which the pages and views ask too.
 """
 
 import datetime as dt
@@ -22,9 +23,10 @@ from core import bounds
 from core.dates import fiscal_year_label, wareki, wareki_datetime
 from core.errors import DomainError
 
-from . import selectors
-from .closing import closed_refusal, require_open
+from . import carry_over, selectors
+from .closing import require_open
 from .models import (
+    REPORT_STEPS,
     ROLE_PERMISSIONS,
     Contract,
     ContractStep,
@@ -35,7 +37,15 @@ from .models import (
     Role,
     UserProfile,
 )
-from .permissions import can, may_create_contract
+from .permissions import (
+    can,
+    may_create_contract,
+    may_edit_contract,
+    may_grant_membership,
+    may_report_designation,
+    may_resend_enrolment,
+    may_revoke_membership,
+)
 
 User = get_user_model()
 
@@ -131,8 +141,7 @@ def contract_create(*, actor, slug: str | None = None, request=None, **fields) -
     """Create a contract; its creator becomes its HR member. The slug in its address is made here
     (fiscal year and a short random part); ``slug`` is for the demo and fixed test data only. Only a
     person who may create contracts (HR) may; the page refuses first, this keeps any other caller honest."""
-    if not may_create_contract(actor):
-        raise PermissionDenied
+    may_create_contract(actor).or_403()
     contract = _contract_insert(actor=actor, slug=slug, **fields)
     audit_log(action="contract.created", actor=actor, contract=contract, obj=contract, request=request,
               payload={"slug": contract.slug, "title": contract.title})
@@ -142,7 +151,7 @@ def contract_create(*, actor, slug: str | None = None, request=None, **fields) -
 @transaction.atomic
 def contract_update(*, contract: Contract, actor, request=None, **fields) -> Contract:
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    require_open(contract)
+    may_edit_contract(actor, contract).or_403().require()
     bounds.check_values(Contract, **fields)
     _check_period(fields.get("start_date", contract.start_date), fields.get("end_date", contract.end_date))
     changed = [name for name, value in fields.items() if getattr(contract, name) != value]
@@ -248,27 +257,17 @@ def contract_copy_to_next_year(*, contract: Contract, actor, memberships=None, d
                     valid_from=selectors.next_year_day(d.valid_from), valid_until=selectors.next_year_day(d.valid_until), carried_from=d)
         for d in chosen_designations
     ])
-    plan_items = 0
-    if carry_plan:
-        # The checklist app owns its rows; it starts this year's plan from last year's, as a draft.
-        from checklist.services import plan_carry_over
-
-        plan_items = plan_carry_over(contract=copy, actor=actor)
-    # The survey's column mapping is remembered from year to year (the engagement app owns its rows).
-    from engagement.workflow import mapping_carry_over
-
-    mapping_carry_over(source=source, copy=copy)
+    # The checklist's plan (as a draft) and the survey's column mapping: each app carries its own rows.
+    carried = carry_over.carry(source=source, copy=copy, actor=actor, carry_plan=carry_plan)
     audit_log(action="contract.copied", actor=actor, contract=copy, obj=copy, request=request, payload={
         "from": source.slug, "slug": copy.slug, "fiscal_year": copy.fiscal_year,
         "auditors": len(chosen_memberships), "designations": len(chosen_designations),
-        "plan_items": plan_items,
+        "plan_items": carried.get("plan_items", 0),
     })
     return copy
 
 
 def _step_for_update(contract: Contract, step: int) -> tuple[Contract, ContractStep]:
-    from .report import REPORT_STEPS
-
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     require_open(contract)
     if step not in Contract.Step.values:
@@ -352,8 +351,7 @@ def membership_grant(*, contract: Contract, user, role: str, actor, request=None
     """Give a ward person (HR or auditor) access to a contract. Contractor roles come from designations.
     Not on a closed contract: it is read-only until HR reopens it (taking access away stays possible)."""
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    _require(actor, contract, "manage")
-    require_open(contract)
+    may_grant_membership(actor, contract).or_403().require()
     if role not in (Role.HR, Role.AUDITOR):
         raise DomainError(_("委託先の取扱責任者・取扱者は、取扱者指定の承認によって登録してください。"), field="role")
     profile = getattr(user, "profile", None)
@@ -367,15 +365,8 @@ def membership_grant(*, contract: Contract, user, role: str, actor, request=None
 @transaction.atomic
 def membership_revoke(*, membership: Membership, actor, request=None) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    # Allowed on a closed contract (no require_open): it takes access away and changes none of its records.
-    if not membership.is_active:
-        raise DomainError(_("この登録はすでに取り消されています。"))
-    if membership.role in (Role.CONTRACTOR_MANAGER, Role.CONTRACTOR_HANDLER):
-        raise DomainError(_("委託先の方の登録は、取扱者指定の取消によって外してください。"))
-    if membership.role == Role.HR and not membership.contract.memberships.filter(
-        role=Role.HR, revoked_at__isnull=True
-    ).exclude(pk=membership.pk).exists():
-        raise DomainError(_("担当課の職員が一人もいなくなるため、取り消せません。"))
+    # Allowed on a closed contract: it takes access away and changes none of its records.
+    may_revoke_membership(actor, membership).or_403().require()
     membership.revoked_at = timezone.now()
     membership.save(update_fields=["revoked_at"])
     _sync_permissions(user=membership.user, contract=membership.contract)
@@ -384,16 +375,9 @@ def membership_revoke(*, membership: Membership, actor, request=None) -> Members
     return membership
 
 
-def may_report(user, contract: Contract) -> bool:
-    """The contractor's handling manager reports designations; HR enters the reports made on paper."""
-    return not closed_refusal(contract) and (can(user, contract, "manage") or can(user, contract, "contractor_side"))
-
-
 def _check_designation(contract: Contract, actor, *, kind: str, duties: str, valid_from, valid_until) -> str:
     """What every report checks, for a person with an account or a new one. Returns the cleaned duties."""
-    if not (can(actor, contract, "manage") or can(actor, contract, "contractor_side")):
-        raise PermissionDenied
-    require_open(contract)
+    may_report_designation(actor, contract).or_403().require()
     if kind not in Designation.Kind.values:
         raise DomainError(_("取扱責任者か取扱者かを選んでください。"), field="kind")
     duties = _bounded_text(duties, field="duties", limit=200, label=_("担当業務"))
@@ -595,21 +579,12 @@ def designation_revoke(*, designation: Designation, actor, note: str = "", reque
     return designation
 
 
-def may_resend_enrolment(designation: Designation) -> bool:
-    """An approved new person who has not set up their account yet can be sent a fresh link."""
-    return (designation.new_account and designation.is_approved and designation.user.is_active
-            and not closed_refusal(designation.contract) and accounts_services.awaits_enrolment(designation.user))
-
-
 @transaction.atomic
 def designation_resend_enrolment(*, designation: Designation, actor, request=None) -> Designation:
     """A new link for a person whose link expired or got lost; the earlier links stop working."""
     designation = Designation.objects.select_for_update(of=("self",)).select_related("contract", "user__profile").get(
         pk=designation.pk)
-    _require(actor, designation.contract, "manage")
-    require_open(designation.contract)
-    if not may_resend_enrolment(designation):
-        raise DomainError(_("この方は利用開始の手続きを済ませているか、指定が承認されていないため、案内は送れません。"))
+    may_resend_enrolment(actor, designation).or_403().require()
     accounts_services.enrolment_invite(user=designation.user, actor=actor, about=_enrolment_about(designation))
     audit_log(action="contract.designation.enrolment_resent", actor=actor, contract=designation.contract,
               obj=designation, request=request, payload={"kind": designation.kind})

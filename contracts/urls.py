@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import closing_views, views
+from . import views
 
 app_name = "contracts"
 urlpatterns = [
@@ -10,14 +10,6 @@ urlpatterns = [
     path("<slug:slug>/edit/", views.contract_edit, name="edit"),
     path("<slug:slug>/copy/", views.contract_copy, name="copy"),
     path("<slug:slug>/start/", views.contract_start, name="start"),
-    path("<slug:slug>/council-submission.pdf", views.council_submission, name="council_submission"),
-    path("<slug:slug>/report/", closing_views.report_page, name="report"),
-    path("<slug:slug>/report/submit/", closing_views.report_submit, name="report_submit"),
-    path("<slug:slug>/report/<int:pk>/decide/", closing_views.report_decide, name="report_decide"),
-    path("<slug:slug>/report/<int:pk>/report.pdf", closing_views.report_file, name="report_file"),
-    path("<slug:slug>/measures/", closing_views.measure_create, name="measure_create"),
-    path("<slug:slug>/close/", closing_views.close, name="close"),
-    path("<slug:slug>/reopen/", closing_views.reopen, name="reopen"),
     path("<slug:slug>/steps/<int:step>/complete/", views.step_complete, name="step_complete"),
     path("<slug:slug>/steps/<int:step>/reopen/", views.step_reopen, name="step_reopen"),
     path("<slug:slug>/members/", views.membership_grant, name="member_grant"),

@@ -1,19 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import services as accounts_services
-from audit.services import audit_log
 from core.dashboard import contract_links, waiting_for
 from core.errors import DomainError
 from core.posting import form_post
 
-from . import council, selectors, services
+from . import selectors, services
 from .closing import closed_refusal, closing_blockers, last_closing
 from .forms import (
     ContractForm,
@@ -26,7 +25,7 @@ from .forms import (
     StepCompleteForm,
     StepReopenForm,
 )
-from .models import Contract, ContractStep
+from .models import REPORT_STEPS, Contract, ContractStep
 from .permissions import (
     can,
     contract_for,
@@ -35,9 +34,13 @@ from .permissions import (
     contract_post,
     designation_for,
     may_create_contract,
+    may_edit_contract,
+    may_grant_membership,
+    may_report_designation,
+    may_resend_enrolment,
+    may_revoke_membership,
     membership_for,
 )
-from .report import REPORT_STEPS
 
 
 @login_required
@@ -62,8 +65,7 @@ def contract_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_create(request):
-    if not may_create_contract(request.user):
-        raise PermissionDenied
+    may_create_contract(request.user).or_403()
     # A form sent back answers 200 here, as it always has.
     return form_post(
         request, ContractForm, invalid_status=200,
@@ -89,7 +91,7 @@ def contract_detail(request, slug):
         "report_steps": REPORT_STEPS,
         "start_warning": services.early_start_warning(contract) if contract.status == Contract.Status.DRAFT else "",
         "grant_form": MembershipGrantForm(people=selectors.ward_people()),
-        "may_grant": can_manage and not closed_refusal(contract),
+        "may_grant": may_grant_membership(request.user, contract),
         "contract_links": contract_links(request.user, contract),
     })
 
@@ -97,7 +99,8 @@ def contract_detail(request, slug):
 @login_required
 @contract_methods("GET", "POST")
 def contract_edit(request, slug):
-    contract = contract_for(request.user, slug, "manage")
+    contract = contract_for(request.user, slug)
+    may_edit_contract(request.user, contract).or_403()
     # A form sent back answers 200 here, as it always has.
     return form_post(
         request, ContractForm, form_kwargs={"instance": contract}, invalid_status=200,
@@ -159,7 +162,7 @@ def _back_to_steps(slug, step):
 def _follows_records(request, slug):
     """④–⑥ are never ticked by hand: they follow the report, the returns and the measures."""
     messages.info(request, _("工程④〜⑥は、報告書・対応策と記録媒体等の返却・消去報告書の記録に従って完了になります。"))
-    return redirect("contracts:report", slug=slug)
+    return redirect("yearend:report", slug=slug)
 
 
 @login_required
@@ -204,7 +207,8 @@ def step_reopen(request, slug, step):
 @login_required
 @contract_post
 def membership_grant(request, slug):
-    contract = contract_for(request.user, slug, "manage")
+    contract = contract_for(request.user, slug)
+    may_grant_membership(request.user, contract).or_403()
     form = MembershipGrantForm(request.POST, people=selectors.ward_people())
     if form.is_valid():
         try:
@@ -221,7 +225,8 @@ def membership_grant(request, slug):
 @login_required
 @contract_post
 def membership_revoke(request, slug, pk):
-    membership = membership_for(request.user, slug, pk, "manage")
+    membership = membership_for(request.user, slug, pk, "view")
+    may_revoke_membership(request.user, membership).or_403()
     try:
         services.membership_revoke(membership=membership, actor=request.user, request=request)
     except DomainError as error:
@@ -231,25 +236,25 @@ def membership_revoke(request, slug, pk):
     return redirect("contracts:detail", slug=slug)
 
 
-def _with_enrolment(designations):
+def _with_enrolment(user, designations):
     """Each designation of a person reported as new, with where their account stands."""
     rows = list(designations)
     for d in rows:
         d.awaits_enrolment = d.new_account and accounts_services.awaits_enrolment(d.user)
         d.invitation = accounts_services.latest_invitation(d.user) if d.awaits_enrolment else None
-        d.may_resend = services.may_resend_enrolment(d)
+        d.may_resend = may_resend_enrolment(user, d)
     return rows
 
 
 def _designation_page(request, contract, *, form=None, new_form=None, failed=None, status=200):
-    may_report = services.may_report(request.user, contract)
+    may_report = may_report_designation(request.user, contract)
     can_manage = can(request.user, contract, "manage")
     if may_report:
         form = form or DesignationReportForm(people=selectors.contractor_people(contract))
         new_form = new_form or NewPersonForm()
     return render(request, "contracts/designations.html", {
         "contract": contract,
-        "designations": _with_enrolment(selectors.designations_of(contract)),
+        "designations": _with_enrolment(request.user, selectors.designations_of(contract)),
         "form": form if may_report else None,
         "new_form": new_form if may_report else None,
         "can_manage": can_manage,
@@ -271,7 +276,8 @@ def designations(request, slug):
 @contract_post
 def designation_report(request, slug):
     contract = contract_for(request.user, slug)
-    if not services.may_report(request.user, contract):
+    if not may_report_designation(request.user, contract):
+        # Refused for any reason, a closed contract included: 403, as the page offers no form.
         raise PermissionDenied
     return form_post(
         request, DesignationReportForm, form_kwargs={"people": selectors.contractor_people(contract)},
@@ -287,7 +293,8 @@ def designation_report(request, slug):
 @contract_post
 def designation_report_new_person(request, slug):
     contract = contract_for(request.user, slug)
-    if not services.may_report(request.user, contract):
+    if not may_report_designation(request.user, contract):
+        # Refused for any reason, a closed contract included: 403, as the page offers no form.
         raise PermissionDenied
     return form_post(
         request, NewPersonForm,
@@ -353,16 +360,3 @@ def designation_resend_enrolment(request, slug, pk):
                                  failed={"pk": designation.pk, "message": error.message}, status=400)
     messages.success(request, _("利用開始の案内メールを送り直しました。前の案内のリンクは使えなくなりました。"))
     return redirect("contracts:designations", slug=slug)
-
-
-@login_required
-@contract_get
-def council_submission(request, slug):
-    """The council submission (付議事項・資料2-1・別紙) as A4 PDF, for HR and the contract's auditors."""
-    contract = contract_for(request.user, slug, "audit")
-    filename, content_type, content = council.council_submission_pdf(contract)
-    audit_log(action="contract.council_submission.exported", actor=request.user, contract=contract, request=request,
-              payload={"format": "pdf"})
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

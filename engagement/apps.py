@@ -8,9 +8,11 @@ class EngagementConfig(AppConfig):
     verbose_name = "職員エンゲージメント調査データ"
 
     def ready(self):
+        from contracts import carry_over
         from core import daily, dashboard
 
-        from . import selectors, signals, storage  # noqa: F401  (signals: the package file goes once its disc leaves)
+        from . import selectors, signals, storage, workflow  # noqa: F401  (signals: the package file goes once its disc leaves)
 
-        dashboard.register_contract_links(selectors.contract_links)
+        dashboard.register_contract_links(selectors.contract_links, order=20)
         daily.register("engagement.purge", storage.daily_purge, order=30)
+        carry_over.register(carry=workflow.next_year_carry)

@@ -368,8 +368,8 @@ def survey_mapping_confirm(*, upload: SurveyUpload, actor, mapping: Mapping, req
 
 
 def mapping_carry_over(*, source, copy) -> bool:
-    """Next year's copy starts from this year's mapping (called by contracts.services.contract_copy_to_next_year
-    inside its transaction; that copy writes the one audit entry): only its headers that pass as headers."""
+    """Next year's copy starts from this year's mapping (through contracts.carry_over, inside
+    contracts.services.contract_copy_to_next_year's transaction; that copy writes the one audit entry): only its headers that pass as headers."""
     saved = SurveyMapping.objects.filter(contract=source).first()
     if saved is None:
         return False
@@ -380,6 +380,13 @@ def mapping_carry_over(*, source, copy) -> bool:
     SurveyMapping.objects.update_or_create(contract=copy, defaults={
         "mapping": mapping.to_json(), "updated_at": timezone.now(), "updated_by": saved.updated_by})
     return True
+
+
+def next_year_carry(*, source, copy, actor, carry_plan: bool) -> dict:
+    """``contracts.carry_over``: the survey's column mapping goes to next year's copy (nothing for the copy's
+    audit entry to say)."""
+    mapping_carry_over(source=source, copy=copy)
+    return {}
 
 
 # --- the risk treatment and the free text -------------------------------------------------------

@@ -8,11 +8,9 @@ class HandoverConfig(AppConfig):
     def ready(self):
         from core import daily, dashboard
 
-        from . import deletion, evidence, notifications, selectors
+        from . import evidence, notifications, selectors
 
-        dashboard.register(selectors.waiting_for)
-        dashboard.register(deletion.waiting_for)
-        dashboard.register_contract_links(selectors.contract_links)
-        dashboard.register_contract_links(deletion.contract_links)
+        dashboard.register(selectors.waiting_for, order=30)
+        dashboard.register_contract_links(selectors.contract_links, order=30)
         evidence.register_all()
         daily.register("handover.reminders", notifications.daily_reminders, order=10)

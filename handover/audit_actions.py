@@ -16,9 +16,6 @@ from audit.formatting import (
 )
 
 from .models import (
-    CopyRecord,
-    DeletionLine,
-    DeletionReport,
     Handover,
     HandoverLine,
     Item,
@@ -36,26 +33,14 @@ LABELS = {
     "handover.storage.checked": gettext_lazy("保管状況を定期確認"),
     "handover.ledger.exported": gettext_lazy("管理簿を出力"),
     "handover.reminders.sent": gettext_lazy("受領確認・定期確認の督促メールを送信"),
-    "handover.copy.registered": gettext_lazy("複製等の記録に複製を記録"),
-    "handover.deletion.created": gettext_lazy("消去報告書を作成"),
-    "handover.deletion.line_added": gettext_lazy("消去報告書に行を追加"),
-    "handover.deletion.line_removed": gettext_lazy("消去報告書の行を削除"),
-    "handover.deletion.line_saved": gettext_lazy("消去報告書の行を記入"),
-    "handover.deletion.submitted": gettext_lazy("消去報告書を区に提出"),
-    "handover.deletion.returned": gettext_lazy("消去報告書を差戻し"),
-    "handover.deletion.accepted": gettext_lazy("消去報告書を受理"),
-    "handover.deletion.exported": gettext_lazy("消去報告書をPDFで出力"),
 }
 
 # Everything about the media, their handovers, storage and ledger is what a clerk calls 受渡し.
 GROUPS = {
     "handover.": gettext_lazy("受渡し・記録媒体等・保管・管理簿"),
-    "handover.copy.": gettext_lazy("複製等の記録"),
-    "handover.deletion.": gettext_lazy("消去報告書"),
 }
 
-# The deletion report names the people who erased and verified each copy, as the ledger names handlers.
-PERSONAL_DATA_DOWNLOADS = {"handover.ledger.exported", "handover.deletion.exported"}
+PERSONAL_DATA_DOWNLOADS = {"handover.ledger.exported"}
 
 FIELDS = {
     "recipient": (gettext_lazy("受け取る者"), person),
@@ -161,52 +146,6 @@ def _checked(payload, context) -> str:
     return sentence
 
 
-def _copy(payload, context) -> str:
-    sentence = _("複製 No.%(n)s: %(source)sを%(place)s（%(where)s）へ") % {
-        "n": payload.get("number", ""), "source": payload.get("source", ""),
-        "place": choice(CopyRecord.Place)(payload.get("place")), "where": text(payload.get("location"), 60)}
-    if payload.get("made_at"):
-        sentence += _("。複製した日時 %(when)s") % {"when": date_text(payload["made_at"])}
-    if payload.get("made_by"):
-        sentence += _("、複製した者 %(name)s") % {"name": context.person(payload["made_by"])}
-    if payload.get("purpose"):
-        sentence += _("、目的 %(purpose)s") % {"purpose": text(payload["purpose"], 60)}
-    sentence += _("、暗号化あり") if payload.get("encrypted") else _("、暗号化なし")
-    return sentence
-
-
-def _deletion(payload, context) -> str:
-    sentence = _("消去報告書 No.%(n)s") % {"n": payload.get("number", "")}
-    line = payload.get("line")
-    if line:
-        sentence += _("・%(line)s") % {"line": text(line, 60)}
-    if payload.get("method_type"):
-        sentence += _(": %(type)s（%(method)s、%(tool)s %(version)s）、実施日 %(day)s、実施者 %(performer)s、"
-                      "確認者 %(verifier)s、確認の方法 %(how)s") % {
-            "type": choice(DeletionLine.Method)(payload["method_type"]), "method": text(payload.get("method"), 40),
-            "tool": text(payload.get("tool"), 30), "version": text(payload.get("tool_version"), 20),
-            "day": date_text(payload.get("performed_on")), "performer": context.person(payload.get("performer")),
-            "verifier": context.person(payload.get("verifier")), "how": text(payload.get("verification"), 40)}
-        if payload.get("certificate"):
-            sentence += _("、証明書 %(number)s") % {"number": text(payload["certificate"], 30)}
-        sentence += _("、区の立会いあり") if payload.get("witnessed") else ""
-    lines = payload.get("lines")
-    if isinstance(lines, dict):
-        sentence += _("。差戻し: %(lines)s") % {"lines": "、".join(
-            _("%(line)s（%(reason)s）") % {"line": text(k, 40), "reason": text(v, 60)} for k, v in lines.items())}
-    elif lines:
-        sentence += _("。行: %(lines)s") % {"lines": listing(lines)}
-    if payload.get("disposed"):
-        sentence += _("。破壊・消去済みとした記録媒体等: %(items)s") % {"items": listing(payload["disposed"])}
-    if payload.get("submission"):
-        sentence += _("（%(n)s回目の提出）") % {"n": payload["submission"]}
-    if payload.get("format"):
-        sentence += _("。%(format)sで出力") % {"format": format_name(payload["format"])}
-    if payload.get("out"):
-        sentence += _("。出力先: %(out)s") % {"out": text(payload["out"], 120)}
-    return sentence
-
-
 def ledger_filters_text(filters: dict, context) -> str:
     parts = []
     for key, value in (filters or {}).items():
@@ -243,15 +182,6 @@ DETAILS = {
     "handover.storage.checked": _checked,
     "handover.ledger.exported": _exported,
     "handover.reminders.sent": _reminders,
-    "handover.copy.registered": _copy,
-    "handover.deletion.created": _deletion,
-    "handover.deletion.line_added": _deletion,
-    "handover.deletion.line_removed": _deletion,
-    "handover.deletion.line_saved": _deletion,
-    "handover.deletion.submitted": _deletion,
-    "handover.deletion.returned": _deletion,
-    "handover.deletion.accepted": _deletion,
-    "handover.deletion.exported": _deletion,
 }
 
 
@@ -277,17 +207,7 @@ def _medium_kinds(ids):
     return {str(k.pk): _("記録媒体の種類 %(name)s") % {"name": k.name} for k in MediumKind.objects.filter(pk__in=ids)}
 
 
-def _copy_records(ids):
-    return {str(c.pk): _("複製 No.%(n)s") % {"n": c.number} for c in CopyRecord.objects.filter(pk__in=ids)}
-
-
-def _deletion_reports(ids):
-    return {str(r.pk): _("消去報告書 No.%(n)s") % {"n": r.number} for r in DeletionReport.objects.filter(pk__in=ids)}
-
-
 OBJECTS = {
-    "handover.copyrecord": _copy_records,
-    "handover.deletionreport": _deletion_reports,
     "handover.mediumkind": _medium_kinds,
     "handover.handover": _handovers,
     "handover.item": _items,

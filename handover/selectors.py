@@ -143,7 +143,7 @@ def item_history(item: Item) -> list[Event]:
     # Destroyed (or erased) at the contractor: the line of the accepted deletion report says how.
     for line in item.deletion_lines.filter(report__status="accepted").select_related(
             "report__decided_by__profile", "performer__profile"):
-        url = reverse("handover:deletion_detail", kwargs={"slug": slug, "pk": line.report_id})
+        url = reverse("yearend:deletion_detail", kwargs={"slug": slug, "pk": line.report_id})
         events.append(Event(line.report.decided_at, _("消去報告書 No.%(n)s の受理（%(type)s）") % {
             "n": line.report.number, "type": line.get_method_type_display()}, line.report.decided_by,
             _("%(method)s、実施日 %(day)s、実施者 %(name)s") % {

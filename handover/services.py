@@ -21,6 +21,7 @@ from core.errors import DomainError
 
 from . import notifications, permissions, rules
 from .models import Handover, HandoverLine, Item, MediumKind, StorageCheck, StorageRecord
+from .signals import custody_changed
 
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 CLOCK_TOLERANCE = rules.CLOCK_TOLERANCE
@@ -438,10 +439,10 @@ def _handover_acknowledge(*, handover: Handover, actor, time_confirmed: bool, ha
                "items": [items[line.item_id].label for line in lines], "handed_at": handover.handed_at,
                "sha256_verified": verified}
     if handover.is_return:
-        # Step ⑤ (報告書…およびデータ返却) follows the returns once the report is accepted.
-        from contracts.report import sync_steps
-
-        steps = sync_steps(contract, actor=actor)
+        # Step ⑤ (報告書…およびデータ返却) follows the returns once the report is accepted (the year's end
+        # listens: handover.signals).
+        steps = [step for _receiver, moved in custody_changed.send(sender=Handover, contract=contract, actor=actor)
+                 for step in moved or ()]
         if steps:
             payload["steps"] = steps
     if unverified:

@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from checklist import services as checklist_services
 from checklist.models import Side
-from contracts import report as reports
 from contracts import services as contract_services
-from handover import copies, deletion
-from handover.models import CopyRecord, DeletionLine, Item
+from handover.models import Item
 from tests.checklist.helpers import accept_all, attest_side, finalise_plan
 from tests.handover.conftest import acknowledge, deliver, give_back, register_disc, register_notice, tokyo
+from yearend import copies, deletion
+from yearend import report as reports
+from yearend.models import CopyRecord, DeletionLine
 
 __all__ = ["acknowledge", "delivered", "give_back", "tokyo"]
 

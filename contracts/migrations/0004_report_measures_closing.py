@@ -4,7 +4,13 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import contracts.models
+
+def _report_path(instance, filename):
+    # The model now lives in yearend (yearend.models._report_path does the same); this migration keeps its
+    # own copy so that the history imports no app above contracts.
+    import secrets
+
+    return f"reports/{instance.contract_id}/{secrets.token_hex(16)}.pdf"
 
 
 class Migration(migrations.Migration):
@@ -57,7 +63,7 @@ class Migration(migrations.Migration):
                 ('submitted_at', models.DateTimeField(verbose_name='提出日時')),
                 ('pages', models.PositiveSmallIntegerField(verbose_name='ページ数')),
                 ('no_personal_data', models.BooleanField(default=False, verbose_name='個人情報を含まないことの確認（委託先）')),
-                ('file', models.FileField(blank=True, upload_to=contracts.models._report_path, verbose_name='報告書のPDF')),
+                ('file', models.FileField(blank=True, upload_to=_report_path, verbose_name='報告書のPDF')),
                 ('file_name', models.CharField(blank=True, max_length=200, verbose_name='ファイル名')),
                 ('file_size', models.PositiveIntegerField(default=0, verbose_name='ファイルの大きさ')),
                 ('file_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),

@@ -36,8 +36,8 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_A_AA}, "rules": {"ta
 
 # Answers that are files or not for a browser: opened by a link, never shown as a page.
 NOT_PAGES = {
-    "audit:export", "audit:downloads_export", "checklist:export", "contracts:council_submission",
-    "contracts:report_file", "engagement:package_download", "handover:deletion_pdf", "handover:ledger_all_export",
+    "audit:export", "audit:downloads_export", "checklist:export", "yearend:council_submission",
+    "yearend:report_file", "engagement:package_download", "yearend:deletion_pdf", "handover:ledger_all_export",
     "handover:ledger_export", "operations:healthz",
 }
 
@@ -92,7 +92,7 @@ EXTRA_ROWS = [
     Row("incidents:report", kwargs=_contacts_filled, get=statuses(200, auditor=403, **HIDDEN), post={}),
 ]
 # GETs that send HR on to a page with a message (a flash): the page it lands on is scanned.
-FLASHING = {"contracts:start", "contracts:reopen"}
+FLASHING = {"contracts:start", "yearend:reopen"}
 
 
 def _visits(row: Row) -> list[str]:

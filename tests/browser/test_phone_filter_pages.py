@@ -5,9 +5,11 @@ and who checked each deletion on one line."""
 import pytest
 from django.utils import timezone
 
-from handover import deletion, services
-from handover.models import DeletionReport, Item, MediumKind
+from handover import services
+from handover.models import Item, MediumKind
 from tests.factories import make_world
+from yearend import deletion
+from yearend.models import DeletionReport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

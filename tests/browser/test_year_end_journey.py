@@ -5,15 +5,16 @@ listed, each a link to where it is resolved."""
 import pytest
 from django.utils import timezone
 
-from contracts import report as reports
 from contracts.models import Contract
 from handover import services
-from handover.models import CopyRecord, DeletionReport, Item, MediumKind
+from handover.models import Item, MediumKind
 from incidents import services as incident_services
 from incidents.models import Incident
 from tests.checklist.helpers import ensure_template
 from tests.factories import make_world
 from tests.year_end import locked_checklists, steps_by_hand
+from yearend import report as reports
+from yearend.models import CopyRecord, DeletionReport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}

@@ -12,7 +12,8 @@ from checklist.models import Checklist, ChecklistEvent, ChecklistSide
 from contracts.demo import CURRENT_SLUG, DEMO_PASSWORD, SEED_SLUG, live_story_days
 from contracts.models import Contract, Designation, Membership
 from core.dates import to_local_date
-from handover.models import CopyRecord, DeletionReport, Handover, Item, StorageCheck
+from handover.models import Handover, Item, StorageCheck
+from yearend.models import CopyRecord, DeletionReport
 
 pytestmark = pytest.mark.django_db
 

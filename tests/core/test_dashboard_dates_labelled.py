@@ -42,7 +42,7 @@ def test_a_deadline_is_labelled_as_one(world, client_as):
 
 
 def test_a_time_asked_is_not_shown_as_a_deadline(world, client_as):
-    from contracts import report as reports
+    from yearend import report as reports
 
     reports.report_submit(contract=world.contract, actor=world.manager, title="分析報告書",
                           submitted_at=timezone.now(), pages=40, no_personal_data=True)

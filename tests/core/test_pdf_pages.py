@@ -15,8 +15,6 @@ from pypdf import PdfReader
 
 from checklist.exports import checklist_pdf
 from checklist.models import Mark, Side
-from contracts.council import council_submission_pdf
-from handover import deletion
 from handover.exports import ledger_pdf
 from handover.models import Handover
 from tests.checklist.helpers import attest_side, finalise_plan
@@ -28,6 +26,8 @@ from tests.handover.conftest import (  # noqa: F401 (cd_r and clock are fixtures
     register_paper,
 )
 from tests.year_end import delivered, fill, register_copy
+from yearend import deletion
+from yearend.council import council_submission_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,10 @@
 import pytest
 
 from core.evidence import evidence_for
-from handover import deletion, services
+from handover import services
 from handover.models import StorageRecord
 from tests.handover.conftest import acknowledge, deliver, give_back, tokyo
+from yearend import deletion
 
 pytestmark = pytest.mark.django_db
 

@@ -44,7 +44,7 @@ ROWS = [
     Row("contracts:start", kwargs=a, get=statuses(403, hr=302, **HIDDEN), post=statuses(403, hr=REFUSED, **HIDDEN),
         contract_object=True, happened=audited("contract.started")),
     # The council submission (PDF): HR and the auditor download it; the contractor's people may not.
-    Row("contracts:council_submission", kwargs=a, get=statuses(403, hr=200, auditor=200, **HIDDEN),
+    Row("yearend:council_submission", kwargs=a, get=statuses(403, hr=200, auditor=200, **HIDDEN),
         post=statuses(405, **HIDDEN), contract_object=True),
     Row("contracts:step_complete", kwargs=open_step, get=statuses(403, hr=200, **HIDDEN),
         post=statuses(403, hr=DONE, **HIDDEN), data=lambda w: {"completed_at": "2025-06-01T10:00"},
@@ -97,7 +97,7 @@ def _submitted(w, with_pdf=False):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from contracts import report
+    from yearend import report
 
     upload = SimpleUploadedFile("report.pdf", _pdf(), content_type="application/pdf") if with_pdf else None
     return report.report_submit(contract=w.contract, actor=w.manager, title="分析報告書", submitted_at=timezone.now(),
@@ -113,7 +113,7 @@ def report_with_pdf(w):
 
 
 def accepted(w):
-    from contracts import report
+    from yearend import report
 
     report.report_accept(report=_submitted(w), actor=w.hr, checked=True)
     return a(w)
@@ -133,24 +133,24 @@ def _report_data(w):
 
 
 ROWS += [
-    Row("contracts:report", kwargs=a, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN), contract_object=True),
+    Row("yearend:report", kwargs=a, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN), contract_object=True),
     # The handling manager records the report's submission; nobody else.
-    Row("contracts:report_submit", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, manager=DONE, **HIDDEN),
+    Row("yearend:report_submit", kwargs=a, get=post_only(**HIDDEN), post=statuses(403, manager=DONE, **HIDDEN),
         data=_report_data, contract_object=True, happened=audited("contract.report.submitted")),
     # HR accepts or sends back; here it sends the report back with a reason.
-    Row("contracts:report_decide", kwargs=submitted_report, get=post_only(**HIDDEN),
+    Row("yearend:report_decide", kwargs=submitted_report, get=post_only(**HIDDEN),
         post=statuses(403, hr=DONE, **HIDDEN), data=lambda w: {"decision": "return", "decision-reason": "表の修正を"},
         contract_object=True, happened=audited("contract.report.returned")),
     # The report holds no personal information: everyone on the contract may read its PDF.
-    Row("contracts:report_file", kwargs=report_with_pdf, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
+    Row("yearend:report_file", kwargs=report_with_pdf, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
         contract_object=True),
-    Row("contracts:measure_create", kwargs=accepted, get=post_only(**HIDDEN), post=statuses(403, hr=DONE, **HIDDEN),
+    Row("yearend:measure_create", kwargs=accepted, get=post_only(**HIDDEN), post=statuses(403, hr=DONE, **HIDDEN),
         data=lambda w: {"measure-decided_on": _today(), "measure-text": "管理職向けの研修を実施する"},
         contract_object=True, happened=audited("contract.measure.recorded")),
     # Contract A has everything still open: HR sees the blockers, and closing is refused (400).
-    Row("contracts:close", kwargs=a, get=statuses(403, hr=200, **HIDDEN), post=statuses(403, hr=400, **HIDDEN),
+    Row("yearend:close", kwargs=a, get=statuses(403, hr=200, **HIDDEN), post=statuses(403, hr=400, **HIDDEN),
         contract_object=True, happened=audited("contract.closed")),
     # Contract A is not closed: HR is sent back to it with a message.
-    Row("contracts:reopen", kwargs=a, get=statuses(403, hr=302, **HIDDEN), post=statuses(403, hr=REFUSED, **HIDDEN),
+    Row("yearend:reopen", kwargs=a, get=statuses(403, hr=302, **HIDDEN), post=statuses(403, hr=REFUSED, **HIDDEN),
         data=lambda w: {"reason": "事故の記録のため"}, contract_object=True, happened=audited("contract.reopened")),
 ]

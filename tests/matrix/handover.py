@@ -91,7 +91,7 @@ ROWS = [
 def _copy(w, source=None):
     from django.utils import timezone
 
-    from handover import copies
+    from yearend import copies
 
     source = source or w.contract.handover_items.get(state=Item.State.AT_CONTRACTOR)
     return copies.copy_register(contract=w.contract, actor=w.handler, source=source, place="analysis_pc",
@@ -100,7 +100,7 @@ def _copy(w, source=None):
 
 
 def _report(w):
-    from handover import deletion
+    from yearend import deletion
 
     _at_contractor(w)
     return deletion.deletion_report_create(contract=w.contract, actor=w.manager)
@@ -117,7 +117,7 @@ def _line_data(w):
 def _filled(w):
     from django.utils import timezone
 
-    from handover import deletion
+    from yearend import deletion
 
     report = _report(w)
     line = report.lines.get()
@@ -154,7 +154,7 @@ def filled_kwargs(w):
 
 
 def submitted_kwargs(w):
-    from handover import deletion
+    from yearend import deletion
 
     report = deletion.deletion_report_submit(report=_filled(w), actor=w.manager)
     return {"slug": w.contract.slug, "pk": report.pk}
@@ -170,44 +170,44 @@ def _copy_data(w):
 
 
 def _return_data(w):
-    from handover.models import DeletionReport
+    from yearend.models import DeletionReport
 
     report = DeletionReport.objects.filter(contract=w.contract).latest("pk")
     return {"decision": "return", f"reason_{report.lines.get().pk}": "証明書の番号を記入してください"}
 
 
 def _new_copy_target(w):
-    from handover.models import CopyRecord
+    from yearend.models import CopyRecord
 
     return {"target": f"copy:{CopyRecord.objects.filter(contract=w.contract).latest('pk').pk}"}
 
 
 ROWS += [
-    Row("handover:copies", kwargs=a, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
+    Row("yearend:copies", kwargs=a, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
     # The contract's designees record copies once they hold a disc; HR and the auditor may not.
-    Row("handover:copy_create", kwargs=held, get=NOT_HERE, post=statuses(403, manager=DONE, handler=DONE, **HIDDEN),
+    Row("yearend:copy_create", kwargs=held, get=NOT_HERE, post=statuses(403, manager=DONE, handler=DONE, **HIDDEN),
         data=_copy_data, contract_object=True, happened=audited("handover.copy.registered")),
-    Row("handover:deletion", kwargs=a, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
+    Row("yearend:deletion", kwargs=a, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
     # Only the handling manager files the deletion report.
-    Row("handover:deletion_create", kwargs=held, get=NOT_HERE, post=statuses(403, manager=DONE, **HIDDEN),
+    Row("yearend:deletion_create", kwargs=held, get=NOT_HERE, post=statuses(403, manager=DONE, **HIDDEN),
         contract_object=True, happened=audited("handover.deletion.created")),
-    Row("handover:deletion_detail", kwargs=report_kwargs, get=VIEWERS, post=statuses(405, **HIDDEN),
+    Row("yearend:deletion_detail", kwargs=report_kwargs, get=VIEWERS, post=statuses(405, **HIDDEN),
         contract_object=True),
-    Row("handover:deletion_line", kwargs=line_kwargs, get=statuses(403, manager=200, **HIDDEN),
+    Row("yearend:deletion_line", kwargs=line_kwargs, get=statuses(403, manager=200, **HIDDEN),
         post=statuses(403, manager=DONE, **HIDDEN), data=_line_data, contract_object=True,
         happened=audited("handover.deletion.line_saved")),
-    Row("handover:deletion_line_add", kwargs=report_with_new_copy, get=NOT_HERE,
+    Row("yearend:deletion_line_add", kwargs=report_with_new_copy, get=NOT_HERE,
         post=statuses(403, manager=DONE, **HIDDEN), data=_new_copy_target, contract_object=True,
         happened=audited("handover.deletion.line_added")),
-    Row("handover:deletion_line_remove", kwargs=line_kwargs, get=NOT_HERE, post=statuses(403, manager=DONE, **HIDDEN),
+    Row("yearend:deletion_line_remove", kwargs=line_kwargs, get=NOT_HERE, post=statuses(403, manager=DONE, **HIDDEN),
         contract_object=True, happened=audited("handover.deletion.line_removed")),
-    Row("handover:deletion_submit", kwargs=filled_kwargs, get=NOT_HERE, post=statuses(403, manager=DONE, **HIDDEN),
+    Row("yearend:deletion_submit", kwargs=filled_kwargs, get=NOT_HERE, post=statuses(403, manager=DONE, **HIDDEN),
         contract_object=True, happened=audited("handover.deletion.submitted")),
     # HR accepts or sends back; here it sends the one line back with a reason.
-    Row("handover:deletion_decide", kwargs=submitted_kwargs, get=NOT_HERE, post=statuses(403, hr=DONE, **HIDDEN),
+    Row("yearend:deletion_decide", kwargs=submitted_kwargs, get=NOT_HERE, post=statuses(403, hr=DONE, **HIDDEN),
         data=_return_data, contract_object=True, happened=audited("handover.deletion.returned")),
     # The PDF: both sides and the auditor; the handler may not.
-    Row("handover:deletion_pdf", kwargs=report_kwargs,
+    Row("yearend:deletion_pdf", kwargs=report_kwargs,
         get=statuses(403, hr=200, manager=200, auditor=200, **HIDDEN), post=statuses(405, **HIDDEN),
         contract_object=True),
 ]

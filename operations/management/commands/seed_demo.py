@@ -1,0 +1,42 @@
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from contracts.demo import DEMO_PASSWORD, seed_contracts
+from core.dates import fiscal_year_label
+
+# Apps that add their own demo data on top of the contracts, in this order (each has demo.seed(world)). The
+# finished year's end comes last: it builds on all the others. The command lives on the top floor because it
+# seeds every app.
+DEMO_APPS = ["handover", "checklist", "engagement", "incidents", "yearend"]
+
+ACCOUNTS = [
+    ("sato", "人材育成等担当（区・HR）"),
+    ("tanaka", "取扱責任者（委託先 パブリックタレントモビリティ）"),
+    ("yamada", "取扱者（同）"),
+    ("suzuki", "監査"),
+    ("kobayashi", "取扱責任者（別の委託先・別の契約）"),
+    ("admin", "システム管理者（管理画面）"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo contracts, organisations and a user for every role. Safe to run twice."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            world = seed_contracts()
+            for app in DEMO_APPS:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError:
+                    continue
+                module.seed(world)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Accounts (password for all: {DEMO_PASSWORD}):"))
+        for username, role in ACCOUNTS:
+            self.stdout.write(f"  {username:<10} {role}")
+        current, last = world.current_contract, world.contract
+        self.stdout.write(f"Current year's contract: {current.slug} ({fiscal_year_label(current.fiscal_year)}, "
+                          f"{current.start_date} – {current.end_date}); last year's, finished: {last.slug} "
+                          f"({fiscal_year_label(last.fiscal_year)}).")

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class YearendConfig(AppConfig):
+    """The year's end, on the top floor: the report and measures (④–⑥), the copy register, the deletion report,
+    closing and reopening, and the council submission. It imports the apps below it; they learn of it only
+    through the registries it fills here and the signals it listens to."""
+
+    name = "yearend"
+    verbose_name = "年度末・完了"
+
+    def ready(self):
+        from core import dashboard
+        from handover.signals import custody_changed
+
+        from . import closing, council, deletion, evidence, report
+
+        dashboard.register(closing.waiting_past_end, order=10)
+        dashboard.register(report.waiting_reports, order=10)
+        dashboard.register(deletion.waiting_for, order=30)
+        dashboard.register_contract_links(council.contract_links, order=10)
+        dashboard.register_contract_links(report.contract_links, order=10)
+        dashboard.register_contract_links(deletion.contract_links, order=30)
+        closing.register()
+        evidence.register_all()
+        custody_changed.connect(report.steps_follow_custody, dispatch_uid="yearend-steps-follow-custody")

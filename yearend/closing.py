@@ -1,0 +1,234 @@
+"""Closing a contract, and what stands between a contract and its closing.
+
+Design: a contract closes only when every item is back (or destroyed with a certificate), every copy is
+accounted for in an accepted deletion report, and the report (報告書, no personal information) has been
+received. On top of that the checklists are locked and no incident is open.
+
+:func:`register` adds this app's blockers to ``contracts.closing.closing_blockers``, which lists, in the order the work is done, each thing still open with a link to where it
+is resolved; the contract page shows them once the period is over, the close page always, and
+:func:`contract_close` refuses with all of them. Closing makes the contract read-only (every service refuses
+a closed contract), purges the app's own copies of its survey data (``engagement.storage``) and writes that
+purge, with counts, to the audit trail. Reopening needs a reason and is audited.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from checklist.models import Checklist, Side
+from contracts.closing import CLOSED, Blocker, closing_blockers, register_blockers
+from contracts.models import ClosingEvent, Contract
+from contracts.permissions import can
+from contracts.selectors import contracts_for
+from core import bounds
+from core.dashboard import Waiting
+from core.errors import DomainError
+from engagement.models import SurveyLinkKey
+from engagement.storage import contract_survey_data_purge
+from handover.models import Item
+from incidents.selectors import open_incidents
+
+from . import deletion
+from .report import latest_report
+
+LISTED = 3  # names shown per line before 「ほかn件」
+# Steps ④ and ⑤ follow the report and the returns, which have blockers of their own.
+HAND_STEPS_AND_MEASURES = (Contract.Step.FORM_CREATED, Contract.Step.ANSWERED, Contract.Step.DATA_SENT,
+                           Contract.Step.MEASURES)
+
+
+def _listing(names: list[str]) -> str:
+    text = "、".join(names[:LISTED])
+    if len(names) > LISTED:
+        text += _(" ほか%(n)s件") % {"n": len(names) - LISTED}
+    return text
+
+
+def _steps_not_done(contract: Contract) -> list[Blocker]:
+    open_steps = list(contract.steps.filter(completed_at__isnull=True, step__in=HAND_STEPS_AND_MEASURES)
+                      .order_by("step"))
+    blockers = []
+    by_hand = [row.get_step_display().split(" ", 1)[0] for row in open_steps if row.step != Contract.Step.MEASURES]
+    if by_hand:
+        blockers.append(Blocker(_("未了の工程があります: %(steps)s") % {"steps": "、".join(by_hand)},
+                                reverse("contracts:detail", kwargs={"slug": contract.slug}) + "#steps-h"))
+    if any(row.step == Contract.Step.MEASURES for row in open_steps):
+        blockers.append(Blocker(_("⑥ 対応策・改善策が記録されていません"),
+                                reverse("yearend:report", kwargs={"slug": contract.slug}) + "#measures-h"))
+    return blockers
+
+
+def _report_not_accepted(contract: Contract) -> list[Blocker]:
+    latest = latest_report(contract)
+    if latest is not None and latest.is_accepted:
+        return []
+    state = latest.get_status_display() if latest is not None else _("未提出")
+    return [Blocker(_("報告書（個人情報なし）が受理されていません（%(state)s）") % {"state": state},
+                    reverse("yearend:report", kwargs={"slug": contract.slug}))]
+
+
+def _items_not_back(contract: Contract) -> list[Blocker]:
+    out = [item for item in Item.objects.filter(contract=contract).order_by("label")
+           if not item.is_at_ward and item.state != Item.State.DISPOSED]
+    names = [f"{item.label}（{item.get_state_display()}）" for item in out]
+    if not names:
+        return []
+    return [Blocker(_("区に戻っていない記録媒体等があります（受理された消去報告書にもありません）: %(items)s")
+                    % {"items": _listing(names)}, reverse("handover:items", kwargs={"slug": contract.slug}))]
+
+
+def _copies_not_accounted_for(contract: Contract) -> list[Blocker]:
+    url = reverse("yearend:deletion", kwargs={"slug": contract.slug})
+    if deletion.accepted_report(contract) is None:
+        if not deletion.data_went_out(contract):
+            return []
+        current = deletion.open_report(contract)
+        state = current.get_status_display() if current is not None else _("未作成")
+        return [Blocker(_("消去報告書が受理されていません（%(state)s）") % {"state": state}, url)]
+    copies = deletion.copies_to_cover(contract)
+    if not copies:
+        return []
+    return [Blocker(_("受理された消去報告書にない複製があります: %(copies)s")
+                    % {"copies": _listing([_("複製 No.%(n)s") % {"n": copy.number} for copy in copies])}, url)]
+
+
+def _checklists_not_locked(contract: Contract) -> list[Blocker]:
+    checklist = Checklist.objects.filter(contract=contract).prefetch_related("sides").first()
+    if checklist is None or not checklist.is_finalised:
+        return [Blocker(_("チェックリストの計画（○・ー）が確定していません"),
+                        reverse("checklist:plan", kwargs={"slug": contract.slug}))]
+    states = {row.side: row for row in checklist.sides.all()}
+    blockers = []
+    for side in (Side.WARD, Side.CONTRACTOR):
+        row = states.get(side)
+        if row is not None and row.is_locked:
+            continue
+        status = row.get_status_display() if row is not None else _("未作成")
+        blockers.append(Blocker(
+            _("チェックリスト（%(side)s）が確定していません（%(status)s）") % {"side": Side(side).label, "status": status},
+            reverse("checklist:side", kwargs={"slug": contract.slug, "side": side})))
+    return blockers
+
+
+def _open_incidents(contract: Contract) -> list[Blocker]:
+    return [Blocker(_("事故 No.%(n)s（%(kind)s）が終結していません") % {"n": incident.number,
+                                                                    "kind": incident.get_kind_display()},
+                    reverse("incidents:detail", kwargs={"slug": contract.slug, "pk": incident.pk}))
+            for incident in open_incidents(contract)]
+
+
+# --- closing and reopening -------------------------------------------------------------------------
+
+
+class ClosingBlocked(DomainError):
+    """Closing refused: ``blockers`` names every thing still open, each with where it is resolved."""
+
+    def __init__(self, blockers: list[Blocker]):
+        super().__init__(_("まだ完了できません。次のことが残っています: %(blockers)s")
+                         % {"blockers": "／".join(b.text for b in blockers)}, code="blocked")
+        self.blockers = blockers
+
+
+def link_key_of(contract: Contract):
+    """The ward-side key of linkable pseudonyms kept with this contract, or None."""
+    return SurveyLinkKey.objects.filter(contract=contract).first()
+
+
+def may_close(user, contract: Contract):
+    """(allowed, blockers): HR of the contract may close it when nothing stands in the way."""
+    if not can(user, contract, "manage"):
+        return False, []
+    if contract.is_closed:
+        return False, []
+    blockers = closing_blockers(contract)
+    return not blockers, blockers
+
+
+@transaction.atomic
+def contract_close(*, contract: Contract, actor, keep_link_key: bool = False, keep_reason: str = "",
+                   request=None) -> ClosingEvent:
+    """Close the contract (完了): refused with every blocker named while anything is open. Then the contract is
+    read-only, the app's own copies of its survey data are purged (uploads, package files, and the ward-side
+    pseudonym key unless HR keeps it for next year with ``keep_reason``), and one audit entry says what was
+    purged, with counts."""
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
+    if not can(actor, contract, "manage"):
+        raise PermissionDenied
+    if contract.is_closed:
+        raise DomainError(_("この契約はすでに完了しています。"), code=CLOSED)
+    blockers = closing_blockers(contract)
+    if blockers:
+        raise ClosingBlocked(blockers)
+    keep_reason = (keep_reason or "").strip()
+    bounds.check_value(ClosingEvent, "link_key_kept_reason", keep_reason, field="keep_reason")
+    has_key = link_key_of(contract) is not None
+    if keep_link_key and not has_key:
+        keep_link_key, keep_reason = False, ""
+    if keep_link_key and not keep_reason:
+        raise DomainError(_("年度をまたぐ仮名IDの鍵を残す理由を入力してください（例: 翌年度の調査と照合するため）。"),
+                          field="keep_reason", code="keep_without_reason")
+    if not keep_link_key:
+        keep_reason = ""
+    now = timezone.now()
+    purge = contract_survey_data_purge(contract=contract, keep_link_key=keep_link_key, now=now)
+    contract.status = Contract.Status.CLOSED
+    contract.save(update_fields=["status", "updated_at"])
+    event = ClosingEvent.objects.create(contract=contract, kind=ClosingEvent.Kind.CLOSED, happened_at=now,
+                                        actor=actor, purged=purge.as_payload(), link_key_kept_reason=keep_reason)
+    payload = {"purged": purge.as_payload()}
+    if keep_link_key:
+        payload.update(pseudonym_keys_kept=True, keep_reason=keep_reason)
+    audit_log(action="contract.closed", actor=actor, contract=contract, obj=contract, request=request,
+              payload=payload)
+    return event
+
+
+@transaction.atomic
+def contract_reopen(*, contract: Contract, actor, reason: str, request=None) -> ClosingEvent:
+    """Reopen a closed contract (e.g. to record an incident found afterwards), for a stated reason. The
+    survey data purged at closing stays purged."""
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
+    if not can(actor, contract, "manage"):
+        raise PermissionDenied
+    if not contract.is_closed:
+        raise DomainError(_("この契約は完了していないため、再開できません。"), code="not_closed")
+    reason = (reason or "").strip()
+    bounds.check_value(ClosingEvent, "reason", reason, field="reason")
+    if not reason:
+        raise DomainError(_("再開する理由を入力してください。"), field="reason")
+    contract.status = Contract.Status.ACTIVE
+    contract.save(update_fields=["status", "updated_at"])
+    event = ClosingEvent.objects.create(contract=contract, kind=ClosingEvent.Kind.REOPENED,
+                                        happened_at=timezone.now(), actor=actor, reason=reason)
+    audit_log(action="contract.reopened", actor=actor, contract=contract, obj=contract, request=request,
+              payload={"reason": reason})
+    return event
+
+
+# --- HR's dashboard ------------------------------------------------------------------------------
+
+
+def waiting_past_end(user):
+    """HR: contracts whose period is over but that are not closed, with what is still open."""
+    managed = contracts_for(user, perm="contracts.manage_contract").exclude(status=Contract.Status.CLOSED)
+    for contract in managed.select_related("contractor"):
+        if not contract.is_past_end:
+            continue
+        blockers = closing_blockers(contract)
+        yield Waiting(
+            title=_("期間終了・未完了: 完了までに残っていることが%(n)s件あります") % {"n": len(blockers)}
+            if blockers else _("期間終了・未完了: 完了の手続きを待っています"),
+            url=reverse("yearend:close", kwargs={"slug": contract.slug}),
+            contract=contract,
+            overdue=True,
+        )
+
+
+def register() -> None:
+    """This app's closing blockers, in the order the work is done (called from ``YearendConfig.ready``)."""
+    for order, function in enumerate((_steps_not_done, _report_not_accepted, _items_not_back,
+                                      _copies_not_accounted_for, _checklists_not_locked, _open_incidents)):
+        register_blockers(function, order=order * 10)

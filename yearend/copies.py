@@ -1,0 +1,126 @@
+"""The copy register (複製等の記録): every copy of the contract's data the contractor makes, from the moment
+it acknowledged the disc — on the analysis PC, an encrypted backup, another medium — when, by whom, why,
+encrypted or not. The deletion report (:mod:`handover.deletion`) must account for every line of it.
+
+Seed, 別紙: 「業務履行後、…電子データは消去させる。また、区に電子データの消去を行ったことの報告書を提出させる。」
+A copy nobody wrote down is a copy nobody deletes, so the register is what the deletion report is checked
+against. Lines are never changed or removed: a copy made is a copy to account for.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.services import audit_log
+from contracts.models import Contract
+from contracts.permissions import can, people_who_can
+from core import bounds
+from core.dates import wareki_datetime
+from core.errors import DomainError
+from handover.models import Handover, Item, MediumKind
+from handover.permissions import YES, Answer, closed_answer
+
+from .models import CopyRecord
+
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+OTHER_MEDIUM_NEEDS_KIND = gettext_lazy("その他の媒体に複製したときは、媒体の種類（CD-R・USBメモリ等）を選んでください。"
+                                       "一覧にない種類は、区に登録を依頼してください。")
+
+
+def _no(message, code="", *, forbidden=False) -> Answer:
+    return Answer(False, str(message), code, forbidden=forbidden)
+
+
+def copy_sources(contract: Contract):
+    """What a copy can be made from: the media and paper the contractor has acknowledged receiving, each
+    with ``received_at``, when it first arrived."""
+    return (Item.objects.filter(contract=contract, category__in=[Item.Category.MEDIUM, Item.Category.PAPER],
+                                handover_lines__handover__direction=Handover.Direction.DELIVERY,
+                                handover_lines__handover__status=Handover.Status.ACKNOWLEDGED)
+            .annotate(received_at=Min("handover_lines__handover__acknowledged_at"))
+            .select_related("medium_kind").order_by("label"))
+
+
+def copies_of(contract: Contract):
+    return (CopyRecord.objects.filter(contract=contract)
+            .select_related("source__medium_kind", "medium_kind", "made_by__profile", "recorded_by__profile")
+            .order_by("number"))
+
+
+def copy_makers(contract: Contract):
+    """Who may be named as having made a copy: the contract's approved designees in force."""
+    return people_who_can(contract, "receive").select_related("profile").order_by("username")
+
+
+def may_register_copy(user, contract: Contract) -> Answer:
+    """Record a copy: the contract's approved manager and handlers (in their period), once a medium has
+    been acknowledged, until the contract is closed."""
+    if not can(user, contract, "receive"):
+        return _no(_("複製等を記録できるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。"),
+                   "not_designee", forbidden=True)
+    closed = closed_answer(contract)
+    if closed is not None:
+        return closed
+    if not copy_sources(contract).exists():
+        return _no(_("区から記録媒体等を受け取り、受領確認をした後に、複製等を記録できます。"), "nothing_received")
+    return YES
+
+
+@transaction.atomic
+def copy_register(*, contract: Contract, actor, source: Item, place: str, location: str, made_at: dt.datetime,
+                  made_by, purpose: str, encrypted: bool, medium_kind: MediumKind | None = None, notes: str = "",
+                  request=None) -> CopyRecord:
+    """Write one copy in the register (複製等の記録): where, when, by whom, why, encrypted or not."""
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
+    may_register_copy(actor, contract).require()
+    location, purpose, notes = (location or "").strip(), (purpose or "").strip(), (notes or "").strip()
+    bounds.check_values(CopyRecord, location=location, purpose=purpose, notes=notes, made_at=made_at)
+    sources = {item.pk: item for item in copy_sources(contract)}
+    if source is None or source.pk not in sources:
+        raise DomainError(_("複製元には、この契約で受け取った記録媒体等を選んでください。"), field="source")
+    source = sources[source.pk]
+    if place not in CopyRecord.Place.values:
+        raise DomainError(_("複製先の種類を選んでください。"), field="place")
+    if not location:
+        raise DomainError(_("複製先のPC名・資産番号・媒体の管理番号を入力してください（例: ANL-PC-01、BK-01）。"),
+                          field="location")
+    if place != CopyRecord.Place.OTHER_MEDIUM:
+        medium_kind = None
+    elif medium_kind is None:
+        # The kind decides how the copy may be deleted (a CD-R only by destroying it): never left to the notes.
+        raise DomainError(OTHER_MEDIUM_NEEDS_KIND, field="medium_kind", code="kind_required")
+    if not purpose:
+        raise DomainError(_("複製の目的を入力してください（例: 集計・分析のため）。"), field="purpose")
+    if made_at is None:
+        raise DomainError(_("複製した日時を入力してください。"), field="made_at")
+    if made_at > timezone.now() + CLOCK_TOLERANCE:
+        raise DomainError(_("複製した日時に、これから先の日時は入力できません。"), field="made_at")
+    # The form gives minutes: a copy made "at 10:15" of a disc acknowledged at 10:15:30 is fine.
+    if made_at < source.received_at.replace(second=0, microsecond=0):
+        raise DomainError(_("「%(item)s」を受け取った日時（%(when)s）より前の日時は入力できません。")
+                          % {"item": source, "when": wareki_datetime(source.received_at)}, field="made_at")
+    if made_by is None or not copy_makers(contract).filter(pk=made_by.pk).exists():
+        raise DomainError(_("複製した者には、この契約の承認された取扱責任者・取扱者を選んでください。"), field="made_by")
+    number = (CopyRecord.objects.filter(contract=contract).aggregate(n=Max("number"))["n"] or 0) + 1
+    copy = CopyRecord.objects.create(
+        contract=contract, number=number, source=source, place=place, location=location, medium_kind=medium_kind,
+        made_at=made_at, made_by=made_by, purpose=purpose, encrypted=bool(encrypted), notes=notes,
+        recorded_at=timezone.now(), recorded_by=actor)
+    audit_log(action="handover.copy.registered", actor=actor, contract=contract, obj=copy, request=request,
+              payload={"number": number, "source": source.label, "place": place, "location": location,
+                       "made_at": made_at, "made_by": made_by.get_username(), "purpose": purpose,
+                       "encrypted": bool(encrypted)})
+    return copy
+
+
+def copy_label(copy: CopyRecord) -> str:
+    """複製 No.1（分析用PC ANL-PC-01）: how a copy is named on pages, in the deletion report and its PDF."""
+    where = copy.location
+    if copy.medium_kind_id:
+        where = f"{copy.medium_kind} {where}"
+    return _("複製 No.%(n)s（%(place)s %(where)s）") % {"n": copy.number, "place": copy.get_place_display(),
+                                                     "where": where}

@@ -1,0 +1,255 @@
+"""Pages of the copy register (複製等の記録) and the deletion report (消去報告書)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from contracts.permissions import contract_for, contract_get, contract_methods, contract_post
+from core.errors import DomainError, add_to_form
+
+from . import copies, deletion
+from .deletion_forms import CopyForm, DeletionDecisionForm, DeletionLineForm
+
+# Refusals about the report's state (submitted meanwhile, accepted, contract closed): no form to show them on.
+STATE_REFUSALS = {"not_with_contractor", "not_submitted", "closed", "open_report", "all_covered",
+                  "nothing_received"}
+
+
+# --- the copy register -----------------------------------------------------------------------------
+
+
+def _copies_page(request, contract, *, form=None, status=200):
+    answer = copies.may_register_copy(request.user, contract)
+    if answer and form is None:
+        form = CopyForm(sources=copies.copy_sources(contract), makers=copies.copy_makers(contract),
+                        actor=request.user)
+    covered = deletion.covered_copy_ids(contract)
+    rows = [(copy, copies.copy_label(copy), copy.pk in covered) for copy in copies.copies_of(contract)]
+    return render(request, "yearend/copies.html", {
+        "contract": contract, "rows": rows, "may_register": answer, "form": form if answer else None,
+    }, status=status)
+
+
+@login_required
+@contract_get
+def copy_register_page(request, slug):
+    return _copies_page(request, contract_for(request.user, slug))
+
+
+@login_required
+@contract_post
+def copy_create(request, slug):
+    contract = contract_for(request.user, slug)
+    answer = copies.may_register_copy(request.user, contract).or_403()
+    if not answer:
+        messages.error(request, answer.message)
+        return _copies_page(request, contract, status=400)
+    form = CopyForm(request.POST, sources=copies.copy_sources(contract), makers=copies.copy_makers(contract))
+    if form.is_valid():
+        try:
+            copy = copies.copy_register(contract=contract, actor=request.user, request=request,
+                                        **form.service_fields())
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("%(copy)s を記録しました。") % {"copy": copies.copy_label(copy)})
+            return redirect("yearend:copies", slug=slug)
+    return _copies_page(request, contract, form=form, status=400)
+
+
+# --- the deletion report ---------------------------------------------------------------------------
+
+
+@login_required
+@contract_get
+def deletion_list(request, slug):
+    contract = contract_for(request.user, slug)
+    return render(request, "yearend/deletion_list.html", {
+        "contract": contract,
+        "reports": deletion.reports_of(contract),
+        "may_file": deletion.may_file(request.user, contract),
+        "may_export": deletion.may_export(request.user, contract),
+        "to_cover": deletion.copies_to_cover(contract),
+        "held": deletion.held_items(contract),
+    })
+
+
+@login_required
+@contract_post
+def deletion_create(request, slug):
+    contract = contract_for(request.user, slug)
+    answer = deletion.may_file(request.user, contract).or_403()
+    if not answer:
+        messages.error(request, answer.message)
+        return redirect("yearend:deletion", slug=slug)
+    try:
+        report = deletion.deletion_report_create(contract=contract, actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("yearend:deletion", slug=slug)
+    messages.success(request, _("消去報告書 No.%(n)s を作成しました。各行に、消去・破壊の方法と実施者・確認者を記入してください。")
+                     % {"n": report.number})
+    return redirect("yearend:deletion_detail", slug=slug, pk=report.pk)
+
+
+def _detail_page(request, report, *, decision_form=None, problems=None, status=200):
+    lines = list(deletion.lines_of(report))
+    labelled = [(line, deletion.line_label(line)) for line in lines]
+    may_decide = deletion.may_decide(request.user, report)
+    may_edit = deletion.may_edit(request.user, report)
+    if may_decide and decision_form is None:
+        decision_form = DeletionDecisionForm(lines=labelled)
+    return render(request, "yearend/deletion_detail.html", {
+        "contract": report.contract,
+        "report": report,
+        "lines": [(line, label, decision_form[f"reason_{line.pk}"] if may_decide else None) for line, label in labelled],
+        "missing": deletion.missing_targets(report) if report.is_with_contractor else [],
+        "problems": problems if problems is not None else (deletion.problems(report) if may_edit else []),
+        "may_edit": may_edit,
+        "may_decide": may_decide,
+        "decision_form": decision_form if may_decide else None,
+        "may_export": deletion.may_export(request.user, report.contract),
+    }, status=status)
+
+
+@login_required
+@contract_get
+def deletion_detail(request, slug, pk):
+    return _detail_page(request, deletion.report_for(request.user, slug, pk))
+
+
+def _refused(request, report, error: DomainError):
+    messages.error(request, error.message)
+    return _detail_page(request, report, status=400)
+
+
+@login_required
+@contract_methods("GET", "POST")
+def deletion_line(request, slug, pk, line_pk):
+    line = deletion.line_for(request.user, slug, pk, line_pk)
+    report = line.report
+    answer = deletion.may_edit(request.user, report).or_403()
+    if not answer:
+        if request.method == "GET":
+            messages.info(request, answer.message)
+            return redirect("yearend:deletion_detail", slug=slug, pk=pk)
+        return _refused(request, report, DomainError(answer.message, code=answer.code))
+    people = deletion.sanitisers(report.contract)
+    only = deletion.destroy_only_reason(line)
+    form = DeletionLineForm.for_line(line, request.POST if request.method == "POST" else None, people=people,
+                                     destroy_only=only)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                deletion.deletion_line_save(line=line, actor=request.user, request=request, **form.cleaned_data)
+            except DomainError as error:
+                if error.code in STATE_REFUSALS:
+                    return _refused(request, report, error)
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("「%(line)s」の行を保存しました。") % {"line": deletion.line_label(line)})
+                return redirect("yearend:deletion_detail", slug=slug, pk=pk)
+        status = 400
+    return render(request, "yearend/deletion_line.html", {
+        "contract": report.contract, "report": report, "line": line, "label": deletion.line_label(line),
+        "form": form,
+    }, status=status)
+
+
+@login_required
+@contract_post
+def deletion_line_add(request, slug, pk):
+    report = deletion.report_for(request.user, slug, pk)
+    deletion.may_edit(request.user, report).or_403()
+    try:
+        line = deletion.deletion_line_add(report=report, actor=request.user, request=request,
+                                          target=request.POST.get("target", ""))
+    except DomainError as error:
+        return _refused(request, report, error)
+    messages.success(request, _("「%(line)s」の行を追加しました。") % {"line": deletion.line_label(line)})
+    return redirect("yearend:deletion_line", slug=slug, pk=pk, line_pk=line.pk)
+
+
+@login_required
+@contract_post
+def deletion_line_remove(request, slug, pk, line_pk):
+    line = deletion.line_for(request.user, slug, pk, line_pk)
+    deletion.may_edit(request.user, line.report).or_403()
+    try:
+        deletion.deletion_line_remove(line=line, actor=request.user, request=request)
+    except DomainError as error:
+        return _refused(request, line.report, error)
+    messages.success(request, _("「%(line)s」の行を削除しました。") % {"line": deletion.line_label(line)})
+    return redirect("yearend:deletion_detail", slug=slug, pk=pk)
+
+
+@login_required
+@contract_post
+def deletion_submit(request, slug, pk):
+    report = deletion.report_for(request.user, slug, pk)
+    deletion.may_edit(request.user, report).or_403()
+    try:
+        deletion.deletion_report_submit(report=report, actor=request.user, request=request)
+    except deletion.ReportIncomplete as refused:
+        messages.error(request, _("消去報告書を提出できません。下に挙げたことを直してください。"))
+        return _detail_page(request, report, problems=refused.problems, status=400)
+    except DomainError as error:
+        return _refused(request, report, error)
+    messages.success(request, _("消去報告書 No.%(n)s を区に提出しました。") % {"n": report.number})
+    return redirect("yearend:deletion_detail", slug=slug, pk=pk)
+
+
+@login_required
+@contract_post
+def deletion_decide(request, slug, pk):
+    report = deletion.report_for(request.user, slug, pk)
+    answer = deletion.may_decide(request.user, report).or_403()
+    if not answer:
+        return _refused(request, report, DomainError(answer.message, code=answer.code))
+    labelled = [(line, deletion.line_label(line)) for line in deletion.lines_of(report)]
+    form = DeletionDecisionForm(request.POST, lines=labelled)
+    decision = request.POST.get("decision")
+    if form.is_valid():
+        try:
+            if decision == "accept":
+                if any(form.reasons().values()):
+                    raise DomainError(_("差戻しの理由が入力されています。差し戻す場合は「差し戻す」を、受理する場合は理由を消して"
+                                        "から「受理する」を押してください。"), code="reason_with_accept")
+                deletion.deletion_report_accept(report=report, actor=request.user, request=request)
+                done = _("消去報告書 No.%(n)s を受理しました。") % {"n": report.number}
+            elif decision == "return":
+                deletion.deletion_report_return(report=report, actor=request.user, request=request,
+                                                reasons=form.reasons())
+                done = _("消去報告書 No.%(n)s を差し戻しました。") % {"n": report.number}
+            else:
+                raise DomainError(_("「受理する」か「差し戻す」を選んでください。"))
+        except deletion.ReportIncomplete as refused:
+            messages.error(request, refused.message)
+            return _detail_page(request, report, decision_form=form, problems=refused.problems, status=400)
+        except DomainError as error:
+            if error.code in STATE_REFUSALS:
+                return _refused(request, report, error)
+            add_to_form(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("yearend:deletion_detail", slug=slug, pk=pk)
+    return _detail_page(request, report, decision_form=form, status=400)
+
+
+@login_required
+@contract_get
+def deletion_pdf(request, slug, pk):
+    report = deletion.report_for(request.user, slug, pk)
+    if not deletion.may_export(request.user, report.contract):
+        raise PermissionDenied
+    filename, content_type, content = deletion.deletion_report_pdf(report)
+    audit_log(action="handover.deletion.exported", actor=request.user, contract=report.contract, obj=report,
+              request=request, payload={"number": report.number, "format": "pdf", "status": report.status})
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

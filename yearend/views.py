@@ -1,0 +1,226 @@
+"""Pages of the year's end: the report (⑤) and the measures (⑥), closing and reopening the contract."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from contracts.closing import last_closing
+from contracts.permissions import contract_for, contract_get, contract_methods, contract_post
+from core.errors import DomainError, add_to_form
+
+from . import report as reports
+from .closing import (
+    ClosingBlocked,
+    closing_blockers,
+    contract_close,
+    contract_reopen,
+    link_key_of,
+)
+from .council import council_submission_pdf
+from .forms import CloseForm, MeasureForm, ReopenForm, ReportDecisionForm, ReportSubmitForm
+
+# Refusals about the state of the report (accepted meanwhile, contract closed): no form is left to show them on.
+STATE_REFUSALS = {"waiting", "accepted", "not_submitted", "closed", "no_report"}
+
+
+def _report_page(request, contract, *, submit_form=None, decision_form=None, measure_form=None, status=200):
+    latest = reports.latest_report(contract)
+    may_submit = reports.may_submit_report(request.user, contract)
+    may_decide = reports.may_decide_report(request.user, latest) if latest is not None else None
+    may_measure = reports.may_record_measure(request.user, contract)
+    return render(request, "yearend/report.html", {
+        "contract": contract,
+        "latest": latest,
+        "reports": reports.reports_of(contract),
+        "measures": reports.measures_of(contract),
+        "may_submit": may_submit,
+        "may_decide": may_decide,
+        "may_measure": may_measure,
+        "submit_form": submit_form or (ReportSubmitForm(contract=contract) if may_submit else None),
+        "decision_form": decision_form or (ReportDecisionForm() if may_decide else None),
+        "measure_form": measure_form or (MeasureForm() if may_measure else None),
+    }, status=status)
+
+
+@login_required
+@contract_get
+def report_page(request, slug):
+    return _report_page(request, contract_for(request.user, slug))
+
+
+@login_required
+@contract_post
+def report_submit(request, slug):
+    contract = contract_for(request.user, slug)
+    answer = reports.may_submit_report(request.user, contract).or_403()
+    if not answer:
+        messages.error(request, answer.message)
+        return _report_page(request, contract, status=400)
+    form = ReportSubmitForm(request.POST, request.FILES, contract=contract)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            reports.report_submit(contract=contract, actor=request.user, request=request, title=data["title"],
+                                  submitted_at=data["submitted_at"], pages=data["pages"],
+                                  no_personal_data=data["no_personal_data"], upload=data.get("file"))
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("報告書の提出を記録しました。区の確認を待っています。"))
+            return redirect("yearend:report", slug=slug)
+    return _report_page(request, contract, submit_form=form, status=400)
+
+
+@login_required
+@contract_post
+def report_decide(request, slug, pk):
+    report = reports.report_for(request.user, slug, pk)
+    answer = reports.may_decide_report(request.user, report).or_403()
+    if not answer:
+        messages.error(request, answer.message)
+        return _report_page(request, report.contract, status=400)
+    form = ReportDecisionForm(request.POST)
+    decision = request.POST.get("decision")
+    if form.is_valid():
+        try:
+            if decision == "accept":
+                reports.report_accept(report=report, actor=request.user, request=request,
+                                      checked=form.cleaned_data["checked"])
+                done = _("報告書を受理しました。")
+            elif decision == "return":
+                reports.report_return(report=report, actor=request.user, request=request,
+                                      reason=form.cleaned_data["reason"])
+                done = _("報告書を差し戻しました。取扱責任者に理由が表示されます。")
+            else:
+                raise DomainError(_("「受理する」か「差し戻す」を選んでください。"))
+        except DomainError as error:
+            if error.code in STATE_REFUSALS:
+                messages.error(request, error.message)
+                return _report_page(request, report.contract, status=400)
+            add_to_form(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("yearend:report", slug=slug)
+    return _report_page(request, report.contract, decision_form=form, status=400)
+
+
+@login_required
+@contract_get
+def report_file(request, slug, pk):
+    report = reports.report_for(request.user, slug, pk)
+    if not reports.may_read_report_file(request.user, report):
+        raise Http404
+    try:
+        handle = report.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    # Not a personal-data download: the report holds no personal information (confirmed by both sides).
+    audit_log(action="contract.report.downloaded", actor=request.user, contract=report.contract, obj=report,
+              request=request, payload={"title": report.title, "pdf_sha256": report.file_sha256})
+    return FileResponse(handle, as_attachment=True, content_type="application/pdf",
+                        filename=f"{report.contract.file_stem}-report-{report.pk}.pdf")
+
+
+@login_required
+@contract_post
+def measure_create(request, slug):
+    contract = contract_for(request.user, slug)
+    answer = reports.may_record_measure(request.user, contract).or_403()
+    if not answer:
+        messages.error(request, answer.message)
+        return _report_page(request, contract, status=400)
+    form = MeasureForm(request.POST)
+    if form.is_valid():
+        try:
+            reports.measure_record(contract=contract, actor=request.user, request=request, **form.cleaned_data)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("対応策・改善策を記録しました。"))
+            return redirect(reverse("yearend:report", kwargs={"slug": slug}) + "#measures-h")
+    return _report_page(request, contract, measure_form=form, status=400)
+
+
+# --- closing -------------------------------------------------------------------------------------
+
+
+@login_required
+@contract_methods("GET", "POST")
+def close(request, slug):
+    """完了: the blockers, each linked to where it is resolved, or the form that closes the contract."""
+    contract = contract_for(request.user, slug, "manage")
+    if contract.is_closed:
+        messages.info(request, _("この契約はすでに完了しています。"))
+        return redirect("contracts:detail", slug=slug)
+    link_key = link_key_of(contract)
+    form = CloseForm(request.POST if request.method == "POST" else None, has_link_key=link_key is not None)
+    blockers = closing_blockers(contract)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                contract_close(contract=contract, actor=request.user, request=request,
+                               keep_link_key=form.cleaned_data.get("keep_link_key", False),
+                               keep_reason=form.cleaned_data.get("keep_reason", ""))
+            except ClosingBlocked as refused:
+                blockers = refused.blockers
+                messages.error(request, _("まだ完了できません。下に挙げたことを済ませてください。"))
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("契約を完了しました。調査データの削除を監査証跡に記録しました。"))
+                return redirect("contracts:detail", slug=slug)
+        status = 400
+    return render(request, "yearend/close.html", {
+        "contract": contract, "blockers": blockers, "form": form, "link_key": link_key,
+        "survey": _survey_kept(contract),
+    }, status=status)
+
+
+def _survey_kept(contract) -> dict:
+    """What closing will purge, as counts, for the page (the service purges what is there when it runs)."""
+    from engagement.models import SurveyPackage, SurveyUpload
+
+    return {"uploads": SurveyUpload.objects.filter(contract=contract, purged_at__isnull=True).count(),
+            "packages": SurveyPackage.objects.filter(contract=contract).exclude(blob="").count()}
+
+
+@login_required
+@contract_methods("GET", "POST")
+def reopen(request, slug):
+    contract = contract_for(request.user, slug, "manage")
+    if not contract.is_closed:
+        messages.info(request, _("この契約は完了していません。"))
+        return redirect("contracts:detail", slug=slug)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                contract_reopen(contract=contract, actor=request.user, request=request,
+                                reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                add_to_form(form, error)
+            else:
+                messages.success(request, _("契約を再開しました。完了するには、もう一度完了の手続きをしてください。"))
+                return redirect("contracts:detail", slug=slug)
+        status = 400
+    return render(request, "yearend/reopen.html", {"contract": contract, "form": form,
+                                                     "closing": last_closing(contract)}, status=status)
+
+
+@login_required
+@contract_get
+def council_submission(request, slug):
+    """The council submission (付議事項・資料2-1・別紙) as A4 PDF, for HR and the contract's auditors."""
+    contract = contract_for(request.user, slug, "audit")
+    filename, content_type, content = council_submission_pdf(contract)
+    audit_log(action="contract.council_submission.exported", actor=request.user, contract=contract, request=request,
+              payload={"format": "pdf"})
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
