@@ -1,4 +1,4 @@
-"""The checklist's two 事故 items read what the app knows (checklist.evidence):
+"""The checklist's two 事故 items read what the app knows (core.evidence):
 operational.12 「業務開始前に、事故、災害、トラブルに対応できる体制及び手順を整備し、委託先と緊急時の連絡体制や対応手順を
 確認する。」 and operational.13 「事故が発生した場合…は、直ちに委託先と今後の対応を協議する。」"""
 
