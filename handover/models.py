@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.badges import Badge
+
 from . import rules
 
 
@@ -49,6 +51,9 @@ class Item(models.Model):
         RETURNED = "returned", _("返却済み（区で保管）")
         # Destroyed (or erased) at the contractor, as a line of the deletion report the ward accepted.
         DISPOSED = "disposed", _("破壊・消去済み（消去報告書受理）")
+
+    # The badge of each state (core/templatetags/badges.py); a state not named is a plain badge.
+    STATE_TONES = {State.IN_TRANSIT: "warn", State.AT_CONTRACTOR: "ok"}
 
     contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT,
                                  related_name="handover_items")
@@ -116,6 +121,10 @@ class Item(models.Model):
         return self.state in (self.State.PREPARED, self.State.RETURNED)
 
     @property
+    def status_badge(self) -> Badge:
+        return Badge(self.get_state_display(), self.STATE_TONES.get(self.state, ""))
+
+    @property
     def next_check_due(self):
         if not self.is_at_contractor or self.last_checked_at is None:
             return None
@@ -140,6 +149,8 @@ class Handover(models.Model):
         IN_TRANSIT = "in_transit", _("受領確認待ち")
         ACKNOWLEDGED = "acknowledged", _("受領確認済み")
         CANCELLED = "cancelled", _("取消")
+
+    STATUS_TONES = {Status.IN_TRANSIT: "warn", Status.ACKNOWLEDGED: "ok"}
 
     contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT,
                                  related_name="handovers")
@@ -202,6 +213,10 @@ class Handover(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def status_badge(self) -> Badge:
+        return Badge(self.get_status_display(), self.STATUS_TONES.get(self.status, ""))
 
     @property
     def is_delivery(self) -> bool:
