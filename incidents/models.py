@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.badges import Badge
+
 
 class Incident(models.Model):
     """事故報告: one incident on one contract, numbered per contract (事故 No.1, No.2 …)."""
@@ -24,6 +26,8 @@ class Incident(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("対応中")
         CLOSED = "closed", _("終結")
+
+    STATUS_TONES = {Status.OPEN: "warn", Status.CLOSED: "ok"}
 
     class PasswordExposure(models.TextChoices):
         """Whether whoever has the data may know the password of an encrypted medium, as the reporter knows it:
@@ -94,6 +98,10 @@ class Incident(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def status_badge(self) -> Badge:
+        return Badge(self.get_status_display(), self.STATUS_TONES.get(self.status, ""))
 
     @property
     def flag_labels(self) -> list[str]:
