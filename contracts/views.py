@@ -47,7 +47,7 @@ from .permissions import (
 @require_safe
 def home(request):
     """The site's home page (core:dashboard): the person's contracts and what waits for them in every app."""
-    return render(request, "core/dashboard.html", {
+    return render(request, "contracts/home.html", {
         "contracts": list(selectors.contract_list_for(request.user)),
         "waiting": waiting_for(request.user),
     })
