@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.badges import Badge
+
 
 class TemplateFrozen(Exception):
     """A template version that a contract uses cannot change; make a new version instead."""
@@ -147,6 +149,8 @@ class Checklist(models.Model):
         DRAFT = "draft", _("計画中（未確定）")
         FINALISED = "finalised", _("確定済み")
 
+    PLAN_STATUS_TONES = {PlanStatus.DRAFT: "warn", PlanStatus.FINALISED: "ok"}
+
     contract = models.OneToOneField("contracts.Contract", on_delete=models.CASCADE, related_name="checklist")
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, related_name="checklists")
     plan_status = models.CharField(_("計画の状態"), max_length=10, choices=PlanStatus.choices,
@@ -176,6 +180,10 @@ class Checklist(models.Model):
     def is_draft(self) -> bool:
         return self.plan_status == self.PlanStatus.DRAFT
 
+    @property
+    def plan_badge(self) -> Badge:
+        return Badge(self.get_plan_status_display(), self.PLAN_STATUS_TONES.get(self.plan_status, ""))
+
 
 class ChecklistSide(models.Model):
     """The attestation and review of one side's list."""
@@ -186,6 +194,9 @@ class ChecklistSide(models.Model):
         RETURNED = "returned", _("差戻し")
         ACCEPTED = "accepted", _("全項目確認済み（確定待ち）")
         LOCKED = "locked", _("確定")
+
+    # The badge of each state (core/templatetags/badges.py): waiting on the reviewer "warn", sent back "danger".
+    STATUS_TONES = {Status.SUBMITTED: "warn", Status.RETURNED: "danger", Status.ACCEPTED: "ok", Status.LOCKED: "ok"}
 
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="sides")
     side = models.CharField(_("区分"), max_length=12, choices=Side.choices)
@@ -223,6 +234,10 @@ class ChecklistSide(models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.LOCKED
 
+    @property
+    def status_badge(self) -> Badge:
+        return Badge(self.get_status_display(), self.STATUS_TONES.get(self.status, ""))
+
 
 class ChecklistItem(models.Model):
     """One of the 48 items on one contract: its plan mark, attestation and review."""
@@ -236,6 +251,9 @@ class ChecklistItem(models.Model):
         NONE = "none", _("未確認")
         ACCEPTED = "accepted", _("確認済み")
         RETURNED = "returned", _("差戻し")
+
+    ATTESTATION_TONES = {Attestation.IN_PLACE: "ok", Attestation.NOT_YET: "warn"}
+    REVIEW_TONES = {Review.ACCEPTED: "ok", Review.RETURNED: "danger"}
 
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
     template_item = models.ForeignKey(TemplateItem, on_delete=models.PROTECT, related_name="+")
@@ -295,6 +313,14 @@ class ChecklistItem(models.Model):
     @property
     def is_returned(self) -> bool:
         return self.review == self.Review.RETURNED
+
+    @property
+    def attestation_badge(self) -> Badge:
+        return Badge(self.get_attestation_display(), self.ATTESTATION_TONES.get(self.attestation, ""))
+
+    @property
+    def review_badge(self) -> Badge:
+        return Badge(self.get_review_display(), self.REVIEW_TONES.get(self.review, ""))
 
     @property
     def awaits_review(self) -> bool:
