@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.badges import Badge
+
 
 def _report_path(instance, filename) -> str:
     # A random name: the original file name is kept in its own column, never in the path.
@@ -25,6 +27,8 @@ class ContractReport(models.Model):
         SUBMITTED = "submitted", _("区の確認待ち")
         RETURNED = "returned", _("差戻し")
         ACCEPTED = "accepted", _("受理")
+
+    STATUS_TONES = {Status.SUBMITTED: "warn", Status.RETURNED: "danger", Status.ACCEPTED: "ok"}
 
     contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT, related_name="reports")
     title = models.CharField(_("報告書の表題"), max_length=200)
@@ -67,6 +71,10 @@ class ContractReport(models.Model):
     @property
     def is_returned(self) -> bool:
         return self.status == self.Status.RETURNED
+
+    @property
+    def status_badge(self) -> Badge:
+        return Badge(self.get_status_display(), self.STATUS_TONES.get(self.status, ""))
 
 
 class ContractMeasure(models.Model):
@@ -145,6 +153,8 @@ class DeletionReport(models.Model):
         RETURNED = "returned", _("差戻し")
         ACCEPTED = "accepted", _("受理")
 
+    STATUS_TONES = {Status.SUBMITTED: "warn", Status.RETURNED: "danger", Status.ACCEPTED: "ok"}
+
     contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT,
                                  related_name="deletion_reports")
     number = models.PositiveIntegerField(_("報告番号"))
@@ -182,6 +192,10 @@ class DeletionReport(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.status == self.Status.ACCEPTED
+
+    @property
+    def status_badge(self) -> Badge:
+        return Badge(self.get_status_display(), self.STATUS_TONES.get(self.status, ""))
 
 
 class DeletionLine(models.Model):
