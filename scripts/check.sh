@@ -2,17 +2,15 @@
 # The quick loop while developing: lint, migrations in step with the models, then the test suite on
 # SQLite (all of it, or one app's tests). No Debian packages, no PostgreSQL, no browser: `make test`
 # runs those. Usage: scripts/check.sh [APP] [pytest arguments...], e.g. `scripts/check.sh handover -x`.
+# The tests run over all cores (scripts/suite.sh); TEST_WORKERS=0 runs them in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 app="${1:-}"
 shift || true
 
-if [ ! -x .venv/bin/pytest ]; then
-  echo "== Creating .venv (Python packages only; 'make setup' also installs the Debian packages)"
-  "${PYTHON:-python3}" -m venv .venv
-  .venv/bin/python -m pip install -q -e '.[test]'
-fi
+# Python packages only ('make setup' also installs the Debian packages); again when pyproject.toml changed.
+source scripts/venv.sh
 
 targets=(tests)
 if [ -n "$app" ]; then
@@ -38,4 +36,4 @@ echo "== Lint and migrations"
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null
 
 echo "== Tests on SQLite: ${targets[*]}"
-.venv/bin/pytest -p no:cacheprovider -q -m "not browser" "${targets[@]}" "$@"
+scripts/suite.sh "not browser" "${targets[@]}" "$@"

@@ -34,25 +34,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   [ "$status" -eq 0 ] || exit "$status"
 fi
 
-python="${PYTHON:-python3}"
-if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then
-  echo "Python 3.11 or newer is needed (found: $("$python" --version 2>&1))" >&2
-  exit 1
-fi
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys' 2>/dev/null; then
-  echo "== Creating .venv"
-  rm -rf .venv
-  "$python" -m venv .venv
-fi
-# Reinstall only when pyproject.toml changed since the last install.
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
-if [ ! -f "$stamp" ]; then
-  echo "== Installing Python packages into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
-  rm -f .venv/.installed-*
-  touch "$stamp"
-fi
+source scripts/venv.sh
 
 # Compile the translation catalogues (locale/*/LC_MESSAGES/*.mo are built here, not committed).
 DJANGO_HTTPS=0 .venv/bin/python manage.py compilemessages --ignore=.venv -v 0

@@ -13,11 +13,11 @@ echo "== Lint and migrations"
 $py manage.py makemigrations --check --dry-run >/dev/null
 
 echo "== Test suite on SQLite"
-"${pytest[@]}" -m "not browser"
+scripts/suite.sh "not browser"
 
 echo "== Test suite on PostgreSQL"
 trap 'scripts/pg_test_server.sh stop' EXIT
-DATABASE_URL="$(scripts/pg_test_server.sh start)" "${pytest[@]}" -m "not browser"
+DATABASE_URL="$(scripts/pg_test_server.sh start)" scripts/suite.sh "not browser"
 scripts/pg_test_server.sh stop
 trap - EXIT
 
