@@ -10,6 +10,29 @@ from django.db import transaction  # noqa: E402
 from tests.factories import World, login_verified, make_user, make_world  # noqa: E402
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only are skipped before their database is set up when it is not PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs a real PostgreSQL server (the PostgreSQL phase of make test)")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_state_dir(tmp_path_factory):
+    """The audit chain's state (audit/state.py) of what is built before a test's own directory exists (the
+    matrix's world, once per module) in a directory of this worker's own (pytest-xdist runs several), never
+    in the shared var/."""
+    from django.test import override_settings
+
+    with override_settings(AUDIT_STATE_DIR=tmp_path_factory.mktemp("audit-state-worker")):
+        yield
+
+
 @pytest.fixture
 def world(db) -> World:
     """Contract A (HR, its manager and handler, an auditor) and contract B with its own contractor."""

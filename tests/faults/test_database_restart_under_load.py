@@ -24,7 +24,8 @@ from tests.factories import make_world
 from tests.faults.checks import assert_consistent
 from tests.faults.server import AppServer, Client, usable_password
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+# alone: it stops the server every other worker of the run is using (scripts/suite.sh runs it by itself).
+pytestmark = [pytest.mark.postgres_only, pytest.mark.alone, pytest.mark.django_db(transaction=True)]
 
 UNAVAILABLE = "データベースに接続できなかったため、この操作を最後まで処理できませんでした。"
 PAPERS = 8
