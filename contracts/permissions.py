@@ -21,9 +21,13 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts import services as accounts_services
 from core import roles
+from core.answers import YES, Answer, no
 
+from .closing import CLOSED, closed_refusal
 from .models import ROLE_PERMISSIONS, Contract, Designation, Membership, Role
 
 ACTIONS = {
@@ -157,10 +161,86 @@ def has_contracts_where(user, action: str = "view") -> bool:
     return contracts_where(user, action).exists()
 
 
-def may_create_contract(user) -> bool:
-    """Whether ``user`` may register a new contract (HR, through the group's ``add_contract``; never because
-    they are a superuser). The page that offers the form and the service that makes the contract both ask."""
-    return roles.holds(user, "contracts.add_contract")
+# --- may this person do this now: one Answer (core.answers) for the page, the view and the service ----------
+#
+# A refusal of who the person is is ``forbidden``: the view answers 403 (``or_403``) and so does the service
+# (``answer.or_403().require()``), as the contract services always have; a refusal because of the contract's
+# state (closed) goes on to the service, which raises its message for the page to show.
+
+
+def closed_answer(contract: Contract) -> Answer | None:
+    """The guard of every write on a closed contract (``contracts.closing.closed_refusal``) as an Answer, or
+    None while the contract is open (an Answer is falsy when it refuses: test ``is not None``)."""
+    refusal = closed_refusal(contract)
+    return no(refusal, CLOSED) if refusal else None
+
+
+def unless_closed(contract: Contract) -> Answer:
+    """YES while the contract is open, else the refusal of :func:`closed_answer` (the last step of a rule that
+    writes the contract's records)."""
+    closed = closed_answer(contract)
+    return YES if closed is None else closed
+
+
+def may_create_contract(user) -> Answer:
+    """Register a new contract: HR, through the group's ``add_contract`` (never because they are a superuser).
+    The list that offers the form, the form's view and the service that makes the contract all ask."""
+    return YES if roles.holds(user, "contracts.add_contract") else no("", "not_hr", forbidden=True)
+
+
+def may_edit_contract(user, contract: Contract) -> Answer:
+    """Change the contract's particulars: its HR, while it is open."""
+    if not can(user, contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    return unless_closed(contract)
+
+
+def may_grant_membership(user, contract: Contract) -> Answer:
+    """Give a ward person access (HR or auditor): the contract's HR, while it is open."""
+    if not can(user, contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    return unless_closed(contract)
+
+
+def may_revoke_membership(user, membership: Membership) -> Answer:
+    """Take a ward person's access away: the contract's HR, on a closed contract too (it changes none of its
+    records); never a contractor's role (that is the designation's) nor the last HR."""
+    contract = membership.contract
+    if not can(user, contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    if not membership.is_active:
+        return no(_("この登録はすでに取り消されています。"), "already_revoked")
+    if membership.role in (Role.CONTRACTOR_MANAGER, Role.CONTRACTOR_HANDLER):
+        return no(_("委託先の方の登録は、取扱者指定の取消によって外してください。"), "contractor_role")
+    if membership.role == Role.HR and not contract.memberships.filter(
+        role=Role.HR, revoked_at__isnull=True
+    ).exclude(pk=membership.pk).exists():
+        return no(_("担当課の職員が一人もいなくなるため、取り消せません。"), "last_hr")
+    return YES
+
+
+def may_report_designation(user, contract: Contract) -> Answer:
+    """Report a handling manager or handler: the contractor's handling manager reports; HR enters the reports
+    made on paper. Not on a closed contract: the page offers no form and the view answers 403, as for anyone
+    else who may not report."""
+    if not (can(user, contract, "manage") or can(user, contract, "contractor_side")):
+        return no("", "not_manager", forbidden=True)
+    return unless_closed(contract)
+
+
+def may_resend_enrolment(user, designation: Designation) -> Answer:
+    """Send a fresh enrolment link: the contract's HR, while it is open, to an approved new person who has not
+    set up their account yet."""
+    contract = designation.contract
+    if not can(user, contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    closed = closed_answer(contract)
+    if closed is not None:
+        return closed
+    if not (designation.new_account and designation.is_approved and designation.user.is_active
+            and accounts_services.awaits_enrolment(designation.user)):
+        return no(_("この方は利用開始の手続きを済ませているか、指定が承認されていないため、案内は送れません。"), "enrolled")
+    return YES
 
 
 def check_contract(user, contract: Contract, action: str = "view") -> Contract:

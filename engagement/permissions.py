@@ -11,10 +11,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract
-from contracts.permissions import can, contract_for
+from contracts.permissions import can, contract_for, unless_closed
 from core.answers import YES, Answer, no
 from handover.models import Item
-from handover.permissions import closed_answer
 
 from .models import SurveyPackage, SurveyUpload
 
@@ -31,8 +30,7 @@ def may_work(user, contract: Contract) -> Answer:
     seen = may_see_survey(user, contract)
     if not seen:
         return seen
-    closed = closed_answer(contract)
-    return YES if closed is None else closed
+    return unless_closed(contract)
 
 
 def may_work_on(user, upload: SurveyUpload) -> Answer:

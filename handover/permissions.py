@@ -20,28 +20,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from contracts.closing import CLOSED, closed_refusal
 from contracts.models import Contract
-from contracts.permissions import can, contract_for, people_who_can
+from contracts.permissions import can, closed_answer, contract_for, people_who_can, unless_closed
 from contracts.selectors import display_name
 from core.answers import YES, Answer, no
 from core.dates import wareki_datetime
 
 from . import rules
 from .models import Handover, Item
-
-
-def _unless_closed(contract: Contract) -> Answer:
-    closed = closed_answer(contract)
-    return YES if closed is None else closed
-
-
-def closed_answer(contract: Contract) -> Answer | None:
-    """The guard of every write on a closed contract (``contracts.closing.closed_refusal``) as an Answer, or
-    None while the contract is open (an Answer is falsy when it refuses: test ``is not None``)."""
-    refusal = closed_refusal(contract)
-    return no(refusal, CLOSED) if refusal else None
-
 
 # --- the contract: registering items and recording handovers ------------------------------------
 
@@ -50,7 +36,7 @@ def may_register(user, contract: Contract) -> Answer:
     """Register a medium, a paper document or a password notice: the contract's HR."""
     if not can(user, contract, "manage"):
         return no(_("記録媒体等を登録できるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
-    return _unless_closed(contract)
+    return unless_closed(contract)
 
 
 def may_record(user, contract: Contract, direction: str) -> Answer:
@@ -64,7 +50,7 @@ def may_record(user, contract: Contract, direction: str) -> Answer:
                       "not_designee", forbidden=True)
     else:
         return no(_("受渡しの方向を選んでください。"), "direction")
-    return _unless_closed(contract)
+    return unless_closed(contract)
 
 
 def direction_for(user, contract: Contract) -> str:
@@ -106,7 +92,7 @@ def may_store(user, item: Item) -> Answer:
                   forbidden=True)
     if item.is_in_transit:
         return no(_("受渡し中の記録媒体等は、受領確認の後に保管場所を記録・確認してください。"), "in_transit")
-    return _unless_closed(item.contract)
+    return unless_closed(item.contract)
 
 
 def may_return(user, item: Item) -> Answer:
@@ -179,7 +165,7 @@ def may_cancel(user, handover: Handover) -> Answer:
         return no(_("この受渡しは%(name)sさんが%(when)sに受領確認したため、取り消せません。")
                   % {"name": display_name(handover.acknowledged_by), "when": _when(handover.acknowledged_at)},
                   "already_acknowledged")
-    return _unless_closed(handover.contract)
+    return unless_closed(handover.contract)
 
 
 def _when(value) -> str:

@@ -18,9 +18,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract
-from contracts.permissions import can, contract_for
+from contracts.permissions import can, closed_answer, contract_for
 from core.answers import YES, Answer, no
-from handover.permissions import closed_answer
 
 from .models import Incident, IncidentEvent
 
