@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from checklist.models import Side
+from checklist.selectors import mark_symbol, side_views
 from contracts.models import Contract
 from contracts.permissions import can
 from core.dashboard import Link
@@ -86,9 +88,6 @@ def _plan_line(checklist) -> str:
 
 def _checklists(contract):
     """Both lists of the 別紙 with their marks and reasons, and the measures each side lists in 資料2-1."""
-    from checklist.models import Side
-    from checklist.selectors import mark_symbol, side_views
-
     views = side_views(contract, [Side.WARD, Side.CONTRACTOR])
     tables, measures = [], {Side.WARD: [], Side.CONTRACTOR: []}
     for view in views:

@@ -24,14 +24,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, F, Max, Min
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from contracts.models import Contract, Designation
-from contracts.permissions import can, contract_for
+from contracts.permissions import can, contract_for, contracts_where
 from contracts.selectors import display_name
 from core import bounds
+from core.dashboard import Link, Waiting
 from core.dates import wareki, wareki_datetime
 from core.errors import DomainError
 from core.pdf import PDF_CONTENT_TYPE, render_pdf
@@ -40,6 +42,7 @@ from handover.permissions import YES, Answer, closed_answer
 
 from .copies import copy_label
 from .models import CopyRecord, DeletionLine, DeletionReport
+from .report import sync_steps
 
 Method = DeletionLine.Method
 LISTED = 5
@@ -519,8 +522,6 @@ def deletion_report_accept(*, report: DeletionReport, actor, request=None) -> De
         if line.return_reason:
             line.return_reason = ""
             line.save(update_fields=["return_reason"])
-    from yearend.report import sync_steps
-
     steps = sync_steps(report.contract, actor=actor)
     payload = {"number": report.number, "lines": [line_label(line) for line in lines], "disposed": disposed}
     if steps:
@@ -600,10 +601,6 @@ p.meta { margin: 0 0 1mm; }
 
 
 def contract_links(user, contract: Contract):
-    from django.urls import reverse
-
-    from core.dashboard import Link
-
     if not user.is_authenticated or not can(user, contract, "view"):
         return []
     return [Link(_("複製等の記録"), reverse("yearend:copies", kwargs={"slug": contract.slug})),
@@ -613,11 +610,6 @@ def contract_links(user, contract: Contract):
 def waiting_for(user):
     """HR: a deletion report to check. The handling manager: a report sent back; and, while the contractor holds
     the contract's data, a reminder to keep the copy register current (複製等の記録)."""
-    from django.urls import reverse
-
-    from contracts.permissions import contracts_where
-    from core.dashboard import Waiting
-
     if not user.is_authenticated:
         return []
     rows = []

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import evidence as evidence_registry
 from core.evidence import Evidence
 from handover.models import Item
 
@@ -50,7 +51,5 @@ def return_evidence(contract) -> Evidence:
 
 
 def register_all() -> None:
-    from core import evidence
-
     for side in ("ward", "contractor"):
-        evidence.register(f"{side}.operational.11", return_evidence)  # 返却・消去・報告書
+        evidence_registry.register(f"{side}.operational.11", return_evidence)  # 返却・消去・報告書

@@ -20,16 +20,19 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log
 from contracts.models import REPORT_STEPS, Contract, ContractStep, ContractStepEvent
-from contracts.permissions import can, contract_for
+from contracts.permissions import can, contract_for, contracts_where
 from core import bounds
+from core.dashboard import Link, Waiting
 from core.dates import fiscal_year_label, wareki, wareki_datetime
 from core.errors import DomainError
+from handover.models import Item
 from handover.permissions import YES, Answer, closed_answer
 
 from .models import ContractMeasure, ContractReport
@@ -128,8 +131,6 @@ def report_for(user, slug: str, pk: int) -> ContractReport:
 def _items_state(contract: Contract) -> tuple[bool, dt.datetime | None]:
     """Whether every item the contract handed out is back at the ward or was destroyed or erased as the
     accepted deletion report says, and the moment the last of them got there."""
-    from handover.models import Item
-
     items = list(Item.objects.filter(contract=contract).values_list("state", "state_changed_at"))
     out = [state for state, _at in items if state in (Item.State.IN_TRANSIT, Item.State.AT_CONTRACTOR)]
     done = [at for state, at in items if state in (Item.State.RETURNED, Item.State.DISPOSED)]
@@ -386,10 +387,6 @@ def measure_record(*, contract: Contract, actor, decided_on: dt.date, text: str,
 
 
 def contract_links(user, contract: Contract):
-    from django.urls import reverse
-
-    from core.dashboard import Link
-
     if not user.is_authenticated or not can(user, contract, "view"):
         return []
     return [Link(_("報告書・対応策"), reverse("yearend:report", kwargs={"slug": contract.slug}))]
@@ -397,11 +394,6 @@ def contract_links(user, contract: Contract):
 
 def waiting_reports(user):
     """HR: a submitted report to check; the handling manager: a report sent back to correct."""
-    from django.urls import reverse
-
-    from contracts.permissions import contracts_where
-    from core.dashboard import Waiting
-
     if not user.is_authenticated:
         return []
     rows = []

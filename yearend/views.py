@@ -11,6 +11,7 @@ from audit.services import audit_log
 from contracts.closing import last_closing
 from contracts.permissions import contract_for, contract_get, contract_methods, contract_post
 from core.errors import DomainError, add_to_form
+from engagement.models import SurveyPackage, SurveyUpload
 
 from . import report as reports
 from .closing import (
@@ -183,8 +184,6 @@ def close(request, slug):
 
 def _survey_kept(contract) -> dict:
     """What closing will purge, as counts, for the page (the service purges what is there when it runs)."""
-    from engagement.models import SurveyPackage, SurveyUpload
-
     return {"uploads": SurveyUpload.objects.filter(contract=contract, purged_at__isnull=True).count(),
             "packages": SurveyPackage.objects.filter(contract=contract).exclude(blob="").count()}
 
