@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.badges import Badge
 from core.dates import fiscal_year_label
 
 
@@ -155,6 +156,10 @@ class Contract(models.Model):
             return _("期間終了・未完了")
         return self.get_status_display()
 
+    @property
+    def status_badge(self) -> Badge:
+        return Badge(self.state_label, "warn" if self.is_past_end else "")
+
 
 # ④–⑥ follow the year's-end records (the report, the returns, the measures: ``yearend.report.sync_steps``), never
 # a click; ①–③ are completed by hand.
@@ -286,6 +291,8 @@ class Designation(models.Model):
         REJECTED = "rejected", _("不承認")
         REVOKED = "revoked", _("取消")
 
+    STATUS_TONES = {Status.REPORTED: "warn", Status.APPROVED: "ok"}
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="designations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("氏名"), on_delete=models.PROTECT,
                              related_name="designations")
@@ -335,6 +342,10 @@ class Designation(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def status_badge(self) -> Badge:
+        return Badge(self.get_status_display(), self.STATUS_TONES.get(self.status, ""))
 
     @property
     def role(self) -> str:
