@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.badges import Badge
+
 
 class SurveyMapping(models.Model):
     """The column mapping HR confirmed, kept with the contract and carried to next year's copy."""
@@ -114,6 +116,12 @@ class SurveyUpload(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.purged_at is None and self.expires_at <= timezone.now()
+
+    @property
+    def status_badge(self) -> Badge:
+        # Past its retention the data waits for the daily purge: the state alone would still say "ready".
+        label = _("保存期間切れ（削除待ち）") if self.is_expired else self.get_state_display()
+        return Badge(label, "warn" if self.is_live else "")
 
     @property
     def has_master(self) -> bool:
