@@ -59,9 +59,10 @@ def test_hr_accepts_every_remaining_in_place_item_at_once(submitted):
 
 def test_flagged_items_are_left_for_one_by_one_review(world, without_app_records):
     """Seed: 取扱責任者及び取扱者をあらかじめ指定し、区に報告させる — attested while no manager is approved."""
+    from checklist.evidence import designation_evidence
     from contracts.services import designation_revoke
 
-    without_app_records.register("ward.operational.04", without_app_records.designation_evidence)
+    without_app_records.register("ward.operational.04", designation_evidence)
     finalise_plan(world)
     attest_side(world, Side.WARD, world.hr, skip={"ward.operational.04"})
     designation_revoke(designation=world.contract.designations.get(user=world.manager), actor=world.hr)
