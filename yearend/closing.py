@@ -4,14 +4,14 @@ Design: a contract closes only when every item is back (or destroyed with a cert
 accounted for in an accepted deletion report, and the report (報告書, no personal information) has been
 received. On top of that the checklists are locked and no incident is open.
 
-:func:`register` adds this app's blockers to ``contracts.closing.closing_blockers``, which lists, in the order the work is done, each thing still open with a link to where it
-is resolved; the contract page shows them once the period is over, the close page always, and
-:func:`contract_close` refuses with all of them. Closing makes the contract read-only (every service refuses
+:func:`register` adds this app's blockers to ``contracts.closing.closing_blockers``, which lists, in the order
+the work is done, each thing still open with a link to where it is resolved; the contract page shows them once
+the period is over, the close page always, and :func:`contract_close` refuses with all of them (who may close
+or reopen, and when, is ``may_close`` and ``may_reopen`` in :mod:`yearend.permissions`). Closing makes the contract read-only (every service refuses
 a closed contract), purges the app's own copies of its survey data (``engagement.storage``) and writes that
 purge, with counts, to the audit trail. Reopening needs a reason and is audited.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from checklist.models import Checklist, Side
-from contracts.closing import CLOSED, Blocker, closing_blockers, register_blockers
+from contracts.closing import Blocker, closing_blockers, register_blockers
 from contracts.models import ClosingEvent, Contract
-from contracts.permissions import can
 from contracts.selectors import contracts_for
 from core import bounds
 from core.dashboard import Waiting
@@ -31,8 +30,8 @@ from engagement.storage import contract_survey_data_purge
 from handover.models import Item
 from incidents.selectors import open_incidents
 
-from . import deletion
-from .report import latest_report
+from .permissions import BLOCKED, blocked_message, may_close, may_reopen
+from .selectors import accepted_report, copies_to_cover, data_went_out, latest_report, open_report
 
 LISTED = 3  # names shown per line before 「ほかn件」
 # Steps ④ and ⑤ follow the report and the returns, which have blockers of their own.
@@ -82,13 +81,13 @@ def _items_not_back(contract: Contract) -> list[Blocker]:
 
 def _copies_not_accounted_for(contract: Contract) -> list[Blocker]:
     url = reverse("yearend:deletion", kwargs={"slug": contract.slug})
-    if deletion.accepted_report(contract) is None:
-        if not deletion.data_went_out(contract):
+    if accepted_report(contract) is None:
+        if not data_went_out(contract):
             return []
-        current = deletion.open_report(contract)
+        current = open_report(contract)
         state = current.get_status_display() if current is not None else _("未作成")
         return [Blocker(_("消去報告書が受理されていません（%(state)s）") % {"state": state}, url)]
-    copies = deletion.copies_to_cover(contract)
+    copies = copies_to_cover(contract)
     if not copies:
         return []
     return [Blocker(_("受理された消去報告書にない複製があります: %(copies)s")
@@ -127,24 +126,13 @@ class ClosingBlocked(DomainError):
     """Closing refused: ``blockers`` names every thing still open, each with where it is resolved."""
 
     def __init__(self, blockers: list[Blocker]):
-        super().__init__(_("まだ完了できません。次のことが残っています: %(blockers)s")
-                         % {"blockers": "／".join(b.text for b in blockers)}, code="blocked")
+        super().__init__(blocked_message(blockers), code=BLOCKED)
         self.blockers = blockers
 
 
 def link_key_of(contract: Contract):
     """The ward-side key of linkable pseudonyms kept with this contract, or None."""
     return SurveyLinkKey.objects.filter(contract=contract).first()
-
-
-def may_close(user, contract: Contract):
-    """(allowed, blockers): HR of the contract may close it when nothing stands in the way."""
-    if not can(user, contract, "manage"):
-        return False, []
-    if contract.is_closed:
-        return False, []
-    blockers = closing_blockers(contract)
-    return not blockers, blockers
 
 
 @transaction.atomic
@@ -155,13 +143,10 @@ def contract_close(*, contract: Contract, actor, keep_link_key: bool = False, ke
     pseudonym key unless HR keeps it for next year with ``keep_reason``), and one audit entry says what was
     purged, with counts."""
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    if not can(actor, contract, "manage"):
-        raise PermissionDenied
-    if contract.is_closed:
-        raise DomainError(_("この契約はすでに完了しています。"), code=CLOSED)
-    blockers = closing_blockers(contract)
-    if blockers:
-        raise ClosingBlocked(blockers)
+    answer = may_close(actor, contract).or_403()
+    if answer.code == BLOCKED:
+        raise ClosingBlocked(closing_blockers(contract))
+    answer.require()
     keep_reason = (keep_reason or "").strip()
     bounds.check_value(ClosingEvent, "link_key_kept_reason", keep_reason, field="keep_reason")
     has_key = link_key_of(contract) is not None
@@ -191,10 +176,7 @@ def contract_reopen(*, contract: Contract, actor, reason: str, request=None) -> 
     """Reopen a closed contract (e.g. to record an incident found afterwards), for a stated reason. The
     survey data purged at closing stays purged."""
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    if not can(actor, contract, "manage"):
-        raise PermissionDenied
-    if not contract.is_closed:
-        raise DomainError(_("この契約は完了していないため、再開できません。"), code="not_closed")
+    may_reopen(actor, contract).or_403().require()
     reason = (reason or "").strip()
     bounds.check_value(ClosingEvent, "reason", reason, field="reason")
     if not reason:

@@ -1,6 +1,6 @@
 """The copy register (複製等の記録): every copy of the contract's data the contractor makes, from the moment
 it acknowledged the disc — on the analysis PC, an encrypted backup, another medium — when, by whom, why,
-encrypted or not. The deletion report (:mod:`handover.deletion`) must account for every line of it.
+encrypted or not. The deletion report (:mod:`yearend.deletion`) must account for every line of it.
 
 Seed, 別紙: 「業務履行後、…電子データは消去させる。また、区に電子データの消去を行ったことの報告書を提出させる。」
 A copy nobody wrote down is a copy nobody deletes, so the register is what the deletion report is checked
@@ -10,39 +10,26 @@ against. Lines are never changed or removed: a copy made is a copy to account fo
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log
 from contracts.models import Contract
-from contracts.permissions import can, people_who_can
+from contracts.permissions import people_who_can
 from core import bounds
 from core.dates import wareki_datetime
 from core.errors import DomainError
-from handover.models import Handover, Item, MediumKind
-from handover.permissions import YES, Answer, closed_answer
+from handover.models import Item, MediumKind
 
 from .models import CopyRecord
+from .permissions import may_register_copy
+from .selectors import copy_sources
 
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 OTHER_MEDIUM_NEEDS_KIND = gettext_lazy("その他の媒体に複製したときは、媒体の種類（CD-R・USBメモリ等）を選んでください。"
                                        "一覧にない種類は、区に登録を依頼してください。")
-
-
-def _no(message, code="", *, forbidden=False) -> Answer:
-    return Answer(False, str(message), code, forbidden=forbidden)
-
-
-def copy_sources(contract: Contract):
-    """What a copy can be made from: the media and paper the contractor has acknowledged receiving, each
-    with ``received_at``, when it first arrived."""
-    return (Item.objects.filter(contract=contract, category__in=[Item.Category.MEDIUM, Item.Category.PAPER],
-                                handover_lines__handover__direction=Handover.Direction.DELIVERY,
-                                handover_lines__handover__status=Handover.Status.ACKNOWLEDGED)
-            .annotate(received_at=Min("handover_lines__handover__acknowledged_at"))
-            .select_related("medium_kind").order_by("label"))
 
 
 def copies_of(contract: Contract):
@@ -54,20 +41,6 @@ def copies_of(contract: Contract):
 def copy_makers(contract: Contract):
     """Who may be named as having made a copy: the contract's approved designees in force."""
     return people_who_can(contract, "receive").select_related("profile").order_by("username")
-
-
-def may_register_copy(user, contract: Contract) -> Answer:
-    """Record a copy: the contract's approved manager and handlers (in their period), once a medium has
-    been acknowledged, until the contract is closed."""
-    if not can(user, contract, "receive"):
-        return _no(_("複製等を記録できるのは、この契約の承認された取扱責任者・取扱者（指定期間内）です。"),
-                   "not_designee", forbidden=True)
-    closed = closed_answer(contract)
-    if closed is not None:
-        return closed
-    if not copy_sources(contract).exists():
-        return _no(_("区から記録媒体等を受け取り、受領確認をした後に、複製等を記録できます。"), "nothing_received")
-    return YES
 
 
 @transaction.atomic

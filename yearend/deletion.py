@@ -4,7 +4,7 @@ erased or destroyed, by whom, verified by whom, and the ward's acceptance.
 Seed, 別紙: 「業務履行後、個人情報が記録された電磁的媒体（DVD-R等）、紙媒体及びパスワード通知書は返却させ、電子データは
 消去させる。また、区に電子データの消去を行ったことの報告書を提出させる。」
 
-- One line per registered copy (:mod:`handover.copies`) not yet covered by an accepted report, and per item
+- One line per registered copy (:mod:`yearend.copies`) not yet covered by an accepted report, and per item
   still at the contractor; a report cannot be submitted while one of them has no line.
 - Each line names its method type as NIST SP 800-88 Rev. 1 and IEEE 2883 do: 消去 (Clear), 完全消去 (Purge),
   破壊 (Destroy). A written CD-R or DVD-R (``MediumKind.destroy_only``), paper and password notices can only
@@ -14,7 +14,7 @@ Seed, 別紙: 「業務履行後、個人情報が記録された電磁的媒体
 - Filed by the contractor's handling manager; the contract's HR accepts it, or sends it back with a reason
   per line. Accepting it marks each item it covers as destroyed or erased (``Item.State.DISPOSED``).
 
-Who may do what is answered once, for the page and the service (``may_*``, :class:`handover.permissions.Answer`).
+Who may do what is answered once, for the page and the service, in :mod:`yearend.permissions`.
 """
 
 import datetime as dt
@@ -22,15 +22,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F, Max, Min
-from django.http import Http404
+from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from contracts.models import Contract, Designation
-from contracts.permissions import can, contract_for, contracts_where
+from contracts.permissions import can, contracts_where
 from contracts.selectors import display_name
 from core import bounds
 from core.dashboard import Link, Waiting
@@ -38,18 +37,15 @@ from core.dates import wareki, wareki_datetime
 from core.errors import DomainError
 from core.pdf import PDF_CONTENT_TYPE, render_pdf
 from handover.models import Handover, Item
-from handover.permissions import YES, Answer, closed_answer
 
 from .copies import copy_label
 from .models import CopyRecord, DeletionLine, DeletionReport
+from .permissions import may_decide_deletion_report, may_edit_deletion_report, may_file_deletion_report
 from .report import sync_steps
+from .selectors import copies_to_cover, covered_copy_ids, held_items, lines_of
 
 Method = DeletionLine.Method
 LISTED = 5
-
-
-def _no(message, code="", *, forbidden=False) -> Answer:
-    return Answer(False, str(message), code, forbidden=forbidden)
 
 
 def _listing(names: list[str]) -> str:
@@ -62,51 +58,12 @@ def _listing(names: list[str]) -> str:
 # --- what must be accounted for -------------------------------------------------------------------
 
 
-def reports_of(contract: Contract):
-    return (DeletionReport.objects.filter(contract=contract)
-            .select_related("created_by__profile", "submitted_by__profile", "decided_by__profile")
-            .order_by("-number"))
-
-
-def open_report(contract: Contract) -> DeletionReport | None:
-    """The report being written, waiting for the ward or sent back (at most one at a time)."""
-    return reports_of(contract).exclude(status=DeletionReport.Status.ACCEPTED).first()
-
-
-def accepted_report(contract: Contract) -> DeletionReport | None:
-    return reports_of(contract).filter(status=DeletionReport.Status.ACCEPTED).first()
-
-
-def covered_copy_ids(contract: Contract) -> set[int]:
-    """The copies an accepted report accounts for."""
-    return set(DeletionLine.objects.filter(report__contract=contract, report__status=DeletionReport.Status.ACCEPTED,
-                                           copy__isnull=False).values_list("copy_id", flat=True))
-
-
-def copies_to_cover(contract: Contract) -> list[CopyRecord]:
-    """Registered copies no accepted report accounts for yet."""
-    covered = covered_copy_ids(contract)
-    return [copy for copy in CopyRecord.objects.filter(contract=contract).select_related("medium_kind")
-            .order_by("number") if copy.pk not in covered]
-
-
-def held_items(contract: Contract) -> list[Item]:
-    return list(Item.objects.filter(contract=contract, state=Item.State.AT_CONTRACTOR)
-                .select_related("medium_kind").order_by("label"))
-
-
 def items_on_their_way(contract: Contract) -> list[Item]:
     """Items handed to the contractor and not acknowledged yet: where they end up is not known."""
     return list(Item.objects.filter(contract=contract, state=Item.State.IN_TRANSIT,
                                     handover_lines__handover__status=Handover.Status.IN_TRANSIT,
                                     handover_lines__handover__direction=Handover.Direction.DELIVERY)
                 .distinct().order_by("label"))
-
-
-def data_went_out(contract: Contract) -> bool:
-    """The contractor has received something of this contract (a delivery acknowledged)."""
-    return Handover.objects.filter(contract=contract, direction=Handover.Direction.DELIVERY,
-                                   status=Handover.Status.ACKNOWLEDGED).exists()
 
 
 @dataclass(frozen=True)
@@ -127,12 +84,6 @@ def _target(copy: CopyRecord | None = None, item: Item | None = None) -> Target:
 
 def line_label(line: DeletionLine) -> str:
     return copy_label(line.copy) if line.copy_id else f"{line.item.kind_label} {line.item.label}"
-
-
-def lines_of(report: DeletionReport):
-    return (report.lines.select_related("copy__medium_kind", "copy__source", "item__medium_kind",
-                                        "performer__profile", "verifier__profile")
-            .order_by(F("copy_id").asc(nulls_first=True), "item__label", "copy__number", "pk"))
 
 
 def missing_targets(report: DeletionReport) -> list[Target]:
@@ -196,80 +147,6 @@ def _earliest_day(line: DeletionLine) -> dt.date:
     return timezone.localtime(arrived or line.item.created_at).date()
 
 
-# --- who may do what now ---------------------------------------------------------------------------
-
-
-def may_file(user, contract: Contract) -> Answer:
-    """Start a deletion report: the handling manager, once the contractor has received data, while no other
-    report is open and something is left to account for (or none has been accepted yet)."""
-    if not can(user, contract, "contractor_side"):
-        return _no(_("消去報告書を作成・提出できるのは、この契約の取扱責任者です。"), "not_manager", forbidden=True)
-    closed = closed_answer(contract)
-    if closed is not None:
-        return closed
-    current = open_report(contract)
-    if current is not None:
-        return _no(_("消去報告書 No.%(n)s（%(status)s）があります。その報告書に記入してください。")
-                   % {"n": current.number, "status": current.get_status_display()}, "open_report")
-    if not data_went_out(contract):
-        return _no(_("区から記録媒体等を受け取る前のため、消去報告書はまだ作成できません。"), "nothing_received")
-    if accepted_report(contract) is not None and not copies_to_cover(contract) and not held_items(contract):
-        return _no(_("受理された消去報告書で、すべての複製と記録媒体等の消去・破壊が報告されています。"), "all_covered")
-    return YES
-
-
-def may_edit(user, report: DeletionReport) -> Answer:
-    """Fill in, add or remove lines and submit: the handling manager, while the report is being written or
-    was sent back."""
-    if not can(user, report.contract, "contractor_side"):
-        return _no(_("消去報告書を作成・提出できるのは、この契約の取扱責任者です。"), "not_manager", forbidden=True)
-    closed = closed_answer(report.contract)
-    if closed is not None:
-        return closed
-    if not report.is_with_contractor:
-        return _no(_("消去報告書 No.%(n)s は「%(status)s」のため、変更できません。")
-                   % {"n": report.number, "status": report.get_status_display()}, "not_with_contractor")
-    return YES
-
-
-def may_decide(user, report: DeletionReport) -> Answer:
-    """Accept the report or send it back: the contract's HR, while it waits for the ward."""
-    if not can(user, report.contract, "manage"):
-        return _no(_("消去報告書を受理・差戻しできるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
-    closed = closed_answer(report.contract)
-    if closed is not None:
-        return closed
-    if not report.is_submitted:
-        return _no(_("消去報告書 No.%(n)s は「%(status)s」のため、受理・差戻しできません。")
-                   % {"n": report.number, "status": report.get_status_display()}, "not_submitted")
-    return YES
-
-
-def may_export(user, contract: Contract) -> bool:
-    """The PDF: both sides (HR, the handling manager) and the auditors."""
-    return any(can(user, contract, action) for action in ("manage", "audit", "contractor_side"))
-
-
-def report_for(user, slug: str, pk: int) -> DeletionReport:
-    contract = contract_for(user, slug, "view")
-    try:
-        report = DeletionReport.objects.get(pk=pk, contract=contract)
-    except DeletionReport.DoesNotExist:
-        raise Http404 from None
-    report.contract = contract
-    return report
-
-
-def line_for(user, slug: str, pk: int, line_pk: int) -> DeletionLine:
-    report = report_for(user, slug, pk)
-    try:
-        line = lines_of(report).get(pk=line_pk)
-    except DeletionLine.DoesNotExist:
-        raise Http404 from None
-    line.report = report
-    return line
-
-
 # --- services --------------------------------------------------------------------------------------
 
 
@@ -287,7 +164,7 @@ def _report_for_update(report: DeletionReport) -> DeletionReport:
 def deletion_report_create(*, contract: Contract, actor, request=None) -> DeletionReport:
     """Start a deletion report with one empty line for each copy not yet covered and each item still held."""
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    may_file(actor, contract).require()
+    may_file_deletion_report(actor, contract).require()
     number = (DeletionReport.objects.filter(contract=contract).aggregate(n=Max("number"))["n"] or 0) + 1
     report = DeletionReport.objects.create(contract=contract, number=number, created_at=timezone.now(),
                                            created_by=actor)
@@ -303,7 +180,7 @@ def deletion_report_create(*, contract: Contract, actor, request=None) -> Deleti
 def deletion_line_add(*, report: DeletionReport, actor, target: str, request=None) -> DeletionLine:
     """Add a line for a copy registered (or an item received) after the report was started."""
     report = _report_for_update(report)
-    may_edit(actor, report).require()
+    may_edit_deletion_report(actor, report).require()
     chosen = {t.key: t for t in missing_targets(report)}.get(target or "")
     if chosen is None:
         raise DomainError(_("行を追加する複製・記録媒体等を選んでください（すでに行があるものは選べません）。"), field="target")
@@ -317,7 +194,7 @@ def deletion_line_add(*, report: DeletionReport, actor, target: str, request=Non
 def deletion_line_remove(*, line: DeletionLine, actor, request=None) -> None:
     """Remove a line that accounts for nothing any more (an item returned instead of destroyed)."""
     report = _report_for_update(line.report)
-    may_edit(actor, report).require()
+    may_edit_deletion_report(actor, report).require()
     line = DeletionLine.objects.select_related("copy__medium_kind", "item__medium_kind").get(pk=line.pk, report=report)
     label = line_label(line)
     line.delete()
@@ -374,7 +251,7 @@ def deletion_line_save(*, line: DeletionLine, actor, method_type: str, method: s
     """Fill in (or correct) one line: method type, method, tool and version, date, performer, verifier (not the
     performer), how it was verified, certificate, whether the ward witnessed it, notes."""
     report = _report_for_update(line.report)
-    may_edit(actor, report).require()
+    may_edit_deletion_report(actor, report).require()
     line = lines_of(report).select_for_update(of=("self",)).get(pk=line.pk)
     line.report = report
     values = _clean_line(line, method_type=method_type, method=method, tool=tool, tool_version=tool_version,
@@ -451,7 +328,7 @@ def deletion_report_submit(*, report: DeletionReport, actor, request=None) -> De
     """The handling manager submits the report to the ward. Refused while a registered copy or an item still
     held has no line, or a line is incomplete or breaks a rule."""
     report = _report_for_update(report)
-    may_edit(actor, report).require()
+    may_edit_deletion_report(actor, report).require()
     found = problems(report)
     if found:
         raise ReportIncomplete(_("消去報告書を提出できません。"), found)
@@ -470,7 +347,7 @@ def deletion_report_submit(*, report: DeletionReport, actor, request=None) -> De
 def deletion_report_return(*, report: DeletionReport, actor, reasons: dict[int, str], request=None) -> DeletionReport:
     """HR sends the report back with a reason for each line that needs correcting."""
     report = _report_for_update(report)
-    may_decide(actor, report).require()
+    may_decide_deletion_report(actor, report).require()
     lines = {line.pk: line for line in lines_of(report)}
     cleaned = {}
     for pk, reason in (reasons or {}).items():
@@ -503,7 +380,7 @@ def deletion_report_accept(*, report: DeletionReport, actor, request=None) -> De
     registered after submission must be reported too); each item it covers is then destroyed or erased
     (``Item.State.DISPOSED``), and step ⑤ follows."""
     report = _report_for_update(report)
-    may_decide(actor, report).require()
+    may_decide_deletion_report(actor, report).require()
     found = problems(report)
     if found:
         raise ReportIncomplete(_("この消去報告書は受理できません。理由を書いて差し戻してください。"), found)
@@ -600,14 +477,14 @@ p.meta { margin: 0 0 1mm; }
 # --- the menu and the dashboard --------------------------------------------------------------------
 
 
-def contract_links(user, contract: Contract):
+def deletion_links(user, contract: Contract):
     if not user.is_authenticated or not can(user, contract, "view"):
         return []
     return [Link(_("複製等の記録"), reverse("yearend:copies", kwargs={"slug": contract.slug})),
             Link(_("消去報告書"), reverse("yearend:deletion", kwargs={"slug": contract.slug}))]
 
 
-def waiting_for(user):
+def waiting_deletion_reports(user):
     """HR: a deletion report to check. The handling manager: a report sent back; and, while the contractor holds
     the contract's data, a reminder to keep the copy register current (複製等の記録)."""
     if not user.is_authenticated:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,23 @@ from core.errors import DomainError, add_to_form
 
 from . import copies, deletion
 from .deletion_forms import CopyForm, DeletionDecisionForm, DeletionLineForm
+from .permissions import (
+    deletion_line_for,
+    deletion_report_for,
+    may_decide_deletion_report,
+    may_edit_deletion_report,
+    may_export_deletion_report,
+    may_file_deletion_report,
+    may_register_copy,
+)
+from .selectors import (
+    copies_to_cover,
+    copy_sources,
+    covered_copy_ids,
+    deletion_reports_of,
+    held_items,
+    lines_of,
+)
 
 # Refusals about the report's state (submitted meanwhile, accepted, contract closed): no form to show them on.
 STATE_REFUSALS = {"not_with_contractor", "not_submitted", "closed", "open_report", "all_covered",
@@ -23,11 +39,10 @@ STATE_REFUSALS = {"not_with_contractor", "not_submitted", "closed", "open_report
 
 
 def _copies_page(request, contract, *, form=None, status=200):
-    answer = copies.may_register_copy(request.user, contract)
+    answer = may_register_copy(request.user, contract)
     if answer and form is None:
-        form = CopyForm(sources=copies.copy_sources(contract), makers=copies.copy_makers(contract),
-                        actor=request.user)
-    covered = deletion.covered_copy_ids(contract)
+        form = CopyForm(sources=copy_sources(contract), makers=copies.copy_makers(contract), actor=request.user)
+    covered = covered_copy_ids(contract)
     rows = [(copy, copies.copy_label(copy), copy.pk in covered) for copy in copies.copies_of(contract)]
     return render(request, "yearend/copies.html", {
         "contract": contract, "rows": rows, "may_register": answer, "form": form if answer else None,
@@ -44,11 +59,11 @@ def copy_register_page(request, slug):
 @contract_post
 def copy_create(request, slug):
     contract = contract_for(request.user, slug)
-    answer = copies.may_register_copy(request.user, contract).or_403()
+    answer = may_register_copy(request.user, contract).or_403()
     if not answer:
         messages.error(request, answer.message)
         return _copies_page(request, contract, status=400)
-    form = CopyForm(request.POST, sources=copies.copy_sources(contract), makers=copies.copy_makers(contract))
+    form = CopyForm(request.POST, sources=copy_sources(contract), makers=copies.copy_makers(contract))
     if form.is_valid():
         try:
             copy = copies.copy_register(contract=contract, actor=request.user, request=request,
@@ -70,11 +85,11 @@ def deletion_list(request, slug):
     contract = contract_for(request.user, slug)
     return render(request, "yearend/deletion_list.html", {
         "contract": contract,
-        "reports": deletion.reports_of(contract),
-        "may_file": deletion.may_file(request.user, contract),
-        "may_export": deletion.may_export(request.user, contract),
-        "to_cover": deletion.copies_to_cover(contract),
-        "held": deletion.held_items(contract),
+        "reports": deletion_reports_of(contract),
+        "may_file": may_file_deletion_report(request.user, contract),
+        "may_export": may_export_deletion_report(request.user, contract),
+        "to_cover": copies_to_cover(contract),
+        "held": held_items(contract),
     })
 
 
@@ -82,7 +97,7 @@ def deletion_list(request, slug):
 @contract_post
 def deletion_create(request, slug):
     contract = contract_for(request.user, slug)
-    answer = deletion.may_file(request.user, contract).or_403()
+    answer = may_file_deletion_report(request.user, contract).or_403()
     if not answer:
         messages.error(request, answer.message)
         return redirect("yearend:deletion", slug=slug)
@@ -97,10 +112,10 @@ def deletion_create(request, slug):
 
 
 def _detail_page(request, report, *, decision_form=None, problems=None, status=200):
-    lines = list(deletion.lines_of(report))
+    lines = list(lines_of(report))
     labelled = [(line, deletion.line_label(line)) for line in lines]
-    may_decide = deletion.may_decide(request.user, report)
-    may_edit = deletion.may_edit(request.user, report)
+    may_decide = may_decide_deletion_report(request.user, report)
+    may_edit = may_edit_deletion_report(request.user, report)
     if may_decide and decision_form is None:
         decision_form = DeletionDecisionForm(lines=labelled)
     return render(request, "yearend/deletion_detail.html", {
@@ -112,14 +127,14 @@ def _detail_page(request, report, *, decision_form=None, problems=None, status=2
         "may_edit": may_edit,
         "may_decide": may_decide,
         "decision_form": decision_form if may_decide else None,
-        "may_export": deletion.may_export(request.user, report.contract),
+        "may_export": may_export_deletion_report(request.user, report.contract),
     }, status=status)
 
 
 @login_required
 @contract_get
 def deletion_detail(request, slug, pk):
-    return _detail_page(request, deletion.report_for(request.user, slug, pk))
+    return _detail_page(request, deletion_report_for(request.user, slug, pk))
 
 
 def _refused(request, report, error: DomainError):
@@ -130,9 +145,9 @@ def _refused(request, report, error: DomainError):
 @login_required
 @contract_methods("GET", "POST")
 def deletion_line(request, slug, pk, line_pk):
-    line = deletion.line_for(request.user, slug, pk, line_pk)
+    line = deletion_line_for(request.user, slug, pk, line_pk)
     report = line.report
-    answer = deletion.may_edit(request.user, report).or_403()
+    answer = may_edit_deletion_report(request.user, report).or_403()
     if not answer:
         if request.method == "GET":
             messages.info(request, answer.message)
@@ -164,8 +179,8 @@ def deletion_line(request, slug, pk, line_pk):
 @login_required
 @contract_post
 def deletion_line_add(request, slug, pk):
-    report = deletion.report_for(request.user, slug, pk)
-    deletion.may_edit(request.user, report).or_403()
+    report = deletion_report_for(request.user, slug, pk)
+    may_edit_deletion_report(request.user, report).or_403()
     try:
         line = deletion.deletion_line_add(report=report, actor=request.user, request=request,
                                           target=request.POST.get("target", ""))
@@ -178,8 +193,8 @@ def deletion_line_add(request, slug, pk):
 @login_required
 @contract_post
 def deletion_line_remove(request, slug, pk, line_pk):
-    line = deletion.line_for(request.user, slug, pk, line_pk)
-    deletion.may_edit(request.user, line.report).or_403()
+    line = deletion_line_for(request.user, slug, pk, line_pk)
+    may_edit_deletion_report(request.user, line.report).or_403()
     try:
         deletion.deletion_line_remove(line=line, actor=request.user, request=request)
     except DomainError as error:
@@ -191,8 +206,8 @@ def deletion_line_remove(request, slug, pk, line_pk):
 @login_required
 @contract_post
 def deletion_submit(request, slug, pk):
-    report = deletion.report_for(request.user, slug, pk)
-    deletion.may_edit(request.user, report).or_403()
+    report = deletion_report_for(request.user, slug, pk)
+    may_edit_deletion_report(request.user, report).or_403()
     try:
         deletion.deletion_report_submit(report=report, actor=request.user, request=request)
     except deletion.ReportIncomplete as refused:
@@ -207,11 +222,11 @@ def deletion_submit(request, slug, pk):
 @login_required
 @contract_post
 def deletion_decide(request, slug, pk):
-    report = deletion.report_for(request.user, slug, pk)
-    answer = deletion.may_decide(request.user, report).or_403()
+    report = deletion_report_for(request.user, slug, pk)
+    answer = may_decide_deletion_report(request.user, report).or_403()
     if not answer:
         return _refused(request, report, DomainError(answer.message, code=answer.code))
-    labelled = [(line, deletion.line_label(line)) for line in deletion.lines_of(report)]
+    labelled = [(line, deletion.line_label(line)) for line in lines_of(report)]
     form = DeletionDecisionForm(request.POST, lines=labelled)
     decision = request.POST.get("decision")
     if form.is_valid():
@@ -244,9 +259,8 @@ def deletion_decide(request, slug, pk):
 @login_required
 @contract_get
 def deletion_pdf(request, slug, pk):
-    report = deletion.report_for(request.user, slug, pk)
-    if not deletion.may_export(request.user, report.contract):
-        raise PermissionDenied
+    report = deletion_report_for(request.user, slug, pk)
+    may_export_deletion_report(request.user, report.contract).or_403()
     filename, content_type, content = deletion.deletion_report_pdf(report)
     audit_log(action="handover.deletion.exported", actor=request.user, contract=report.contract, obj=report,
               request=request, payload={"number": report.number, "format": "pdf", "status": report.status})

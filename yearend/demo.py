@@ -31,7 +31,7 @@ from contracts.models import Contract
 from handover.models import Item
 from yearend.models import CopyRecord, DeletionLine
 
-from . import closing, copies, deletion, report
+from . import closing, copies, deletion, report, selectors
 
 DISC, NOTICE = "CD-2025-001", "PN-2025-001"
 COPIES = (  # (when, who, place, where, purpose)
@@ -103,7 +103,7 @@ def _copies(contract, disc, users) -> None:
 
 
 def _report(contract, users) -> None:
-    if report.latest_report(contract) is not None:
+    if selectors.latest_report(contract) is not None:
         return
     with story_moment(REPORT_SUBMITTED):
         submitted = report.report_submit(
@@ -114,12 +114,12 @@ def _report(contract, users) -> None:
 
 
 def _deletion_report(contract, users) -> None:
-    if deletion.accepted_report(contract) is not None:
+    if selectors.accepted_report(contract) is not None:
         return
     manager, handler = users["manager"], users["handler"]
     with story_moment(DELETION_STARTED):
-        filed = deletion.open_report(contract) or deletion.deletion_report_create(contract=contract, actor=manager)
-    for line in deletion.lines_of(filed):
+        filed = selectors.open_report(contract) or deletion.deletion_report_create(contract=contract, actor=manager)
+    for line in selectors.lines_of(filed):
         line.report = filed
         if line.item_id:
             values = {"method_type": DeletionLine.Method.DESTROY, "method": "破砕機による粉砕（記録面を破壊）",

@@ -12,7 +12,7 @@ from core import evidence as evidence_registry
 from core.evidence import Evidence
 from handover.models import Item
 
-from . import deletion
+from . import selectors
 
 
 def _items_url(contract) -> str:
@@ -32,10 +32,10 @@ def return_evidence(contract) -> Evidence:
     if counts["out"] and ended:
         return Evidence(met=False, url=_items_url(contract),
                         summary=_("契約期間が終わりましたが、未返却の記録媒体等が %(out)s点あります。") % counts)
-    if not deletion.data_went_out(contract):
+    if not selectors.data_went_out(contract):
         return Evidence(met=None, url=_items_url(contract), summary=_("委託先はまだ記録媒体等を受け取っていません。"))
-    accepted = deletion.accepted_report(contract)
-    uncovered = len(deletion.copies_to_cover(contract))
+    accepted = selectors.accepted_report(contract)
+    uncovered = len(selectors.copies_to_cover(contract))
     url = reverse("yearend:deletion", kwargs={"slug": contract.slug})
     items = _("返却済み %(returned)s点・消去報告書で破壊 %(disposed)s点・未返却 %(out)s点") % counts
     if accepted is None:

@@ -8,8 +8,7 @@ records the measures, as dated notes.
 Steps ④–⑥ follow these records (and the return of the items) instead of being ticked by hand:
 :func:`sync_steps` completes or reopens them, each with its history entry, whenever one of them changes.
 
-Who may do what is answered here once, for the page and the service alike (``may_*``, returning a
-:class:`handover.permissions.Answer`).
+Who may do what is answered once, for the page and the service alike, in :mod:`yearend.permissions`.
 """
 
 import datetime as dt
@@ -19,7 +18,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,28 +25,20 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log
 from contracts.models import REPORT_STEPS, Contract, ContractStep, ContractStepEvent
-from contracts.permissions import can, contract_for, contracts_where
+from contracts.permissions import can, contracts_where
 from core import bounds
 from core.dashboard import Link, Waiting
-from core.dates import fiscal_year_label, wareki, wareki_datetime
+from core.dates import fiscal_year_label, wareki
 from core.errors import DomainError
 from handover.models import Item
-from handover.permissions import YES, Answer, closed_answer
 
 from .models import ContractMeasure, ContractReport
+from .permissions import may_decide_report, may_record_measure, may_submit_report
+from .selectors import latest_report
 
 # The steps that follow the records of this module, never a hand toggle.
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 PDF_MAGIC = b"%PDF-"
-
-
-def _no(message, code="", *, forbidden=False) -> Answer:
-    return Answer(False, str(message), code, forbidden=forbidden)
-
-
-def latest_report(contract: Contract) -> ContractReport | None:
-    return ContractReport.objects.filter(contract=contract).select_related(
-        "recorded_by__profile", "decided_by__profile").order_by("-recorded_at", "-pk").first()
 
 
 def reports_of(contract: Contract):
@@ -59,70 +49,6 @@ def reports_of(contract: Contract):
 def measures_of(contract: Contract):
     return ContractMeasure.objects.filter(contract=contract).select_related("recorded_by__profile").order_by(
         "decided_on", "recorded_at", "pk")
-
-
-# --- who may do what now ---------------------------------------------------------------------------
-
-
-def may_submit_report(user, contract: Contract) -> Answer:
-    """Record the report's submission: the contract's handling manager (取扱責任者), once no earlier
-    submission is waiting for the ward or accepted."""
-    if not can(user, contract, "contractor_side"):
-        return _no(_("報告書の提出を記録できるのは、この契約の取扱責任者です。"), "not_manager", forbidden=True)
-    closed = closed_answer(contract)
-    if closed is not None:
-        return closed
-    latest = latest_report(contract)
-    if latest is not None and latest.is_submitted:
-        return _no(_("提出した報告書「%(title)s」を区が確認中です。確認の結果を待ってください。") % {"title": latest.title},
-                   "waiting")
-    if latest is not None and latest.is_accepted:
-        return _no(_("報告書「%(title)s」は%(when)sに受理されています。") % {
-            "title": latest.title, "when": wareki_datetime(latest.decided_at)}, "accepted")
-    return YES
-
-
-def may_decide_report(user, report: ContractReport) -> Answer:
-    """Accept the report after checking it holds no personal information, or send it back: the contract's HR."""
-    if not can(user, report.contract, "manage"):
-        return _no(_("報告書を受理・差戻しできるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
-    closed = closed_answer(report.contract)
-    if closed is not None:
-        return closed
-    if not report.is_submitted:
-        return _no(_("この報告書は「%(status)s」のため、受理・差戻しできません。") % {"status": report.get_status_display()},
-                   "not_submitted")
-    return YES
-
-
-def may_record_measure(user, contract: Contract) -> Answer:
-    """Record a measure (対応策・改善策): the contract's HR, once the report is accepted."""
-    if not can(user, contract, "manage"):
-        return _no(_("対応策・改善策を記録できるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
-    closed = closed_answer(contract)
-    if closed is not None:
-        return closed
-    latest = latest_report(contract)
-    if latest is None or not latest.is_accepted:
-        return _no(_("対応策・改善策は、報告書を受理した後に記録してください（⑥は⑤の報告書をもとに検討します）。"),
-                   "no_report")
-    return YES
-
-
-def may_read_report_file(user, report: ContractReport) -> bool:
-    """The report holds no personal information: everyone who sees the contract may read it."""
-    return can(user, report.contract, "view") and bool(report.file)
-
-
-def report_for(user, slug: str, pk: int) -> ContractReport:
-    contract = contract_for(user, slug, "view")
-    try:
-        report = ContractReport.objects.select_related("recorded_by__profile", "decided_by__profile").get(
-            pk=pk, contract=contract)
-    except ContractReport.DoesNotExist:
-        raise Http404 from None
-    report.contract = contract
-    return report
 
 
 # --- steps ④–⑥ follow the records ---------------------------------------------------------------
@@ -386,7 +312,7 @@ def measure_record(*, contract: Contract, actor, decided_on: dt.date, text: str,
 # --- the menu and the dashboard --------------------------------------------------------------------
 
 
-def contract_links(user, contract: Contract):
+def report_links(user, contract: Contract):
     if not user.is_authenticated or not can(user, contract, "view"):
         return []
     return [Link(_("報告書・対応策"), reverse("yearend:report", kwargs={"slug": contract.slug}))]

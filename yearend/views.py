@@ -8,31 +8,37 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
-from contracts.closing import last_closing
+from contracts.closing import CLOSED, closing_blockers, last_closing
 from contracts.permissions import contract_for, contract_get, contract_methods, contract_post
 from core.errors import DomainError, add_to_form
 from engagement.models import SurveyPackage, SurveyUpload
 
 from . import report as reports
-from .closing import (
-    ClosingBlocked,
-    closing_blockers,
-    contract_close,
-    contract_reopen,
-    link_key_of,
-)
+from .closing import ClosingBlocked, contract_close, contract_reopen, link_key_of
 from .council import council_submission_pdf
 from .forms import CloseForm, MeasureForm, ReopenForm, ReportDecisionForm, ReportSubmitForm
+from .permissions import (
+    BLOCKED,
+    may_close,
+    may_decide_report,
+    may_export_council_submission,
+    may_read_report_file,
+    may_record_measure,
+    may_reopen,
+    may_submit_report,
+    report_for,
+)
+from .selectors import latest_report
 
 # Refusals about the state of the report (accepted meanwhile, contract closed): no form is left to show them on.
 STATE_REFUSALS = {"waiting", "accepted", "not_submitted", "closed", "no_report"}
 
 
 def _report_page(request, contract, *, submit_form=None, decision_form=None, measure_form=None, status=200):
-    latest = reports.latest_report(contract)
-    may_submit = reports.may_submit_report(request.user, contract)
-    may_decide = reports.may_decide_report(request.user, latest) if latest is not None else None
-    may_measure = reports.may_record_measure(request.user, contract)
+    latest = latest_report(contract)
+    may_submit = may_submit_report(request.user, contract)
+    may_decide = may_decide_report(request.user, latest) if latest is not None else None
+    may_measure = may_record_measure(request.user, contract)
     return render(request, "yearend/report.html", {
         "contract": contract,
         "latest": latest,
@@ -57,7 +63,7 @@ def report_page(request, slug):
 @contract_post
 def report_submit(request, slug):
     contract = contract_for(request.user, slug)
-    answer = reports.may_submit_report(request.user, contract).or_403()
+    answer = may_submit_report(request.user, contract).or_403()
     if not answer:
         messages.error(request, answer.message)
         return _report_page(request, contract, status=400)
@@ -79,8 +85,8 @@ def report_submit(request, slug):
 @login_required
 @contract_post
 def report_decide(request, slug, pk):
-    report = reports.report_for(request.user, slug, pk)
-    answer = reports.may_decide_report(request.user, report).or_403()
+    report = report_for(request.user, slug, pk)
+    answer = may_decide_report(request.user, report).or_403()
     if not answer:
         messages.error(request, answer.message)
         return _report_page(request, report.contract, status=400)
@@ -112,9 +118,9 @@ def report_decide(request, slug, pk):
 @login_required
 @contract_get
 def report_file(request, slug, pk):
-    report = reports.report_for(request.user, slug, pk)
-    if not reports.may_read_report_file(request.user, report):
-        raise Http404
+    report = report_for(request.user, slug, pk)
+    if not may_read_report_file(request.user, report).or_403():
+        raise Http404  # no PDF was given with this report
     try:
         handle = report.file.open("rb")
     except (FileNotFoundError, OSError):
@@ -130,7 +136,7 @@ def report_file(request, slug, pk):
 @contract_post
 def measure_create(request, slug):
     contract = contract_for(request.user, slug)
-    answer = reports.may_record_measure(request.user, contract).or_403()
+    answer = may_record_measure(request.user, contract).or_403()
     if not answer:
         messages.error(request, answer.message)
         return _report_page(request, contract, status=400)
@@ -153,13 +159,14 @@ def measure_create(request, slug):
 @contract_methods("GET", "POST")
 def close(request, slug):
     """完了: the blockers, each linked to where it is resolved, or the form that closes the contract."""
-    contract = contract_for(request.user, slug, "manage")
-    if contract.is_closed:
-        messages.info(request, _("この契約はすでに完了しています。"))
+    contract = contract_for(request.user, slug)
+    answer = may_close(request.user, contract).or_403()
+    if answer.code == CLOSED:
+        messages.info(request, answer.message)
         return redirect("contracts:detail", slug=slug)
     link_key = link_key_of(contract)
     form = CloseForm(request.POST if request.method == "POST" else None, has_link_key=link_key is not None)
-    blockers = closing_blockers(contract)
+    blockers = closing_blockers(contract) if answer.code == BLOCKED else []
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -191,8 +198,8 @@ def _survey_kept(contract) -> dict:
 @login_required
 @contract_methods("GET", "POST")
 def reopen(request, slug):
-    contract = contract_for(request.user, slug, "manage")
-    if not contract.is_closed:
+    contract = contract_for(request.user, slug)
+    if not may_reopen(request.user, contract).or_403():
         messages.info(request, _("この契約は完了していません。"))
         return redirect("contracts:detail", slug=slug)
     form = ReopenForm(request.POST if request.method == "POST" else None)
@@ -216,7 +223,8 @@ def reopen(request, slug):
 @contract_get
 def council_submission(request, slug):
     """The council submission (付議事項・資料2-1・別紙) as A4 PDF, for HR and the contract's auditors."""
-    contract = contract_for(request.user, slug, "audit")
+    contract = contract_for(request.user, slug)
+    may_export_council_submission(request.user, contract).or_403()
     filename, content_type, content = council_submission_pdf(contract)
     audit_log(action="contract.council_submission.exported", actor=request.user, contract=contract, request=request,
               payload={"format": "pdf"})

@@ -41,7 +41,7 @@ from tests.year_end import (
     steps_by_hand,
     tokyo,
 )
-from yearend import closing, copies, deletion
+from yearend import closing, deletion, permissions
 from yearend import report as reports
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +233,7 @@ def test_a_closed_contract_is_read_only(closable, cd_r, client_as):  # noqa: F81
         with pytest.raises(DomainError):
             attempt()
             pytest.fail(f"{name} was written on a closed contract")
-    assert not copies.may_register_copy(world.handler, contract)
+    assert not permissions.may_register_copy(world.handler, contract)
     assert may_work(world.hr, contract).code == "closed"  # no survey upload or build
     # The checklists were locked before closing: nothing to attest or review.
     assert set(contract.checklist.sides.values_list("status", flat=True)) == {"locked"}

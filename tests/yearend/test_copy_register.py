@@ -15,7 +15,7 @@ from audit.models import AuditEntry
 from core.errors import DomainError
 from tests.handover.conftest import acknowledge, deliver, register_disc
 from tests.year_end import delivered, register_copy
-from yearend import copies
+from yearend import copies, permissions
 from yearend.models import CopyRecord
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_the_notice_is_no_source_of_a_copy_and_another_contracts_disc_neither(wo
 def test_only_the_contracts_designees_record_copies(world, clock, cd_r):
     disc, _notice = delivered(world, clock, cd_r)
     for person in (world.hr, world.auditor, world.other_manager):
-        assert copies.may_register_copy(person, world.contract).forbidden
+        assert permissions.may_register_copy(person, world.contract).forbidden
         with pytest.raises(DomainError):
             copies.copy_register(contract=world.contract, actor=person, source=disc, place="analysis_pc",
                                  location="PC", made_at=clock.now(), made_by=world.handler, purpose="分析",

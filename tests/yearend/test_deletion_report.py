@@ -24,7 +24,7 @@ from tests.year_end import (
     line_values,
     register_copy,
 )
-from yearend import deletion
+from yearend import deletion, permissions
 from yearend.deletion_forms import DeletionLineForm
 from yearend.models import CopyRecord, DeletionLine, DeletionReport
 
@@ -179,15 +179,15 @@ def test_a_deletion_dated_before_the_copy_was_made_or_in_the_future_is_refused(w
 
 
 def test_only_the_manager_files_and_only_hr_decides(world, year):
-    assert deletion.may_file(world.handler, world.contract).forbidden
-    assert deletion.may_file(world.hr, world.contract).forbidden
+    assert permissions.may_file_deletion_report(world.handler, world.contract).forbidden
+    assert permissions.may_file_deletion_report(world.hr, world.contract).forbidden
     with pytest.raises(DomainError):
         deletion.deletion_report_create(contract=world.contract, actor=world.handler)
     report = deletion.deletion_report_submit(report=filled_report(world), actor=world.manager)
-    assert deletion.may_decide(world.manager, report).forbidden
+    assert permissions.may_decide_deletion_report(world.manager, report).forbidden
     with pytest.raises(DomainError):
         deletion.deletion_report_accept(report=report, actor=world.manager)
-    assert deletion.may_edit(world.manager, report).code == "not_with_contractor"
+    assert permissions.may_edit_deletion_report(world.manager, report).code == "not_with_contractor"
 
 
 def test_hr_sends_one_line_back_with_its_reason_and_accepts_it_corrected(world, year):
@@ -246,7 +246,7 @@ def test_a_second_report_covers_only_what_the_first_did_not(world, year, clock):
     disc, _notice, _copy = year
     first = deletion.deletion_report_submit(report=filled_report(world), actor=world.manager)
     deletion.deletion_report_accept(report=first, actor=world.hr)
-    assert deletion.may_file(world.manager, world.contract).code == "all_covered"
+    assert permissions.may_file_deletion_report(world.manager, world.contract).code == "all_covered"
     # A copy found afterwards: a copy nobody deletes is a copy to report.
     clock.advance(days=1)
     register_copy(world, disc, by=world.manager, location="ANL-PC-09",
@@ -258,7 +258,7 @@ def test_a_second_report_covers_only_what_the_first_did_not(world, year, clock):
 def test_nothing_can_be_filed_before_the_contractor_received_anything(world, clock, cd_r):
     paper = register_paper(world)
     deliver(world, [paper])
-    answer = deletion.may_file(world.manager, world.contract)
+    answer = permissions.may_file_deletion_report(world.manager, world.contract)
     assert not answer and answer.code == "nothing_received"
 
 

@@ -20,7 +20,7 @@ from contracts.models import Contract
 from core.errors import DomainError
 from tests.handover.conftest import cd_r, clock  # noqa: F401 (fixtures)
 from tests.year_end import acknowledge, delivered, filled_report, give_back, tokyo
-from yearend import deletion
+from yearend import deletion, permissions
 from yearend import report as reports
 from yearend.models import ContractReport
 
@@ -61,13 +61,13 @@ def test_the_manager_records_the_report_and_confirms_it_holds_no_personal_inform
 
 def test_only_the_manager_records_it_and_only_hr_decides(world):
     for person in (world.hr, world.handler, world.auditor):
-        assert reports.may_submit_report(person, world.contract).forbidden
+        assert permissions.may_submit_report(person, world.contract).forbidden
         with pytest.raises(DomainError):
             reports.report_submit(contract=world.contract, actor=person, title="x", submitted_at=timezone.now(),
                                   pages=1, no_personal_data=True)
     submitted = _submit(world)
     for person in (world.manager, world.handler, world.auditor):
-        assert reports.may_decide_report(person, submitted).forbidden
+        assert permissions.may_decide_report(person, submitted).forbidden
     with pytest.raises(DomainError, match="区が確認中"):
         _submit(world)
 
@@ -150,7 +150,7 @@ def test_measures_are_dated_notes_recorded_by_hr_after_the_report(world):
     with pytest.raises(DomainError, match="報告書を受理した後"):
         reports.measure_record(contract=world.contract, actor=world.hr, decided_on=timezone.localdate(), text="研修")
     reports.report_accept(report=_submit(world), actor=world.hr, checked=True)
-    assert reports.may_record_measure(world.manager, world.contract).forbidden
+    assert permissions.may_record_measure(world.manager, world.contract).forbidden
     with pytest.raises(DomainError) as empty:
         reports.measure_record(contract=world.contract, actor=world.hr, decided_on=timezone.localdate(), text=" ")
     assert empty.value.field == "text"

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from audit.services import audit_log
 from contracts.models import Contract
 from core.private_files import write_private
-from yearend import deletion
+from yearend import deletion, selectors
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             found = Contract.objects.select_related("contractor", "ward_section").get(slug=contract)
         except Contract.DoesNotExist:
             raise CommandError(f"No contract with the slug {contract!r}.") from None
-        report = deletion.accepted_report(found) or deletion.reports_of(found).first()
+        report = selectors.accepted_report(found) or selectors.deletion_reports_of(found).first()
         if report is None:
             raise CommandError(f"The contract {contract!r} has no deletion report yet.")
         report.contract = found
