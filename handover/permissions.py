@@ -61,10 +61,18 @@ def direction_for(user, contract: Contract) -> str:
     raise PermissionDenied
 
 
-def may_be_handed(person, contract: Contract, direction: str) -> bool:
+def may_be_handed(person, contract: Contract, direction: str) -> Answer:
     """Whether ``person`` may be the recipient: an approved designee in force for a delivery, the
-    contract's HR for a return."""
-    return can(person, contract, "receive" if direction == Handover.Direction.DELIVERY else "manage")
+    contract's HR for a return. The refusal is about the person chosen, not the one recording."""
+    if direction == Handover.Direction.DELIVERY:
+        if can(person, contract, "receive"):
+            return YES
+        return no(_("%(name)sさんはこの契約の承認された取扱責任者・取扱者（指定期間内）ではないため、渡すことはできません。%(rule)s")
+                  % {"name": display_name(person), "rule": rules.quote(rules.DESIGNEE_RULE)}, "not_designee")
+    if can(person, contract, "manage"):
+        return YES
+    return no(_("%(name)sさんはこの契約の担当課の職員ではないため、返却先にできません。") % {"name": display_name(person)},
+              "not_hr")
 
 
 def recipients(contract: Contract, direction: str):
@@ -110,20 +118,29 @@ def may_return(user, item: Item) -> Answer:
         return closed
     if item.holder_id == user.pk:
         return YES
-    if can(user, contract, "contractor_side"):
+    if may_return_on_behalf(user, contract):
         return Answer(True, on_behalf_of=item.holder)
     return no(_("「%(item)s」の返却を記録できるのは、保管している%(name)sさん（不在のときは取扱責任者が代理で）です。")
               % {"item": item, "name": display_name(item.holder)}, "not_holder", forbidden=True)
 
 
-def may_see_expected_hash(user, item: Item) -> bool:
+def may_return_on_behalf(user, contract: Contract) -> Answer:
+    """The contractor's handling manager records the return of items another person holds, on their behalf
+    (the return form offers the reason's field to them only)."""
+    if can(user, contract, "contractor_side"):
+        return YES
+    return no("", "not_manager", forbidden=True)
+
+
+def may_see_expected_hash(user, item: Item) -> Answer:
     """The SHA-256 recorded for a medium is what the recipient must compute from the disc, so no one
     sees it while the item travels, and the contractor's people not before they first received it."""
     if not item.sha256 or item.is_in_transit:
-        return False
-    if item.state == Item.State.PREPARED:
-        return can(user, item.contract, "manage") or can(user, item.contract, "audit")
-    return True
+        return no("", "hash_hidden")
+    if item.state == Item.State.PREPARED and not (can(user, item.contract, "manage")
+                                                 or can(user, item.contract, "audit")):
+        return no("", "hash_hidden")
+    return YES
 
 
 # --- handovers: acknowledging and cancelling -----------------------------------------------------

@@ -249,17 +249,7 @@ def handover_record(
             field="late_reason", code="late_without_reason",
         )
 
-    if not permissions.may_be_handed(recipient, contract, direction):
-        if direction == Handover.Direction.DELIVERY:
-            raise DomainError(
-                _("%(name)sさんはこの契約の承認された取扱責任者・取扱者（指定期間内）ではないため、渡すことはできません。%(rule)s")
-                % {"name": display_name(recipient), "rule": quote(rules.DESIGNEE_RULE)},
-                field="recipient", code="not_designee",
-            )
-        raise DomainError(
-            _("%(name)sさんはこの契約の担当課の職員ではないため、返却先にできません。")
-            % {"name": display_name(recipient)}, field="recipient", code="not_hr",
-        )
+    permissions.may_be_handed(recipient, contract, direction).require(field="recipient")
     wanted_state = Item.State.PREPARED if direction == Handover.Direction.DELIVERY else Item.State.AT_CONTRACTOR
     if recipient.pk == actor.pk:
         raise DomainError(_("自分自身には渡せません。"), field="recipient")

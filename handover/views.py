@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from audit.formatting import person_name
 from audit.services import audit_log
-from contracts.permissions import can, contract_for, contract_get, contract_methods, contract_post
+from contracts.permissions import contract_for, contract_get, contract_methods, contract_post
 from contracts.selectors import contracts_for
 from core.errors import DomainError, add_to_form
 from core.posting import form_post
@@ -119,7 +119,8 @@ def handover_create(request, slug):
     contract = contract_for(request.user, slug)
     direction = direction_for(request.user, contract)
     answer = permissions.may_record(request.user, contract, direction)
-    on_behalf = direction == Handover.Direction.RETURN and can(request.user, contract, "contractor_side")
+    on_behalf = direction == Handover.Direction.RETURN and bool(
+        permissions.may_return_on_behalf(request.user, contract))
     items = selectors.eligible_items(contract, direction, request.user)
     # A dashboard reminder names the item to hand over (?item=): it starts ticked.
     chosen = [item.pk for item in items if str(item.pk) == request.GET.get("item")]
