@@ -352,7 +352,8 @@ def designation_revoke(request, slug, pk):
 @login_required
 @contract_post
 def designation_resend_enrolment(request, slug, pk):
-    designation = designation_for(request.user, slug, pk, "manage")
+    designation = designation_for(request.user, slug, pk)
+    may_resend_enrolment(request.user, designation).or_403()
     try:
         services.designation_resend_enrolment(designation=designation, actor=request.user, request=request)
     except DomainError as error:
