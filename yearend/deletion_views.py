@@ -1,5 +1,7 @@
 """Pages of the copy register (複製等の記録) and the deletion report (消去報告書)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from contracts.permissions import contract_for, contract_get, contract_methods, contract_post
 from core.errors import DomainError, add_to_form
+from core.posting import form_post
 
 from . import copies, deletion
 from .deletion_forms import CopyForm, DeletionDecisionForm, DeletionLineForm
@@ -63,17 +66,13 @@ def copy_create(request, slug):
     if not answer:
         messages.error(request, answer.message)
         return _copies_page(request, contract, status=400)
-    form = CopyForm(request.POST, sources=copy_sources(contract), makers=copies.copy_makers(contract))
-    if form.is_valid():
-        try:
-            copy = copies.copy_register(contract=contract, actor=request.user, request=request,
-                                        **form.service_fields())
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("%(copy)s を記録しました。") % {"copy": copies.copy_label(copy)})
-            return redirect("yearend:copies", slug=slug)
-    return _copies_page(request, contract, form=form, status=400)
+    return form_post(
+        request, CopyForm, form_kwargs={"sources": copy_sources(contract), "makers": copies.copy_makers(contract)},
+        act=lambda form: copies.copy_register(contract=contract, actor=request.user, request=request,
+                                              **form.service_fields()),
+        message=lambda copy: _("%(copy)s を記録しました。") % {"copy": copies.copy_label(copy)},
+        done=redirect("yearend:copies", slug=slug),
+        page=lambda form, status: _copies_page(request, contract, form=form, status=status))
 
 
 # --- the deletion report ---------------------------------------------------------------------------
@@ -101,6 +100,7 @@ def deletion_create(request, slug):
     if not answer:
         messages.error(request, answer.message)
         return redirect("yearend:deletion", slug=slug)
+    # No form: a refusal is a message on the list it came from.
     try:
         report = deletion.deletion_report_create(contract=contract, actor=request.user, request=request)
     except DomainError as error:
@@ -142,6 +142,16 @@ def _refused(request, report, error: DomainError):
     return _detail_page(request, report, status=400)
 
 
+def _on_error(request, report):
+    """A refusal about the report's state goes on the report's page (no form is left to show it on); any
+    other on the form."""
+    def on_error(form, error: DomainError):
+        if error.code in STATE_REFUSALS:
+            return _refused(request, report, error)
+        return add_to_form(form, error)
+    return on_error
+
+
 @login_required
 @contract_methods("GET", "POST")
 def deletion_line(request, slug, pk, line_pk):
@@ -153,27 +163,17 @@ def deletion_line(request, slug, pk, line_pk):
             messages.info(request, answer.message)
             return redirect("yearend:deletion_detail", slug=slug, pk=pk)
         return _refused(request, report, DomainError(answer.message, code=answer.code))
-    people = deletion.sanitisers(report.contract)
-    only = deletion.destroy_only_reason(line)
-    form = DeletionLineForm.for_line(line, request.POST if request.method == "POST" else None, people=people,
-                                     destroy_only=only)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                deletion.deletion_line_save(line=line, actor=request.user, request=request, **form.cleaned_data)
-            except DomainError as error:
-                if error.code in STATE_REFUSALS:
-                    return _refused(request, report, error)
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("「%(line)s」の行を保存しました。") % {"line": deletion.line_label(line)})
-                return redirect("yearend:deletion_detail", slug=slug, pk=pk)
-        status = 400
-    return render(request, "yearend/deletion_line.html", {
-        "contract": report.contract, "report": report, "line": line, "label": deletion.line_label(line),
-        "form": form,
-    }, status=status)
+    label = deletion.line_label(line)
+    return form_post(
+        request, partial(DeletionLineForm.for_line, line),
+        form_kwargs={"people": deletion.sanitisers(report.contract), "destroy_only": deletion.destroy_only_reason(line)},
+        act=lambda form: deletion.deletion_line_save(line=line, actor=request.user, request=request,
+                                                     **form.cleaned_data),
+        on_error=_on_error(request, report),
+        message=_("「%(line)s」の行を保存しました。") % {"line": label},
+        done=redirect("yearend:deletion_detail", slug=slug, pk=pk),
+        page="yearend/deletion_line.html",
+        context={"contract": report.contract, "report": report, "line": line, "label": label})
 
 
 @login_required
@@ -181,6 +181,7 @@ def deletion_line(request, slug, pk, line_pk):
 def deletion_line_add(request, slug, pk):
     report = deletion_report_for(request.user, slug, pk)
     may_edit_deletion_report(request.user, report).or_403()
+    # No form: the one choice posted comes from the report's page, which shows a refusal.
     try:
         line = deletion.deletion_line_add(report=report, actor=request.user, request=request,
                                           target=request.POST.get("target", ""))
@@ -195,6 +196,7 @@ def deletion_line_add(request, slug, pk):
 def deletion_line_remove(request, slug, pk, line_pk):
     line = deletion_line_for(request.user, slug, pk, line_pk)
     may_edit_deletion_report(request.user, line.report).or_403()
+    # No form: a button on the report's page, which shows a refusal.
     try:
         deletion.deletion_line_remove(line=line, actor=request.user, request=request)
     except DomainError as error:
@@ -208,6 +210,7 @@ def deletion_line_remove(request, slug, pk, line_pk):
 def deletion_submit(request, slug, pk):
     report = deletion_report_for(request.user, slug, pk)
     may_edit_deletion_report(request.user, report).or_403()
+    # No form: a button on the report's page, which lists what stands in the way.
     try:
         deletion.deletion_report_submit(report=report, actor=request.user, request=request)
     except deletion.ReportIncomplete as refused:
@@ -227,33 +230,31 @@ def deletion_decide(request, slug, pk):
     if not answer:
         return _refused(request, report, DomainError(answer.message, code=answer.code))
     labelled = [(line, deletion.line_label(line)) for line in lines_of(report)]
-    form = DeletionDecisionForm(request.POST, lines=labelled)
     decision = request.POST.get("decision")
-    if form.is_valid():
-        try:
-            if decision == "accept":
-                if any(form.reasons().values()):
-                    raise DomainError(_("差戻しの理由が入力されています。差し戻す場合は「差し戻す」を、受理する場合は理由を消して"
-                                        "から「受理する」を押してください。"), code="reason_with_accept")
-                deletion.deletion_report_accept(report=report, actor=request.user, request=request)
-                done = _("消去報告書 No.%(n)s を受理しました。") % {"n": report.number}
-            elif decision == "return":
-                deletion.deletion_report_return(report=report, actor=request.user, request=request,
-                                                reasons=form.reasons())
-                done = _("消去報告書 No.%(n)s を差し戻しました。") % {"n": report.number}
-            else:
-                raise DomainError(_("「受理する」か「差し戻す」を選んでください。"))
-        except deletion.ReportIncomplete as refused:
-            messages.error(request, refused.message)
-            return _detail_page(request, report, decision_form=form, problems=refused.problems, status=400)
-        except DomainError as error:
-            if error.code in STATE_REFUSALS:
-                return _refused(request, report, error)
-            add_to_form(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("yearend:deletion_detail", slug=slug, pk=pk)
-    return _detail_page(request, report, decision_form=form, status=400)
+
+    def act(form):
+        if decision == "accept":
+            if any(form.reasons().values()):
+                raise DomainError(_("差戻しの理由が入力されています。差し戻す場合は「差し戻す」を、受理する場合は理由を消して"
+                                    "から「受理する」を押してください。"), code="reason_with_accept")
+            deletion.deletion_report_accept(report=report, actor=request.user, request=request)
+            return _("消去報告書 No.%(n)s を受理しました。") % {"n": report.number}
+        if decision == "return":
+            deletion.deletion_report_return(report=report, actor=request.user, request=request,
+                                            reasons=form.reasons())
+            return _("消去報告書 No.%(n)s を差し戻しました。") % {"n": report.number}
+        raise DomainError(_("「受理する」か「差し戻す」を選んでください。"))
+
+    def on_error(form, error):
+        if isinstance(error, deletion.ReportIncomplete):
+            messages.error(request, error.message)
+            return _detail_page(request, report, decision_form=form, problems=error.problems, status=400)
+        return _on_error(request, report)(form, error)
+
+    return form_post(
+        request, DeletionDecisionForm, form_kwargs={"lines": labelled}, act=act, on_error=on_error,
+        message=lambda words: words, done=redirect("yearend:deletion_detail", slug=slug, pk=pk),
+        page=lambda form, status: _detail_page(request, report, decision_form=form, status=status))
 
 
 @login_required

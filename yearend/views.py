@@ -11,6 +11,7 @@ from audit.services import audit_log
 from contracts.closing import CLOSED, closing_blockers, last_closing
 from contracts.permissions import contract_for, contract_get, contract_methods, contract_post
 from core.errors import DomainError, add_to_form
+from core.posting import form_post
 from engagement.models import SurveyPackage, SurveyUpload
 
 from . import report as reports
@@ -53,6 +54,12 @@ def _report_page(request, contract, *, submit_form=None, decision_form=None, mea
     }, status=status)
 
 
+def _refused_on_page(request, contract, message):
+    """A refusal with no form to show it on (the report's state changed, or the contract was closed)."""
+    messages.error(request, message)
+    return _report_page(request, contract, status=400)
+
+
 @login_required
 @contract_get
 def report_page(request, slug):
@@ -65,21 +72,18 @@ def report_submit(request, slug):
     contract = contract_for(request.user, slug)
     answer = may_submit_report(request.user, contract).or_403()
     if not answer:
-        messages.error(request, answer.message)
-        return _report_page(request, contract, status=400)
-    form = ReportSubmitForm(request.POST, request.FILES, contract=contract)
-    if form.is_valid():
+        return _refused_on_page(request, contract, answer.message)
+
+    def act(form):
         data = form.cleaned_data
-        try:
-            reports.report_submit(contract=contract, actor=request.user, request=request, title=data["title"],
-                                  submitted_at=data["submitted_at"], pages=data["pages"],
-                                  no_personal_data=data["no_personal_data"], upload=data.get("file"))
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("報告書の提出を記録しました。区の確認を待っています。"))
-            return redirect("yearend:report", slug=slug)
-    return _report_page(request, contract, submit_form=form, status=400)
+        return reports.report_submit(contract=contract, actor=request.user, request=request, title=data["title"],
+                                     submitted_at=data["submitted_at"], pages=data["pages"],
+                                     no_personal_data=data["no_personal_data"], upload=data.get("file"))
+
+    return form_post(
+        request, ReportSubmitForm, files=True, form_kwargs={"contract": contract}, act=act,
+        message=_("報告書の提出を記録しました。区の確認を待っています。"), done=redirect("yearend:report", slug=slug),
+        page=lambda form, status: _report_page(request, contract, submit_form=form, status=status))
 
 
 @login_required
@@ -88,31 +92,29 @@ def report_decide(request, slug, pk):
     report = report_for(request.user, slug, pk)
     answer = may_decide_report(request.user, report).or_403()
     if not answer:
-        messages.error(request, answer.message)
-        return _report_page(request, report.contract, status=400)
-    form = ReportDecisionForm(request.POST)
+        return _refused_on_page(request, report.contract, answer.message)
     decision = request.POST.get("decision")
-    if form.is_valid():
-        try:
-            if decision == "accept":
-                reports.report_accept(report=report, actor=request.user, request=request,
-                                      checked=form.cleaned_data["checked"])
-                done = _("報告書を受理しました。")
-            elif decision == "return":
-                reports.report_return(report=report, actor=request.user, request=request,
-                                      reason=form.cleaned_data["reason"])
-                done = _("報告書を差し戻しました。取扱責任者に理由が表示されます。")
-            else:
-                raise DomainError(_("「受理する」か「差し戻す」を選んでください。"))
-        except DomainError as error:
-            if error.code in STATE_REFUSALS:
-                messages.error(request, error.message)
-                return _report_page(request, report.contract, status=400)
-            add_to_form(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("yearend:report", slug=slug)
-    return _report_page(request, report.contract, decision_form=form, status=400)
+
+    def act(form):
+        if decision == "accept":
+            reports.report_accept(report=report, actor=request.user, request=request,
+                                  checked=form.cleaned_data["checked"])
+            return _("報告書を受理しました。")
+        if decision == "return":
+            reports.report_return(report=report, actor=request.user, request=request,
+                                  reason=form.cleaned_data["reason"])
+            return _("報告書を差し戻しました。取扱責任者に理由が表示されます。")
+        raise DomainError(_("「受理する」か「差し戻す」を選んでください。"))
+
+    def on_error(form, error):
+        if error.code in STATE_REFUSALS:
+            return _refused_on_page(request, report.contract, error.message)
+        return add_to_form(form, error)
+
+    return form_post(
+        request, ReportDecisionForm, act=act, on_error=on_error, message=lambda words: words,
+        done=redirect("yearend:report", slug=slug),
+        page=lambda form, status: _report_page(request, report.contract, decision_form=form, status=status))
 
 
 @login_required
@@ -138,18 +140,14 @@ def measure_create(request, slug):
     contract = contract_for(request.user, slug)
     answer = may_record_measure(request.user, contract).or_403()
     if not answer:
-        messages.error(request, answer.message)
-        return _report_page(request, contract, status=400)
-    form = MeasureForm(request.POST)
-    if form.is_valid():
-        try:
-            reports.measure_record(contract=contract, actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("対応策・改善策を記録しました。"))
-            return redirect(reverse("yearend:report", kwargs={"slug": slug}) + "#measures-h")
-    return _report_page(request, contract, measure_form=form, status=400)
+        return _refused_on_page(request, contract, answer.message)
+    return form_post(
+        request, MeasureForm,
+        act=lambda form: reports.measure_record(contract=contract, actor=request.user, request=request,
+                                                **form.cleaned_data),
+        message=_("対応策・改善策を記録しました。"),
+        done=redirect(reverse("yearend:report", kwargs={"slug": slug}) + "#measures-h"),
+        page=lambda form, status: _report_page(request, contract, measure_form=form, status=status))
 
 
 # --- closing -------------------------------------------------------------------------------------
@@ -165,28 +163,28 @@ def close(request, slug):
         messages.info(request, answer.message)
         return redirect("contracts:detail", slug=slug)
     link_key = link_key_of(contract)
-    form = CloseForm(request.POST if request.method == "POST" else None, has_link_key=link_key is not None)
     blockers = closing_blockers(contract) if answer.code == BLOCKED else []
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                contract_close(contract=contract, actor=request.user, request=request,
-                               keep_link_key=form.cleaned_data.get("keep_link_key", False),
-                               keep_reason=form.cleaned_data.get("keep_reason", ""))
-            except ClosingBlocked as refused:
-                blockers = refused.blockers
-                messages.error(request, _("まだ完了できません。下に挙げたことを済ませてください。"))
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("契約を完了しました。調査データの削除を監査証跡に記録しました。"))
-                return redirect("contracts:detail", slug=slug)
-        status = 400
-    return render(request, "yearend/close.html", {
-        "contract": contract, "blockers": blockers, "form": form, "link_key": link_key,
-        "survey": _survey_kept(contract),
-    }, status=status)
+
+    def on_error(form, error):
+        nonlocal blockers
+        # Something still open is not the form's error: the page lists every blocker, each with its link.
+        if isinstance(error, ClosingBlocked):
+            blockers = error.blockers
+            messages.error(request, _("まだ完了できません。下に挙げたことを済ませてください。"))
+            return None
+        return add_to_form(form, error)
+
+    return form_post(
+        request, CloseForm, form_kwargs={"has_link_key": link_key is not None}, on_error=on_error,
+        act=lambda form: contract_close(contract=contract, actor=request.user, request=request,
+                                        keep_link_key=form.cleaned_data.get("keep_link_key", False),
+                                        keep_reason=form.cleaned_data.get("keep_reason", "")),
+        message=_("契約を完了しました。調査データの削除を監査証跡に記録しました。"),
+        done=redirect("contracts:detail", slug=slug),
+        page=lambda form, status: render(request, "yearend/close.html", {
+            "contract": contract, "blockers": blockers, "form": form, "link_key": link_key,
+            "survey": _survey_kept(contract),
+        }, status=status))
 
 
 def _survey_kept(contract) -> dict:
@@ -202,21 +200,13 @@ def reopen(request, slug):
     if not may_reopen(request.user, contract).or_403():
         messages.info(request, _("この契約は完了していません。"))
         return redirect("contracts:detail", slug=slug)
-    form = ReopenForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                contract_reopen(contract=contract, actor=request.user, request=request,
-                                reason=form.cleaned_data["reason"])
-            except DomainError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("契約を再開しました。完了するには、もう一度完了の手続きをしてください。"))
-                return redirect("contracts:detail", slug=slug)
-        status = 400
-    return render(request, "yearend/reopen.html", {"contract": contract, "form": form,
-                                                     "closing": last_closing(contract)}, status=status)
+    return form_post(
+        request, ReopenForm,
+        act=lambda form: contract_reopen(contract=contract, actor=request.user, request=request,
+                                         reason=form.cleaned_data["reason"]),
+        message=_("契約を再開しました。完了するには、もう一度完了の手続きをしてください。"),
+        done=redirect("contracts:detail", slug=slug),
+        page="yearend/reopen.html", context={"contract": contract, "closing": last_closing(contract)})
 
 
 @login_required
