@@ -98,7 +98,7 @@ def _seed_marks(template):
 def _contractor_side_attested(contract, world, checklist) -> None:
     """FY2025: the manager attests and submits; HR accepts all but the deletion item, sent back."""
     side = ChecklistSide.objects.get(checklist=checklist, side=Side.CONTRACTOR)
-    if side.submission_count or not side.is_with_attester:
+    if side.submission_count or not side.is_with_submitter:
         return
     if timezone.now() < at(REVIEWED_ON, 12):
         return  # a clock set before the story's February 2026: nothing attested yet

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.badges import Badge
+from core.review import Action, Flow, Reviewed, State, Step
 
 
 class TemplateFrozen(Exception):
@@ -185,8 +186,10 @@ class Checklist(models.Model):
         return Badge(self.get_plan_status_display(), self.PLAN_STATUS_TONES.get(self.plan_status, ""))
 
 
-class ChecklistSide(models.Model):
-    """The attestation and review of one side's list."""
+class ChecklistSide(Reviewed, models.Model):
+    """The attestation and review of one side's list, through the one review workflow (core.review): the side is
+    submitted for review (記入中・差戻し → 確認待ち) and settles as its items are reviewed one by one (all ○ accepted
+    → 全項目確認済み, some sent back → 差戻し); ``locked`` (確定, HR closes it) is the checklist's own last state."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("記入中")
@@ -195,8 +198,18 @@ class ChecklistSide(models.Model):
         ACCEPTED = "accepted", _("全項目確認済み（確定待ち）")
         LOCKED = "locked", _("確定")
 
-    # The badge of each state (core/templatetags/badges.py): waiting on the reviewer "warn", sent back "danger".
-    STATUS_TONES = {Status.SUBMITTED: "warn", Status.RETURNED: "danger", Status.ACCEPTED: "ok", Status.LOCKED: "ok"}
+    # The review's badges (core.review.TONES), and "ok" for the side's own last state; refusals in the list's words.
+    review_flow = Flow(
+        name=lambda side: str(side.get_side_display()),
+        states={Status.OPEN: State.DRAFT},
+        tones={Status.LOCKED: "ok"},
+        refusals={
+            (Action.SUBMIT, State.SUBMITTED): _("区に確認を依頼中のため変更できません。確認の結果（差戻し）を待ってください。"),
+            (Action.SUBMIT, State.ACCEPTED): _("すべての項目が確認済みのため変更できません。"),
+            Action.ACCEPT: _("確認を依頼されていないため、確認できません。"),
+            Action.SEND_BACK: _("確認を依頼されていないため、確認できません。"),
+        },
+    )
 
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="sides")
     side = models.CharField(_("区分"), max_length=12, choices=Side.choices)
@@ -219,24 +232,19 @@ class ChecklistSide(models.Model):
         return f"{self.checklist} {self.get_side_display()}"
 
     @property
-    def is_with_attester(self) -> bool:
-        return self.status in (self.Status.OPEN, self.Status.RETURNED)
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.status == self.Status.SUBMITTED
-
-    @property
-    def is_accepted(self) -> bool:
-        return self.status == self.Status.ACCEPTED
-
-    @property
     def is_locked(self) -> bool:
         return self.status == self.Status.LOCKED
 
-    @property
-    def status_badge(self) -> Badge:
-        return Badge(self.get_status_display(), self.STATUS_TONES.get(self.status, ""))
+    def review_steps(self) -> list[Step]:
+        """The last request for review (and how many there have been) and the lock; the items' reviews are in the
+        history (``ChecklistEvent``)."""
+        steps = []
+        if self.submitted_at:
+            steps.append(Step(_("確認の依頼"), self.submitted_by, self.submitted_at,
+                              _("%(n)s回目") % {"n": self.submission_count}))
+        if self.locked_at:
+            steps.append(Step(_("確定"), self.locked_by, self.locked_at))
+        return steps
 
 
 class ChecklistItem(models.Model):

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from contracts.permissions import can, contract_for
+from core import review
 from core.answers import YES, Answer, no
 
 from .models import ChecklistItem, Side
@@ -107,7 +108,7 @@ def item_attestable(checklist, side_row, item) -> Answer:
                     "記入が必要な場合は、区が計画でこの項目を「○」に変更してください。"), "not_planned")
     if item.is_accepted:
         return no(_("区が確認済みとした項目は変更できません。"), "accepted")
-    if side_row.is_with_attester or item.is_returned:
+    if side_row.is_with_submitter or item.is_returned:
         return YES
     return no(_("区に確認を依頼中のため変更できません。区の確認（確認済み・差戻し）を待ってください。"), "awaiting_review")
 
@@ -116,8 +117,9 @@ def item_reviewable(side_row, item) -> Answer:
     """Whether ``item`` can be reviewed now by someone who may review its side; the refusal says why."""
     if side_row is None or side_row.is_locked:
         return no(_("確定したチェックリストは変更できません。"), "locked")
-    if not side_row.is_submitted:
-        return no(_("確認を依頼されていないため、確認できません。"), "not_submitted")
+    submitted = review.may(side_row, review.Action.ACCEPT)
+    if not submitted:
+        return submitted
     if not item.awaits_review:
         return no(_("この項目は確認の対象ではありません（確認済み・差戻し済み、または「ー」の項目です）。"), "not_awaiting")
     return YES

@@ -136,7 +136,7 @@ def next_steps(side: str, checklist: Checklist | None, state: ChecklistSide | No
         if state.is_submitted:
             step += _("直した項目は、そのまま区の確認に回ります。")
         steps.append(step)
-    if state.is_with_attester:
+    if state.is_with_submitter:
         if counts["blank"]:
             steps.append(_("%(who)sが、「○」の未記入 %(n)s件に実施状況を記入してください。")
                          % {"who": attester, "n": counts["blank"]})
@@ -314,10 +314,10 @@ def waiting_checklists(user):
                 yield Waiting(title=_("チェックリスト（%(side)s）に差し戻された項目があります（%(n)s件）。直して保存してください")
                               % {"side": label, "n": count["returned"]}, contract=contract,
                               url=f"{url}#{returned_anchors.get((checklist.pk, state.side), '')}".rstrip("#"))
-            elif state.is_with_attester and count["blank"]:
+            elif state.is_with_submitter and count["blank"]:
                 yield Waiting(title=_("チェックリスト（%(side)s）の実施状況を記入して提出してください")
                               % {"side": label}, url=url, contract=contract)
-            elif state.is_with_attester and count["awaiting"]:
+            elif state.is_with_submitter and count["awaiting"]:
                 yield Waiting(title=_("チェックリスト（%(side)s）の確認を区に依頼してください") % {"side": label},
                               url=url, contract=contract)
 

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from audit.services import audit_log
 from contracts.closing import require_open
 from contracts.models import Contract
-from core import bounds
+from core import bounds, review
 from core import evidence as live_evidence
 from core.dates import fiscal_year_label
 from core.errors import DomainError
@@ -238,12 +238,14 @@ def plan_carry_over(*, contract: Contract, actor) -> int:
 
 
 def _settle(side_row: ChecklistSide, items) -> None:
-    """After a review round: all ○ accepted → ready to lock; nothing left to review → back to the attester."""
+    """After a review round: all ○ accepted → ready to lock; nothing left to review → back to the attester.
+
+    The side's accept or send-back (core.review) is the sum of its items' reviews, whose comments are the reasons;
+    a plan revision that takes an accepted item back reopens the side (the checklist's own step)."""
     planned = [item for item in items if item.is_planned]
     if side_row.is_submitted and not any(item.awaits_review for item in planned):
-        side_row.status = (ChecklistSide.Status.ACCEPTED if all(item.is_accepted for item in planned)
-                           else ChecklistSide.Status.RETURNED)
-        side_row.save(update_fields=["status"])
+        action = review.Action.ACCEPT if all(item.is_accepted for item in planned) else review.Action.SEND_BACK
+        side_row.save(update_fields=review.transition(side_row, action))
     elif side_row.is_accepted and not all(item.is_accepted for item in planned):
         side_row.status = ChecklistSide.Status.OPEN
         side_row.save(update_fields=["status"])
@@ -304,10 +306,7 @@ def _side_row(checklist: Checklist, side: str) -> ChecklistSide:
 def _refuse_unless_with_attester(side_row: ChecklistSide) -> None:
     if side_row.is_locked:
         raise DomainError(_("確定したチェックリストは変更できません。"))
-    if side_row.is_submitted:
-        raise DomainError(_("区に確認を依頼中のため変更できません。確認の結果（差戻し）を待ってください。"))
-    if side_row.is_accepted:
-        raise DomainError(_("すべての項目が確認済みのため変更できません。"))
+    review.require(side_row, review.Action.SUBMIT)
 
 
 class ItemErrors(DomainError):
@@ -454,10 +453,7 @@ def side_submit(*, contract: Contract, side: str, actor, request=None) -> Checkl
     if not any(item.awaits_review for item in items):
         # Submitting only the items still sent back would return them at once, unchanged.
         raise DomainError(_("区に確認を依頼する項目がありません。差し戻された項目を直して保存してから依頼してください。"))
-    row.status = ChecklistSide.Status.SUBMITTED
-    row.submitted_at, row.submitted_by = timezone.now(), actor
-    row.submission_count += 1
-    row.save(update_fields=["status", "submitted_at", "submitted_by", "submission_count"])
+    row.save(update_fields=review.submit(row, actor=actor))
     _settle(row, items)
     _record(checklist=checklist, kind=ChecklistEvent.Kind.SIDE_SUBMITTED, actor=actor, request=request,
             action="checklist.side.submitted", obj=row, side=side,
@@ -526,8 +522,7 @@ def side_accept_all(*, contract: Contract, side: str, shown: Mapping[int, str], 
     row = _side_row(checklist, side)
     if row.is_locked:
         raise DomainError(_("確定したチェックリストは変更できません。"))
-    if not row.is_submitted:
-        raise DomainError(_("確認を依頼されていないため、確認できません。"))
+    review.require(row, review.Action.ACCEPT)
     side_items = [item for item in _locked_items(checklist).values() if item.template_item.side == side]
     candidates = accept_all_candidates(side_items)
     if not candidates:

@@ -136,7 +136,7 @@ def _side_page(request, contract, side, *, attest_form=None, review_failed=None,
         "can_attest": can_attest, "attest_form": attest_form if can_attest else None,
         "attest_form_id": ATTEST_FORM_ID,
         "attest_problems": attest_form.problems() if attest_form is not None and attest_form.is_bound else [],
-        "can_submit": may_on_side(user, contract, side, "attest") and state is not None and state.is_with_attester
+        "can_submit": may_on_side(user, contract, side, "attest") and state is not None and state.is_with_submitter
         and checklist is not None and checklist.is_finalised,
         "can_review": bool(review_rows),
         "accept_all": [(item.pk, services.attestation_version(item)) for item in candidates],
