@@ -480,7 +480,7 @@ def register_evidence() -> None:
     evidence.register("ward.system.08", analysis_evidence)
 
 
-def waiting_for(user) -> list:
+def waiting_analysis(user) -> list:
     """On an auditor's dashboard while last month (and this month) has not been analysed."""
     from core.dashboard import Waiting
 

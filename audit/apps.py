@@ -14,4 +14,4 @@ class AuditConfig(AppConfig):
         context_processors.register("audit_log", permissions.may_read_log)
         # The auditors' own pages (verifying the chain, the monthly analysis, the anchor).
         context_processors.register("security_log", permissions.may_read_security_log)
-        dashboard.register(analysis.waiting_for, order=5)
+        dashboard.register(analysis.waiting_analysis, order=5)

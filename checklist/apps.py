@@ -12,6 +12,6 @@ class ChecklistConfig(AppConfig):
         from . import evidence, selectors, services
 
         dashboard.register(selectors.waiting_checklists, order=40)
-        dashboard.register_contract_links(selectors.contract_menu, order=40)
+        dashboard.register_contract_links(selectors.checklist_links, order=40)
         evidence.register_builtin()
         carry_over.register(preview=services.next_year_preview, carry=services.next_year_carry)

@@ -322,7 +322,7 @@ def waiting_checklists(user):
                               url=url, contract=contract)
 
 
-def contract_menu(user, contract):
+def checklist_links(user, contract):
     if may_on_side(user, contract, Side.CONTRACTOR, "view"):
         yield Link(title=_("個人情報保護対策チェックリスト"),
                    url=reverse("checklist:overview", kwargs={"slug": contract.slug}))

@@ -23,7 +23,7 @@ CLOSED = "closed"  # the code of every refusal because the contract is closed
 # --- the one guard of every write on a closed contract ---------------------------------------------
 #
 # Every service that writes a contract's records asks :func:`require_open` (or, where the page and the service
-# share a ``may_*`` answer, :func:`closed_refusal`, which ``handover.permissions.closed_answer`` turns into an
+# share a ``may_*`` answer, :func:`closed_refusal`, which ``contracts.permissions.closed_answer`` turns into an
 # Answer), and the pages offer no form it would refuse. Deliberately allowed on a closed contract, because they
 # change none of its records: reopening it (:func:`contract_reopen`), taking access away (revoking a membership or
 # a designation), copying it to next year (which writes the new year's contract), purging survey data, and

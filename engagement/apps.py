@@ -13,6 +13,6 @@ class EngagementConfig(AppConfig):
 
         from . import selectors, signals, storage, workflow  # noqa: F401  (signals: the package file goes once its disc leaves)
 
-        dashboard.register_contract_links(selectors.contract_links, order=20)
+        dashboard.register_contract_links(selectors.survey_links, order=20)
         daily.register("engagement.purge", storage.daily_purge, order=30)
         carry_over.register(carry=workflow.next_year_carry)

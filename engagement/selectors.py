@@ -16,7 +16,7 @@ from .permissions import may_see_survey
 from .workflow import Loaded, RiskSettings, finding_key, outgoing, protection_for
 
 
-def contract_links(user, contract):
+def survey_links(user, contract):
     """The contract page's menu: 調査データ for the contract's HR only."""
     if not user.is_authenticated or not may_see_survey(user, contract):
         return []

@@ -10,7 +10,7 @@ class HandoverConfig(AppConfig):
 
         from . import evidence, notifications, selectors
 
-        dashboard.register(selectors.waiting_for, order=30)
-        dashboard.register_contract_links(selectors.contract_links, order=30)
+        dashboard.register(selectors.waiting_handovers, order=30)
+        dashboard.register_contract_links(selectors.handover_links, order=30)
         evidence.register_all()
         daily.register("handover.reminders", notifications.daily_reminders, order=10)

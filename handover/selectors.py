@@ -222,7 +222,7 @@ def _labels(handover: Handover) -> str:
     return "、".join(labels)
 
 
-def waiting_for(user):
+def waiting_handovers(user):
     """Dashboard rows: designees see deliveries to acknowledge, items to store and overdue checks; HR
     sees returns to acknowledge, deliveries the contractor has not acknowledged yet and overdue checks."""
     if not user.is_authenticated:
@@ -275,7 +275,7 @@ def waiting_for(user):
     return rows
 
 
-def contract_links(user, contract):
+def handover_links(user, contract):
     if not user.is_authenticated:
         return []
     return [

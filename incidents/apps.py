@@ -10,7 +10,7 @@ class IncidentsConfig(AppConfig):
 
         from . import evidence, notifications, selectors
 
-        dashboard.register(selectors.waiting_for, order=50)
-        dashboard.register_contract_links(selectors.contract_links, order=50)
+        dashboard.register(selectors.waiting_incidents, order=50)
+        dashboard.register_contract_links(selectors.incident_links, order=50)
         evidence.register_all()
         daily.register("incidents.reminders", notifications.daily_reminders, order=20)

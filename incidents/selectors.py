@@ -99,7 +99,7 @@ def reportability_text(assessment: Assessment) -> str:
     return _("個人情報保護委員会への報告は不要")
 
 
-def waiting_for(user):
+def waiting_incidents(user):
     """Open incidents, on the dashboards of HR of the contract and of its handling managers, with whether
     they must be reported to the Commission and the deadlines."""
     if not user.is_authenticated:
@@ -121,7 +121,7 @@ def waiting_for(user):
     return rows
 
 
-def contract_links(user, contract):
+def incident_links(user, contract):
     if not user.is_authenticated or not can(user, contract, "view"):
         return []
     return [Link(_("事故"), reverse("incidents:list", kwargs={"slug": contract.slug}))]
