@@ -3,7 +3,7 @@ same items with the same font, and their ratio "app / fixed".
 
     DJANGO_HTTPS=0 DJANGO_MANIFEST_STATIC=0 .venv/bin/python bench/checklist_pdf.py
 
-Runs on its own throwaway SQLite database in a temporary directory (migrate, seed_demo), on the demo's
+Runs on its own throwaway SQLite database in a temporary directory (migrate, load_demo), on the demo's
 FY2025 contract (the plan finalised, all 48 items ○, the year's handovers).
 
 - checklist: the whole exporter, ``checklist.exports.checklist_pdf(contract, "both")`` — the queries, the
@@ -231,7 +231,7 @@ def timed(render) -> float:
 def main() -> int:
     with open(os.devnull, "w") as devnull:
         call_command("migrate", verbosity=0)
-        call_command("seed_demo", stdout=devnull)
+        call_command("load_demo", stdout=devnull)
 
     from checklist.exports import checklist_pdf
     from contracts.demo import SEED_SLUG

@@ -140,7 +140,7 @@ def _contractor_side_attested(contract, world, checklist) -> None:
         _backdate_events(checklist, last, when)
 
 
-def seed(world) -> None:
+def add_to_demo(world) -> None:
     hr = world.users["hr"]
     last_year = _finalised_plan(world.contract, hr, _seed_marks, PLAN_FINALISED[2025])
     _contractor_side_attested(world.contract, world, last_year)

@@ -5,7 +5,7 @@ The seed contract repeats every year (次年度以降も、同様の業務委託
 
 - FY2025 (令和7年度), the seed contract ``shinjuku-engagement-2025``: a finished year, on fixed dates
   inside its own period (designations approved in May 2025, steps ①–③ done between May and June 2025; the
-  handovers and the checklist are seeded by their apps; the copies, the report, the deletion report, the
+  handovers and the checklist are added by their apps; the copies, the report, the deletion report, the
   measures that complete ④–⑥ and the closing by ``contracts.year_end_demo``).
 - FY2026 (令和8年度), ``shinjuku-engagement-2026``: the current year, copied from it with
   ``contract_copy_to_next_year`` in April 2026, active, its people approved again in May 2026; its
@@ -13,7 +13,7 @@ The seed contract repeats every year (次年度以降も、同様の業務委託
 
 State changes go through the services; the rows are then moved back to the story's dates with
 ``queryset.update``. Their audit entries carry the story's times too (:func:`told_at`), so the log, filtered
-on a day of the story, finds what happened that day; the sequence numbers keep the order of seeding.
+on a day of the story, finds what happened that day; the sequence numbers keep the order the demo data is added in.
 """
 
 import contextlib
@@ -256,7 +256,7 @@ def _current_year(seed: Contract, users) -> Contract:
     return contract
 
 
-def seed_contracts() -> DemoWorld:
+def demo_contracts() -> DemoWorld:
     from .roles import ensure_groups
 
     ensure_groups()

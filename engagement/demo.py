@@ -21,7 +21,7 @@ QUASI = ["所属", "職名", "性別", "年齢"]
 K = 5
 
 
-def seed(world) -> None:
+def add_to_demo(world) -> None:
     contract = world.current_contract
     if contract is None or contract.is_closed or SurveyPackage.objects.filter(contract=contract).exists():
         return

@@ -101,7 +101,7 @@ def _disc_and_notice(contract, hr, cd_r, *, year: int, when) -> tuple[Item, Item
     return disc, notice
 
 
-def seed(world) -> None:
+def add_to_demo(world) -> None:
     cd_r, _ = MediumKind.objects.get_or_create(name="CD-R", defaults={"sort_order": 10})
     MediumKind.objects.get_or_create(name="DVD-R", defaults={"sort_order": 20})
     seed_finished_year(world, cd_r)

@@ -63,7 +63,7 @@ def _hand_over(contract, *, giver, recipient, item, when, acknowledged, place, l
     _backdate(Item, item.pk, state_changed_at=acknowledged, last_checked_at=stored)
 
 
-def seed(world) -> None:
+def add_to_demo(world) -> None:
     contract = Contract.objects.filter(slug=OTHER_SLUG).first()
     if contract is None or Incident.objects.filter(contract=contract).exists():
         return

@@ -5,7 +5,7 @@
 What it does, in order (details of every problem on stderr; exit 1 if L, E or C is not 0):
 
 1. A world of its own: a temporary DJANGO_VAR_DIR with SQLite (DATABASE_URL is ignored, so nothing real is
-   touched), `migrate`, `seed_demo`, then the app on 127.0.0.1 at a free port (gunicorn from .venv, else
+   touched), `migrate`, `load_demo`, then the app on 127.0.0.1 at a free port (gunicorn from .venv, else
    runserver), stopped and removed at the end, also on an error or Ctrl-C.
 2. Every demo person signs in over HTTP with the login form (the demo lets accounts without a TOTP device in)
    and crawls their own pages: same-origin GET links, bounded, never the logout.
@@ -112,7 +112,7 @@ def world_env(var_dir: Path) -> dict:
 
 def build_world(env: dict) -> None:
     py = sys.executable
-    for args in (["migrate", "--noinput", "-v", "0"], ["seed_demo"]):
+    for args in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
         subprocess.run([py, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -650,7 +650,7 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        say(f"World: migrate and seed_demo in {work}")
+        say(f"World: migrate and load_demo in {work}")
         build_world(env)
         truth = read_truth(env)
         from contracts.demo import DEMO_PASSWORD

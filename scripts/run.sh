@@ -10,6 +10,6 @@ export DJANGO_HTTPS=0 DJANGO_DEMO_SKIP_TWO_FACTOR_ENROLMENT=1
 py=.venv/bin/python
 $py manage.py migrate --noinput -v 0
 $py manage.py collectstatic --noinput -v 0
-$py manage.py seed_demo
+$py manage.py load_demo
 echo "Serving http://127.0.0.1:8000/  (Ctrl-C to stop)"
 exec $py manage.py runserver "${DJANGO_RUN_ADDR:-127.0.0.1:8000}" --noreload

@@ -76,7 +76,7 @@ def story_moment(when: dt.datetime):
         yield moment
 
 
-def seed(world) -> None:
+def add_to_demo(world) -> None:
     contract = Contract.objects.get(pk=world.contract.pk)
     if contract.is_closed or timezone.now() < CLOSED + dt.timedelta(hours=1):
         return  # done already, or a clock set before the story's March 2026

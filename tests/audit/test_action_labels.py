@@ -173,7 +173,7 @@ def test_every_label_is_japanese_and_no_two_actions_read_the_same():
 
 @pytest.mark.django_db
 def test_every_action_the_demo_leaves_has_a_label_and_reads_in_words():
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
     actions = set(AuditEntry.objects.values_list("action", flat=True).distinct())
     assert len(actions) >= 15
     missing = sorted(a for a in actions if a not in registry().labels)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
     return get_user_model().objects.get(username="suzuki")
 
 

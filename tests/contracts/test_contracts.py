@@ -106,11 +106,11 @@ def test_only_ward_people_can_be_given_hr_or_auditor_access(world):
     assert not can(world.other_manager, world.contract, "view")
 
 
-def test_the_seed_contract_is_created_word_for_word_by_seed_demo():
+def test_the_seed_contract_is_created_word_for_word_by_load_demo():
     from django.core.management import call_command
 
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)  # safe to run twice
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)  # safe to run twice
     contract = Contract.objects.get(slug="shinjuku-engagement-2025")
     assert contract.title == "新宿区職員エンゲージメント向上等支援に係る業務の委託について"
     assert contract.contractor.name == "パブリックタレントモビリティ株式会社"

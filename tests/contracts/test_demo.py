@@ -1,4 +1,4 @@
-"""seed_demo tells two coherent years of the seed contract: FY2025 finished, FY2026 the current year."""
+"""load_demo tells two coherent years of the seed contract: FY2025 finished, FY2026 the current year."""
 
 import datetime as dt
 import io
@@ -23,7 +23,7 @@ DEMO_ACCOUNTS = ["sato", "tanaka", "yamada", "suzuki", "kobayashi", "admin"]  # 
 
 def _seed() -> str:
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("load_demo", stdout=out)
     return out.getvalue()
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_the_current_years_contract_has_a_packaged_survey_and_running_the_demo_again_changes_nothing(
         django_capture_on_commit_callbacks, settings):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO())
     package = SurveyPackage.objects.get()
     assert package.contract.slug == CURRENT_SLUG
     assert package.k_reached >= 5 and package.rows == 600
@@ -31,5 +31,5 @@ def test_the_current_years_contract_has_a_packaged_survey_and_running_the_demo_a
     assert [p.name for p in settings.SURVEY_DATA_DIR.iterdir()] == [f"{package.blob}.bin"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO())
     assert SurveyPackage.objects.count() == 1 and SurveyUpload.objects.count() == 1

@@ -393,12 +393,12 @@ def test_send_reminders_mails_pending_acknowledgements_and_overdue_checks(world,
 
 
 def test_the_demo_can_be_seeded_twice(db, mailoutbox):
-    from contracts.demo import seed_contracts
+    from contracts.demo import demo_contracts
     from handover import demo
 
-    # What seed_demo does for this app (the other apps' demo data is theirs to test).
-    demo.seed(seed_contracts())
-    demo.seed(seed_contracts())
+    # What load_demo does for this app (the other apps' demo data is theirs to test).
+    demo.add_to_demo(demo_contracts())
+    demo.add_to_demo(demo_contracts())
     # FY2025 (the seed contract) is a finished year: delivered, then the notice returned; the disc stays
     # with the contractor here, to be destroyed as the deletion report says (contracts.year_end_demo).
     last_year = Handover.objects.filter(contract__slug="shinjuku-engagement-2025").order_by("number")

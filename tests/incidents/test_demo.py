@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_second_contractor_has_a_misdelivered_notice_that_is_not_reportable(client):
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
     incident = Incident.objects.get()
     assert incident.contract.slug == OTHER_SLUG
     assert incident.kind == Incident.Kind.MISDELIVERY

@@ -38,7 +38,7 @@ def _migrate(targets):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_populated_database_moves_to_yearend_without_losing_a_row():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     for model in MOVED:
         assert model.objects.exists(), f"the demo has no {model.__name__}: the test would prove nothing"
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()

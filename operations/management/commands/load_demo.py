@@ -3,10 +3,10 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from contracts.demo import DEMO_PASSWORD, seed_contracts
+from contracts.demo import DEMO_PASSWORD, demo_contracts
 from core.dates import fiscal_year_label
 
-# Apps that add their own demo data on top of the contracts, in this order (each has demo.seed(world)). The
+# Apps that add their own demo data on top of the contracts, in this order (each has demo.add_to_demo(world)). The
 # finished year's end comes last: it builds on all the others. The command lives on the top floor because it
 # seeds every app.
 DEMO_APPS = ["handover", "checklist", "engagement", "incidents", "yearend"]
@@ -26,13 +26,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            world = seed_contracts()
+            world = demo_contracts()
             for app in DEMO_APPS:
                 try:
                     module = importlib.import_module(f"{app}.demo")
                 except ModuleNotFoundError:
                     continue
-                module.seed(world)
+                module.add_to_demo(world)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Accounts (password for all: {DEMO_PASSWORD}):"))
         for username, role in ACCOUNTS:
             self.stdout.write(f"  {username:<10} {role}")
