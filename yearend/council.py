@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy
 from checklist.models import Side
 from checklist.selectors import mark_symbol, side_views
 from contracts.models import Contract
-from contracts.permissions import can
 from core.dashboard import Link
 from core.dates import fiscal_year_label, wareki
 from core.pdf import PDF_CONTENT_TYPE, render_pdf
+
+from .permissions import may_export_council_submission
 
 # 資料2-1's own words for the six steps, as the council read them (「Logoフォーム」, the number joined to
 # the text); the contract page names the same steps with Contract.Step.
@@ -257,8 +258,8 @@ def council_submission_pdf(contract: Contract) -> tuple[str, str, bytes]:
     return filename, PDF_CONTENT_TYPE, content
 
 
-def contract_links(user, contract):
+def council_links(user, contract):
     """The contract menu offers the submission to those who may download it: HR and auditors."""
-    if can(user, contract, "audit"):
+    if may_export_council_submission(user, contract):
         yield Link(title=_("付議事項（会議資料）PDF"), url=reverse("yearend:council_submission",
                                                           kwargs={"slug": contract.slug}))
