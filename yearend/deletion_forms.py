@@ -19,7 +19,7 @@ def _person(user) -> str:
     return display_name(user)
 
 
-class CopyForm(BoundedFormMixin, forms.Form):
+class CopyRecordForm(BoundedFormMixin, forms.Form):
     bounds_model = CopyRecord
     source = forms.ModelChoiceField(label=_("複製元"), queryset=None,
                                     help_text=_("区から受け取った記録媒体等"))

@@ -14,7 +14,7 @@ from core.errors import DomainError, add_to_form
 from core.posting import form_post
 
 from . import copies, deletion
-from .deletion_forms import CopyForm, DeletionDecisionForm, DeletionLineForm
+from .deletion_forms import CopyRecordForm, DeletionDecisionForm, DeletionLineForm
 from .permissions import (
     deletion_line_for,
     deletion_report_for,
@@ -44,7 +44,7 @@ STATE_REFUSALS = {"not_with_contractor", "not_submitted", "closed", "open_report
 def _copies_page(request, contract, *, form=None, status=200):
     answer = may_register_copy(request.user, contract)
     if answer and form is None:
-        form = CopyForm(sources=copy_sources(contract), makers=copies.copy_makers(contract), actor=request.user)
+        form = CopyRecordForm(sources=copy_sources(contract), makers=copies.copy_makers(contract), actor=request.user)
     covered = covered_copy_ids(contract)
     rows = [(copy, copies.copy_label(copy), copy.pk in covered) for copy in copies.copies_of(contract)]
     return render(request, "yearend/copies.html", {
@@ -67,7 +67,7 @@ def copy_create(request, slug):
         messages.error(request, answer.message)
         return _copies_page(request, contract, status=400)
     return form_post(
-        request, CopyForm, form_kwargs={"sources": copy_sources(contract), "makers": copies.copy_makers(contract)},
+        request, CopyRecordForm, form_kwargs={"sources": copy_sources(contract), "makers": copies.copy_makers(contract)},
         act=lambda form: copies.copy_register(contract=contract, actor=request.user, request=request,
                                               **form.service_fields()),
         message=lambda copy: _("%(copy)s を記録しました。") % {"copy": copies.copy_label(copy)},
