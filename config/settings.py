@@ -335,7 +335,7 @@ PDF_FONT_FILES = [
 # Handover rules (seed 別紙: 電磁的媒体とパスワード通知書の受渡しは、それぞれ別の機会を設定し).
 # Empty: a pair may not travel on the same calendar day in Asia/Tokyo. Otherwise a number of hours.
 HANDOVER_MIN_GAP_HOURS = env_renamed("DJANGO_HANDOVER_MIN_GAP_HOURS", "")
-STORAGE_CHECK_INTERVAL_DAYS = int(os.environ.get("STORAGE_CHECK_INTERVAL_DAYS", "30"))
+STORAGE_CHECK_INTERVAL_DAYS = int(env_renamed("DJANGO_STORAGE_CHECK_INTERVAL_DAYS", "30"))
 
 # The monthly access-log analysis (audit/analysis.py) lists what happened outside these hours, Monday to
 # Friday, Asia/Tokyo ("HH:MM-HH:MM"); Saturdays and Sundays are outside them all day.

@@ -8,7 +8,8 @@ import sys
 import pytest
 from django.conf import settings
 
-RENAMED = [("HANDOVER_MIN_GAP_HOURS", "48"), ("SURVEY_UPLOAD_RETENTION_DAYS", "5"), ("BACKUP_EVIDENCE_MAX_AGE_DAYS", "9")]
+RENAMED = [("HANDOVER_MIN_GAP_HOURS", "48"), ("SURVEY_UPLOAD_RETENTION_DAYS", "5"), ("BACKUP_EVIDENCE_MAX_AGE_DAYS", "9"),
+           ("STORAGE_CHECK_INTERVAL_DAYS", "14")]
 OLD_NAMES = {name for name, _ in RENAMED}
 
 
@@ -38,6 +39,6 @@ def test_the_old_name_still_works_and_is_warned_about(tmp_path, name, value):
 
 def test_neither_name_set_keeps_the_defaults_quietly(tmp_path):
     for name, default in [("HANDOVER_MIN_GAP_HOURS", ""), ("SURVEY_UPLOAD_RETENTION_DAYS", "14"),
-                          ("BACKUP_EVIDENCE_MAX_AGE_DAYS", "31")]:
+                          ("BACKUP_EVIDENCE_MAX_AGE_DAYS", "31"), ("STORAGE_CHECK_INTERVAL_DAYS", "30")]:
         result = _read(tmp_path, name)
         assert result.returncode == 0 and result.stdout.strip() == default and "deprecated" not in result.stderr
