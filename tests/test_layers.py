@@ -37,7 +37,7 @@ def _modules(app: str):
 def _imports(path: pathlib.Path, module: str):
     """(line, imported module) for every import in the file, at any depth, relative ones resolved."""
     tree = ast.parse(path.read_text(), filename=str(path))
-    package = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")
+    package = module.split(".")[:-1]  # a package's own name, for ``x/__init__.py`` (module ``x.__init__``) too
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:

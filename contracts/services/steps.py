@@ -1,0 +1,87 @@
+"""The steps ①–③ of 資料2-1 recorded by hand: completing one and putting it back to 未了 for a reason
+(④–⑥ follow the year's-end records)."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from core import bounds
+from core.dates import fiscal_year_label, wareki, wareki_datetime
+from core.errors import DomainError
+
+from ..closing import require_open
+from ..models import REPORT_STEPS, Contract, ContractStep, ContractStepEvent
+from ._common import bounded_text, require
+
+# A step completed "now" by a clock a little ahead of the server's is still now.
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def _step_for_update(contract: Contract, step: int) -> tuple[Contract, ContractStep]:
+    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
+    require_open(contract)
+    if step not in Contract.Step.values:
+        raise DomainError(_("工程は①〜⑥から選んでください。"), field="step")
+    if step in REPORT_STEPS:
+        # ④–⑥ follow the report, the returns and the measures (contracts.report.sync_steps).
+        raise DomainError(_("工程④〜⑥は、報告書・対応策と記録媒体等の返却・消去報告書の記録に従って完了になります。"
+                            "「報告書・対応策」の画面で記録してください。"), code="follows_records")
+    return contract, ContractStep.objects.select_for_update().get(contract=contract, step=step)
+
+
+def _fiscal_year_start(contract: Contract) -> dt.datetime:
+    first = min(dt.date(contract.fiscal_year, 4, 1), contract.start_date)
+    return timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+
+
+@transaction.atomic
+def contract_step_complete(*, contract: Contract, step: int, actor, completed_at: dt.datetime | None = None,
+                           note: str = "", request=None) -> ContractStep:
+    """Record that one of the steps ①–⑥ of 資料2-1 was done, when it was done (now unless told) and how."""
+    contract, row = _step_for_update(contract, step)
+    require(actor, contract, "manage")
+    if row.is_done:
+        raise DomainError(_("この工程はすでに完了として記録されています（%(when)s）。記録を直すには、理由を入力して"
+                            "未了に戻してから、もう一度完了にしてください。") % {"when": wareki_datetime(row.completed_at)})
+    note = bounded_text(note, field="note", label=_("備考"))
+    now = timezone.now()
+    completed_at = completed_at or now
+    bounds.check_value(ContractStepEvent, "happened_at", completed_at, field="completed_at")
+    if completed_at > now + CLOCK_TOLERANCE:
+        raise DomainError(_("完了日時に、これから先の日時は入力できません。"), field="completed_at")
+    earliest = _fiscal_year_start(contract)
+    if completed_at < earliest:
+        raise DomainError(_("完了日時は、この契約の年度（%(year)s）の%(date)s以降にしてください。")
+                          % {"year": fiscal_year_label(contract.fiscal_year), "date": wareki(earliest)},
+                          field="completed_at")
+    row.completed_at, row.completed_by, row.note = completed_at, actor, note
+    row.save(update_fields=["completed_at", "completed_by", "note"])
+    ContractStepEvent.objects.create(step=row, kind=ContractStepEvent.Kind.COMPLETED, happened_at=completed_at,
+                                     text=note, actor=actor, recorded_at=now)
+    audit_log(action="contract.step.completed", actor=actor, contract=contract, obj=contract, request=request,
+              payload={"step": step, "completed_at": completed_at, "note": note})
+    return row
+
+
+@transaction.atomic
+def contract_step_reopen(*, contract: Contract, step: int, reason: str, actor, request=None) -> ContractStep:
+    """Put a completed step back to 未了, for a stated reason. What was recorded stays in its history."""
+    contract, row = _step_for_update(contract, step)
+    require(actor, contract, "manage")
+    reason = bounded_text(reason, field="reason", label=_("理由"))
+    if not reason:
+        raise DomainError(_("未了に戻す理由を入力してください。"), field="reason")
+    if not row.is_done:
+        raise DomainError(_("この工程はまだ完了になっていません。"))
+    was = {"was_completed_at": row.completed_at, "was_note": row.note}
+    now = timezone.now()
+    row.completed_at, row.completed_by, row.note = None, None, ""
+    row.save(update_fields=["completed_at", "completed_by", "note"])
+    ContractStepEvent.objects.create(step=row, kind=ContractStepEvent.Kind.REOPENED, happened_at=now, text=reason,
+                                     actor=actor, recorded_at=now)
+    audit_log(action="contract.step.reopened", actor=actor, contract=contract, obj=contract, request=request,
+              payload={"step": step, "reason": reason, **was})
+    return row
