@@ -31,7 +31,7 @@ from audit.services import audit_log
 from contracts.models import Contract, Designation
 from contracts.permissions import can, contracts_where
 from contracts.selectors import display_name
-from core import bounds
+from core import bounds, review
 from core.dashboard import Link, Waiting
 from core.dates import wareki, wareki_datetime
 from core.errors import DomainError
@@ -332,10 +332,7 @@ def deletion_report_submit(*, report: DeletionReport, actor, request=None) -> De
     found = problems(report)
     if found:
         raise ReportIncomplete(_("消去報告書を提出できません。"), found)
-    report.status = DeletionReport.Status.SUBMITTED
-    report.submitted_at, report.submitted_by = timezone.now(), actor
-    report.submission_count += 1
-    report.save(update_fields=["status", "submitted_at", "submitted_by", "submission_count"])
+    report.save(update_fields=review.submit(report, actor=actor))
     labels = [line_label(line) for line in lines_of(report)]
     audit_log(action="handover.deletion.submitted", actor=actor, contract=report.contract, obj=report,
               request=request, payload={"number": report.number, "submission": report.submission_count,
@@ -365,9 +362,8 @@ def deletion_report_return(*, report: DeletionReport, actor, reasons: dict[int, 
         line.return_reason = cleaned.get(pk, "")
         line.returned_at = now if pk in cleaned else None
         line.save(update_fields=["return_reason", "returned_at"])
-    report.status = DeletionReport.Status.RETURNED
-    report.decided_at, report.decided_by = now, actor
-    report.save(update_fields=["status", "decided_at", "decided_by"])
+    # The reasons are the lines' own: the report is sent back with them.
+    report.save(update_fields=review.send_back(report, actor=actor, reason="\n".join(cleaned.values()), now=now))
     audit_log(action="handover.deletion.returned", actor=actor, contract=report.contract, obj=report,
               request=request, payload={"number": report.number,
                                         "lines": {line_label(lines[pk]): reason for pk, reason in cleaned.items()}})
@@ -385,9 +381,7 @@ def deletion_report_accept(*, report: DeletionReport, actor, request=None) -> De
     if found:
         raise ReportIncomplete(_("この消去報告書は受理できません。理由を書いて差し戻してください。"), found)
     now = timezone.now()
-    report.status = DeletionReport.Status.ACCEPTED
-    report.decided_at, report.decided_by = now, actor
-    report.save(update_fields=["status", "decided_at", "decided_by"])
+    report.save(update_fields=review.accept(report, actor=actor, now=now))
     lines = list(lines_of(report))
     disposed = []
     for line in lines:

@@ -122,7 +122,7 @@ def _detail_page(request, report, *, decision_form=None, problems=None, status=2
         "contract": report.contract,
         "report": report,
         "lines": [(line, label, decision_form[f"reason_{line.pk}"] if may_decide else None) for line, label in labelled],
-        "missing": deletion.missing_targets(report) if report.is_with_contractor else [],
+        "missing": deletion.missing_targets(report) if report.is_with_submitter else [],
         "problems": problems if problems is not None else (deletion.problems(report) if may_edit else []),
         "may_edit": may_edit,
         "may_decide": may_decide,

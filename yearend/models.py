@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.badges import Badge
+from core.review import Action, Flow, Reviewed
 
 
 def _report_path(instance, filename) -> str:
@@ -143,9 +144,10 @@ class CopyRecord(models.Model):
         return self.place == self.Place.OTHER_MEDIUM and (self.medium_kind_id is None or self.medium_kind.destroy_only)
 
 
-class DeletionReport(models.Model):
+class DeletionReport(Reviewed, models.Model):
     """消去報告書: how every registered copy and every item still at the contractor was erased or destroyed,
-    filed by the contractor's handling manager and accepted (or sent back, line by line) by the ward."""
+    filed by the contractor's handling manager and accepted (or sent back, line by line) by the ward, through the
+    one review workflow (core.review); the reasons of a send-back are its lines' own (``DeletionLine.return_reason``)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("作成中")
@@ -153,7 +155,9 @@ class DeletionReport(models.Model):
         RETURNED = "returned", _("差戻し")
         ACCEPTED = "accepted", _("受理")
 
-    STATUS_TONES = {Status.SUBMITTED: "warn", Status.RETURNED: "danger", Status.ACCEPTED: "ok"}
+    # The refusal of a change or submission keeps the code the pages know.
+    review_flow = Flow(name=lambda report: _("消去報告書 No.%(n)s") % {"n": report.number},
+                       codes={Action.SUBMIT: "not_with_contractor"})
 
     contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT,
                                  related_name="deletion_reports")
@@ -179,23 +183,6 @@ class DeletionReport(models.Model):
 
     def __str__(self):
         return f"消去報告書 No.{self.number}"
-
-    @property
-    def is_with_contractor(self) -> bool:
-        """Being written or corrected by the handling manager."""
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.status == self.Status.SUBMITTED
-
-    @property
-    def is_accepted(self) -> bool:
-        return self.status == self.Status.ACCEPTED
-
-    @property
-    def status_badge(self) -> Badge:
-        return Badge(self.get_status_display(), self.STATUS_TONES.get(self.status, ""))
 
 
 class DeletionLine(models.Model):

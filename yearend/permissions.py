@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from contracts.closing import CLOSED, Blocker, closing_blockers
 from contracts.models import Contract
 from contracts.permissions import can, closed_answer, contract_for
+from core import review
 from core.answers import YES, Answer, no
 from core.dates import wareki_datetime
 
@@ -160,10 +161,7 @@ def may_edit_deletion_report(user, report: DeletionReport) -> Answer:
     closed = closed_answer(report.contract)
     if closed is not None:
         return closed
-    if not report.is_with_contractor:
-        return no(_("消去報告書 No.%(n)s は「%(status)s」のため、変更できません。")
-                  % {"n": report.number, "status": report.get_status_display()}, "not_with_contractor")
-    return YES
+    return review.may(report, review.Action.SUBMIT)
 
 
 def may_decide_deletion_report(user, report: DeletionReport) -> Answer:
@@ -173,10 +171,7 @@ def may_decide_deletion_report(user, report: DeletionReport) -> Answer:
     closed = closed_answer(report.contract)
     if closed is not None:
         return closed
-    if not report.is_submitted:
-        return no(_("消去報告書 No.%(n)s は「%(status)s」のため、受理・差戻しできません。")
-                  % {"n": report.number, "status": report.get_status_display()}, "not_submitted")
-    return YES
+    return review.may(report, review.Action.ACCEPT)
 
 
 def may_export_deletion_report(user, contract: Contract) -> Answer:
