@@ -195,6 +195,36 @@ def may_edit_contract(user, contract: Contract) -> Answer:
     return unless_closed(contract)
 
 
+def may_start_contract(user, contract: Contract) -> Answer:
+    """Bring the contract into force (準備中 → 履行中): its HR, while it is open and still 準備中."""
+    if not can(user, contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    closed = closed_answer(contract)
+    if closed is not None:
+        return closed
+    if contract.status != Contract.Status.DRAFT:
+        return no(_("この契約は「%(status)s」のため、履行開始にできません。") % {"status": contract.get_status_display()})
+    return YES
+
+
+def may_copy_to_next_year(user, contract: Contract) -> Answer:
+    """Copy the contract into the next fiscal year: its HR, when the contract recurs; on a closed contract too (it
+    writes the new year's contract, none of this one's records)."""
+    if not can(user, contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    if not contract.recurring:
+        return no(_("この契約は「次年度以降も同様の委託を行う」となっていないため、翌年度にコピーできません。"
+                    "繰り返す契約であれば、まず契約を編集してその欄に印を付けてください。"))
+    return YES
+
+
+def may_record_steps(user, contract: Contract) -> Answer:
+    """Complete a step ①–③ or put it back to 未了: the contract's HR, while it is open."""
+    if not can(user, contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    return unless_closed(contract)
+
+
 def may_grant_membership(user, contract: Contract) -> Answer:
     """Give a ward person access (HR or auditor): the contract's HR, while it is open."""
     if not can(user, contract, "manage"):
@@ -226,6 +256,29 @@ def may_report_designation(user, contract: Contract) -> Answer:
     if not (can(user, contract, "manage") or can(user, contract, "contractor_side")):
         return no("", "not_manager", forbidden=True)
     return unless_closed(contract)
+
+
+def may_decide_designation(user, designation: Designation) -> Answer:
+    """Approve or reject a reported person: the contract's HR, while the contract is open and the report waits
+    for a decision (approving also needs the designated period not to have ended: the service says so)."""
+    contract = designation.contract
+    if not can(user, contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    closed = closed_answer(contract)
+    if closed is not None:
+        return closed
+    if not designation.is_pending:
+        return no(_("この指定は「%(status)s」のため、承認・不承認できません。") % {"status": designation.get_status_display()})
+    return YES
+
+
+def may_revoke_designation(user, designation: Designation) -> Answer:
+    """Withdraw an approval: the contract's HR, on a closed contract too (it only takes access away)."""
+    if not can(user, designation.contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    if not designation.is_approved:
+        return no(_("承認済みの指定のみ取り消せます。"))
+    return YES
 
 
 def may_resend_enrolment(user, designation: Designation) -> Answer:

@@ -33,12 +33,17 @@ from .permissions import (
     contract_methods,
     contract_post,
     designation_for,
+    may_copy_to_next_year,
     may_create_contract,
+    may_decide_designation,
     may_edit_contract,
     may_grant_membership,
+    may_record_steps,
     may_report_designation,
     may_resend_enrolment,
+    may_revoke_designation,
     may_revoke_membership,
+    may_start_contract,
     membership_for,
 )
 
@@ -92,6 +97,9 @@ def contract_detail(request, slug):
         "start_warning": services.early_start_warning(contract) if contract.status == Contract.Status.DRAFT else "",
         "grant_form": MembershipGrantForm(people=selectors.ward_people()),
         "may_grant": may_grant_membership(request.user, contract),
+        "may_start": may_start_contract(request.user, contract),
+        "may_copy": may_copy_to_next_year(request.user, contract),
+        "may_record_steps": may_record_steps(request.user, contract),
         "contract_links": contract_links(request.user, contract),
     })
 
@@ -114,7 +122,8 @@ def contract_edit(request, slug):
 @contract_methods("GET", "POST")
 def contract_copy(request, slug):
     """First what the copy carries, then the copy of exactly what was ticked."""
-    contract = contract_for(request.user, slug, "manage")
+    contract = contract_for(request.user, slug)
+    may_copy_to_next_year(request.user, contract).or_403()
     preview = selectors.copy_preview(contract)
     return form_post(
         request, CopyForm, form_kwargs={"preview": preview},
@@ -129,7 +138,8 @@ def contract_copy(request, slug):
 @contract_methods("GET", "POST")
 def contract_start(request, slug):
     """履行開始, on a page that says how early it is when it is a month or more before the start date."""
-    contract = contract_for(request.user, slug, "manage")
+    contract = contract_for(request.user, slug)
+    may_start_contract(request.user, contract).or_403()
     if contract.status != Contract.Status.DRAFT:
         messages.info(request, _("この契約は「%(status)s」です。") % {"status": contract.state_label})
         return redirect("contracts:detail", slug=slug)
@@ -168,7 +178,8 @@ def _follows_records(request, slug):
 @login_required
 @contract_methods("GET", "POST")
 def step_complete(request, slug, step):
-    contract = contract_for(request.user, slug, "manage")
+    contract = contract_for(request.user, slug)
+    may_record_steps(request.user, contract).or_403()
     row = _step_row(contract, step)
     if step in REPORT_STEPS:
         return _follows_records(request, slug)
@@ -188,7 +199,8 @@ def step_complete(request, slug, step):
 @contract_methods("GET", "POST")
 def step_reopen(request, slug, step):
     """未了に戻す asks for a reason and shows what will be undone; the record stays in the history."""
-    contract = contract_for(request.user, slug, "manage")
+    contract = contract_for(request.user, slug)
+    may_record_steps(request.user, contract).or_403()
     row = _step_row(contract, step)
     if step in REPORT_STEPS:
         return _follows_records(request, slug)
@@ -236,10 +248,13 @@ def membership_revoke(request, slug, pk):
     return redirect("contracts:detail", slug=slug)
 
 
-def _with_enrolment(user, designations):
-    """Each designation of a person reported as new, with where their account stands."""
+def _designation_rows(user, designations):
+    """Each designation with what ``user`` may do with it, and for a person reported as new, where their
+    account stands."""
     rows = list(designations)
     for d in rows:
+        d.may_decide = may_decide_designation(user, d)
+        d.may_revoke = may_revoke_designation(user, d)
         d.awaits_enrolment = d.new_account and accounts_services.awaits_enrolment(d.user)
         d.invitation = accounts_services.latest_invitation(d.user) if d.awaits_enrolment else None
         d.may_resend = may_resend_enrolment(user, d)
@@ -254,7 +269,7 @@ def _designation_page(request, contract, *, form=None, new_form=None, failed=Non
         new_form = new_form or NewPersonForm()
     return render(request, "contracts/designations.html", {
         "contract": contract,
-        "designations": _with_enrolment(request.user, selectors.designations_of(contract)),
+        "designations": _designation_rows(request.user, selectors.designations_of(contract)),
         "form": form if may_report else None,
         "new_form": new_form if may_report else None,
         "can_manage": can_manage,
@@ -308,8 +323,9 @@ def designation_report_new_person(request, slug):
         page=lambda form, status: _designation_page(request, contract, new_form=form, status=status))
 
 
-def _decide(request, slug, pk, service, done_message):
-    designation = designation_for(request.user, slug, pk, "manage")
+def _decide(request, slug, pk, may, service, done_message):
+    designation = designation_for(request.user, slug, pk)
+    may(request.user, designation).or_403()
     form = DecisionForm(request.POST)
     if not form.is_valid():
         # Never act on a part of what was sent: an over-long note refuses the whole decision.
@@ -334,19 +350,19 @@ def _approved_message(designation) -> str:
 @login_required
 @contract_post
 def designation_approve(request, slug, pk):
-    return _decide(request, slug, pk, services.designation_approve, _approved_message)
+    return _decide(request, slug, pk, may_decide_designation, services.designation_approve, _approved_message)
 
 
 @login_required
 @contract_post
 def designation_reject(request, slug, pk):
-    return _decide(request, slug, pk, services.designation_reject, _("指定を不承認としました。"))
+    return _decide(request, slug, pk, may_decide_designation, services.designation_reject, _("指定を不承認としました。"))
 
 
 @login_required
 @contract_post
 def designation_revoke(request, slug, pk):
-    return _decide(request, slug, pk, services.designation_revoke, _("指定を取り消しました。"))
+    return _decide(request, slug, pk, may_revoke_designation, services.designation_revoke, _("指定を取り消しました。"))
 
 
 @login_required

@@ -1,7 +1,6 @@
 """What the contract services share: bounded free text, and the guardian permissions kept in step with
 the memberships."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_perms, remove_perm
@@ -10,15 +9,8 @@ from audit.services import audit_log
 from core.errors import DomainError
 
 from ..models import ROLE_PERMISSIONS, Contract, Membership
-from ..permissions import can
 
 NOTE_MAX = 300
-
-
-def require(actor, contract: Contract, *actions: str) -> None:
-    # The views refuse first (403/404); this keeps a service called from elsewhere honest too.
-    if not any(can(actor, contract, action) for action in actions):
-        raise PermissionDenied
 
 
 def bounded_text(value, *, field: str, limit: int = NOTE_MAX, label: str) -> str:

@@ -15,10 +15,9 @@ from core.dates import fiscal_year_label, wareki
 from core.errors import DomainError
 
 from .. import carry_over, selectors
-from ..closing import require_open
 from ..models import Contract, ContractStep, Designation, Role
-from ..permissions import may_create_contract, may_edit_contract
-from ._common import membership_add, require
+from ..permissions import may_copy_to_next_year, may_create_contract, may_edit_contract, may_start_contract
+from ._common import membership_add
 
 CONTRACT_FIELDS = [
     "title", "project_name", "department", "regulation_basis", "purpose", "subjects", "subject_count",
@@ -129,10 +128,7 @@ def contract_start(*, contract: Contract, actor, confirm_early: bool = False, re
     for a May start), so it needs a confirmation that says how early it is.
     """
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    require(actor, contract, "manage")
-    require_open(contract)
-    if contract.status != Contract.Status.DRAFT:
-        raise DomainError(_("この契約は「%(status)s」のため、履行開始にできません。") % {"status": contract.get_status_display()})
+    may_start_contract(actor, contract).or_403().require()
     warning = early_start_warning(contract)
     if warning and not confirm_early:
         raise DomainError(warning + _("開始日前に履行開始にする場合は、確認の欄に印を付けてください。"),
@@ -169,10 +165,7 @@ def contract_copy_to_next_year(*, contract: Contract, actor, memberships=None, d
     ``carry_plan`` None carries the plan when there is one. One audit entry says all of it.
     """
     source = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    require(actor, source, "manage")
-    if not source.recurring:
-        raise DomainError(_("この契約は「次年度以降も同様の委託を行う」となっていないため、翌年度にコピーできません。"
-                            "繰り返す契約であれば、まず契約を編集してその欄に印を付けてください。"))
+    may_copy_to_next_year(actor, source).or_403().require()
     preview = selectors.copy_preview(source)
     if preview.existing is not None:
         raise DomainError(_("翌年度（%(year)s）の契約はすでにあります。") % {"year": fiscal_year_label(preview.fiscal_year)})

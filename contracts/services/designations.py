@@ -12,10 +12,14 @@ from core import bounds
 from core.dates import fiscal_year_label, wareki
 from core.errors import DomainError
 
-from ..closing import require_open
 from ..models import Contract, Designation, Membership, UserProfile
-from ..permissions import may_report_designation, may_resend_enrolment
-from ._common import bounded_text, membership_add, require, sync_permissions
+from ..permissions import (
+    may_decide_designation,
+    may_report_designation,
+    may_resend_enrolment,
+    may_revoke_designation,
+)
+from ._common import bounded_text, membership_add, sync_permissions
 
 User = get_user_model()
 
@@ -123,13 +127,8 @@ def designation_report_new_person(*, contract: Contract, display_name: str, emai
 def _designation_for_decision(designation: Designation, actor) -> Designation:
     designation = (Designation.objects.select_for_update(of=("self",)).select_related("contract", "user")
                    .get(pk=designation.pk))
-    require(actor, designation.contract, "manage")
-    # Revoking stays possible (it only takes access away); approving or rejecting changes the contract.
-    require_open(designation.contract)
-    if not designation.is_pending:
-        raise DomainError(
-            _("この指定は「%(status)s」のため、承認・不承認できません。") % {"status": designation.get_status_display()}
-        )
+    # Revoking stays possible on a closed contract (it only takes access away); approving or rejecting changes it.
+    may_decide_designation(actor, designation).or_403().require()
     return designation
 
 
@@ -193,13 +192,12 @@ def designation_reject(*, designation: Designation, actor, note: str, request=No
 @transaction.atomic
 def designation_revoke(*, designation: Designation, actor, note: str = "", request=None) -> Designation:
     """The ward withdraws an approval; the person loses access to the contract at once. Allowed on a closed
-    contract (no require_open): it takes access away and changes none of its records."""
+    contract (may_revoke_designation has no closed guard): it takes access away and changes none of its records."""
     designation = (Designation.objects.select_for_update(of=("self",)).select_related("contract", "user")
                    .get(pk=designation.pk))
-    require(actor, designation.contract, "manage")
+    answer = may_revoke_designation(actor, designation).or_403()
     note = bounded_text(note, field="note", label=_("備考"))
-    if not designation.is_approved:
-        raise DomainError(_("承認済みの指定のみ取り消せます。"))
+    answer.require()
     now = timezone.now()
     designation.status = Designation.Status.REVOKED
     designation.revoked_at = now

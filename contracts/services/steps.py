@@ -14,7 +14,8 @@ from core.errors import DomainError
 
 from ..closing import require_open
 from ..models import REPORT_STEPS, Contract, ContractStep, ContractStepEvent
-from ._common import bounded_text, require
+from ..permissions import may_record_steps
+from ._common import bounded_text
 
 # A step completed "now" by a clock a little ahead of the server's is still now.
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
@@ -42,7 +43,8 @@ def contract_step_complete(*, contract: Contract, step: int, actor, completed_at
                            note: str = "", request=None) -> ContractStep:
     """Record that one of the steps ①–⑥ of 資料2-1 was done, when it was done (now unless told) and how."""
     contract, row = _step_for_update(contract, step)
-    require(actor, contract, "manage")
+    # The closed guard and the step's number answer first, as they always have; then who may.
+    may_record_steps(actor, contract).or_403().require()
     if row.is_done:
         raise DomainError(_("この工程はすでに完了として記録されています（%(when)s）。記録を直すには、理由を入力して"
                             "未了に戻してから、もう一度完了にしてください。") % {"when": wareki_datetime(row.completed_at)})
@@ -70,7 +72,7 @@ def contract_step_complete(*, contract: Contract, step: int, actor, completed_at
 def contract_step_reopen(*, contract: Contract, step: int, reason: str, actor, request=None) -> ContractStep:
     """Put a completed step back to 未了, for a stated reason. What was recorded stays in its history."""
     contract, row = _step_for_update(contract, step)
-    require(actor, contract, "manage")
+    may_record_steps(actor, contract).or_403().require()
     reason = bounded_text(reason, field="reason", label=_("理由"))
     if not reason:
         raise DomainError(_("未了に戻す理由を入力してください。"), field="reason")
