@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_MANIFEST_STATIC", "0")
 import pytest  # noqa: E402
 from django.db import transaction  # noqa: E402
 
-from tests.factories import World, login_verified, make_user, make_world  # noqa: E402
+from tests.factories import World, login_verified, make_user  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
@@ -34,9 +34,14 @@ def _worker_state_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def world(db) -> World:
-    """Contract A (HR, its manager and handler, an auditor) and contract B with its own contractor."""
-    return make_world()
+def world(db, tmp_path_factory) -> World:
+    """Contract A (HR, its manager and handler, an auditor) and contract B with its own contractor.
+
+    Built by make_world once per worker and written back into each test's transaction where that gives the
+    same rows and files (tests/world_once.py); otherwise built here."""
+    from tests.world_once import world_for_test
+
+    return world_for_test(tmp_path_factory)
 
 
 @pytest.fixture
