@@ -93,7 +93,7 @@ CODES = {Action.SUBMIT: "not_with_submitter", Action.ACCEPT: "not_submitted", Ac
 # Who must do what next, per state, unless the Flow says it.
 MESSAGES: dict[str, str] = {
     State.DRAFT: _("%(thing)sを作成中です。できたら区に提出してください。"),
-    State.SUBMITTED: _("%(thing)sは区の確認待ちです。区が受理するか、理由を付けて差し戻してください。"),
+    State.SUBMITTED: _("%(thing)sは区の確認待ちです。区の受理か、理由を付けた差戻しを待っています。"),
     State.RETURNED: _("%(thing)sは差し戻されました。差戻しの理由を見て直し、もう一度提出してください。"),
     State.ACCEPTED: _("%(thing)sは受理されました。"),
 }

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.badges import Badge
-from core.review import Action, Flow, Reviewed
+from core.review import Action, Flow, Reviewed, State, Step
 
 
 def _report_path(instance, filename) -> str:
@@ -20,16 +19,21 @@ def _report_path(instance, filename) -> str:
     return f"reports/{instance.contract_id}/{secrets.token_hex(16)}.pdf"
 
 
-class ContractReport(models.Model):
+class ContractReport(Reviewed, models.Model):
     """報告書 (資料2-1 ⑤): one submission of the contractor's report, which holds no personal information
-    (④ 調査結果をもとに報告書（個人情報なし）作成). A report sent back is submitted again as a new row."""
+    (④ 調査結果をもとに報告書（個人情報なし）作成), through the one review workflow (core.review). A row is born
+    submitted (``submitted_at`` is the date the contractor states); a report sent back is submitted again as a
+    new row, so the latest row answers whether one may be."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("区の確認待ち")
         RETURNED = "returned", _("差戻し")
         ACCEPTED = "accepted", _("受理")
 
-    STATUS_TONES = {Status.SUBMITTED: "warn", Status.RETURNED: "danger", Status.ACCEPTED: "ok"}
+    # A new submission refused by the latest row keeps the codes the pages know.
+    review_flow = Flow(name=lambda report: _("報告書「%(title)s」") % {"title": report.title},
+                       codes={(Action.SUBMIT, State.SUBMITTED): "waiting", (Action.SUBMIT, State.ACCEPTED): "accepted"},
+                       refusals={(Action.SUBMIT, State.SUBMITTED): _("提出した%(thing)sを区が確認中です。確認の結果を待ってください。")})
 
     contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT, related_name="reports")
     title = models.CharField(_("報告書の表題"), max_length=200)
@@ -61,21 +65,9 @@ class ContractReport(models.Model):
     def __str__(self):
         return f"報告書「{self.title}」"
 
-    @property
-    def is_submitted(self) -> bool:
-        return self.status == self.Status.SUBMITTED
-
-    @property
-    def is_accepted(self) -> bool:
-        return self.status == self.Status.ACCEPTED
-
-    @property
-    def is_returned(self) -> bool:
-        return self.status == self.Status.RETURNED
-
-    @property
-    def status_badge(self) -> Badge:
-        return Badge(self.get_status_display(), self.STATUS_TONES.get(self.status, ""))
+    def review_steps(self) -> list[Step]:
+        """The submission (the date the contractor states, recorded by whom) and the ward's decision."""
+        return [Step(_("提出"), self.recorded_by, self.submitted_at), *super().review_steps()]
 
 
 class ContractMeasure(models.Model):

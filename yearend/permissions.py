@@ -27,7 +27,6 @@ from contracts.models import Contract
 from contracts.permissions import can, closed_answer, contract_for
 from core import review
 from core.answers import YES, Answer, no
-from core.dates import wareki_datetime
 
 from .models import ContractReport, DeletionLine, DeletionReport
 from .selectors import (
@@ -56,13 +55,8 @@ def may_submit_report(user, contract: Contract) -> Answer:
     if closed is not None:
         return closed
     latest = latest_report(contract)
-    if latest is not None and latest.is_submitted:
-        return no(_("提出した報告書「%(title)s」を区が確認中です。確認の結果を待ってください。") % {"title": latest.title},
-                  "waiting")
-    if latest is not None and latest.is_accepted:
-        return no(_("報告書「%(title)s」は%(when)sに受理されています。") % {
-            "title": latest.title, "when": wareki_datetime(latest.decided_at)}, "accepted")
-    return YES
+    # A report sent back is submitted again as a new row: the latest row says whether one may be.
+    return review.may(latest, review.Action.SUBMIT) if latest is not None else YES
 
 
 def may_decide_report(user, report: ContractReport) -> Answer:
@@ -72,10 +66,7 @@ def may_decide_report(user, report: ContractReport) -> Answer:
     closed = closed_answer(report.contract)
     if closed is not None:
         return closed
-    if not report.is_submitted:
-        return no(_("この報告書は「%(status)s」のため、受理・差戻しできません。") % {"status": report.get_status_display()},
-                  "not_submitted")
-    return YES
+    return review.may(report, review.Action.ACCEPT)
 
 
 def may_record_measure(user, contract: Contract) -> Answer:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from audit.services import audit_log
 from contracts.models import REPORT_STEPS, Contract, ContractStep, ContractStepEvent
 from contracts.permissions import can, contracts_where
-from core import bounds
+from core import bounds, review
 from core.dashboard import Link, Waiting
 from core.dates import fiscal_year_label, wareki
 from core.errors import DomainError
@@ -242,9 +242,7 @@ def report_accept(*, report: ContractReport, actor, checked: bool, request=None)
     if not checked:
         raise DomainError(_("報告書に個人情報が含まれていないことを確認してから受理してください。確認したら、確認の欄に"
                             "印を付けてください。"), field="checked", code="not_checked")
-    report.status = ContractReport.Status.ACCEPTED
-    report.decided_at, report.decided_by, report.return_reason = timezone.now(), actor, ""
-    report.save(update_fields=["status", "decided_at", "decided_by", "return_reason"])
+    report.save(update_fields=review.accept(report, actor=actor))
     steps = sync_steps(report.contract, actor=actor)
     payload = {"title": report.title, "checked_no_personal_data": True}
     if steps:
@@ -262,11 +260,7 @@ def report_return(*, report: ContractReport, actor, reason: str, request=None) -
     may_decide_report(actor, report).require()
     reason = (reason or "").strip()
     bounds.check_value(ContractReport, "return_reason", reason, field="reason")
-    if not reason:
-        raise DomainError(_("差し戻す理由を入力してください。"), field="reason")
-    report.status = ContractReport.Status.RETURNED
-    report.decided_at, report.decided_by, report.return_reason = timezone.now(), actor, reason
-    report.save(update_fields=["status", "decided_at", "decided_by", "return_reason"])
+    report.save(update_fields=review.send_back(report, actor=actor, reason=reason))
     steps = sync_steps(report.contract, actor=actor)
     payload = {"title": report.title, "reason": reason}
     if steps:
