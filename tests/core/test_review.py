@@ -94,3 +94,16 @@ def test_a_flow_speaks_its_own_words_and_names_its_own_values():
     assert (refused.message, refused.code) == ("依頼中です。", "busy")
     side.status = "locked"
     assert side.status_badge.tone == "ok" and not side.is_accepted and not side.is_with_submitter
+
+
+def test_every_reviewed_model_keeps_its_states_within_the_workflow():
+    """A model that goes through the review (the checklist sides, the report, the deletion report, and the next
+    ones) stores the workflow's values, or its own for a state the workflow names in its Flow or colours."""
+    from django.apps import apps
+
+    reviewed = [model for model in apps.get_models() if issubclass(model, Reviewed)]
+    assert {model.__name__ for model in reviewed} >= {"ChecklistSide", "ContractReport", "DeletionReport"}
+    for model in reviewed:
+        flow = model.review_flow
+        for value, _label in model._meta.get_field("status").choices:
+            assert value in State.values or value in flow.states or value in flow.tones, (model, value)
