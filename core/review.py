@@ -21,8 +21,9 @@ states and three transitions, written here once:
   audit entry (the actions keep their names: ``checklist.side.submitted``, ``handover.deletion.returned``…).
 - :class:`Reviewed`: a mixin (no fields) for the model: the state predicates (``is_submitted``, ``is_returned``,
   ``is_accepted``, ``is_with_submitter``), the badge (``status_badge``, drawn by ``{% status_badge obj %}``:
-  one tone per state in :data:`TONES`), the message for who must do what next (``review_message``) and the history of its steps
-  with who and when (``review_steps``).
+  one tone per state in :data:`TONES`), the message for who must do what next (``review_message``, one per
+  state in :data:`MESSAGES`) and its steps with who and when (``review_steps``: the last submission and the
+  last decision, from the stamps; an adopter adds its own, as the checklist's lock).
 - ``templates/includes/review_status.html``: the badge, the steps and the next message, one include for every
   page that shows a reviewed thing's state.
 
@@ -31,9 +32,12 @@ What the adopters keep of their own, because they really differ:
 - The checklist side (``checklist.models.ChecklistSide``) is reviewed item by item: the side's accept or send
   back is the sum of its items' reviews (``checklist.services._settle`` moves it with :func:`transition`; the
   reasons are the items' comments), a plan revision takes an accepted side back to ``open``, and ``locked``
-  follows ``accepted`` (HR closes the side). Its history is ``ChecklistEvent``.
+  follows ``accepted`` (HR closes the side). Its next steps are sentences counted from its items
+  (``checklist.selectors.next_steps``), given to the include instead of the one message; its full history is
+  ``ChecklistEvent``.
 - The deletion report (``yearend.models.DeletionReport``) is sent back line by line: each line holds its own
   reason (``DeletionLine.return_reason``); :func:`send_back` gets them joined, only to check that there is one.
+  The row keeps the last submission and decision; every earlier one is in the audit trail.
 - The contractor's report (``yearend.models.ContractReport``) is born submitted (its ``submitted_at`` is the
   date the contractor states, not a stamp) and a report sent back is submitted again as a new row: it never
   calls :func:`submit`; its history is its rows.
