@@ -1,10 +1,7 @@
-"""Every write in the handover ledger: registering items, recording and acknowledging handovers,
-storage and periodic checks. Each function re-reads its rows under a lock, asks
-:mod:`handover.permissions` whether this person may do this now (the same answer the page gets),
-refuses what the seed forbids with a message that quotes the seed, and writes exactly one audit entry."""
+"""Handovers in the ledger: recording one (the separation of a medium and its notice, a return on the
+holder's behalf), acknowledging it (the SHA-256 the recipient computed) and cancelling one recorded by mistake."""
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -19,11 +16,12 @@ from core import bounds
 from core.dates import wareki_datetime
 from core.errors import DomainError
 
-from . import notifications, permissions, rules
-from .models import Handover, HandoverLine, Item, MediumKind, StorageCheck, StorageRecord
-from .signals import custody_changed
+from .. import notifications, permissions, rules
+from ..models import Handover, HandoverLine, Item
+from ..rules import quote
+from ..signals import custody_changed
+from .items import SHA256_PATTERN, normalise_sha256
 
-SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 CLOCK_TOLERANCE = rules.CLOCK_TOLERANCE
 
 
@@ -35,81 +33,6 @@ class HashMismatch(DomainError):
         self.handover = handover
         self.item = item
         self.entered = entered
-
-
-quote = rules.quote
-
-
-def normalise_sha256(value: str) -> str:
-    """certutil prints the hash in lower case, older Windows with spaces between bytes; accept both."""
-    return re.sub(r"\s+", "", value or "").lower()
-
-
-@transaction.atomic
-def item_register(
-    *,
-    contract: Contract,
-    actor,
-    category: str,
-    label: str,
-    contents: str,
-    medium_kind: MediumKind | None = None,
-    record_count: int | None = None,
-    pieces: int = 1,
-    file_name: str = "",
-    sha256: str = "",
-    opens: Item | None = None,
-    notes: str = "",
-    request=None,
-) -> Item:
-    """Register a medium, a paper document or a password notice, held by the ward until handed over.
-
-    A notice names the medium it opens; the password itself is never asked for nor stored.
-    """
-    contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
-    permissions.may_register(actor, contract).require()
-    bounds.check_values(Item, label=label, contents=contents, record_count=record_count, pieces=pieces,
-                        file_name=file_name, notes=notes)
-    label = label.strip()
-    if not label:
-        raise DomainError(_("管理番号を入力してください。"), field="label")
-    if Item.objects.filter(contract=contract, label=label).exists():
-        raise DomainError(_("管理番号「%(label)s」はこの契約ですでに使われています。") % {"label": label}, field="label")
-    if pieces < 1:
-        raise DomainError(_("数量は1以上にしてください。"), field="pieces")
-    sha256 = normalise_sha256(sha256)
-    if sha256 and not SHA256_PATTERN.match(sha256):
-        raise DomainError(_("SHA-256は64桁の16進数で入力してください。"), field="sha256")
-
-    if category == Item.Category.MEDIUM:
-        if medium_kind is None:
-            raise DomainError(_("媒体の種類を選んでください。"), field="medium_kind")
-        opens = None
-    elif category == Item.Category.PAPER:
-        medium_kind, opens = None, None
-        if sha256 or file_name:
-            raise DomainError(_("紙媒体にはファイル名やSHA-256はありません。"), field="sha256")
-    elif category == Item.Category.NOTICE:
-        medium_kind, record_count = None, None
-        if sha256 or file_name:
-            raise DomainError(_("パスワード通知書にはファイル名やSHA-256はありません。"), field="sha256")
-        if opens is None or opens.contract_id != contract.pk or not opens.is_medium:
-            raise DomainError(_("このパスワード通知書で開く、この契約の電磁的媒体を選んでください。"), field="opens")
-    else:
-        raise DomainError(_("区分を選んでください。"), field="category")
-
-    now = timezone.now()
-    item = Item.objects.create(
-        contract=contract, category=category, medium_kind=medium_kind, label=label, contents=contents.strip(),
-        record_count=record_count, pieces=pieces, file_name=file_name.strip(), sha256=sha256, opens=opens,
-        notes=notes.strip(), state=Item.State.PREPARED, state_changed_at=now, holder=actor, created_at=now,
-        created_by=actor,
-    )
-    audit_log(action="handover.item.registered", actor=actor, contract=contract, obj=item, request=request,
-              payload={"label": label, "category": category, "kind": item.kind_label, "pieces": pieces,
-                       "record_count": record_count, "opens": opens.label if opens else "",
-                       "sha256": sha256})
-    return item
 
 
 def _partners(item: Item) -> list[Item]:
@@ -471,48 +394,3 @@ def handover_cancel(*, handover: Handover, actor, reason: str, request=None) -> 
     audit_log(action="handover.cancelled", actor=actor, contract=handover.contract, obj=handover, request=request,
               payload={"number": handover.number, "items": labels, "reason": reason})
     return handover
-
-
-@transaction.atomic
-def storage_record(*, item: Item, actor, place: str, location: str, locked: bool, request=None) -> StorageRecord:
-    """Record where a held item is locked up (STORAGE_RULE); its periodic checks count from now."""
-    item = Item.objects.select_for_update(of=("self",)).select_related("contract").get(pk=item.pk)
-    permissions.may_store(actor, item).require()
-    if not locked:
-        raise DomainError(
-            _("施錠できる金庫又はキャビネット等に保管してください。%(rule)s") % {"rule": quote(rules.STORAGE_RULE)},
-            field="locked", code="not_locked",
-        )
-    if place not in StorageRecord.Place.values:
-        raise DomainError(_("保管設備を選んでください。"), field="place")
-    location = location.strip()
-    bounds.check_values(StorageRecord, location=location)
-    if not location:
-        raise DomainError(_("保管場所を入力してください（例: 分析室 B-2）。"), field="location")
-    now = timezone.now()
-    record = StorageRecord.objects.create(item=item, place=place, location=location, recorded_at=now,
-                                          recorded_by=actor)
-    item.storage = record
-    item.last_checked_at = now
-    item.save(update_fields=["storage", "last_checked_at"])
-    audit_log(action="handover.storage.recorded", actor=actor, contract=item.contract, obj=item, request=request,
-              payload={"label": item.label, "place": place, "location": location})
-    return record
-
-
-@transaction.atomic
-def storage_check_record(*, item: Item, actor, note: str = "", request=None) -> StorageCheck:
-    """Confirm that a held item is still where it was locked up (PERIODIC_CHECK_RULE)."""
-    item = Item.objects.select_for_update(of=("self",)).select_related("contract", "storage").get(pk=item.pk)
-    permissions.may_store(actor, item).require()
-    if item.storage is None:
-        raise DomainError(_("先に保管場所を記録してください。"))
-    bounds.check_values(StorageCheck, note=note.strip())
-    now = timezone.now()
-    check = StorageCheck.objects.create(item=item, storage=item.storage, checked_at=now, checked_by=actor,
-                                        note=note.strip())
-    item.last_checked_at = now
-    item.save(update_fields=["last_checked_at"])
-    audit_log(action="handover.storage.checked", actor=actor, contract=item.contract, obj=item, request=request,
-              payload={"label": item.label, "location": item.storage.location, "note": check.note})
-    return check
