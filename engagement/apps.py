@@ -11,8 +11,8 @@ class EngagementConfig(AppConfig):
         from contracts import carry_over
         from core import daily, dashboard
 
-        from . import selectors, signals, storage, workflow  # noqa: F401  (signals: the package file goes once its disc leaves)
+        from . import selectors, services, signals  # noqa: F401  (signals: the package file goes once its disc leaves)
 
         dashboard.register_contract_links(selectors.survey_links, order=20)
-        daily.register("engagement.purge", storage.daily_purge, order=30)
-        carry_over.register(carry=workflow.next_year_carry)
+        daily.register("engagement.purge", services.daily_purge, order=30)
+        carry_over.register(carry=services.next_year_carry)

@@ -1,7 +1,7 @@
 """How the audit entries of the survey pages read (merged into engagement/audit_actions.py).
 
 Every sentence is made of counts, codes and the package's file name and SHA-256: the payloads hold no
-value from the survey file (engagement.workflow), so neither do the sentences.
+value from the survey file (engagement.services), so neither do the sentences.
 """
 
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ PROBLEMS = {
     "files_swapped": gettext_lazy("回答ファイルとマスタの入れ替わり"),
     "empty_required": gettext_lazy("必須の回答の空欄"),
 }
-# Problem codes and roles as engagement.workflow writes them ("key" would be masked as a secret).
+# Problem codes and roles as engagement.services writes them ("key" would be masked as a secret).
 ROLES = (("staff_number", gettext_lazy("職員番号")), ("drop", gettext_lazy("区外に出さない")), ("attribute", gettext_lazy("属性")),
          ("answer", gettext_lazy("回答")), ("ignore", gettext_lazy("使わない")))
 

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from handover.models import Item, MediumKind
 
-from . import workflow
+from . import risk, services
 from .models import SurveyPackage
 from .synthetic import csv_bytes, generate
 
@@ -30,30 +30,30 @@ def add_to_demo(world) -> None:
     data = generate(STAFF, scale_questions=12, free_questions=1, seed=contract.fiscal_year,
                     colleague_mentions=0.05, survey_year=contract.fiscal_year)
     with transaction.atomic():
-        upload = workflow.survey_upload(
+        upload = services.survey_upload(
             contract=contract, actor=hr,
-            survey=workflow.UploadedFile("LoGo_回答.csv", csv_bytes(data.survey_headers, data.survey_rows)),
-            master=workflow.UploadedFile("職員属性マスタ.csv", csv_bytes(data.master_headers, data.master_rows)))
+            survey=services.UploadedFile("LoGo_回答.csv", csv_bytes(data.survey_headers, data.survey_rows)),
+            master=services.UploadedFile("職員属性マスタ.csv", csv_bytes(data.master_headers, data.master_rows)))
         upload.contract = contract
-        confirmed = workflow.survey_mapping_confirm(upload=upload, actor=hr, mapping=workflow.upload_mapping(upload))
+        confirmed = services.survey_mapping_confirm(upload=upload, actor=hr, mapping=services.upload_mapping(upload))
         upload = confirmed.upload
         upload.contract = contract
-        loaded = workflow.load(upload)
+        loaded = services.load(upload)
         quasi = list(QUASI)
-        proposal = workflow.risk.propose(loaded.masked.values, quasi, K)
+        proposal = risk.propose(loaded.masked.values, quasi, K)
         if not proposal.reached:
             # As HR would on the risk page: drop the fewest columns that let k be reached within the limit.
-            remedies = workflow.risk.remedies(loaded.masked.values, quasi, K)
+            remedies = risk.remedies(loaded.masked.values, quasi, K)
             quasi = [h for h in quasi if h not in remedies.drop]
             proposal = remedies.drop_proposal
         # Every attribute column that leaves counts for k: the demo's other attributes stay at the ward.
         dropped = [h for h in loaded.dataset.attribute_headers if h not in quasi]
-        upload = workflow.survey_risk_set(upload=upload, actor=hr, source="proposal", settings=workflow.RiskSettings(
+        upload = services.survey_risk_set(upload=upload, actor=hr, source="proposal", settings=services.RiskSettings(
             quasi=quasi, k=K, plan=proposal.changes, suppress=proposal.protection.suppressed_records > 0,
             dropped=dropped))
         upload.contract = contract
-        made = workflow.survey_build(upload=upload, actor=hr, medium_label=workflow.next_medium_label(contract),
+        made = services.survey_build(upload=upload, actor=hr, medium_label=services.next_medium_label(contract),
                                      medium_kind=medium_kind)
-        workflow.survey_notice_print(package=made.package, actor=hr, password=made.password)
-        workflow.survey_package_download(package=made.package, actor=hr)
+        services.survey_notice_print(package=made.package, actor=hr, password=made.password)
+        services.survey_package_download(package=made.package, actor=hr)
     assert made.package.medium.state == Item.State.PREPARED

@@ -5,7 +5,7 @@ No value from the survey file is kept in a column here: the files themselves are
 (engagement.crypto) named by ``*_blob``, an upload's column mapping (its headers, which in a file without its
 header row were a respondent's values) is sealed under the same key, and rows hold figures, settings HR made
 and who did what when. The mapping saved with the contract holds only headers that were accepted as headers.
-Rows change only through :mod:`engagement.workflow` and :mod:`engagement.storage`.
+Rows change only through :mod:`engagement.services`.
 """
 
 from django.conf import settings
@@ -67,7 +67,7 @@ class SurveyUpload(models.Model):
     master_rows = models.PositiveIntegerField(_("職員属性マスタの行数"), null=True, blank=True)
     master_columns = models.PositiveIntegerField(_("職員属性マスタの列数"), null=True, blank=True)
     # The column mapping (the file's headers and their roles), AES-GCM under DATA_KEY and bound to the
-    # survey file's name (engagement.workflow.upload_mapping); emptied when the upload is purged.
+    # survey file's name (engagement.services.upload_mapping); emptied when the upload is purged.
     mapping_sealed = models.BinaryField(default=b"", blank=True, editable=False)
     mapping_confirmed_at = models.DateTimeField(_("対応づけの確定日時"), null=True, blank=True)
     validation = models.JSONField(_("検証の結果（件数）"), default=dict, blank=True)

@@ -13,7 +13,7 @@ from core.dashboard import Link
 from . import risk
 from .models import SurveyPackage, SurveyUpload
 from .permissions import may_see_survey
-from .workflow import Loaded, RiskSettings, finding_key, outgoing, protection_for
+from .services import Loaded, RiskSettings, finding_key, outgoing, protection_for
 
 
 def survey_links(user, contract):

@@ -2,7 +2,7 @@
 
 handover.services changes an item's state with ``save(update_fields=[..."state"...])``; once a survey
 package's disc is no longer prepared (it left with a handover), its file is purged in the same
-transaction. The periodic purge (engagement.storage.survey_data_purge) catches anything this missed.
+transaction. The periodic purge (engagement.services.survey_data_purge) catches anything this missed.
 """
 
 from django.db.models.signals import post_save
@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from handover.models import Item
 
 from .models import SurveyPackage
-from .storage import package_file_purge
+from .services import package_file_purge
 
 
 @receiver(post_save, sender=Item, dispatch_uid="engagement.purge_package_file_once_handed_over")

@@ -15,7 +15,7 @@ from core.posting import form_post
 from handover import rules
 from handover.models import MediumKind
 
-from . import crypto, permissions, selectors, workflow
+from . import crypto, permissions, selectors, services
 from . import risk as risk_engine
 from .forms import (
     USE_DROP,
@@ -32,7 +32,6 @@ from .forms import (
 )
 from .package import KIND_LABELS
 from .reading import SurveyFileError
-from .storage import retention
 
 
 def _attachment(filename: str, content_type: str, content: bytes) -> HttpResponse:
@@ -41,9 +40,9 @@ def _attachment(filename: str, content_type: str, content: bytes) -> HttpRespons
     return response
 
 
-def _uploaded(file) -> workflow.UploadedFile:
+def _uploaded(file) -> services.UploadedFile:
     file.seek(0)
-    return workflow.UploadedFile(name=file.name or "", data=file.read())
+    return services.UploadedFile(name=file.name or "", data=file.read())
 
 
 def _upload_form_error(form, error: DomainError) -> None:
@@ -62,7 +61,7 @@ def _live(request, slug, pk, check=permissions.may_work_on):
         messages.error(request, answer.message)
         return None, redirect("engagement:index", slug=slug)
     try:
-        loaded = workflow.load(upload)
+        loaded = services.load(upload)
     except (crypto.StoredDataError, SurveyFileError) as error:
         # SurveyFileError: a file kept before a check it would now fail (a first row of values); HR
         # discards it and uploads the file again.
@@ -92,8 +91,8 @@ def index(request, slug):
         "upload": upload,
         "packages": selectors.packages_of(contract),
         "may_work": permissions.may_work(request.user, contract),
-        "has_saved_mapping": workflow.saved_mapping(contract) is not None,
-        "retention_days": retention().days,
+        "has_saved_mapping": services.saved_mapping(contract) is not None,
+        "retention_days": services.retention().days,
         "form": UploadForm(),
         "rules": {"separation": rules.SEPARATION_RULE},
     })
@@ -110,7 +109,7 @@ def upload(request, slug):
 
     def act(form):
         master = form.cleaned_data.get("master")
-        return workflow.survey_upload(contract=contract, actor=request.user, request=request,
+        return services.survey_upload(contract=contract, actor=request.user, request=request,
                                       survey=_uploaded(form.cleaned_data["survey"]),
                                       master=_uploaded(master) if master else None)
 
@@ -120,7 +119,7 @@ def upload(request, slug):
         % {"rows": f"{made.survey_rows:,}", "columns": made.survey_columns},
         done=lambda made: redirect("engagement:mapping", slug=slug, pk=made.pk),
         page=lambda form, status: render(request, "engagement/upload.html", {
-            "contract": contract, "form": form, "may_work": answer, "retention_days": retention().days,
+            "contract": contract, "form": form, "may_work": answer, "retention_days": services.retention().days,
             "limit": settings.UPLOAD_MAX_FILE_SIZE, "steps": _steps(None, "upload"),
         }, status=status))
 
@@ -131,7 +130,7 @@ def discard(request, slug, pk):
     upload = permissions.upload_for(request.user, slug, pk)
     permissions.may_work(request.user, upload.contract).or_403()
     try:
-        workflow.survey_upload_discard(upload=upload, actor=request.user, request=request)
+        services.survey_upload_discard(upload=upload, actor=request.user, request=request)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -146,7 +145,7 @@ def swap(request, slug, pk):
     upload = permissions.upload_for(request.user, slug, pk)
     permissions.may_work_on(request.user, upload).or_403()
     try:
-        workflow.survey_upload_swap(upload=upload, actor=request.user, request=request)
+        services.survey_upload_swap(upload=upload, actor=request.user, request=request)
     except (DomainError, crypto.StoredDataError, SurveyFileError) as error:
         messages.error(request, str(error))
         return redirect("engagement:index", slug=slug)
@@ -157,7 +156,7 @@ def swap(request, slug, pk):
 # --- mapping and validation ------------------------------------------------------------------------
 
 
-def _examples(loaded: workflow.Loaded, spec, limit: int = 3) -> list[str]:
+def _examples(loaded: services.Loaded, spec, limit: int = 3) -> list[str]:
     table = loaded.master if spec.source == "master" else loaded.table
     if table is None or spec.header not in table.headers:
         return []
@@ -184,7 +183,7 @@ def mapping(request, slug, pk):
             return render(request, "engagement/refused.html", {
                 "contract": upload.contract, "upload": confirmed.upload, "report": confirmed.report,
                 "form": UploadForm(), "steps": _steps(confirmed.upload, "mapping"),
-                "retention_days": retention().days,
+                "retention_days": services.retention().days,
             }, status=400)
         return redirect("engagement:risk", slug=slug, pk=upload.pk)
 
@@ -202,7 +201,7 @@ def mapping(request, slug, pk):
 
     return form_post(
         request, MappingForm, form_kwargs={"mapping": loaded.mapping}, done=done, page=page,
-        act=lambda form: workflow.survey_mapping_confirm(upload=upload, actor=request.user, mapping=form.mapping(),
+        act=lambda form: services.survey_mapping_confirm(upload=upload, actor=request.user, mapping=form.mapping(),
                                                          request=request),
         # A file the mapping refuses is no success: its report answers instead (``done``), with no message.
         message=lambda confirmed: _("列の対応づけを保存し、ファイルを検証しました。エラーはありません（%(rows)s行）。")
@@ -219,7 +218,7 @@ def risk(request, slug, pk):
     if away:
         return away
     upload = loaded.upload
-    current = workflow.risk_settings(upload)
+    current = services.risk_settings(upload)
     attributes = loaded.dataset.attribute_headers
     kinds = selectors.kinds_of(loaded)
     if request.method == "POST":
@@ -231,11 +230,11 @@ def risk(request, slug, pk):
         data = form.cleaned_data
         quasi, dropped, not_identifying = form.columns()
         limit = data["max_suppression"]
-        wanted = workflow.RiskSettings(
+        wanted = services.RiskSettings(
             quasi=quasi, k=data["k"], plan=form.plan(), suppress=data["suppress"],
             department_map=data["department_map"], dropped=dropped, not_identifying=not_identifying,
             max_suppression=limit,
-            suppression_reason=data["suppression_reason"].strip() if limit > workflow.DEFAULT_MAX_SUPPRESSION_PERCENT
+            suppression_reason=data["suppression_reason"].strip() if limit > services.DEFAULT_MAX_SUPPRESSION_PERCENT
             else "")
         source = "custom"
         proposal = None
@@ -249,7 +248,7 @@ def risk(request, slug, pk):
             raise DomainError(
                 _("最も粗い一般化でも、秘匿の上限（記録の%(limit)s%%）の中ではk=%(k)sに届かないため、提案は適用していません。"
                   "下の「kに届く方法」を見てください。") % {"limit": limit, "k": wanted.k}, code="unreachable")
-        workflow.survey_risk_set(upload=upload, actor=request.user, settings=wanted, source=source, request=request)
+        services.survey_risk_set(upload=upload, actor=request.user, settings=wanted, source=source, request=request)
         return proposal
 
     def applied(proposal) -> str:
@@ -309,7 +308,7 @@ def _posted_k(value, default: int) -> int:
         k = int(value)
     except (TypeError, ValueError):
         return default
-    return k if 2 <= k <= workflow.MAX_K else default
+    return k if 2 <= k <= services.MAX_K else default
 
 
 # --- free text -------------------------------------------------------------------------------------
@@ -327,7 +326,7 @@ def review(request, slug, pk):
 
     def act(form):
         masked = set(form.cleaned_data["mask"])
-        workflow.survey_free_text_review(upload=upload, actor=request.user, request=request,
+        services.survey_free_text_review(upload=upload, actor=request.user, request=request,
                                          unmasked=[k for k in keys if k not in masked], findings=len(keys))
         return masked
 
@@ -359,13 +358,13 @@ def build(request, slug, pk):
         return away
     upload = loaded.upload
     contract = upload.contract
-    current = workflow.risk_settings(upload)
-    protection = workflow.protection_for(loaded, current)
+    current = services.risk_settings(upload)
+    protection = services.protection_for(loaded, current)
     default_kind = MediumKind.objects.filter(name="CD-R").first() or MediumKind.objects.first()
 
     def act(form):
         data = form.cleaned_data
-        return workflow.survey_build(
+        return services.survey_build(
             upload=upload, actor=request.user, medium_label=data["medium_label"],
             notice_label=data["notice_label"], medium_kind=data["medium_kind"],
             linkable=data["pseudonyms"] == "linkable", below_k_reason=data["below_k_reason"],
@@ -382,7 +381,7 @@ def build(request, slug, pk):
     # Made: the password is shown once, on this answer (no redirect, no message).
     return form_post(
         request, BuildForm, act=act, page=page,
-        form_kwargs={"initial": {"medium_kind": default_kind, "medium_label": workflow.next_medium_label(contract)}},
+        form_kwargs={"initial": {"medium_kind": default_kind, "medium_label": services.next_medium_label(contract)}},
         done=lambda made: render(request, "engagement/built.html", {
             "contract": contract, "package": made.package, "password": made.password,
             "groups": [made.password[i:i + 4] for i in range(0, len(made.password), 4)],
@@ -410,7 +409,7 @@ def package_download(request, slug, pk):
     item = permissions.package_for(request.user, slug, pk)
     permissions.may_download(request.user, item).or_403()
     try:
-        document = workflow.survey_package_download(package=item, actor=request.user, request=request)
+        document = services.survey_package_download(package=item, actor=request.user, request=request)
     except DomainError as error:
         messages.error(request, str(error))
         return redirect("engagement:package", slug=slug, pk=pk)
@@ -427,7 +426,7 @@ def notice_print(request, slug, pk):
         messages.error(request, _("パスワードが送られていません。作成した画面から印刷してください。"))
         return redirect("engagement:package", slug=slug, pk=pk)
     try:
-        document = workflow.survey_notice_print(package=item, actor=request.user,
+        document = services.survey_notice_print(package=item, actor=request.user,
                                                 password=form.cleaned_data["password"], request=request)
     except DomainError as error:
         messages.error(request, str(error))

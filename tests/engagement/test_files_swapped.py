@@ -6,7 +6,7 @@ import pytest
 
 from audit.models import AuditEntry
 from core.errors import DomainError
-from engagement import workflow
+from engagement import services
 from engagement.mapping import Role, Source, guess_answer_rules, guess_mapping
 from engagement.models import SurveyUpload
 from engagement.reading import read_table
@@ -51,7 +51,7 @@ def test_the_swap_button_puts_them_back_without_uploading_again(client_as, world
     upload.refresh_from_db()
     assert (upload.survey_name, upload.master_name) == ("回答.csv", "職員属性.csv")
     assert (upload.survey_rows, upload.survey_columns, upload.master_columns) == (40, 9, 5)
-    mapping = workflow.upload_mapping(upload)
+    mapping = services.upload_mapping(upload)
     assert mapping.get("Q1 仕事にやりがいを感じる", Source.SURVEY).role == Role.ANSWER
     assert mapping.get("所属", Source.MASTER).role == Role.ATTRIBUTE
     assert SWAPPED not in client.get(web.url("mapping", world.contract, pk=upload.pk)).content.decode()
@@ -62,7 +62,7 @@ def test_the_swap_button_puts_them_back_without_uploading_again(client_as, world
     assert confirmed["Location"] == web.url("risk", world.contract, pk=upload.pk)
     # The colleague named in the free text is found now that the answers are answers.
     upload.refresh_from_db()
-    assert workflow.load(upload).findings
+    assert services.load(upload).findings
 
 
 def test_validation_refuses_files_in_each_others_slot():
@@ -91,7 +91,7 @@ def test_files_in_their_right_slots_are_not_swapped_by_a_posted_button(client_as
     assert NOT_SWAPPED in response.content.decode()
     upload.refresh_from_db()
     assert (upload.survey_name, upload.master_name) == ("回答.csv", "職員属性.csv")
-    assert workflow.upload_mapping(upload).get("Q1 仕事にやりがいを感じる", Source.SURVEY).role == Role.ANSWER
+    assert services.upload_mapping(upload).get("Q1 仕事にやりがいを感じる", Source.SURVEY).role == Role.ANSWER
     assert not AuditEntry.objects.filter(action="engagement.upload.swapped").exists()
 
 
@@ -99,6 +99,6 @@ def test_the_swap_service_refuses_files_that_do_not_look_swapped(world):
     upload = web.uploaded(world)
 
     with pytest.raises(DomainError) as refused:
-        workflow.survey_upload_swap(upload=upload, actor=world.hr)
+        services.survey_upload_swap(upload=upload, actor=world.hr)
 
     assert refused.value.code == "not_swapped" and NOT_SWAPPED in refused.value.message

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from contracts.services import contract_copy_to_next_year
-from engagement import crypto, storage, workflow
+from engagement import crypto, services
 from engagement.mapping import guess_mapping
 from engagement.models import SurveyMapping, SurveyUpload
+from engagement.services._common import sealed
 from engagement.synthetic import csv_bytes
 from tests.engagement import web
 
@@ -68,7 +69,7 @@ def test_the_upload_row_holds_no_header_in_plain(world):
     for header in QUESTIONS:
         assert header not in _plain(upload)
     # The headers are there, sealed with the upload.
-    assert [s.header for s in workflow.upload_mapping(upload).columns][5:9] == QUESTIONS
+    assert [s.header for s in services.upload_mapping(upload).columns][5:9] == QUESTIONS
 
     ready = web.ready(world)
     for header in QUESTIONS:
@@ -80,20 +81,20 @@ def test_the_sealed_mapping_does_not_open_for_another_upload(world):
     other = SurveyUpload.objects.get(pk=upload.pk)
     other.survey_blob = crypto.new_name()
     with pytest.raises(crypto.StoredDataError):
-        workflow.upload_mapping(other)
+        services.upload_mapping(other)
 
 
 def _discard(world, upload):
-    workflow.survey_upload_discard(upload=upload, actor=world.hr)
+    services.survey_upload_discard(upload=upload, actor=world.hr)
 
 
 def _expire(world, upload):
     SurveyUpload.objects.filter(pk=upload.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
-    storage.survey_data_purge()
+    services.survey_data_purge()
 
 
 def _close(world, upload):
-    storage.contract_survey_data_purge(contract=world.contract)
+    services.contract_survey_data_purge(contract=world.contract)
 
 
 @pytest.mark.parametrize("purge", [_discard, _expire, _close])
@@ -111,7 +112,7 @@ def test_purging_an_upload_clears_its_headers_and_the_settings_that_name_columns
     for header in QUESTIONS + ["年齢", "所属"]:
         assert header not in _plain(upload)
     with pytest.raises(crypto.StoredDataError):
-        workflow.upload_mapping(upload)
+        services.upload_mapping(upload)
 
 
 def test_the_mapping_carried_to_next_year_holds_only_headers_that_passed(world):
@@ -160,7 +161,7 @@ def test_the_migration_seals_plain_headers_and_clears_those_of_purged_uploads(wo
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     live = SurveyUpload.objects.get(pk=live.pk)
-    assert [s.header for s in workflow.upload_mapping(live).columns] == web.SURVEY_HEADERS
+    assert [s.header for s in services.upload_mapping(live).columns] == web.SURVEY_HEADERS
     for header in QUESTIONS:
         assert header not in _plain(live)
     purged = SurveyUpload.objects.get(pk=purged.pk)
@@ -171,10 +172,10 @@ def test_the_migration_seals_plain_headers_and_clears_those_of_purged_uploads(wo
 
 def test_an_upload_kept_before_the_check_is_sent_back_to_the_survey_page_in_words(client_as, world):
     upload = web.uploaded(world)
-    mapping = workflow.upload_mapping(upload)
+    mapping = services.upload_mapping(upload)
     name = crypto.store(_headerless(web.survey_rows()), purpose=crypto.UPLOAD)
     SurveyUpload.objects.filter(pk=upload.pk).update(survey_blob=name,
-                                                     mapping_sealed=workflow._sealed(mapping, survey_blob=name))
+                                                     mapping_sealed=sealed(mapping, survey_blob=name))
 
     response = client_as(world.hr).get(web.url("mapping", world.contract, pk=upload.pk), follow=True)
 

@@ -3,7 +3,7 @@ the upload is taken and HR is asked to map the columns, instead of a 500 from gu
 
 import pytest
 
-from engagement import workflow
+from engagement import services
 from engagement.models import SurveyUpload
 from engagement.synthetic import csv_bytes
 from tests.engagement import web
@@ -20,7 +20,7 @@ def test_an_answer_of_five_thousand_digits_is_free_text_not_a_500(client_as, wor
     assert response.status_code == 302
     upload = SurveyUpload.objects.get()
     assert response["Location"] == web.url("mapping", world.contract, pk=upload.pk)
-    spec = next(s for s in workflow.upload_mapping(upload).columns if s.header == web.SURVEY_HEADERS[5])
+    spec = next(s for s in services.upload_mapping(upload).columns if s.header == web.SURVEY_HEADERS[5])
     # The other 39 answers still set the scale; the long one falls outside it for HR to see.
     assert spec.allowed_label == "1〜5"
     assert client.get(response["Location"]).status_code == 200

@@ -3,7 +3,7 @@ for HR and masked with ■ unless HR leaves them."""
 
 import pytest
 
-from engagement import workflow
+from engagement import services
 from tests.engagement import web
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +21,13 @@ def test_a_colleagues_name_in_free_text_is_listed_with_its_row(client_as, world)
 def test_masked_by_default_and_left_as_it_is_when_hr_unticks_it(client_as, world):
     client = client_as(world.hr)
     upload = web.ready(world)
-    loaded = workflow.load(upload)
+    loaded = services.load(upload)
     assert loaded.masked.values["自由記述"][2] == "■" * len(web.name(7)) + "さんに助けてもらった。"
     response = client.post(web.url("review", world.contract, pk=upload.pk), {})
     assert response["Location"] == web.url("build", world.contract, pk=upload.pk)
     upload.refresh_from_db()
     assert len(upload.unmasked) == 1
-    assert workflow.load(upload).masked.values["自由記述"][2] == f"{web.name(7)}さんに助けてもらった。"
+    assert services.load(upload).masked.values["自由記述"][2] == f"{web.name(7)}さんに助けてもらった。"
     # Ticked again: masked again.
     key = upload.unmasked[0]
     client.post(web.url("review", world.contract, pk=upload.pk), {"mask": [key]})

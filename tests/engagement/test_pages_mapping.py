@@ -7,7 +7,7 @@ import os
 import pytest
 
 from contracts.services import contract_copy_to_next_year
-from engagement import workflow
+from engagement import services
 from engagement.forms import MappingForm
 from engagement.mapping import Mapping, Role
 from engagement.models import SurveyMapping, SurveyUpload
@@ -26,7 +26,7 @@ def _upload(client, world, **files):
 def test_the_roles_are_guessed_from_the_headers_for_hr_to_confirm(client_as, world):
     client = client_as(world.hr)
     upload = _upload(client, world)
-    mapping = workflow.upload_mapping(upload)
+    mapping = services.upload_mapping(upload)
     assert mapping.get("職員番号", "survey").role == Role.KEY
     assert mapping.get("氏名", "survey").role == Role.DROP
     assert mapping.get("メールアドレス", "survey").role == Role.DROP
@@ -81,7 +81,7 @@ def test_a_blank_answer_in_a_column_marked_required_names_the_setting_and_the_wa
     rows[9][5] = ""  # Q1, Excel row 11: one respondent skipped it
     upload = _upload(client, world, survey=csv_bytes(web.SURVEY_HEADERS, rows))
     question = "Q1 仕事にやりがいを感じる"
-    index = [spec.header for spec in MappingForm(mapping=workflow.upload_mapping(upload)).specs].index(question)
+    index = [spec.header for spec in MappingForm(mapping=services.upload_mapping(upload)).specs].index(question)
     data = web.mapping_post(upload)
     # One blank in forty: not guessed 必須; HR ticks it anyway.
     assert f"required_{index}" not in data
@@ -113,7 +113,7 @@ def test_the_next_upload_starts_from_the_mapping_hr_saved(client_as, world):
     # HR makes the answer ID a column that never leaves the ward instead of one the package ignores.
     client.post(web.url("mapping", world.contract, pk=upload.pk), web.mapping_post(upload, **{"回答ID": "drop"}))
     again = _upload(client, world)
-    assert workflow.upload_mapping(again).get("回答ID", "survey").role == Role.DROP
+    assert services.upload_mapping(again).get("回答ID", "survey").role == Role.DROP
 
 
 def test_the_mapping_is_carried_to_next_years_copy(client_as, world):
@@ -140,7 +140,7 @@ def test_an_answer_scale_that_is_not_one_is_refused_at_its_field(client_as, worl
     client = client_as(world.hr)
     upload = _upload(client, world)
     data = web.mapping_post(upload)
-    index = [spec.header for spec in workflow.upload_mapping(upload).columns].index("Q1 仕事にやりがいを感じる")
+    index = [spec.header for spec in services.upload_mapping(upload).columns].index("Q1 仕事にやりがいを感じる")
     data[f"allowed_{index}"] = "5〜1"
     response = client.post(web.url("mapping", world.contract, pk=upload.pk), data)
     assert response.status_code == 400
@@ -151,7 +151,7 @@ def test_a_narrower_scale_reports_the_answers_outside_it(client_as, world):
     client = client_as(world.hr)
     upload = _upload(client, world)
     data = web.mapping_post(upload)
-    index = [spec.header for spec in workflow.upload_mapping(upload).columns].index("Q1 仕事にやりがいを感じる")
+    index = [spec.header for spec in services.upload_mapping(upload).columns].index("Q1 仕事にやりがいを感じる")
     data[f"allowed_{index}"] = "1-4"
     response = client.post(web.url("mapping", world.contract, pk=upload.pk), data)
     assert response.status_code == 400

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from config import settings as project_settings
-from engagement import crypto, workflow
+from engagement import crypto, services
 from engagement.models import SurveyUpload
 from handover.models import Item, MediumKind
 from tests.engagement import web
@@ -142,7 +142,7 @@ def test_a_package_file_whose_disc_left_without_the_signal_is_purged_by_the_swee
         package = web.built(world).package
     Item.objects.filter(pk=package.medium_id).update(state=Item.State.AT_CONTRACTOR)  # no save(): no signal
     with django_capture_on_commit_callbacks(execute=True):
-        result = workflow.storage.survey_data_purge()
+        result = services.survey_data_purge()
     assert (result.uploads, result.packages) == (0, 1)
     package.refresh_from_db()
     assert not package.has_file and list(settings.SURVEY_DATA_DIR.iterdir()) == []
@@ -151,11 +151,11 @@ def test_a_package_file_whose_disc_left_without_the_signal_is_purged_by_the_swee
 def test_a_stored_file_no_record_points_to_is_swept_after_an_hour(world, settings, django_capture_on_commit_callbacks):
     orphan = crypto.store(b"left over by a crash", purpose=crypto.UPLOAD)
     with django_capture_on_commit_callbacks(execute=True):
-        assert workflow.storage.survey_data_purge().orphans == 0  # too young: may be an upload being written
+        assert services.survey_data_purge().orphans == 0  # too young: may be an upload being written
     hour_ago = (timezone.now() - dt.timedelta(hours=2)).timestamp()
     os.utime(settings.SURVEY_DATA_DIR / f"{orphan}.bin", (hour_ago, hour_ago))
     with django_capture_on_commit_callbacks(execute=True):
-        assert workflow.storage.survey_data_purge().orphans == 1
+        assert services.survey_data_purge().orphans == 1
     assert list(settings.SURVEY_DATA_DIR.iterdir()) == []
 
 

@@ -11,7 +11,7 @@ import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from engagement import risk, workflow
+from engagement import risk, services
 from engagement.forms import MappingForm
 from engagement.models import SurveyUpload
 from engagement.synthetic import csv_bytes
@@ -86,7 +86,7 @@ def files(survey: bytes | None = None, master: bytes | None = None, *, survey_na
 
 def mapping_post(upload: SurveyUpload, **changes) -> dict:
     """The mapping form as the page offers it (the guessed roles), with ``changes`` by header."""
-    form = MappingForm(mapping=workflow.upload_mapping(upload))
+    form = MappingForm(mapping=services.upload_mapping(upload))
     data = {}
     for index, spec in enumerate(form.specs):
         role, allowed, required = str(spec.role), spec.allowed_label, spec.required
@@ -100,16 +100,16 @@ def mapping_post(upload: SurveyUpload, **changes) -> dict:
 
 
 def uploaded(world, *, survey: bytes | None = None, master: bytes | None = None) -> SurveyUpload:
-    return workflow.survey_upload(
+    return services.survey_upload(
         contract=world.contract, actor=world.hr,
-        survey=workflow.UploadedFile("回答.csv", survey_bytes() if survey is None else survey),
-        master=workflow.UploadedFile("職員属性.csv", master_bytes() if master is None else master))
+        survey=services.UploadedFile("回答.csv", survey_bytes() if survey is None else survey),
+        master=services.UploadedFile("職員属性.csv", master_bytes() if master is None else master))
 
 
 def ready(world) -> SurveyUpload:
     upload = uploaded(world)
-    confirmed = workflow.survey_mapping_confirm(upload=upload, actor=world.hr,
-                                                mapping=workflow.upload_mapping(upload))
+    confirmed = services.survey_mapping_confirm(upload=upload, actor=world.hr,
+                                                mapping=services.upload_mapping(upload))
     assert confirmed.ready, confirmed.report.lines()
     return confirmed.upload
 
@@ -118,17 +118,17 @@ AGE_BANDS = "age-bands"
 
 
 def with_age_bands(world, upload: SurveyUpload) -> SurveyUpload:
-    settings = workflow.risk_settings(upload)
+    settings = services.risk_settings(upload)
     plan = [risk.Generalisation(column="年齢", kind=risk.Kind.AGE, band=5)]
-    return workflow.survey_risk_set(upload=upload, actor=world.hr, settings=workflow.RiskSettings(
+    return services.survey_risk_set(upload=upload, actor=world.hr, settings=services.RiskSettings(
         quasi=settings.quasi, k=5, plan=plan, suppress=False))
 
 
-def built(world, **options) -> workflow.Built:
+def built(world, **options) -> services.Built:
     MediumKind.objects.get_or_create(name="CD-R", defaults={"sort_order": 10})
     upload = with_age_bands(world, ready(world))
     upload.contract = world.contract
-    return workflow.survey_build(upload=upload, actor=world.hr,
+    return services.survey_build(upload=upload, actor=world.hr,
                                  medium_label=options.pop("medium_label", "CD-2025-001"), **options)
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from engagement.storage import retention, survey_data_purge
+from engagement.services import retention, survey_data_purge
 
 
 class Command(BaseCommand):
