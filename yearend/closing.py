@@ -8,7 +8,7 @@ received. On top of that the checklists are locked and no incident is open.
 the work is done, each thing still open with a link to where it is resolved; the contract page shows them once
 the period is over, the close page always, and :func:`contract_close` refuses with all of them (who may close
 or reopen, and when, is ``may_close`` and ``may_reopen`` in :mod:`yearend.permissions`). Closing makes the contract read-only (every service refuses
-a closed contract), purges the app's own copies of its survey data (``engagement.storage``) and writes that
+a closed contract), purges the app's own copies of its survey data (``engagement.services``) and writes that
 purge, with counts, to the audit trail. Reopening needs a reason and is audited.
 """
 
@@ -26,7 +26,7 @@ from core import bounds
 from core.dashboard import Waiting
 from core.errors import DomainError
 from engagement.models import SurveyLinkKey
-from engagement.storage import contract_survey_data_purge
+from engagement.services import contract_survey_data_purge
 from handover.models import Item
 from incidents.selectors import open_incidents
 
