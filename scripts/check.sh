@@ -25,6 +25,10 @@ if [ -n "$app" ]; then
 fi
 
 export DJANGO_HTTPS=0 DJANGO_MANIFEST_STATIC=0 DJANGO_VAR_DIR="$PWD/var/test"
+# Compiled modules, and pytest's rewritten test modules, kept between runs (in .venv) even where the
+# environment asks Python not to write them: every worker and every process a test starts imports the project.
+unset PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX="$PWD/.venv/pycache"
 # The English catalogue is compiled when gettext is there and the catalogue changed (make setup installs it).
 mo=locale/en/LC_MESSAGES/django.mo
 if command -v msgfmt >/dev/null && { [ ! -f "$mo" ] || [ -n "$(find locale -name '*.po' -newer "$mo")" ]; }; then

@@ -5,6 +5,10 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh test
 
 export DJANGO_HTTPS=0 DJANGO_MANIFEST_STATIC=0 DJANGO_VAR_DIR="$PWD/var/test"
+# Compiled modules, and pytest's rewritten test modules, kept between runs (in .venv) even where the
+# environment asks Python not to write them: every worker and every process a test starts imports the project.
+unset PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX="$PWD/.venv/pycache"
 py=.venv/bin/python
 pytest=(.venv/bin/pytest -p no:cacheprovider -q)
 
