@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from checklist.evidence import access_log_evidence, designation_evidence
+from audit.evidence import access_log_evidence
+from checklist.evidence import designation_evidence
 from checklist.models import Side
 from core import evidence
 from tests.checklist.helpers import finalise_plan
