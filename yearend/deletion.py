@@ -471,6 +471,12 @@ p.meta { margin: 0 0 1mm; }
 # --- the menu and the dashboard --------------------------------------------------------------------
 
 
+def handover_menu_links(contract: Contract) -> list[Link]:
+    """Beside the ledger in 受渡しのメニュー (handover.navigation): the copy register and the deletion report."""
+    return [Link(_("複製等の記録"), reverse("yearend:copies", kwargs={"slug": contract.slug})),
+            Link(_("消去報告書"), reverse("yearend:deletion", kwargs={"slug": contract.slug}))]
+
+
 def deletion_links(user, contract: Contract):
     if not user.is_authenticated or not can(user, contract, "view"):
         return []
