@@ -12,7 +12,7 @@ from contracts.models import Contract, Membership, Role
 from contracts.permissions import contracts_where
 from contracts.selectors import contracts_for, display_name
 from core.dashboard import Link, Waiting
-from core.dates import wareki, wareki_datetime
+from core.dates import wareki_datetime
 
 from . import permissions, rules
 from .models import Handover, HandoverLine, Item, StorageCheck, StorageRecord
@@ -115,6 +115,15 @@ class Event:
     url: str = ""
 
 
+# function(item) -> list[Event], registered by the apps above handover (handover names none of them).
+_history_providers: list = []
+
+
+def register_item_history(provider) -> None:
+    if provider not in _history_providers:
+        _history_providers.append(provider)
+
+
 def item_history(item: Item) -> list[Event]:
     """Everything that happened to one item, oldest first: registration, each handover and its
     acknowledgement or cancellation, each storage record and periodic check."""
@@ -140,14 +149,9 @@ def item_history(item: Item) -> list[Event]:
     for check in StorageCheck.objects.filter(item=item).select_related("checked_by__profile", "storage"):
         events.append(Event(check.checked_at, _("定期確認（所在を確認）"), check.checked_by,
                             f"{check.storage}{'・' + check.note if check.note else ''}"))
-    # Destroyed (or erased) at the contractor: the line of the accepted deletion report says how.
-    for line in item.deletion_lines.filter(report__status="accepted").select_related(
-            "report__decided_by__profile", "performer__profile"):
-        url = reverse("yearend:deletion_detail", kwargs={"slug": slug, "pk": line.report_id})
-        events.append(Event(line.report.decided_at, _("消去報告書 No.%(n)s の受理（%(type)s）") % {
-            "n": line.report.number, "type": line.get_method_type_display()}, line.report.decided_by,
-            _("%(method)s、実施日 %(day)s、実施者 %(name)s") % {
-                "method": line.method, "day": wareki(line.performed_on), "name": display_name(line.performer)}, url))
+    # What the apps above know of it (the year's end: its destruction in an accepted deletion report).
+    for provider in _history_providers:
+        events.extend(provider(item))
     return sorted(events, key=lambda e: e.at)
 
 

@@ -12,6 +12,7 @@ class YearendConfig(AppConfig):
     def ready(self):
         from core import dashboard
         from handover import navigation
+        from handover import selectors as handover_selectors
         from handover.signals import custody_changed
 
         from . import closing, council, deletion, evidence, report
@@ -23,6 +24,7 @@ class YearendConfig(AppConfig):
         dashboard.register_contract_links(report.report_links, order=10)
         dashboard.register_contract_links(deletion.deletion_links, order=30)
         navigation.register(deletion.handover_menu_links, order=50)
+        handover_selectors.register_item_history(deletion.item_history_events)
         closing.register()
         evidence.register_all()
         custody_changed.connect(report.steps_follow_custody, dispatch_uid="yearend-steps-follow-custody")

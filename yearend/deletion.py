@@ -37,6 +37,7 @@ from core.dates import wareki, wareki_datetime
 from core.errors import DomainError
 from core.pdf import PDF_CONTENT_TYPE, render_pdf
 from handover.models import Handover, Item
+from handover.selectors import Event
 
 from .copies import copy_label
 from .models import CopyRecord, DeletionLine, DeletionReport
@@ -469,6 +470,20 @@ p.meta { margin: 0 0 1mm; }
 
 
 # --- the menu and the dashboard --------------------------------------------------------------------
+
+
+def item_history_events(item) -> list[Event]:
+    """handover.selectors.item_history: an item destroyed (or erased) at the contractor, as the line of the
+    accepted deletion report says."""
+    events = []
+    for line in DeletionLine.objects.filter(item=item, report__status=DeletionReport.Status.ACCEPTED).select_related(
+            "report__decided_by__profile", "performer__profile"):
+        url = reverse("yearend:deletion_detail", kwargs={"slug": item.contract.slug, "pk": line.report_id})
+        events.append(Event(line.report.decided_at, _("消去報告書 No.%(n)s の受理（%(type)s）") % {
+            "n": line.report.number, "type": line.get_method_type_display()}, line.report.decided_by,
+            _("%(method)s、実施日 %(day)s、実施者 %(name)s") % {
+                "method": line.method, "day": wareki(line.performed_on), "name": display_name(line.performer)}, url))
+    return events
 
 
 def handover_menu_links(contract: Contract) -> list[Link]:
