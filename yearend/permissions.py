@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from contracts.closing import CLOSED, Blocker, closing_blockers
 from contracts.models import Contract
-from contracts.permissions import can, closed_answer, contract_for
+from contracts.permissions import can, closed_answer, contract_for, unless_closed
 from core import review
 from core.answers import YES, Answer, no
 
@@ -63,10 +63,7 @@ def may_decide_report(user, report: ContractReport) -> Answer:
     """Accept the report after checking it holds no personal information, or send it back: the contract's HR."""
     if not can(user, report.contract, "manage"):
         return no(_("報告書を受理・差戻しできるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
-    closed = closed_answer(report.contract)
-    if closed is not None:
-        return closed
-    return review.may(report, review.Action.ACCEPT)
+    return unless_closed(report.contract) and review.may(report, review.Action.ACCEPT)
 
 
 def may_record_measure(user, contract: Contract) -> Answer:
@@ -149,20 +146,14 @@ def may_edit_deletion_report(user, report: DeletionReport) -> Answer:
     was sent back."""
     if not can(user, report.contract, "contractor_side"):
         return no(_("消去報告書を作成・提出できるのは、この契約の取扱責任者です。"), "not_manager", forbidden=True)
-    closed = closed_answer(report.contract)
-    if closed is not None:
-        return closed
-    return review.may(report, review.Action.SUBMIT)
+    return unless_closed(report.contract) and review.may(report, review.Action.SUBMIT)
 
 
 def may_decide_deletion_report(user, report: DeletionReport) -> Answer:
     """Accept the report or send it back: the contract's HR, while it waits for the ward."""
     if not can(user, report.contract, "manage"):
         return no(_("消去報告書を受理・差戻しできるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
-    closed = closed_answer(report.contract)
-    if closed is not None:
-        return closed
-    return review.may(report, review.Action.ACCEPT)
+    return unless_closed(report.contract) and review.may(report, review.Action.ACCEPT)
 
 
 def may_export_deletion_report(user, contract: Contract) -> Answer:
