@@ -18,6 +18,10 @@ urlpatterns = [
     path("handover/", include("handover.urls")),
     path("checklist/", include("checklist.urls")),
     path("incidents/", include("incidents.urls")),
+    path("files/", include("attachments.urls")),
+    path("environment/", include("environment.urls")),
+    path("status-reports/", include("statusreports.urls")),
+    path("supervision/", include("supervision.urls")),
     path("", include("yearend.urls")),
     path("", include("operations.urls")),
     # The home page (the person's contracts and what waits for them) is the contracts app's; it keeps its name.

@@ -18,7 +18,7 @@ How an app adds a provider, in its ``AppConfig.ready`` (never at import time of 
 A provider takes the contract and returns one :class:`Evidence`: ``met`` True (the records show the
 control in place), False (they show it unmet) or None (nothing to judge yet, e.g. before any handover);
 ``summary`` is one short Japanese sentence for the page and the exports; ``url`` the page that shows
-the records, or None. Providers are called on every view of a checklist side: keep them to a few queries.
+the records, or None; ``files`` the files among those records (:class:`FileRef`). Providers are called on every view of a checklist side: keep them to a few queries.
 A provider that raises is reported as "could not be read" rather than breaking the page.
 """
 
@@ -32,10 +32,24 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A file behind a piece of evidence (an inspection's photo, a certificate), as the checklist lists it."""
+
+    name: str
+    sha256: str
+    version: int = 1
+    size: int = 0
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Evidence:
     met: bool | None
     summary: str
     url: str | None = None
+    # The files the records hold (``attachments.selectors.file_refs``), listed with their SHA-256 in the
+    # checklist's page and PDF.
+    files: tuple[FileRef, ...] = ()
 
 
 Provider = Callable[[object], Evidence]
