@@ -9,7 +9,8 @@ from core.dates import fiscal_year_label
 # Apps that add their own demo data on top of the contracts, in this order (each has demo.add_to_demo(world)). The
 # finished year's end comes last: it builds on all the others. The command lives on the top floor because it
 # seeds every app.
-DEMO_APPS = ["handover", "checklist", "engagement", "incidents", "yearend"]
+DEMO_APPS = ["contracts", "environment", "handover", "checklist", "engagement", "incidents", "statusreports",
+             "supervision", "yearend"]
 
 ACCOUNTS = [
     ("sato", "人材育成等担当（区・HR）"),
@@ -32,7 +33,9 @@ class Command(BaseCommand):
                     module = importlib.import_module(f"{app}.demo")
                 except ModuleNotFoundError:
                     continue
-                module.add_to_demo(world)
+                add_to_demo = getattr(module, "add_to_demo", None)
+                if add_to_demo is not None:
+                    add_to_demo(world)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Accounts (password for all: {DEMO_PASSWORD}):"))
         for username, role in ACCOUNTS:
             self.stdout.write(f"  {username:<10} {role}")
