@@ -24,6 +24,7 @@ from core import evidence as live_evidence
 from core.dates import fiscal_year_label
 from core.errors import DomainError
 
+from . import locking
 from .models import (
     Checklist,
     ChecklistEvent,
@@ -557,6 +558,7 @@ def side_lock(*, contract: Contract, side: str, actor, request=None) -> Checklis
         raise DomainError(_("このチェックリストはすでに確定しています。"))
     if not row.is_accepted:
         raise DomainError(_("「○」のすべての項目を確認済みにしてから確定してください。"))
+    locking.require_unblocked(contract, side)  # an open finding of an inspection, … (apps above register them)
     row.status = ChecklistSide.Status.LOCKED
     row.locked_at, row.locked_by = timezone.now(), actor
     row.save(update_fields=["status", "locked_at", "locked_by"])
