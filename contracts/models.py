@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.badges import Badge
 from core.dates import fiscal_year_label
+from core.review import Action, Flow, Reviewed, State
 
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         WARD_SECTION = "ward_section", _("区の担当課")
         CONTRACTOR = "contractor", _("委託事業者")
+        SUBCONTRACTOR = "subcontractor", _("再委託先")
 
     name = models.CharField(_("名称"), max_length=200, unique=True)
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
@@ -388,3 +390,132 @@ class ClosingEvent(models.Model):
 
     def __str__(self):
         return f"{self.contract} {self.get_kind_display()}"
+
+
+class SubcontractingDeclaration(models.Model):
+    """再委託なしの申出: the contractor's handling manager states, dated, that no part of the work is subcontracted.
+    An application for a subcontractor withdraws it (``withdrawn_at``); the current one is the one not withdrawn."""
+
+    DEFAULT_STATEMENT = _("本契約の業務について、再委託は行いません。")
+
+    contract = models.ForeignKey(Contract, verbose_name=_("契約"), on_delete=models.CASCADE,
+                                 related_name="subcontracting_declarations")
+    declared_on = models.DateField(_("申出日"))
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申出者（取扱責任者）"),
+                                    on_delete=models.PROTECT, related_name="+")
+    statement = models.CharField(_("申出の内容"), max_length=300)
+    recorded_at = models.DateTimeField(_("記録日時"))
+    withdrawn_at = models.DateTimeField(_("取下げ日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["contract", "-declared_on", "-pk"]
+        verbose_name = _("再委託なしの申出")
+        verbose_name_plural = _("再委託なしの申出")
+        constraints = [
+            models.UniqueConstraint(fields=["contract"], condition=models.Q(withdrawn_at__isnull=True),
+                                    name="one_current_subcontracting_declaration"),
+        ]
+
+    def __str__(self):
+        return f"{self.contract} {self.declared_on}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class Subcontractor(Reviewed, models.Model):
+    """再委託の承認申請: one subcontractor the contractor applies for (特記事項「再委託の制限」: subcontracting needs
+    the ward's prior written approval), reviewed through core.review; HR approves (accepted = 承認) or refuses
+    (``refused`` = 不承認, a state of its own with ``refusal_reason``). An approved application links an
+    :class:`Organisation` of kind 再委託先 whose people may then be designated and receive items."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("作成中")
+        SUBMITTED = "submitted", _("承認待ち")
+        RETURNED = "returned", _("差戻し")
+        ACCEPTED = "accepted", _("承認")
+        REFUSED = "refused", _("不承認")
+
+    review_flow = Flow(
+        name=lambda sub: _("再委託先「%(name)s」の承認申請") % {"name": sub.name},
+        tones={"refused": "danger"},
+        refusals={
+            (Action.SUBMIT, "refused"): _("%(thing)sは不承認となったため、変更・提出できません。必要であれば新しく申請してください。"),
+            (Action.SUBMIT, State.ACCEPTED): _("%(thing)sは承認されているため、変更・提出できません。"),
+            (Action.SUBMIT, State.SUBMITTED): _("%(thing)sは区の確認待ちです。承認・不承認・差戻しを待ってください。"),
+            Action.ACCEPT: _("%(thing)sは「%(status)s」のため、承認・不承認・差戻しできません。"),
+            Action.SEND_BACK: _("%(thing)sは「%(status)s」のため、承認・不承認・差戻しできません。"),
+        },
+        messages={
+            State.DRAFT: _("%(thing)sを作成中です。できたら区に提出してください。"),
+            State.SUBMITTED: _("%(thing)sは区の確認待ちです。区の承認・不承認か、理由を付けた差戻しを待っています。"),
+            State.ACCEPTED: _("%(thing)sは区が承認しました。この再委託先の方を取扱者に指定し、個人情報を渡せます。"),
+            "refused": _("%(thing)sは区が承認しませんでした。この再委託先には個人情報を渡せません。"),
+        },
+        steps={"decided": _("区の承認・不承認・差戻し")},
+    )
+
+    contract = models.ForeignKey(Contract, verbose_name=_("契約"), on_delete=models.CASCADE,
+                                 related_name="subcontractors")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("再委託先（組織）"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="subcontracting", limit_choices_to={"kind": Organisation.Kind.SUBCONTRACTOR},
+    )
+    name = models.CharField(_("再委託先の名称"), max_length=200)
+    address = models.CharField(_("所在地"), max_length=300)
+    country = models.CharField(_("国"), max_length=100, default="日本")
+    work = models.TextField(_("再委託する業務の内容"))
+    data_items = models.TextField(_("取り扱う個人情報の項目"))
+    place = models.CharField(_("取扱いの場所"), max_length=300)
+    manager_name = models.CharField(_("再委託先の取扱責任者"), max_length=100)
+    handlers = models.TextField(_("再委託先の取扱者"))
+    flows_down = models.BooleanField(
+        _("特記事項及び区の立入り調査等の権限を再委託先にも負わせる契約であることを確認しました"), default=False)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("作成日時"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("作成者"), on_delete=models.PROTECT,
+                                   related_name="+")
+    submitted_at = models.DateTimeField(_("提出日時"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出者（取扱責任者）"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    submission_count = models.PositiveSmallIntegerField(_("提出回数"), default=0)
+    decided_at = models.DateTimeField(_("承認・不承認・差戻し日時"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承認・不承認・差戻しした者"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    return_reason = models.CharField(_("差戻しの理由"), max_length=300, blank=True)
+    refusal_reason = models.CharField(_("不承認の理由"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["contract", "created_at", "pk"]
+        verbose_name = _("再委託先")
+        verbose_name_plural = _("再委託先")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "organisation"],
+                                    condition=models.Q(organisation__isnull=False),
+                                    name="one_subcontractor_per_organisation"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == self.Status.REFUSED
+
+    @property
+    def is_pending(self) -> bool:
+        """Submitted and waiting for the ward's decision."""
+        return self.status == self.Status.SUBMITTED
+
+    def review_steps(self):
+        steps = super().review_steps()
+        if self.is_refused and steps and self.refusal_reason:
+            last = steps[-1]
+            steps[-1] = type(last)(last.what, last.who, last.when,
+                                   _("不承認の理由: %(reason)s") % {"reason": self.refusal_reason})
+        return steps
