@@ -16,7 +16,7 @@ from audit.formatting import (
     yes_no,
 )
 
-from .models import Contract, Designation, Membership, Role
+from .models import Contract, Designation, Membership, Role, SubcontractingDeclaration, Subcontractor
 
 LABELS = {
     "contract.created": gettext_lazy("契約を登録"),
@@ -32,6 +32,13 @@ LABELS = {
     "contract.designation.rejected": gettext_lazy("取扱者指定を不承認"),
     "contract.designation.revoked": gettext_lazy("取扱者指定を取消"),
     "contract.designation.enrolment_resent": gettext_lazy("利用開始の案内を再送"),
+    "contract.subcontracting.declared": gettext_lazy("再委託なしを申出"),
+    "contract.subcontractor.created": gettext_lazy("再委託の承認申請を作成（下書き）"),
+    "contract.subcontractor.updated": gettext_lazy("再委託の承認申請を変更"),
+    "contract.subcontractor.submitted": gettext_lazy("再委託の承認を申請"),
+    "contract.subcontractor.approved": gettext_lazy("再委託を承認"),
+    "contract.subcontractor.refused": gettext_lazy("再委託を不承認"),
+    "contract.subcontractor.returned": gettext_lazy("再委託の承認申請を差戻し"),
 }
 
 GROUPS = {
@@ -39,6 +46,8 @@ GROUPS = {
     "contract.designation.": gettext_lazy("取扱者指定"),
     "contract.membership.": gettext_lazy("利用者・権限"),
     "contract.step.": gettext_lazy("工程"),
+    "contract.subcontracting.": gettext_lazy("再委託"),
+    "contract.subcontractor.": gettext_lazy("再委託"),
 }
 
 FIELDS = {
@@ -56,6 +65,8 @@ FIELDS = {
     "submitted_at": (gettext_lazy("提出日時"), date_text),
     "decided_on": (gettext_lazy("検討・決定した日"), date_text),
     "text": gettext_lazy("内容"),
+    "declared_on": (gettext_lazy("申出日"), date_text),
+    "reason": gettext_lazy("理由"),
 }
 
 
@@ -142,7 +153,32 @@ def _designation(payload, context) -> str:
     return sentence
 
 
+def _subcontractor(payload, context) -> str:
+    parts = []
+    if payload.get("changed"):
+        names = [str(Subcontractor._meta.get_field(name).verbose_name) for name in payload["changed"]
+                 if name in {f.name for f in Subcontractor._meta.concrete_fields}]
+        if names:
+            parts.append(_("変更した項目: %(fields)s") % {"fields": "、".join(names)})
+    if payload.get("reason"):
+        parts.append(_("理由: %(reason)s") % {"reason": text(payload["reason"])})
+    if payload.get("declaration_withdrawn"):
+        parts.append(_("再委託なしの申出を取下げ"))
+    return "。".join(parts)
+
+
+def _declared(payload, context) -> str:
+    return _("申出日 %(date)s") % {"date": date_text(payload.get("declared_on"))} if payload.get("declared_on") else ""
+
+
 DETAILS = {
+    "contract.subcontracting.declared": _declared,
+    "contract.subcontractor.created": _subcontractor,
+    "contract.subcontractor.updated": _subcontractor,
+    "contract.subcontractor.submitted": _subcontractor,
+    "contract.subcontractor.approved": _subcontractor,
+    "contract.subcontractor.refused": _subcontractor,
+    "contract.subcontractor.returned": _subcontractor,
     "contract.created": _created,
     "contract.updated": _updated,
     "contract.copied": _copied,
@@ -186,7 +222,18 @@ def _profiles(ids):
     return {str(p.pk): _("利用者情報 %(name)s") % {"name": p.display_name} for p in rows}
 
 
+def _subcontractors(ids):
+    return {str(s.pk): _("再委託先 %(name)s") % {"name": s.name} for s in Subcontractor.objects.filter(pk__in=ids)}
+
+
+def _declarations(ids):
+    rows = SubcontractingDeclaration.objects.filter(pk__in=ids)
+    return {str(d.pk): _("再委託なしの申出（%(date)s）") % {"date": date_text(d.declared_on.isoformat())} for d in rows}
+
+
 OBJECTS = {
+    "contracts.subcontractor": _subcontractors,
+    "contracts.subcontractingdeclaration": _declarations,
     "contracts.contract": _contracts,
     "contracts.membership": _memberships,
     "contracts.designation": _designations,

@@ -6,8 +6,8 @@ from audit.formatting import person_name
 from core.bounds import BoundedFormMixin
 from core.widgets import DateInput, DateTimeInput
 
-from .models import Contract, Designation, Role
-from .services import CONTRACT_FIELDS
+from .models import Contract, Designation, Role, SubcontractingDeclaration, Subcontractor
+from .services import APPLICATION_FIELDS, CONTRACT_FIELDS
 
 
 class ContractForm(BoundedFormMixin, forms.ModelForm):
@@ -120,9 +120,19 @@ class NewPersonForm(BoundedFormMixin, forms.Form):
     valid_from = forms.DateField(label=_("指定期間（開始）"), required=False, widget=DateInput())
     valid_until = forms.DateField(label=_("指定期間（終了）"), required=False, widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
+    organisation = forms.ModelChoiceField(label=_("所属"), queryset=None, required=False, empty_label=None,
+                                          help_text=_("委託先、又は区が承認した再委託先。"))
+
+    def __init__(self, *args, organisations=None, **kwargs):
         kwargs.setdefault("prefix", "new")
         super().__init__(*args, **kwargs)
+        # The contractor and the subcontractors the ward approved (a queryset, the contractor first): a choice
+        # only when there is more than one.
+        if organisations is None or len(organisations) < 2:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = organisations
+            self.fields["organisation"].initial = organisations[0].pk
 
 
 class DecisionForm(BoundedFormMixin, forms.Form):
@@ -137,3 +147,65 @@ class MembershipGrantForm(BoundedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people
         self.fields["user"].label_from_instance = person_name
+
+
+class DeclarationForm(BoundedFormMixin, forms.Form):
+    """再委託なしの申出, dated."""
+
+    bounds_model = SubcontractingDeclaration
+
+    declared_on = forms.DateField(label=_("申出日"), widget=DateInput())
+    statement = forms.CharField(label=_("申出の内容"), max_length=300, required=False,
+                                help_text=_("空欄のときは「本契約の業務について、再委託は行いません。」と記録します。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["declared_on"].initial = timezone.localdate()
+
+
+class SubcontractorForm(BoundedFormMixin, forms.ModelForm):
+    """再委託の承認申請. A draft may be saved with the name alone; submitting needs every field and the confirmation
+    (the service says which is missing, at its field)."""
+
+    class Meta:
+        model = Subcontractor
+        fields = APPLICATION_FIELDS
+        widgets = {
+            "work": forms.Textarea(attrs={"rows": 3}),
+            "data_items": forms.Textarea(attrs={"rows": 3}),
+            "handlers": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "country": _("例: 日本。国外の場合は、その国の個人情報保護の制度を確認のうえ申請してください。"),
+            "data_items": _("だれの、どのような項目か。例: 職員の所属・職名・調査回答内容。"),
+            "place": _("例: 再委託先の本社（東京都…）の執務室。クラウドを使う場合はそのサービスと所在国も。"),
+            "handlers": _("氏名を一人一行で。区の承認後、この方々を取扱者として指定・報告してください。"),
+            "flows_down": _("特記事項（再委託の制限・秘密保持・実地検査など）と同じ義務を再委託先にも負わせ、区が再委託先に"
+                            "立入り調査等をできる契約内容であること（チェックリスト 運用上の対策3）。提出に必要です。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = name == "name"
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in APPLICATION_FIELDS}
+
+
+class ReasonForm(BoundedFormMixin, forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+
+
+class SubcontractorDecisionForm(ReasonForm):
+    """承認する・不承認にする・差し戻す: the reason is needed to refuse or send back, not to approve (the service says
+    so at the field)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False

@@ -24,11 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import services as accounts_services
-from core import roles
+from core import review, roles
 from core.answers import YES, Answer, no
 
 from .closing import CLOSED, closed_refusal
-from .models import ROLE_PERMISSIONS, Contract, Designation, Membership, Role
+from .models import ROLE_PERMISSIONS, Contract, Designation, Membership, Role, Subcontractor
 
 ACTIONS = {
     "view": "contracts.view_contract",
@@ -296,6 +296,63 @@ def may_resend_enrolment(user, designation: Designation) -> Answer:
     return YES
 
 
+# --- 再委託: the no-subcontracting declaration and the subcontractors' applications -------------------------------
+
+
+def may_view_subcontracting(user, contract: Contract) -> Answer:
+    """See the contract's subcontracting (the declaration, the applications): whoever sees the contract."""
+    return YES if can(user, contract, "view") else no("", "not_member", forbidden=True)
+
+
+def _open_applications(contract: Contract):
+    return contract.subcontractors.filter(status__in=[Subcontractor.Status.SUBMITTED, Subcontractor.Status.RETURNED,
+                                                      Subcontractor.Status.ACCEPTED])
+
+
+def may_declare_no_subcontracting(user, contract: Contract) -> Answer:
+    """Declare, dated, that there is no subcontracting: the contractor's handling manager, while the contract is
+    open, there is no current declaration, and no application is approved or waiting."""
+    if not can(user, contract, "contractor_side"):
+        return no("", "not_manager", forbidden=True)
+    closed = closed_answer(contract)
+    if closed is not None:
+        return closed
+    if contract.subcontracting_declarations.filter(withdrawn_at__isnull=True).exists():
+        return no(_("再委託なしの申出はすでにされています。"), "declared")
+    if _open_applications(contract).exists():
+        return no(_("承認済み又は区の確認中の再委託先があるため、再委託なしの申出はできません。"), "has_subcontractors")
+    return YES
+
+
+def may_apply_subcontractor(user, contract: Contract) -> Answer:
+    """Apply for a subcontractor (再委託の承認申請): the contractor's handling manager, while the contract is open."""
+    if not can(user, contract, "contractor_side"):
+        return no("", "not_manager", forbidden=True)
+    return unless_closed(contract)
+
+
+def may_edit_subcontractor(user, subcontractor: Subcontractor) -> Answer:
+    """Change and submit an application: the handling manager, while it is with them (作成中・差戻し)."""
+    contract = subcontractor.contract
+    if not can(user, contract, "contractor_side"):
+        return no("", "not_manager", forbidden=True)
+    closed = closed_answer(contract)
+    if closed is not None:
+        return closed
+    return review.may(subcontractor, review.Action.SUBMIT)
+
+
+def may_decide_subcontractor(user, subcontractor: Subcontractor) -> Answer:
+    """Approve, refuse or send back an application: the contract's HR, while it is open and the application waits."""
+    contract = subcontractor.contract
+    if not can(user, contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    closed = closed_answer(contract)
+    if closed is not None:
+        return closed
+    return review.may(subcontractor, review.Action.ACCEPT)
+
+
 def check_contract(user, contract: Contract, action: str = "view") -> Contract:
     if not can(user, contract, "view"):
         raise Http404
@@ -328,6 +385,16 @@ def designation_for(user, slug: str, pk: int, action: str = "view") -> Designati
         raise Http404 from None
     check_contract(user, contract, action)
     return designation
+
+
+def subcontractor_for(user, slug: str, pk: int) -> Subcontractor:
+    contract = contract_for(user, slug, "view")
+    try:
+        subcontractor = contract.subcontractors.select_related("contract", "organisation").get(pk=pk)
+    except Subcontractor.DoesNotExist:
+        raise Http404 from None
+    subcontractor.contract = contract
+    return subcontractor
 
 
 def membership_for(user, slug: str, pk: int, action: str = "manage") -> Membership:

@@ -2,7 +2,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from core.dashboard import Waiting
 from . import carry_over
 from .models import Contract, ContractStepEvent, Designation, Membership, Organisation, Role
 from .permissions import contracts_where
+from .subcontracting import approved_organisation_ids
 
 
 def contracts_for(user, *, perm: str = "contracts.view_contract"):
@@ -47,9 +48,15 @@ def is_ward_staff(user) -> bool:
     return getattr(getattr(profile, "organisation", None), "kind", None) == Organisation.Kind.WARD_SECTION
 
 
+def receiving_organisations(contract: Contract):
+    """The contractor and the subcontractors the ward approved for ``contract`` (the contractor first)."""
+    return Organisation.objects.filter(Q(pk=contract.contractor_id) | Q(pk__in=approved_organisation_ids(contract)))
+
+
 def contractor_people(contract: Contract):
+    """Whom the contractor may designate: its own people and those of the subcontractors the ward approved."""
     return get_user_model().objects.filter(
-        is_active=True, profile__organisation=contract.contractor
+        is_active=True, profile__organisation__in=receiving_organisations(contract)
     ).select_related("profile").order_by("username")
 
 

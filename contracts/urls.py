@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import subcontracting_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -23,4 +23,15 @@ urlpatterns = [
     path("<slug:slug>/designations/<int:pk>/revoke/", views.designation_revoke, name="designation_revoke"),
     path("<slug:slug>/designations/<int:pk>/resend-enrolment/", views.designation_resend_enrolment,
          name="designation_resend_enrolment"),
+    path("<slug:slug>/subcontracting/", subcontracting_views.subcontracting, name="subcontracting"),
+    path("<slug:slug>/subcontracting/declare/", subcontracting_views.subcontracting_declare,
+         name="subcontracting_declare"),
+    path("<slug:slug>/subcontracting/new/", subcontracting_views.subcontractor_new, name="subcontractor_new"),
+    path("<slug:slug>/subcontracting/<int:pk>/", subcontracting_views.subcontractor_detail, name="subcontractor"),
+    path("<slug:slug>/subcontracting/<int:pk>/edit/", subcontracting_views.subcontractor_edit,
+         name="subcontractor_edit"),
+    path("<slug:slug>/subcontracting/<int:pk>/submit/", subcontracting_views.subcontractor_submit,
+         name="subcontractor_submit"),
+    path("<slug:slug>/subcontracting/<int:pk>/decide/", subcontracting_views.subcontractor_decide,
+         name="subcontractor_decide"),
 ]

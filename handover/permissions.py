@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from contracts import subcontracting
 from contracts.models import Contract
 from contracts.permissions import can, closed_answer, contract_for, people_who_can, unless_closed
 from contracts.selectors import display_name
@@ -65,6 +66,11 @@ def may_be_handed(person, contract: Contract, direction: str) -> Answer:
     """Whether ``person`` may be the recipient: an approved designee in force for a delivery, the
     contract's HR for a return. The refusal is about the person chosen, not the one recording."""
     if direction == Handover.Direction.DELIVERY:
+        # Only parties the ward approved receive personal data: a subcontractor not approved for this contract
+        # is refused, quoting the seed, even if one of its people were designated.
+        unapproved = subcontracting.may_receive(contract, user=person)
+        if not unapproved:
+            return unapproved
         if can(person, contract, "receive"):
             return YES
         return no(_("%(name)sさんはこの契約の承認された取扱責任者・取扱者（指定期間内）ではないため、渡すことはできません。%(rule)s")
@@ -77,7 +83,9 @@ def may_be_handed(person, contract: Contract, direction: str) -> Answer:
 
 def recipients(contract: Contract, direction: str):
     """Everyone :func:`may_be_handed` allows, for the form's list."""
-    return people_who_can(contract, "receive" if direction == Handover.Direction.DELIVERY else "manage")
+    if direction == Handover.Direction.DELIVERY:
+        return subcontracting.receivers(contract, people_who_can(contract, "receive"))
+    return people_who_can(contract, "manage")
 
 
 # --- items: storage, periodic checks, returns ----------------------------------------------------

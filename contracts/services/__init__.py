@@ -1,7 +1,7 @@
 """Every write on contracts, memberships and designations, by sub-domain: the contract itself
-(:mod:`.contracts`), its steps (:mod:`.steps`), the ward's people on it (:mod:`.memberships`) and the
-contractor's people (:mod:`.designations`). Callers say ``from contracts import services`` and
-``services.contract_create(...)``: the public functions are named here.
+(:mod:`.contracts`), its steps (:mod:`.steps`), the ward's people on it (:mod:`.memberships`), the
+contractor's people (:mod:`.designations`) and its subcontractors (:mod:`.subcontracting`). Callers say
+``from contracts import services`` and ``services.contract_create(...)``: the public functions are named here.
 
 Per-contract django-guardian permissions are granted and taken away here and nowhere else: a
 person's permissions on a contract are always the union of the roles of their active memberships.
@@ -29,8 +29,19 @@ from .designations import (
 )
 from .memberships import membership_grant, membership_revoke
 from .steps import contract_step_complete, contract_step_reopen
+from .subcontracting import (
+    APPLICATION_FIELDS,
+    subcontracting_declare,
+    subcontractor_apply,
+    subcontractor_approve,
+    subcontractor_refuse,
+    subcontractor_send_back,
+    subcontractor_submit,
+    subcontractor_update,
+)
 
 __all__ = [
+    "APPLICATION_FIELDS",
     "CONTRACT_FIELDS",
     "contract_copy_to_next_year",
     "contract_create",
@@ -49,4 +60,11 @@ __all__ = [
     "membership_revoke",
     "months_before_start",
     "new_slug",
+    "subcontracting_declare",
+    "subcontractor_apply",
+    "subcontractor_approve",
+    "subcontractor_refuse",
+    "subcontractor_send_back",
+    "subcontractor_submit",
+    "subcontractor_update",
 ]

@@ -12,13 +12,14 @@ from core import bounds
 from core.dates import fiscal_year_label, wareki
 from core.errors import DomainError
 
-from ..models import Contract, Designation, Membership, UserProfile
+from ..models import Contract, Designation, Membership, Organisation, UserProfile
 from ..permissions import (
     may_decide_designation,
     may_report_designation,
     may_resend_enrolment,
     may_revoke_designation,
 )
+from ..subcontracting import approved_organisation_ids, may_receive
 from ._common import bounded_text, membership_add, sync_permissions
 
 User = get_user_model()
@@ -39,6 +40,21 @@ def _check_designation(contract: Contract, actor, *, kind: str, duties: str, val
     return duties
 
 
+def _may_hold_designation(contract: Contract, organisation_id) -> bool:
+    """The contractor's people, and the people of the subcontractors approved for this contract."""
+    return organisation_id == contract.contractor_id or organisation_id in approved_organisation_ids(contract)
+
+
+def _organisation_for_new_person(contract: Contract, organisation) -> Organisation:
+    if organisation is None:
+        return contract.contractor
+    may_receive(contract, organisation=organisation).require(field="organisation")
+    if not _may_hold_designation(contract, organisation.pk):
+        raise DomainError(_("委託先（%(org)s）又は区が承認した再委託先を選んでください。") % {"org": contract.contractor},
+                          field="organisation")
+    return organisation
+
+
 def _open_designation_exists(contract, user) -> bool:
     return Designation.objects.filter(contract=contract, user=user, status__in=["reported", "approved"]).exists()
 
@@ -54,9 +70,12 @@ def designation_report(*, contract: Contract, user, kind: str, actor, duties: st
     duties = _check_designation(contract, actor, kind=kind, duties=duties, valid_from=valid_from,
                                 valid_until=valid_until)
     profile = getattr(user, "profile", None)
-    if profile is None or profile.organisation_id != contract.contractor_id:
-        raise DomainError(_("委託先（%(org)s）に所属する方のみ指定できます。") % {"org": contract.contractor},
-                          field="user")
+    if profile is not None:
+        # A person of a subcontractor the ward has not approved for this contract: refused, quoting the seed.
+        may_receive(contract, user=user).require(field="user")
+    if profile is None or not _may_hold_designation(contract, profile.organisation_id):
+        raise DomainError(_("委託先（%(org)s）又は区が承認した再委託先に所属する方のみ指定できます。")
+                          % {"org": contract.contractor}, field="user")
     if not user.is_active:
         # A closed account (or one made for a new person and never opened) is reported as a new person.
         raise DomainError(_("この方のアカウントは利用が停止されています。新しい方として報告してください。"), field="user")
@@ -71,14 +90,14 @@ def designation_report(*, contract: Contract, user, kind: str, actor, duties: st
     return designation
 
 
-def _new_person(contract: Contract, *, display_name: str, email: str):
+def _new_person(contract: Contract, *, display_name: str, email: str, organisation: Organisation):
     """The account a new person's report makes: inactive, without a password, until the ward approves.
     A person reported before and not approved (their account never opened) is reported again."""
     email = User.objects.normalize_email(email)
     same_address = list(User.objects.filter(email__iexact=email).select_related("profile"))
     for user in same_address:
         profile = getattr(user, "profile", None)
-        ours = profile is not None and profile.organisation_id == contract.contractor_id
+        ours = profile is not None and profile.organisation_id == organisation.pk
         if ours and user.is_active and user.has_usable_password():
             raise DomainError(_("このメールアドレスの方はすでに利用者として登録されています。上の「登録済みの方」の欄から"
                                 "選んで報告してください。"), field="email")
@@ -92,13 +111,13 @@ def _new_person(contract: Contract, *, display_name: str, email: str):
     user = User(username=accounts_services.new_username(email), email=email, is_active=False)
     user.set_unusable_password()
     user.save()
-    UserProfile.objects.create(user=user, organisation=contract.contractor, display_name=display_name)
+    UserProfile.objects.create(user=user, organisation=organisation, display_name=display_name)
     return user
 
 
 @transaction.atomic
 def designation_report_new_person(*, contract: Contract, display_name: str, email: str, kind: str, actor,
-                                  duties: str = "", valid_from=None, valid_until=None,
+                                  duties: str = "", valid_from=None, valid_until=None, organisation=None,
                                   request=None) -> Designation:
     """Report someone who has no account yet (取扱責任者及び取扱者をあらかじめ指定し、区に報告する): the manager
     names himself and two analysts without waiting for an administrator. The account is made now but
@@ -111,7 +130,8 @@ def designation_report_new_person(*, contract: Contract, display_name: str, emai
     email = (email or "").strip()
     if not email:
         raise DomainError(_("メールアドレスを入力してください。"), field="email")
-    user = _new_person(contract, display_name=display_name, email=email)
+    organisation = _organisation_for_new_person(contract, organisation)
+    user = _new_person(contract, display_name=display_name, email=email, organisation=organisation)
     if _open_designation_exists(contract, user):
         raise DomainError(_("この方はすでに指定の報告または承認がされています。"), field="email")
     designation = Designation.objects.create(
@@ -151,6 +171,8 @@ def designation_approve(*, designation: Designation, actor, note: str = "", requ
     A person reported as new gets their account opened and the one-time enrolment link by e-mail."""
     designation = _designation_for_decision(designation, actor)
     note = bounded_text(note, field="note", label=_("備考"))
+    # Only approved parties receive personal data: a person of a subcontractor not approved is never approved.
+    may_receive(designation.contract, user=designation.user).require()
     if designation.period_has_ended:
         raise DomainError(_("指定期間（%(until)sまで）が終了しているため、承認できません。期間を確かめて、取扱責任者から"
                             "報告し直してもらってください。") % {"until": wareki(designation.valid_until)})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
+from contracts import subcontracting
 from contracts.models import Contract
 from contracts.selectors import display_name
 from core import bounds
@@ -283,6 +284,11 @@ def _handover_acknowledge(*, handover: Handover, actor, time_confirmed: bool, ha
                 .select_related("contract", "recipient__profile", "acknowledged_by__profile").get(pk=handover.pk))
     answer = permissions.may_acknowledge(actor, handover).require()
     contract = handover.contract
+    if handover.is_delivery:
+        # Only parties the ward approved receive personal data (再委託の制限): neither the named recipient nor
+        # whoever acknowledges for them may be of a subcontractor not approved for this contract.
+        for person in (handover.recipient, actor):
+            subcontracting.may_receive(contract, user=person).require()
     if not time_confirmed:
         raise DomainError(
             _("記録された受渡し日時（%(when)s）に受け取ったことを確かめて、確認の欄にチェックしてください。"
