@@ -6,4 +6,8 @@ class AttachmentsConfig(AppConfig):
     verbose_name = "添付資料"
 
     def ready(self):
-        pass
+        from core import daily
+
+        from . import services
+
+        daily.register("attachments.sweep", services.sweep_orphans, order=35)

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "attachments"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:content_type_id>/<int:object_id>/upload/", views.upload, name="upload"),
+    path("<int:pk>/", views.download, name="download"),
+]

@@ -89,6 +89,10 @@ DATA_KEY = _data_key()
 # many days an upload not yet packaged is kept before purge_survey_data (and send_reminders) deletes it.
 SURVEY_DATA_DIR = Path(os.environ.get("DJANGO_SURVEY_DATA_DIR", VAR_DIR / "survey"))
 SURVEY_UPLOAD_RETENTION_DAYS = int(env_renamed("DJANGO_SURVEY_UPLOAD_RETENTION_DAYS", "14"))
+# Evidence files (attachments): encrypted like the survey's files, in a directory of their own, each up to
+# EVIDENCE_MAX_FILE_SIZE bytes (a scanned certificate or a phone's photo is a few MB).
+EVIDENCE_DATA_DIR = Path(os.environ.get("DJANGO_EVIDENCE_DATA_DIR", VAR_DIR / "evidence"))
+EVIDENCE_MAX_FILE_SIZE = int(os.environ.get("DJANGO_EVIDENCE_MAX_FILE_SIZE", str(10 * 1024 * 1024)))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 

@@ -27,17 +27,17 @@ from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core import zipcheck
 from core.errors import DomainError
 
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
 # An XLSX of 100,000 answers × 40 columns unpacks to about 115 MB of XML; a quarter gigabyte leaves room
 # for Excel's more verbose cells while keeping what python-calamine builds in memory well under 1 GiB.
 DEFAULT_MAX_UNCOMPRESSED_SIZE = 256 * 1024 * 1024
-# Worksheet XML compresses about 10:1; zip bombs reach 1000:1. Small parts (styles, themes) may be
-# highly compressible without mattering, so the ratio is checked only where the size does.
-MAX_COMPRESSION_RATIO = 100
-RATIO_CHECKED_FROM = 1024 * 1024
-MAX_ZIP_ENTRIES = 1000
+# The zip limits (entries, compression ratio) are core.zipcheck's, shared with the evidence files.
+MAX_COMPRESSION_RATIO = zipcheck.MAX_COMPRESSION_RATIO
+RATIO_CHECKED_FROM = zipcheck.RATIO_CHECKED_FROM
+MAX_ZIP_ENTRIES = zipcheck.MAX_ZIP_ENTRIES
 MAX_ROWS = 200_000
 MAX_COLUMNS = 1_000
 # python-calamine allocates a sheet as the whole rectangle from A1 to its farthest cell, 32 bytes a cell,
@@ -303,16 +303,8 @@ def _check_archive(data: bytes, *, scan_extent: bool = True) -> None:
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
         raise SurveyFileError(
             _("Excel（.xlsx）のブックではありません（Word等の別の形式のファイルのようです）。"), code="bad_xlsx")
-    if len(infos) > MAX_ZIP_ENTRIES:
+    if not zipcheck.declared_sizes_ok(infos, max_uncompressed=max_uncompressed_size()):
         raise _refuse_bomb()
-    limit = max_uncompressed_size()
-    declared = sum(info.file_size for info in infos)
-    compressed = sum(info.compress_size for info in infos)
-    if declared > limit or declared > MAX_COMPRESSION_RATIO * max(compressed, 1) + RATIO_CHECKED_FROM:
-        raise _refuse_bomb()
-    for info in infos:
-        if info.file_size > RATIO_CHECKED_FROM and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise _refuse_bomb()
     sheets = []
     try:
         for info in infos:

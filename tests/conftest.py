@@ -104,6 +104,13 @@ def _survey_data_dir(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _evidence_data_dir(settings, tmp_path_factory):
+    # The evidence files (attachments) go to a directory of each test's own, never into var/.
+    settings.EVIDENCE_DATA_DIR = tmp_path_factory.mktemp("evidence-data")
+    return settings.EVIDENCE_DATA_DIR
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory):
     # Uploaded files (the report's PDF) go to a directory of each test's own, never into var/.
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

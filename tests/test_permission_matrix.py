@@ -86,7 +86,8 @@ def test_every_redirect_after_a_post_says_whether_the_action_happened():
 def matrix_dirs(tmp_path_factory):
     """One directory for the survey's files and one for uploads, for the whole module: a row's objects
     are made once for its cases, files included, so every case must look in the same place."""
-    dirs = {"SURVEY_DATA_DIR": tmp_path_factory.mktemp("survey-data"), "MEDIA_ROOT": tmp_path_factory.mktemp("media")}
+    dirs = {"SURVEY_DATA_DIR": tmp_path_factory.mktemp("survey-data"), "MEDIA_ROOT": tmp_path_factory.mktemp("media"),
+            "EVIDENCE_DATA_DIR": tmp_path_factory.mktemp("evidence-data")}
     with override_settings(**dirs):
         yield dirs
 
@@ -100,6 +101,11 @@ def _survey_data_dir(matrix_dirs):
 @pytest.fixture
 def _media_root(matrix_dirs):
     return matrix_dirs["MEDIA_ROOT"]
+
+
+@pytest.fixture
+def _evidence_data_dir(matrix_dirs):
+    return matrix_dirs["EVIDENCE_DATA_DIR"]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,115 @@
+"""Attaching and reading evidence files: the only writes and reads of the files' bytes.
+
+Issue 16 (5): each file is encrypted at rest like the survey store, keeps its SHA-256, name, size, who
+and when; a new upload makes a new version and old versions stay readable; limits on size and type; every
+download is audited and listed among the downloads of personal data.
+
+The audit entries hold the file's id, version, SHA-256, size and type, never its name: a name such as
+「山田太郎_誓約書.pdf」 is personal data, and audit entries are kept for years.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from core.errors import DomainError
+
+from . import content, registry, storage
+from .models import EvidenceFile
+
+logger = logging.getLogger(__name__)
+
+# A file with no row this long after it was written belongs to a transaction that was rolled back (a
+# caller's, around attach): the daily sweep removes it. Long enough for any request to have finished.
+ORPHAN_AGE_SECONDS = 6 * 60 * 60
+
+
+def _rules(target) -> registry.Target:
+    rules = registry.target_for(target)
+    if rules is None or target is None or getattr(target, "pk", None) is None:
+        raise DomainError(_("この記録には資料を添付できません。"), code="not_registered")
+    return rules
+
+
+def _payload(file: EvidenceFile) -> dict:
+    return {"file": file.pk, "version": file.version, "sha256": file.sha256, "size": file.size,
+            "media_type": file.media_type, "slot": file.slot,
+            "target": file.content_type.model_class()._meta.label_lower if file.content_type_id else "",
+            "target_id": file.object_id}
+
+
+def attach(*, target, upload, actor, slot: str = "", request=None) -> EvidenceFile:
+    """Keep ``upload`` as the next version of the files of (``target``, ``slot``).
+
+    Refused with a Japanese DomainError (nothing written) when the actor may not attach to the target
+    (the registry's may_attach), the file is empty, over settings.EVIDENCE_MAX_FILE_SIZE, or not a PDF,
+    JPEG, PNG, XLSX or DOCX by its content. The file is sealed before the row is written; if writing the
+    row or the audit entry fails, the file is removed. Called inside a caller's transaction that is later
+    rolled back, the file is left without a row and the daily sweep (:func:`sweep_orphans`) removes it.
+    """
+    rules = _rules(target)
+    rules.may_attach(actor, target).require()
+    slot = str(slot or "")[:40]
+    checked = content.check_upload(upload)
+    sha256 = hashlib.sha256(checked.data).hexdigest()
+    token = storage.store(checked.data)
+    try:
+        with transaction.atomic():
+            content_type = ContentType.objects.get_for_model(type(target))
+            # Lock the target's row so that two uploads to one slot do not take the same version number.
+            type(target)._default_manager.select_for_update().filter(pk=target.pk).exists()
+            last = (EvidenceFile.objects.filter(content_type=content_type, object_id=target.pk, slot=slot)
+                    .aggregate(last=Max("version"))["last"] or 0)
+            file = EvidenceFile.objects.create(
+                content_type=content_type, object_id=target.pk, slot=slot, contract=rules.contract(target),
+                organisation=rules.organisation(target), version=last + 1, name=checked.name,
+                size=len(checked.data), sha256=sha256, media_type=checked.media_type, token=token,
+                uploaded_at=timezone.now(), uploaded_by=actor)
+            audit_log(action="evidence.file.attached", actor=actor, contract=file.contract, obj=file,
+                      request=request, payload=_payload(file))
+    except BaseException:
+        storage.remove(token)
+        raise
+    return file
+
+
+def read(file: EvidenceFile, *, actor, request=None) -> bytes:
+    """The plain bytes of ``file`` for ``actor``, who must be allowed to see its target; audited as a
+    download (``evidence.file.downloaded``, among the downloads of personal data).
+
+    Refused with a DomainError when the target is gone or no longer registered, when the actor may not
+    view it, or when the stored file cannot be read back or no longer matches its SHA-256.
+    """
+    target = file.target
+    rules = _rules(target)
+    rules.may_view(actor, target).require()
+    data = storage.load(file.token)
+    if hashlib.sha256(data).hexdigest() != file.sha256:
+        raise storage.StoredDataError(
+            _("保存した資料が登録時の内容と一致しません（SHA-256が違います）。システム管理者に連絡してください。"),
+            code="sha256")
+    with transaction.atomic():
+        audit_log(action="evidence.file.downloaded", actor=actor, contract=file.contract, obj=file,
+                  request=request, payload=_payload(file))
+    return data
+
+
+def sweep_orphans(*, actor_label: str = "", older_than: float = ORPHAN_AGE_SECONDS) -> str:
+    """Remove stored files that no row names (left by a rolled-back transaction); a daily job."""
+    known = set(EvidenceFile.objects.values_list("token", flat=True))
+    cutoff = time.time() - older_than
+    removed = 0
+    for name in storage.vault.stored_names() - known:
+        stored_at = storage.vault.stored_at(name)
+        if stored_at is not None and stored_at < cutoff and storage.remove(name):
+            removed += 1
+    return f"{removed} orphaned evidence file(s) removed."
