@@ -6,4 +6,21 @@ class SupervisionConfig(AppConfig):
     verbose_name = "委託先の監督"
 
     def ready(self):
-        pass
+        from checklist import locking
+        from contracts.closing import register_blockers
+        from core import daily, dashboard
+
+        from . import evidence, notifications, selectors
+
+        dashboard.register(selectors.waiting, order=55)
+        dashboard.register_contract_links(selectors.supervision_links, order=55)
+        evidence.register_all()
+        daily.register("supervision.reminders", notifications.daily_reminders, order=25)
+        locking.register(selectors.findings_blocking_lock)
+        # After the year's end's own blockers (0–50): the work of the year, then what the inspections found.
+        register_blockers(selectors.findings_blocking_closing, order=60)
+        try:
+            from . import files
+        except ImportError:  # the evidence files' app is not there yet
+            return
+        files.register()
