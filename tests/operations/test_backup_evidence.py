@@ -37,7 +37,8 @@ def _drill(days_ago: float, action: str = "backup.verified", **payload):
 def _ward_side(contract):
     found = evidence.evidence_for(contract, WARD_KEY)
     assert len(found) == 1, found
-    assert evidence.evidence_for(contract, CONTRACTOR_KEY) == []  # the ward's backups are not the contractor's
+    # The ward's backups are not the contractor's: its item reads the contractor's own records (environment).
+    assert all(e.url.startswith("/environment/") for e in evidence.evidence_for(contract, CONTRACTOR_KEY))
     return found[0]
 
 
@@ -75,7 +76,7 @@ def test_the_contractors_item_09_is_not_judged_from_the_wards_drills(world, clie
     attest_side(world, Side.CONTRACTOR, world.manager)
     attested = item(world, CONTRACTOR_KEY)
     assert attested.attestation == ChecklistItem.Attestation.IN_PLACE
-    assert attested.flagged is False and attested.app_evidence == ""
+    assert attested.flagged is False and "復元" not in attested.app_evidence
 
 
 def test_a_recent_drill_meets_the_wards_item(world, client_as):
@@ -123,8 +124,10 @@ def test_a_drill_that_failed_after_the_last_good_one_makes_the_item_unmet(world)
 
 
 def test_the_drills_are_registered_for_the_wards_system_item_09_only():
+    from environment.evidence import CONTRACTOR_PROVIDERS
+
     assert WARD_KEY in evidence.registered_keys()
-    assert CONTRACTOR_KEY not in evidence.registered_keys()
+    assert evidence._providers[CONTRACTOR_KEY] == [CONTRACTOR_PROVIDERS[CONTRACTOR_KEY]]
 
 
 @pytest.mark.django_db(transaction=True)
