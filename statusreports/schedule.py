@@ -1,0 +1,91 @@
+"""When a contract's status reports are due, from its schedule (pure reads; the services write the rows).
+
+- Monthly (the default, without a schedule row): each calendar month of the contract's period is reported on
+  the ``day``-th (10th by default) of the following month, for every month whose report falls due within the
+  contract's period (委託の期限). The last month's work is reported in the year's-end report (報告書, 資料2-1
+  ④⑤), so a contract from 5月1日 to 3月31日 has ten monthly reports, for May to February, due 6月10日 to 3月10日.
+- On dates HR sets: one report due on each date, within the contract's period.
+- None: no scheduled report, with HR's reason (requests still come).
+
+A contract in preparation (準備中) has no reports yet: they begin when the contract is started.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from contracts.models import Contract
+from core.dates import era_year, wareki
+
+from .models import StatusReport, StatusSchedule
+
+
+@dataclass(frozen=True)
+class Planned:
+    key: str
+    label: str
+    due_on: dt.date
+
+
+def schedule_of(contract: Contract) -> StatusSchedule:
+    """The contract's schedule, or the default (monthly, on the 10th) when HR has set none."""
+    try:
+        return StatusSchedule.objects.get(contract=contract)
+    except StatusSchedule.DoesNotExist:
+        return StatusSchedule(contract=contract)
+
+
+def month_label(year: int, month: int) -> str:
+    """令和8年5月分."""
+    try:
+        era, number = era_year(dt.date(year, month, 1))
+    except ValueError:
+        return _("%(y)s年%(m)s月分") % {"y": year, "m": month}
+    return _("%(era)s%(n)s年%(m)s月分") % {"era": era, "n": "元" if number == 1 else number, "m": month}
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def planned(contract: Contract, schedule: StatusSchedule | None = None) -> list[Planned]:
+    """The scheduled reports of ``contract``, earliest first (none while it is in preparation)."""
+    if contract.status == Contract.Status.DRAFT:
+        return []
+    schedule = schedule or schedule_of(contract)
+    start, end = contract.start_date, contract.end_date
+    rows: list[Planned] = []
+    if schedule.kind == StatusSchedule.Kind.MONTHLY:
+        day = min(max(schedule.day or StatusSchedule.DEFAULT_DAY, 1), 28)
+        year, month = start.year, start.month
+        while True:
+            due_year, due_month = _next_month(year, month)
+            due = dt.date(due_year, due_month, day)
+            if due > end:
+                break
+            rows.append(Planned(f"{year:04d}-{month:02d}", month_label(year, month), due))
+            year, month = due_year, due_month
+    elif schedule.kind == StatusSchedule.Kind.DATES:
+        for text in sorted(set(schedule.dates or [])):
+            try:
+                due = dt.date.fromisoformat(text)
+            except (TypeError, ValueError):
+                continue
+            if start <= due <= end:
+                rows.append(Planned(due.isoformat(), _("%(date)s期限分") % {"date": wareki(due)}, due))
+    return rows
+
+
+def entries(contract: Contract) -> list[StatusReport]:
+    """The contract's reports as they stand: the rows, and, for a scheduled report not yet written as a row (the
+    daily job or the list page writes it), an unsaved one, so that a missing report still shows as due."""
+    rows = list(StatusReport.objects.filter(contract=contract).select_related("submitted_by__profile"))
+    have = {row.period_key for row in rows if row.kind == StatusReport.Kind.SCHEDULED}
+    for plan in planned(contract):
+        if plan.key not in have:
+            rows.append(StatusReport(contract=contract, kind=StatusReport.Kind.SCHEDULED, period_key=plan.key,
+                                     label=plan.label, due_on=plan.due_on))
+    for row in rows:
+        row.contract = contract
+    return sorted(rows, key=lambda row: (row.due_on, row.pk or 0))
