@@ -17,11 +17,9 @@ class EnvironmentConfig(AppConfig):
         self._register_attachments()
 
     def _register_attachments(self):
-        """Certificates and reports keep their files through the attachments app, once it offers its registry."""
-        try:
-            from attachments import registry
-        except ImportError:
-            return
+        """The profile (its documents), certificates and reports keep their files through the attachments app."""
+        from attachments import registry
+
         from . import permissions
         from .models import Certificate, EnvironmentProfile, OperationReport
 

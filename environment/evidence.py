@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attachments.selectors import file_refs
 from contracts import subcontracting
 from core import evidence
 from core.dates import wareki
@@ -87,13 +88,7 @@ def backing_certificates(profile: EnvironmentProfile, number: str) -> list:
 
 def _file_refs(targets) -> tuple:
     targets = list(targets)
-    if not targets:
-        return ()
-    try:
-        from attachments.selectors import file_refs
-    except ImportError:
-        return ()
-    return tuple(file_refs(targets))
+    return tuple(file_refs(targets)) if targets else ()
 
 
 def _moment(day: dt.date) -> dt.datetime:
@@ -173,6 +168,7 @@ def contractor_evidence(contract, number: str) -> evidence.Evidence:
         verdicts.append(met)
         sentences.append(sentence)
         if profile is not None:
+            targets.append(profile)
             targets.extend(backing_certificates(profile, number))
             if reports:
                 since = months_before(day, WINDOW_MONTHS[number])
@@ -186,7 +182,7 @@ def ward_evidence(contract, number: str) -> evidence.Evidence:
     profile = EnvironmentProfile.objects.filter(is_ward=True).prefetch_related("certificates").first()
     met, sentence = judge(profile, number, name=_("区"), day=reference_day(contract))
     url = reverse("environment:ward")
-    files = _file_refs(backing_certificates(profile, number)) if profile is not None else ()
+    files = _file_refs([profile, *backing_certificates(profile, number)]) if profile is not None else ()
     return evidence.Evidence(met=met, summary=sentence, url=url, files=files)
 
 

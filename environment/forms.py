@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from attachments.forms import evidence_file_field
 from contracts.models import Organisation
 from core.bounds import BoundedFormMixin
 from core.widgets import DateInput
@@ -91,12 +92,7 @@ class CertificateForm(BoundedFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        try:
-            from attachments.forms import evidence_file_field
-        except ImportError:
-            return
-        self.fields["upload"] = evidence_file_field(required=False)
-        self.fields["upload"].label = _("認証の登録証（PDF・画像）")
+        self.fields["upload"] = evidence_file_field(required=False, label=_("認証の登録証（PDF・画像）"))
 
     def clean_covers(self):
         return self.cleaned_data.get("covers") or None
@@ -113,9 +109,4 @@ class ReportForm(BoundedFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        try:
-            from attachments.forms import evidence_file_field
-        except ImportError:
-            return
-        self.fields["upload"] = evidence_file_field(required=False)
-        self.fields["upload"].label = _("報告書（PDF・画像・XLSX・DOCX）")
+        self.fields["upload"] = evidence_file_field(required=False, label=_("報告書（PDF・画像・XLSX・DOCX）"))

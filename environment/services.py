@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attachments import services as attachments
 from audit.services import audit_log
 from contracts.models import Organisation
 from core import bounds, review
@@ -252,7 +253,9 @@ def report_record(*, profile: EnvironmentProfile, actor, kind: str, period_from:
 
 
 def _attach(target, upload, *, actor, slot: str, request=None):
-    """Keep ``upload`` encrypted with ``target`` (attachments' own audit entry)."""
-    from attachments import services as attachments
-
-    return attachments.attach(target=target, upload=upload, actor=actor, slot=slot, request=request)
+    """Keep ``upload`` encrypted with ``target`` (attachments' own audit entry); a refused file refuses the whole
+    record, at the file's field."""
+    try:
+        return attachments.attach(target=target, upload=upload, actor=actor, slot=slot, request=request)
+    except DomainError as error:
+        raise DomainError(error.message, field="upload", code=error.code) from error
