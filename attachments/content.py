@@ -88,6 +88,9 @@ def media_type_of(data: bytes) -> str:
             if refused.code == "bad_zip":
                 raise _refuse(_("このファイルの形式は受け付けられません。%(kinds)sを選んでください。")
                               % {"kinds": KINDS_TEXT}, "type") from None
+            if refused.code == "unsafe_path":
+                raise _refuse(_("ファイルの中に、受け付けられない場所を指す名前（「..」や絶対パス）が含まれています。"
+                                "作成したアプリから保存し直したファイルを選んでください。"), "unsafe_path") from None
             raise _refuse(_("Excel・Wordのファイルが壊れているか、暗号化されていて読めません。"
                             "パスワードを外して保存し直したファイルを選んでください。"), "corrupt") from None
         return _office_kind({info.filename for info in archive.infolist()})

@@ -1,0 +1,41 @@
+"""A file written for a row that never commits is removed (issue 16, 5; interfaces: "a file written for a
+rolled-back row is removed")."""
+
+import os
+import time
+
+import pytest
+from django.db import transaction
+
+from attachments import services, storage
+from attachments.models import EvidenceFile
+from tests.attachments.conftest import PDF, upload
+
+
+def test_a_database_failure_after_the_file_is_sealed_removes_the_file(target, world, monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(services, "audit_log", fail)
+    with pytest.raises(RuntimeError):
+        services.attach(target=target, upload=upload(PDF), actor=world.manager)
+    assert not EvidenceFile.objects.exists()
+    assert not storage.vault.stored_names()
+
+
+def test_a_file_of_a_callers_rolled_back_transaction_is_swept(target, world):
+    kept = services.attach(target=target, upload=upload(PDF), actor=world.manager)
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        services.attach(target=target, upload=upload(PDF + b"%2"), actor=world.manager)
+        1 / 0  # noqa: B018  the caller's own failure after attach
+    orphans = storage.vault.stored_names() - {kept.token}
+    assert len(orphans) == 1
+    # Not yet: an orphan this young may belong to a transaction still running.
+    services.sweep_orphans()
+    assert storage.vault.stored_names() == {kept.token} | orphans
+    old = time.time() - services.ORPHAN_AGE_SECONDS - 60
+    for name in storage.vault.stored_names():
+        os.utime(storage.vault.path(name), (old, old))
+    assert services.sweep_orphans() == "1 orphaned evidence file(s) removed."
+    assert storage.vault.stored_names() == {kept.token}
+    assert services.read(kept, actor=world.hr) == PDF
