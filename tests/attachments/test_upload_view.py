@@ -83,3 +83,12 @@ def test_the_tags_list_every_version_and_offer_the_form_to_who_may_attach(client
     assert "第3版として添付する" in form and "点検票のファイル" in form and 'value="/contracts/contract-a/"' in form
     assert "<label" in form and "10 MB" in form
     assert _render(world.outsider, target, "{% attachment_list obj %}{% attachment_form obj %}").strip() == ""
+
+
+def test_extreme_hidden_values_are_refused_with_a_message(client_as, target, world):
+    client = client_as(world.manager)
+    for data in ({"slot": "あ" * 10_000}, {"next": "/" + "あ" * 10_000}, {"slot": "\x00"}, {"file": "あ" * 10_000}):
+        response = client.post(_url(target), {"file": upload(PDF), **data})
+        assert response.status_code == 302, data
+        assert any("添付資料を登録できませんでした" in m for m in _messages(response)), data
+    assert not EvidenceFile.objects.exists()
