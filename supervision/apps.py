@@ -19,8 +19,16 @@ class SupervisionConfig(AppConfig):
         locking.register(selectors.findings_blocking_lock)
         # After the year's end's own blockers (0–50): the work of the year, then what the inspections found.
         register_blockers(selectors.findings_blocking_closing, order=60)
-        try:
-            from . import files
-        except ImportError:  # the evidence files' app is not there yet
-            return
-        files.register()
+        self._register_attachments()
+
+    def _register_attachments(self):
+        """An inspection keeps its documents and photos, a finding its response's files (slot "response")."""
+        from attachments import registry
+
+        from . import permissions
+        from .models import Finding, Inspection
+
+        registry.register(Inspection, may_view=permissions.may_view_record,
+                          may_attach=permissions.may_attach_to_inspection, contract_of=lambda obj: obj.contract)
+        registry.register(Finding, may_view=permissions.may_view_record,
+                          may_attach=permissions.may_attach_to_finding, contract_of=lambda obj: obj.contract)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attachments.selectors import file_refs
 from contracts.subcontracting import approved
 from core.dates import fiscal_year_label, wareki
 from core.evidence import Evidence, FileRef
@@ -26,10 +27,6 @@ from .models import Finding, Inspection
 
 
 def _file_refs(contract, inspections) -> tuple[FileRef, ...]:
-    try:
-        from attachments.selectors import file_refs
-    except ImportError:  # the evidence files' app is not there yet
-        return ()
     findings = list(Finding.objects.filter(contract=contract, inspection__in=inspections))
     return tuple(file_refs([*inspections, *findings]))
 

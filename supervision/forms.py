@@ -105,14 +105,6 @@ class ResponseForm(BoundedFormMixin, forms.Form):
 
     def __init__(self, *args, prefix="response", **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)
-        try:
-            from attachments.forms import evidence_file_field
-        except ImportError:  # TODO: attachments' API lands
-            field = forms.FileField(required=False)
-        else:
-            field = evidence_file_field(required=False)
-        field.label = _("写真・資料（任意）")
-        self.fields["upload"] = field
 
 
 class DecisionForm(BoundedFormMixin, forms.Form):

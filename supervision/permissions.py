@@ -102,6 +102,26 @@ def may_decide(user, finding: Finding) -> Answer:
     return unless_closed(finding.contract)
 
 
+def may_view_record(user, obj) -> Answer:
+    """The attachments registry's may_view: an inspection's or a finding's files, for everyone on the contract."""
+    return may_view(user, obj.contract)
+
+
+def may_attach_to_inspection(user, inspection: Inspection) -> Answer:
+    """HR adds the inspection's documents and photos (a checklist, the minutes), unless it was cancelled."""
+    refused = _hr(user, inspection.contract, _("立入り調査等の資料を添付できる"))
+    if refused is not None:
+        return refused
+    if inspection.is_cancelled:
+        return no(_("%(inspection)sは中止されたため、資料を添付できません。") % {"inspection": inspection}, "cancelled")
+    return unless_closed(inspection.contract)
+
+
+def may_attach_to_finding(user, finding: Finding) -> Answer:
+    """The response's files (a photo of what was done): whoever may respond, while the response is theirs to send."""
+    return may_respond(user, finding)
+
+
 def inspection_for(user, slug: str, pk: int) -> Inspection:
     """The inspection of a contract the person sees (404 otherwise, whatever the inspection)."""
     contract = contract_for(user, slug, "view")

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attachments.selectors import files_for
 from audit.services import audit_log
 from contracts.models import Contract, Subcontractor
 from contracts.permissions import can
@@ -210,9 +211,10 @@ def _finding_for_update(finding: Finding) -> Finding:
 
 
 @transaction.atomic
-def finding_respond(*, finding: Finding, actor, response: str, upload=None, request=None) -> Finding:
-    """The finding's owner (or the handling manager) sends what was done (text, and a file such as a photo of the
-    locked cabinet); HR then accepts it or sends it back. A response sent back is sent again the same way."""
+def finding_respond(*, finding: Finding, actor, response: str, request=None) -> Finding:
+    """The finding's owner (or the handling manager) sends what was done; the files (a photo of the locked cabinet)
+    are attached to the finding before, through the attachments app (slot "response"). HR then accepts it or sends
+    it back. A response sent back is sent again the same way."""
     finding = _finding_for_update(finding)
     permissions.may_respond(actor, finding).or_403().require()
     response = (response or "").strip()
@@ -222,12 +224,7 @@ def finding_respond(*, finding: Finding, actor, response: str, upload=None, requ
     finding.response = response
     fields = review.submit(finding, actor=actor) + ["response"]
     finding.save(update_fields=fields)
-    files = 0
-    if upload:
-        from attachments import services as attachments
-
-        attachments.attach(target=finding, upload=upload, actor=actor, slot="response", request=request)
-        files = 1
+    files = files_for(finding, "response").count()
     audit_log(action="supervision.finding.responded", actor=actor, contract=finding.contract, obj=finding,
               request=request, payload={"number": finding.number, "submission": finding.submission_count,
                                         "files": files})

@@ -192,7 +192,7 @@ def finding_respond(request, slug, pk):
     if not answer:
         return _refused(request, finding.inspection, answer.message)
     return form_post(
-        request, functools.partial(ResponseForm, prefix=f"f{finding.pk}-response"), files=True,
+        request, functools.partial(ResponseForm, prefix=f"f{finding.pk}-response"),
         on_error=_on_error(request, finding.inspection),
         act=lambda form: services.finding_respond(finding=finding, actor=request.user, request=request,
                                                   **form.cleaned_data),

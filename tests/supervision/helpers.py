@@ -30,8 +30,8 @@ def finding(world, inspection=None, *, item_key="contractor.operational.07", own
                                   due_on=due_on, item_key=item_key)
 
 
-def respond(world, found, actor=None, response="鍵を管理室の金庫で保管し、持出し簿を作った。", upload=None):
-    return services.finding_respond(finding=found, actor=actor or world.manager, response=response, upload=upload)
+def respond(world, found, actor=None, response="鍵を管理室の金庫で保管し、持出し簿を作った。"):
+    return services.finding_respond(finding=found, actor=actor or world.manager, response=response)
 
 
 def accept(world, found):
