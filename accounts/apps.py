@@ -10,7 +10,8 @@ class AccountsConfig(AppConfig):
         # here, so it holds whatever LOGGING the deployment sets.
         from core import daily
 
-        from . import attempts, logging, signals  # noqa: F401  (failed sign-ins and lockouts)
+        from . import attempts, evidence, logging, signals  # noqa: F401  (failed sign-ins and lockouts)
 
         logging.install()
         daily.register("accounts.failure_summaries", attempts.daily_summaries, order=90)
+        evidence.register_all()

@@ -6,12 +6,23 @@ class ChecklistConfig(AppConfig):
     verbose_name = "個人情報保護対策チェックリスト"
 
     def ready(self):
+        from attachments import registry
         from contracts import carry_over
         from core import dashboard
 
-        from . import evidence, selectors, services
+        from . import evidence, permissions, selectors, services
+        from .models import ChecklistItem, Confirmation, EvidenceRequest, MeasureChange
 
         dashboard.register(selectors.waiting_checklists, order=40)
+        dashboard.register(selectors.waiting_evidence_requests, order=40)
+        registry.register(ChecklistItem, may_view=permissions.may_view_item_files,
+                          may_attach=permissions.may_attach_to_item, contract_of=lambda item: item.checklist.contract)
+        registry.register(Confirmation, may_view=permissions.may_view_record_files,
+                          may_attach=permissions.may_attach_to_confirmation, contract_of=lambda row: row.contract)
+        registry.register(MeasureChange, may_view=permissions.may_view_record_files,
+                          may_attach=permissions.may_attach_to_change, contract_of=lambda row: row.contract)
+        registry.register(EvidenceRequest, may_view=permissions.may_see_request,
+                          may_attach=permissions.may_answer_request, contract_of=lambda row: row.contract)
         dashboard.register_contract_links(selectors.checklist_links, order=40)
         evidence.register_builtin()
         carry_over.register(preview=services.next_year_preview, carry=services.next_year_carry)

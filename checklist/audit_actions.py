@@ -5,7 +5,17 @@ from django.utils.translation import gettext_lazy
 
 from audit.formatting import choice, count, fields_text, format_name, listing, text
 
-from .models import ChecklistItem, ChecklistSide, ChecklistTemplate, Mark, Section, Side
+from .models import (
+    ChecklistItem,
+    ChecklistSide,
+    ChecklistTemplate,
+    Confirmation,
+    EvidenceRequest,
+    Mark,
+    MeasureChange,
+    Section,
+    Side,
+)
 
 LABELS = {
     "checklist.plan.saved": gettext_lazy("チェックリストの計画を保存"),
@@ -20,6 +30,13 @@ LABELS = {
     "checklist.exported": gettext_lazy("チェックリストを出力"),
     "checklist.items.attested": gettext_lazy("チェック項目の実施状況をまとめて記入"),
     "checklist.items.accepted": gettext_lazy("残りのチェック項目をまとめて確認済みにした"),
+    "checklist.confirmation.recorded": gettext_lazy("チェック項目の裏付けとなる確認を記録"),
+    "checklist.change.recorded": gettext_lazy("個人情報保護・情報セキュリティ対策の変更を記録"),
+    "checklist.change.consulted": gettext_lazy("対策の変更についての協議を記録"),
+    "checklist.evidence.requested": gettext_lazy("チェック項目の根拠資料を依頼"),
+    "checklist.evidence.answered": gettext_lazy("依頼された根拠資料を提出"),
+    "checklist.evidence.accepted": gettext_lazy("提出された根拠資料を受理"),
+    "checklist.evidence.returned": gettext_lazy("提出された根拠資料を差し戻した"),
 }
 
 GROUPS = {"checklist.": gettext_lazy("チェックリスト")}
@@ -153,7 +170,45 @@ def _accepted_together(payload, context) -> str:
     return sentence
 
 
+def _confirmed(payload, context) -> str:
+    sentence = _("%(kind)s（%(side)s、確認日 %(date)s）") % {
+        "kind": choice(Confirmation.Kind)(payload.get("kind")), "side": SIDE_SHORT.get(payload.get("side"), ""),
+        "date": text(payload.get("confirmed_on"))}
+    if payload.get("reference"):
+        sentence += _("。版・日付: %(reference)s") % {"reference": text(payload["reference"])}
+    if payload.get("cloud_used") is not None:
+        sentence += _("。クラウドサービスを利用する") if payload["cloud_used"] else _("。クラウドサービスは利用しない")
+    return sentence
+
+
+def _change(payload, context) -> str:
+    sentence = _("変更日 %(date)s") % {"date": text(payload.get("changed_on"))}
+    if payload.get("consulted_on"):
+        sentence += _("。協議日 %(date)s") % {"date": text(payload["consulted_on"])}
+    return sentence
+
+
+def _evidence_request(payload, context) -> str:
+    sentence = item_label(payload.get("key"))
+    if payload.get("due_on"):
+        sentence += _("。提出期限 %(date)s") % {"date": text(payload["due_on"])}
+    if payload.get("submission"):
+        sentence += _("（%(n)s回目の提出）") % {"n": payload["submission"]}
+    if payload.get("late"):
+        sentence += _("。期限後の提出")
+    if payload.get("reason"):
+        sentence += _("。差戻しの理由: %(reason)s") % {"reason": text(payload["reason"])}
+    return sentence
+
+
 DETAILS = {
+    "checklist.confirmation.recorded": _confirmed,
+    "checklist.change.recorded": _change,
+    "checklist.change.consulted": _change,
+    "checklist.evidence.requested": _evidence_request,
+    "checklist.evidence.answered": _evidence_request,
+    "checklist.evidence.accepted": _evidence_request,
+    "checklist.evidence.returned": _evidence_request,
     "checklist.items.attested": _attested_together,
     "checklist.items.accepted": _accepted_together,
     "checklist.plan.saved": _saved,
@@ -189,7 +244,24 @@ def _templates(ids):
     return {str(t.pk): _("チェックリストのひな形 第%(version)s版") % {"version": t.version} for t in rows}
 
 
+def _confirmations(ids):
+    rows = Confirmation.objects.filter(pk__in=ids)
+    return {str(c.pk): _("確認の記録（%(kind)s）") % {"kind": c.get_kind_display()} for c in rows}
+
+
+def _changes(ids):
+    return {str(pk): _("対策の変更の記録") for pk in MeasureChange.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+
+
+def _requests(ids):
+    rows = EvidenceRequest.objects.filter(pk__in=ids).select_related("item__template_item")
+    return {str(r.pk): _("根拠資料の依頼（%(item)s）") % {"item": item_label(r.item.template_item.key)} for r in rows}
+
+
 OBJECTS = {
+    "checklist.confirmation": _confirmations,
+    "checklist.measurechange": _changes,
+    "checklist.evidencerequest": _requests,
     "checklist.checklist": _checklists,
     "checklist.checklistside": _sides,
     "checklist.checklistitem": _checklist_items,

@@ -12,14 +12,20 @@ Item keys are stable across template versions: ``<side>.<section>.<number>``, si
 ``contractor``, section ``operational`` (13 items) or ``system`` (11), number two digits in the seed's
 order. The ones the app can speak to:
 
+- ``*.operational.01`` 「特記事項」を付す…クラウドサービスを利用する場合は… — registered here (the ward's
+  confirmation that the 特記事項 is attached, with its version, and the contractor's cloud declaration)
 - ``*.operational.04`` 取扱責任者及び取扱者をあらかじめ指定し、区に報告 — registered here (designations)
+- ``*.operational.05`` 全体の業務フローを作成し、委託先と共有する — registered here (the flow shared with its
+  version, and the contractor's manager's acknowledgement of that same version)
 - ``*.operational.07`` パスワードを付して暗号化、媒体とパスワード通知書は別の機会に手渡し — handover
 - ``*.operational.08`` 鍵付きカバン等を使用して運搬 — handover
 - ``*.operational.09`` 管理簿に記載（日時、取扱者、情報の内容、数量） — handover
 - ``*.operational.10`` 施錠できる金庫又はキャビネット等に保管 — handover
 - ``*.operational.11`` 返却、電子データの消去、消去の報告書 — yearend (the deletion report)
-- ``*.operational.12`` 事故…に対応できる体制及び手順、緊急時の連絡体制や対応手順 — incidents (emergency contacts)
-- ``*.operational.13`` 事故が発生した場合…直ちに…今後の対応を協議 — incidents (consultations, report deadlines)
+- ``*.operational.12`` 事故…に対応できる体制及び手順、緊急時の連絡体制や対応手順 — incidents (emergency contacts,
+  and both sides' confirmations here dated before the work starts)
+- ``*.operational.13`` 事故が発生した場合…直ちに…今後の対応を協議 — incidents (consultations on incidents, report
+  deadlines, and the changes of measures recorded here with their consultation)
 - ``ward.system.08`` アクセスログ等を取得、定期的に分析 — audit (the audit trail, ``audit.evidence``, and the
   monthly analysis)
 - ``ward.system.09`` バックアップ等によりシステム稼働体制を整備 — operations (the restore drills)
@@ -33,6 +39,7 @@ attestation only and are never flagged from the ward's records.
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.dates import wareki
 from core.evidence import Evidence, register
 
 # Providers for what exists now. Other apps register theirs in their own AppConfig.ready.
@@ -56,6 +63,79 @@ def designation_evidence(contract) -> Evidence:
                     url=reverse("contracts:designations", kwargs={"slug": contract.slug}))
 
 
+def _records_url(contract) -> str:
+    return reverse("checklist:records", kwargs={"slug": contract.slug})
+
+
+def _files(rows):
+    from attachments.selectors import file_refs
+
+    return file_refs(list(rows))
+
+
+def latest(contract, kind: str, side: str | None = None):
+    """The newest confirmation of ``kind`` (by one side), or None."""
+    from .models import Confirmation
+
+    rows = Confirmation.objects.filter(contract=contract, kind=kind).select_related("confirmed_by__profile")
+    if side is not None:
+        rows = rows.filter(side=side)
+    return rows.order_by("-confirmed_on", "-pk").first()
+
+
+def special_terms_evidence(contract) -> Evidence:
+    """契約にあたり「特記事項」を付す…クラウドサービスを利用する場合は、総務省のガイドラインに沿って: the ward recorded
+    that the 特記事項 is attached (its version), and the contractor declared whether a cloud service is used and,
+    if so, that it follows the guideline."""
+    from .models import Confirmation
+
+    terms = latest(contract, Confirmation.Kind.SPECIAL_TERMS)
+    cloud = latest(contract, Confirmation.Kind.CLOUD)
+    parts, missing = [], []
+    if terms is None:
+        missing.append(_("特記事項を付した記録"))
+    else:
+        parts.append(_("特記事項（%(reference)s）を付した（%(date)s 区が記録）")
+                     % {"reference": terms.reference, "date": wareki(terms.confirmed_on)})
+    if cloud is None:
+        missing.append(_("クラウドサービスの利用についての委託先の申告"))
+    elif cloud.cloud_used:
+        parts.append(_("クラウドサービスを利用し、総務省のガイドラインに沿うと委託先が申告（%(date)s）")
+                     % {"date": wareki(cloud.confirmed_on)})
+    else:
+        parts.append(_("クラウドサービスは利用しないと委託先が申告（%(date)s）") % {"date": wareki(cloud.confirmed_on)})
+    summary = "。".join(parts)
+    if missing:
+        summary = _("記録がありません: %(missing)s") % {"missing": "、".join(missing)} + ("。" + summary if summary else "")
+    return Evidence(met=not missing, summary=summary, url=_records_url(contract),
+                    files=_files(row for row in (terms, cloud) if row is not None))
+
+
+def flow_evidence(contract) -> Evidence:
+    """全体の業務フローを作成し、委託先と共有する / 区が作成した業務フローに基づき、業務を行わせる: the newest version of
+    the flow (資料2-1) the ward shared, acknowledged by the contractor's handling manager with that version; a new
+    version needs a new acknowledgement."""
+    from .models import Confirmation
+
+    shared = latest(contract, Confirmation.Kind.FLOW_SHARED)
+    if shared is None:
+        return Evidence(met=False, url=_records_url(contract),
+                        summary=_("業務フロー（資料2-1）を委託先と共有した記録がありません。"))
+    acknowledged = (Confirmation.objects.filter(contract=contract, kind=Confirmation.Kind.FLOW_ACKNOWLEDGED,
+                                                reference=shared.reference)
+                    .order_by("-confirmed_on", "-pk").first())
+    words = {"version": shared.reference, "date": wareki(shared.confirmed_on)}
+    if acknowledged is None:
+        return Evidence(met=False, url=_records_url(contract), files=_files([shared]), summary=_(
+            "業務フロー（%(version)s）を %(date)s に共有しましたが、委託先の取扱責任者がこの版を確認した記録がありません。")
+            % words)
+    words["acknowledged"] = wareki(acknowledged.confirmed_on)
+    return Evidence(met=True, url=_records_url(contract), files=_files([shared, acknowledged]), summary=_(
+        "業務フロー（%(version)s）を %(date)s に共有し、委託先の取扱責任者が %(acknowledged)s に同じ版を確認") % words)
+
+
 def register_builtin() -> None:
-    register("ward.operational.04", designation_evidence)
-    register("contractor.operational.04", designation_evidence)
+    for side in ("ward", "contractor"):
+        register(f"{side}.operational.01", special_terms_evidence)
+        register(f"{side}.operational.04", designation_evidence)
+        register(f"{side}.operational.05", flow_evidence)

@@ -76,6 +76,25 @@ def _lines(*lines) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _file_lines(files) -> list[str]:
+    return [_("　資料: %(name)s 第%(version)s版 SHA-256: %(sha256)s")
+            % {"name": f.name, "version": f.version, "sha256": f.sha256} for f in files]
+
+
+def record_lines(row) -> list[str]:
+    """The records that back the item now (each provider's summary, and the files among them) and the files
+    attached to its attestation, one line each."""
+    lines = []
+    for evidence in row.evidence:
+        met = {True: _("達成"), False: _("未達成"), None: _("判定なし")}[evidence.met]
+        lines.append(_("記録【%(met)s】%(summary)s") % {"met": met, "summary": evidence.summary})
+        lines += _file_lines(evidence.files)
+    if row.files:
+        lines.append(_("実施状況に添付した資料"))
+        lines += _file_lines(row.files)
+    return lines
+
+
 def _print_rows(view: SideView):
     for section in view.sections:
         rows = []
@@ -83,7 +102,7 @@ def _print_rows(view: SideView):
             item = row.item
             text = f"{row.template_item.number}　{row.template_item.text}"
             if item is None or not item.mark:
-                rows.append(PrintRow(mark="", text=text))
+                rows.append(PrintRow(mark="", text=_lines(text, *record_lines(row))))
                 continue
             if item.is_not_needed:
                 rows.append(PrintRow(mark=mark_symbol(item), text=_lines(
@@ -102,6 +121,7 @@ def _print_rows(view: SideView):
                                                    "who": display_name(item.reviewed_by)} if reviewed else "",
                 _("確認のコメント: %(comment)s") % {"comment": item.review_comment}
                 if reviewed and item.review_comment else "",
+                *record_lines(row),
             )))
         yield section.heading, rows
 
@@ -152,7 +172,8 @@ def _pdf_particulars(contract, view: SideView, printed_on: str) -> str:
 
 
 def checklist_pdf(contract, side: str) -> tuple[str, str, bytes]:
-    views = side_views(contract, sides_of(side))
+    # With the records behind each item as they stand when printed (core.evidence), and their files.
+    views = side_views(contract, sides_of(side), with_evidence=True)
     printed_on = wareki(timezone.localdate())
     context = {
         "contract": contract,

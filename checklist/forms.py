@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import BoundedFormMixin
+from core.widgets import DateInput
 
-from .models import ChecklistItem, Mark
+from .models import ChecklistItem, Confirmation, EvidenceRequest, Mark, MeasureChange, Side
 
 
 class PlanForm(BoundedFormMixin, forms.Form):
@@ -132,3 +133,114 @@ class ReviewForm(BoundedFormMixin, forms.Form):
     decision = forms.ChoiceField(choices=[(ChecklistItem.Review.ACCEPTED, _("確認済み")),
                                           (ChecklistItem.Review.RETURNED, _("差戻し"))])
     comment = forms.CharField(label=_("コメント（差し戻すときは必須）"), required=False, max_length=2000)
+
+
+def _file_field():
+    from attachments.forms import evidence_file_field
+
+    return evidence_file_field(required=False)
+
+
+class ConfirmationForm(BoundedFormMixin, forms.Form):
+    """One side's confirmation of one kind (items 01, 05, 12); the page shows one per kind the person records.
+    The kind and side travel as hidden fields; the service refuses a pair the person may not record."""
+
+    bounds_model = Confirmation
+
+    kind = forms.ChoiceField(choices=Confirmation.Kind.choices, widget=forms.HiddenInput)
+    side = forms.ChoiceField(choices=Side.choices, widget=forms.HiddenInput)
+    confirmed_on = forms.DateField(label=_("確認日"), widget=DateInput())
+    reference = forms.CharField(label=_("版・日付"), required=False, max_length=200)
+    cloud_used = forms.TypedChoiceField(
+        label=_("クラウドサービスの利用"), required=False, widget=forms.RadioSelect, empty_value=None,
+        coerce=lambda value: value == "yes",
+        choices=[("no", _("利用しない")), ("yes", _("利用する（総務省のガイドラインに沿って利用する）"))])
+    note = forms.CharField(label=_("内容・備考"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    HELP = {
+        Confirmation.Kind.SPECIAL_TERMS: _("契約書に付した特記事項の版か日付（例: 令和7年4月1日改定版）"),
+        Confirmation.Kind.FLOW_SHARED: _("共有した業務フロー（資料2-1）の版（例: 第1版）。改めたときは新しい版で記録します。"),
+        Confirmation.Kind.FLOW_ACKNOWLEDGED: _("区から共有された業務フローの版をそのまま入力します。"),
+    }
+
+    def __init__(self, *args, kind: str, side: str, **kwargs):
+        kwargs.setdefault("auto_id", f"confirm-{kind}-{side}-%s")
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].update(kind=kind, side=side)
+        super().__init__(*args, **kwargs)
+        self.kind, self.side = kind, side
+        self.fields["file"] = _file_field()
+        if kind in Confirmation.NEEDS_REFERENCE:
+            self.fields["reference"].help_text = self.HELP[kind]
+        else:
+            del self.fields["reference"]
+        if kind != Confirmation.Kind.CLOUD:
+            del self.fields["cloud_used"]
+        else:
+            self.fields["note"].help_text = _("利用するときは、クラウドサービスの名称と提供事業者を書いてください。")
+
+    @property
+    def title(self) -> str:
+        return Confirmation.Kind(self.kind).label
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {"kind": data["kind"], "side": data["side"], "confirmed_on": data["confirmed_on"],
+                "reference": data.get("reference", ""), "cloud_used": data.get("cloud_used"),
+                "note": data.get("note", ""), "upload": data.get("file")}
+
+
+class MeasureChangeForm(BoundedFormMixin, forms.Form):
+    bounds_model = MeasureChange
+
+    changed_on = forms.DateField(label=_("変更日"), widget=DateInput())
+    what = forms.CharField(label=_("変更の内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    consulted_on = forms.DateField(label=_("協議日"), required=False, widget=DateInput(),
+                                   help_text=_("協議がまだのときは空欄にし、協議の後に記録します。"))
+    consulted_with = forms.CharField(label=_("協議の相手"), required=False, max_length=200)
+    outcome = forms.CharField(label=_("協議の結果（今後の対応）"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "change-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = _file_field()
+
+
+class ConsultationForm(BoundedFormMixin, forms.Form):
+    bounds_model = MeasureChange
+
+    consulted_on = forms.DateField(label=_("協議日"), widget=DateInput())
+    consulted_with = forms.CharField(label=_("協議の相手"), max_length=200)
+    outcome = forms.CharField(label=_("協議の結果（今後の対応）"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EvidenceRequestForm(BoundedFormMixin, forms.Form):
+    bounds_model = EvidenceRequest
+
+    item = forms.TypedChoiceField(label=_("チェック項目"), coerce=int, empty_value=None)
+    asked = forms.CharField(label=_("依頼する内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                            help_text=_("どの資料がほしいかを書いてください（例: 保管庫の施錠を示す写真）。"))
+    due_on = forms.DateField(label=_("提出期限"), widget=DateInput())
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", _("選んでください"))] + [
+            (item.pk, f"{item.template_item.label}　{item.template_item.text[:40]}") for item in items]
+
+
+class EvidenceAnswerForm(BoundedFormMixin, forms.Form):
+    answer = forms.CharField(label=_("回答（提出する資料の説明）"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = _file_field()
+
+
+class EvidenceDecisionForm(BoundedFormMixin, forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("受理する")), ("send_back", _("差し戻す"))])
+    reason = forms.CharField(label=_("差し戻す理由（差し戻すときは必須）"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))

@@ -366,3 +366,131 @@ class ChecklistEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Confirmation(models.Model):
+    """A dated confirmation that backs an item of the checklist with a record rather than a tick: the 特記事項
+    attached to the contract (item 01), the contractor's cloud declaration (01), the business flow shared by the
+    ward and acknowledged by the contractor's manager with its version (05), the emergency contacts and procedure
+    confirmed by each side before the work starts (12). Rows are never changed: a later confirmation of the same
+    kind and side stands beside the earlier one, and the newest counts."""
+
+    class Kind(models.TextChoices):
+        SPECIAL_TERMS = "special_terms", _("特記事項を契約に付した")
+        CLOUD = "cloud", _("クラウドサービスの利用についての申告")
+        FLOW_SHARED = "flow_shared", _("業務フロー（資料2-1）を委託先と共有した")
+        FLOW_ACKNOWLEDGED = "flow_acknowledged", _("業務フロー（資料2-1）を確認した")
+        EMERGENCY = "emergency", _("緊急時の連絡体制・対応手順を確認した")
+
+    # Who records each kind: the ward (HR) or the contractor's handling manager; the emergency confirmation is
+    # made by both, one row each.
+    SIDES = {
+        Kind.SPECIAL_TERMS: (Side.WARD,),
+        Kind.CLOUD: (Side.CONTRACTOR,),
+        Kind.FLOW_SHARED: (Side.WARD,),
+        Kind.FLOW_ACKNOWLEDGED: (Side.CONTRACTOR,),
+        Kind.EMERGENCY: (Side.WARD, Side.CONTRACTOR),
+    }
+    # The kinds whose reference (the version or date of a document) is required.
+    NEEDS_REFERENCE = (Kind.SPECIAL_TERMS, Kind.FLOW_SHARED, Kind.FLOW_ACKNOWLEDGED)
+
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.PROTECT, related_name="confirmations")
+    kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices)
+    side = models.CharField(_("確認した側"), max_length=12, choices=Side.choices)
+    confirmed_on = models.DateField(_("確認日"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("確認者"), on_delete=models.PROTECT,
+                                     related_name="+")
+    reference = models.CharField(_("版・日付"), max_length=200, blank=True)
+    # CLOUD only: False — no cloud service is used; True — one is used and the contractor follows the
+    # 総務省 guideline (the service is named in the note).
+    cloud_used = models.BooleanField(_("クラウドサービスの利用"), null=True, blank=True)
+    note = models.TextField(_("内容・備考"), blank=True)
+    recorded_at = models.DateTimeField(_("記録日時"))
+
+    class Meta:
+        ordering = ["contract", "kind", "-confirmed_on", "-pk"]
+        verbose_name = _("確認の記録")
+        verbose_name_plural = _("確認の記録")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.confirmed_on:%Y-%m-%d}"
+
+
+class MeasureChange(models.Model):
+    """A change of the protection or security measures (item 13: 個人情報保護及び情報セキュリティ対策の変更があった
+    場合は、直ちに…今後の対応を協議): what changed and when, and the consultation between the ward and the
+    contractor that followed — when, with whom, and its outcome. Recorded by either side; the consultation may
+    be added afterwards."""
+
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.PROTECT, related_name="measure_changes")
+    changed_on = models.DateField(_("変更日"))
+    what = models.TextField(_("変更の内容"))
+    recorded_at = models.DateTimeField(_("記録日時"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("記録者"), on_delete=models.PROTECT,
+                                    related_name="+")
+    consulted_on = models.DateField(_("協議日"), null=True, blank=True)
+    consulted_with = models.CharField(_("協議の相手"), max_length=200, blank=True)
+    outcome = models.TextField(_("協議の結果"), blank=True)
+    consulted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("協議を記録した者"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["contract", "-changed_on", "-pk"]
+        verbose_name = _("対策の変更")
+        verbose_name_plural = _("対策の変更")
+
+    def __str__(self):
+        return f"{self.changed_on:%Y-%m-%d} {self.what[:30]}"
+
+    @property
+    def is_consulted(self) -> bool:
+        return self.consulted_on is not None
+
+
+class EvidenceRequest(Reviewed, models.Model):
+    """HR asks for the evidence behind one item by a date; the side's attester (the contractor's handling
+    manager, or HR itself on the ward side) answers with text and files (attachments, slot ``response``), and HR
+    accepts the answer or sends it back with a reason (core.review)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("提出待ち")
+        SUBMITTED = "submitted", _("確認待ち")
+        RETURNED = "returned", _("差戻し")
+        ACCEPTED = "accepted", _("受理")
+
+    review_flow = Flow(
+        name=lambda request: _("根拠資料（%(item)s）") % {"item": request.item.template_item.label},
+        states={Status.REQUESTED: State.DRAFT},
+        messages={State.DRAFT: _("%(thing)sの提出を依頼しています。期限までに提出してください。")},
+    )
+
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.PROTECT, related_name="evidence_requests")
+    item = models.ForeignKey(ChecklistItem, verbose_name=_("チェック項目"), on_delete=models.PROTECT,
+                             related_name="evidence_requests")
+    asked = models.TextField(_("依頼する内容"))
+    due_on = models.DateField(_("提出期限"))
+    requested_at = models.DateTimeField(_("依頼日時"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("依頼者"), on_delete=models.PROTECT,
+                                     related_name="+")
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    answer = models.TextField(_("回答"), blank=True)
+    submitted_at = models.DateTimeField(_("提出日時"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    submission_count = models.PositiveSmallIntegerField(_("提出回数"), default=0)
+    decided_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    return_reason = models.TextField(_("差戻しの理由"), blank=True)
+
+    class Meta:
+        ordering = ["contract", "due_on", "pk"]
+        verbose_name = _("根拠資料の依頼")
+        verbose_name_plural = _("根拠資料の依頼")
+
+    def __str__(self):
+        return f"{self.item} {self.due_on:%Y-%m-%d}"
+
+    @property
+    def side(self) -> str:
+        return self.item.template_item.side

@@ -15,11 +15,11 @@ is finalised; they get 403 on the ward side.
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from contracts.permissions import can, contract_for
+from contracts.permissions import can, contract_for, unless_closed
 from core import review
 from core.answers import YES, Answer, no
 
-from .models import ChecklistItem, Side
+from .models import ChecklistItem, Confirmation, EvidenceRequest, MeasureChange, Side
 
 SIDE_ACTIONS = ("view", "attest", "review", "export")
 
@@ -133,3 +133,118 @@ def may_attest_item(user, checklist, side_row, item) -> Answer:
 def may_review_item(user, checklist, side_row, item) -> Answer:
     side = may_on_side(user, checklist.contract, item.template_item.side, "review")
     return side if not side else item_reviewable(side_row, item)
+
+
+# The records behind the items (confirmations, changes of measures, evidence requests).
+#
+# | record                               | who records                                  | who sees        |
+# |--------------------------------------|----------------------------------------------|-----------------|
+# | 特記事項, flow shared, emergency (区) | HR                                           | the contract's  |
+# | cloud, flow acknowledged, emergency  | the contractor's handling manager            | people          |
+# | change of measures, its consultation | HR or the contractor's handling manager      |                 |
+# | evidence request                     | HR asks and decides; the side's attester answers | the side's viewers |
+
+def _side_actor(user, contract, side: str) -> bool:
+    return can(user, contract, "manage") if side == Side.WARD else can(user, contract, "contractor_side")
+
+
+def may_see_records(user, contract) -> Answer:
+    """The records behind the items: everyone on the contract (the contractor's people act on them)."""
+    return YES if can(user, contract, "view") else no("", "not_member", forbidden=True)
+
+
+def confirmable_sides(user, contract) -> list[tuple[str, str]]:
+    """(kind, side) pairs this person may record on the contract, in the order the page offers them."""
+    return [(kind, side) for kind in Confirmation.Kind.values for side in Confirmation.SIDES[kind]
+            if may_confirm(user, contract, kind, side)]
+
+
+def may_confirm(user, contract, kind: str, side: str) -> Answer:
+    """Record a confirmation: the ward's (特記事項, flow shared, its emergency confirmation) by HR, the
+    contractor's (cloud declaration, flow acknowledged, its emergency confirmation) by its handling manager."""
+    if kind not in Confirmation.Kind.values or side not in Confirmation.SIDES[kind]:
+        return no(_("この確認は記録できません。種類を選び直してください。"), "kind")
+    if not _side_actor(user, contract, side):
+        return no(_("この確認を記録できるのは、%(who)sです。") % {
+            "who": _("区（人材育成等担当）") if side == Side.WARD else _("委託事業者の取扱責任者")},
+            "not_side", forbidden=True)
+    return unless_closed(contract)
+
+
+def may_record_change(user, contract) -> Answer:
+    """Record a change of the measures (item 13): HR or the contractor's handling manager."""
+    if not (can(user, contract, "manage") or can(user, contract, "contractor_side")):
+        return no(_("対策の変更を記録できるのは、区（人材育成等担当）か委託事業者の取扱責任者です。"), "not_party",
+                  forbidden=True)
+    return unless_closed(contract)
+
+
+def may_record_consultation(user, change: MeasureChange) -> Answer:
+    """Add the consultation to a change recorded without one."""
+    answer = may_record_change(user, change.contract)
+    if not answer:
+        return answer
+    if change.is_consulted:
+        return no(_("この変更の協議はすでに記録されています。"), "consulted")
+    return YES
+
+
+def may_request_evidence(user, contract, item=None) -> Answer:
+    """HR asks for the evidence behind a ○ item of a side that is not locked."""
+    if not can(user, contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    if item is not None:
+        if not item.is_planned:
+            return no(_("「ー」（対策の必要なし）とした項目には根拠資料を依頼できません。"), "not_planned")
+        side_row = item.checklist.sides.filter(side=item.template_item.side).first()
+        if side_row is not None and side_row.is_locked:
+            return no(_("確定したチェックリストの項目には根拠資料を依頼できません。"), "locked")
+    return unless_closed(contract)
+
+
+def may_see_request(user, request_row: EvidenceRequest) -> Answer:
+    return may_on_side(user, request_row.contract, request_row.side, "view")
+
+
+def may_answer_request(user, request_row: EvidenceRequest) -> Answer:
+    """The side's attester answers (the contractor's handling manager; HR on the ward side), while it is theirs."""
+    who = may_on_side(user, request_row.contract, request_row.side, "attest")
+    if not who:
+        return who
+    state = review.may(request_row, review.Action.SUBMIT)
+    return state if not state else unless_closed(request_row.contract)
+
+
+def may_decide_request(user, request_row: EvidenceRequest) -> Answer:
+    """HR accepts the answer or sends it back."""
+    if not can(user, request_row.contract, "manage"):
+        return no("", "not_hr", forbidden=True)
+    state = review.may(request_row, review.Action.ACCEPT)
+    return state if not state else unless_closed(request_row.contract)
+
+
+# Files (attachments.registry): who sees and who adds the files of each record.
+
+def may_view_item_files(user, item: ChecklistItem) -> Answer:
+    return may_on_side(user, item.checklist.contract, item.template_item.side, "view")
+
+
+def may_attach_to_item(user, item: ChecklistItem) -> Answer:
+    """A file goes with an attestation while the item may be attested (the attester, before it is accepted)."""
+    checklist = item.checklist
+    side_row = checklist.sides.filter(side=item.template_item.side).first()
+    answer = may_attest_item(user, checklist, side_row, item)
+    return answer if not answer else unless_closed(checklist.contract)
+
+
+def may_view_record_files(user, record) -> Answer:
+    return may_see_records(user, record.contract)
+
+
+def may_attach_to_confirmation(user, confirmation: Confirmation) -> Answer:
+    """The side that confirmed adds its documents (the 特記事項, the drawing, the contact list)."""
+    return may_confirm(user, confirmation.contract, confirmation.kind, confirmation.side)
+
+
+def may_attach_to_change(user, change: MeasureChange) -> Answer:
+    return may_record_change(user, change.contract)

@@ -42,6 +42,8 @@ class Row:
     template_item: object
     item: ChecklistItem | None
     evidence: list = field(default_factory=list)
+    # The files attached to the item's attestation (every version), as core.evidence.FileRef.
+    files: tuple = ()
 
     @property
     def key(self) -> str:
@@ -165,21 +167,39 @@ def side_views(contract: Contract, sides, *, with_evidence: bool = False) -> lis
                                                                           "locked_by__profile")}
     template_items = list(template.items.order_by("position"))
     evidence = {}
+    files: dict[int, list] = {}
     if with_evidence:
         evidence = live_evidence.evidence_by_key(
             contract, [t.key for t in template_items if t.side in sides]
         )
+        files = attestation_files(by_template_item.values())
     views = []
     for side in (Side.WARD, Side.CONTRACTOR):
         if side not in sides:
             continue
         sections = []
         for section in (Section.OPERATIONAL, Section.SYSTEM):
-            rows = [Row(t, by_template_item.get(t.pk), evidence.get(t.key, []))
+            rows = [Row(t, by_template_item.get(t.pk), evidence.get(t.key, []),
+                        tuple(files.get(getattr(by_template_item.get(t.pk), "pk", None), ())))
                     for t in template_items if t.side == side and t.section == section]
             sections.append(SectionRows(section, template.section_heading(section), rows))
         views.append(SideView(side, template, checklist, states.get(side), sections))
     return views
+
+
+ATTESTATION_SLOT = "attestation"
+
+
+def attestation_files(items) -> dict[int, list]:
+    """The files attached to the items' attestations, by item pk, in one query."""
+    from attachments.selectors import files_for_many
+
+    found: dict[int, list] = {}
+    for f in files_for_many(list(items), slot=ATTESTATION_SLOT):
+        found.setdefault(f.object_id, []).append(
+            live_evidence.FileRef(name=f.name, sha256=f.sha256, version=f.version, size=f.size,
+                                  url=reverse("attachments:download", args=[f.pk])))
+    return found
 
 
 def side_view(contract: Contract, side: str, *, with_evidence: bool = True) -> SideView | None:
@@ -328,4 +348,78 @@ def checklist_links(user, contract):
                    url=reverse("checklist:overview", kwargs={"slug": contract.slug}))
 
 
+
+
+
+# The records behind the items (confirmations, changes of measures, evidence requests).
+
+def confirmations(contract) -> list:
+    from .models import Confirmation
+
+    return list(Confirmation.objects.filter(contract=contract)
+                .select_related("confirmed_by__profile").order_by("kind", "-confirmed_on", "-pk"))
+
+
+def measure_changes(contract) -> list:
+    from .models import MeasureChange
+
+    return list(MeasureChange.objects.filter(contract=contract)
+                .select_related("recorded_by__profile", "consulted_by__profile").order_by("-changed_on", "-pk"))
+
+
+def evidence_requests(user, contract) -> list:
+    """The requests on the sides this person sees, the open ones first."""
+    from .models import EvidenceRequest
+
+    sides = [side for side in Side.values if may_on_side(user, contract, side, "view")]
+    rows = (EvidenceRequest.objects.filter(contract=contract, item__template_item__side__in=sides)
+            .select_related("item__template_item", "requested_by__profile", "submitted_by__profile",
+                            "decided_by__profile"))
+    return sorted(rows, key=lambda row: (row.is_accepted, row.due_on, row.pk))
+
+
+def evidence_requests_by_item(contract) -> dict[int, list]:
+    from .models import EvidenceRequest
+
+    found: dict[int, list] = {}
+    for row in EvidenceRequest.objects.filter(contract=contract).order_by("due_on", "pk"):
+        found.setdefault(row.item_id, []).append(row)
+    return found
+
+
+REMIND_BEFORE = dt.timedelta(days=7)
+
+
+def waiting_evidence_requests(user):
+    """Evidence requests: the side's attester answers (from a week before the due date, flagged after it); HR
+    decides what was submitted, and hears of a request past its date with no answer."""
+    from .models import EvidenceRequest
+
+    today = timezone.localdate()
+    managed = set(contracts_for(user, perm="contracts.manage_contract").exclude(status=Contract.Status.CLOSED)
+                  .values_list("pk", flat=True))
+    attesting = set(contracts_for(user, perm="contracts.manage_contractor_side")
+                    .exclude(status=Contract.Status.CLOSED).values_list("pk", flat=True))
+    if not managed and not attesting:
+        return
+    rows = (EvidenceRequest.objects.filter(contract_id__in=managed | attesting)
+            .exclude(status=EvidenceRequest.Status.ACCEPTED)
+            .select_related("contract", "item__template_item").order_by("due_on", "pk"))
+    for row in rows:
+        url = reverse("checklist:request_detail", kwargs={"slug": row.contract.slug, "pk": row.pk})
+        label = row.item.template_item.label
+        side = row.item.template_item.side
+        answers = row.contract_id in (attesting if side == Side.CONTRACTOR else managed)
+        overdue = today > row.due_on
+        if row.is_with_submitter and answers and (overdue or row.due_on - today <= REMIND_BEFORE
+                                                   or row.is_returned):
+            title = (_("差し戻された根拠資料（%(item)s）を直して提出してください") if row.is_returned
+                     else _("根拠資料（%(item)s）の提出を依頼されています")) % {"item": label}
+            yield Waiting(title=title, url=url, contract=row.contract, due=_start_of(row.due_on), overdue=overdue)
+        elif row.contract_id in managed and row.is_submitted:
+            yield Waiting(title=_("提出された根拠資料（%(item)s）を確認してください") % {"item": label}, url=url,
+                          contract=row.contract, since=row.submitted_at, since_label=_("提出"))
+        elif row.contract_id in managed and overdue and not answers:
+            yield Waiting(title=_("依頼した根拠資料（%(item)s）が期限を過ぎても提出されていません") % {"item": label},
+                          url=url, contract=row.contract, due=_start_of(row.due_on), overdue=True)
 

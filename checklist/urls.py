@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import record_views, views
 
 app_name = "checklist"
 urlpatterns = [
@@ -15,4 +15,13 @@ urlpatterns = [
     path("<slug:slug>/side/<slug:side>/accept/", views.side_accept_all, name="side_accept_all"),
     path("<slug:slug>/side/<slug:side>/lock/", views.side_lock, name="side_lock"),
     path("<slug:slug>/items/<int:pk>/review/", views.item_review, name="item_review"),
+    path("<slug:slug>/records/", record_views.records_page, name="records"),
+    path("<slug:slug>/records/confirm/", record_views.confirmation_record, name="confirmation_record"),
+    path("<slug:slug>/records/changes/", record_views.change_record, name="change_record"),
+    path("<slug:slug>/records/changes/<int:pk>/consult/", record_views.change_consult, name="change_consult"),
+    path("<slug:slug>/requests/", record_views.requests_page, name="requests"),
+    path("<slug:slug>/requests/new/", record_views.request_new, name="request_new"),
+    path("<slug:slug>/requests/<int:pk>/", record_views.request_detail, name="request_detail"),
+    path("<slug:slug>/requests/<int:pk>/answer/", record_views.request_answer, name="request_answer"),
+    path("<slug:slug>/requests/<int:pk>/decide/", record_views.request_decide, name="request_decide"),
 ]

@@ -109,12 +109,34 @@ def storage_evidence(contract) -> Evidence:
     ) % counts)
 
 
+def ward_storage_evidence(contract) -> Evidence:
+    """施錠できる金庫又はキャビネット等に保管 (the ward's own list): every disc, paper and notice the WARD holds — not
+    yet handed over, or returned — has the locked place it is kept in recorded (the ward records it as the side
+    that holds it, ``handover.permissions.may_store``). What the contractor holds is the contractor side's item."""
+    at_ward = Q(state__in=[Item.State.PREPARED, Item.State.RETURNED])
+    counts = Item.objects.filter(contract=contract).aggregate(
+        held=Count("pk", filter=at_ward),
+        unstored=Count("pk", filter=at_ward & Q(storage__isnull=True)),
+    )
+    if not counts["held"]:
+        return Evidence(met=None, url=_items_url(contract), summary=_("区で保管中の記録媒体等はありません。"))
+    if counts["unstored"]:
+        return Evidence(met=False, url=_items_url(contract), summary=_(
+            "区で保管中 %(held)s点のうち、施錠できる保管場所が未記録 %(unstored)s点") % counts)
+    return Evidence(met=True, url=_items_url(contract), summary=_(
+        "区で保管中 %(held)s点すべての施錠できる保管場所を記録済み") % counts)
+
+
 PROVIDERS = {
     "operational.06": storage_evidence,     # 定期的に確認する体制
     "operational.07": separation_evidence,  # 媒体とパスワード通知書は別の機会に
     "operational.08": carrying_evidence,    # 鍵付きカバン等を使用して運搬
     "operational.09": ledger_evidence,      # 管理簿に記載
-    "operational.10": storage_evidence,     # 施錠できる金庫又はキャビネット等に保管
+}
+# 施錠できる金庫又はキャビネット等に保管: each side's list counts what that side holds.
+SIDE_PROVIDERS = {
+    "ward.operational.10": ward_storage_evidence,
+    "contractor.operational.10": storage_evidence,
 }
 
 
@@ -124,3 +146,5 @@ def register_all() -> None:
     for key, provider in PROVIDERS.items():
         for side in ("ward", "contractor"):
             evidence.register(f"{side}.{key}", provider)
+    for key, provider in SIDE_PROVIDERS.items():
+        evidence.register(key, provider)

@@ -17,7 +17,7 @@ def _evidence(world, key):
 
 
 def test_nothing_to_judge_before_any_handover(world, disc):
-    for key in ("ward.operational.07", "contractor.operational.08", "ward.operational.09", "ward.operational.10"):
+    for key in ("ward.operational.07", "contractor.operational.08", "ward.operational.09", "contractor.operational.10"):
         assert _evidence(world, key).met is None, key
 
 

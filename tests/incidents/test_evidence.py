@@ -5,6 +5,7 @@ operational.12 「業務開始前に、事故、災害、トラブルに対応�
 import pytest
 
 from core.evidence import evidence_for
+from incidents.evidence import structure_evidence
 from incidents.models import IncidentEvent
 from incidents.services import incident_event_add
 from tests.incidents.helpers import register_paper, report, tokyo
@@ -13,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_emergency_structure_is_met_once_both_sides_have_contacts_and_procedures(world):
+    """Contacts and procedures on record are half of it; both sides' confirmations before the start are the other
+    (tests/checklist/test_confirmations.py)."""
     for side in ("ward", "contractor"):
         [evidence] = evidence_for(world.contract, f"{side}.operational.12")
         assert evidence.met is False
@@ -21,13 +24,15 @@ def test_the_emergency_structure_is_met_once_both_sides_have_contacts_and_proced
         organisation.emergency_procedure = "直ちに電話で連絡する。"
         organisation.save()
     world.contract.refresh_from_db()
+    assert structure_evidence(world.contract).summary == "区と委託先の緊急連絡先・対応手順を登録済み"
     [evidence] = evidence_for(world.contract, "ward.operational.12")
-    assert evidence.met is True and evidence.summary == "区と委託先の緊急連絡先・対応手順を登録済み"
+    assert evidence.met is False and "対応手順" not in evidence.summary
+    assert "区の確認の記録がありません" in evidence.summary
 
 
 def test_incidents_need_a_consultation_and_no_overdue_report(world, clock):
     [evidence] = evidence_for(world.contract, "contractor.operational.13")
-    assert evidence.met is None and evidence.summary == "報告された事故はありません。"
+    assert evidence.met is None and evidence.summary == "報告された事故も、記録された対策の変更もありません。"
     incident = report(world, items=[register_paper(world)], affected_count=101)
     [evidence] = evidence_for(world.contract, "ward.operational.13")
     assert evidence.met is False

@@ -65,3 +65,87 @@ ROWS = [
     Row("checklist:export", kwargs=export("both", "xlsx"), get=statuses(403, hr=200, auditor=200, **HIDDEN),
         post=statuses(405, **HIDDEN), contract_object=True),
 ]
+
+
+# The records behind the items (checklist.record_views): everyone on the contract reads them; each side records
+# its own confirmations; HR or the manager records a change of measures and its consultation; HR asks for
+# evidence and decides, the side's attester (the manager, on the contractor side) answers.
+def _today(w):
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+def _change(w):
+    from checklist import records
+
+    change = records.measure_change_record(contract=w.contract, changed_on=_date(2025, 7, 1), what="OSを更新した",
+                                           actor=w.hr)
+    return {"slug": w.contract.slug, "pk": change.pk}
+
+
+def _date(*parts):
+    import datetime as dt
+
+    return dt.date(*parts)
+
+
+def _planned(w):
+    from tests.checklist.helpers import finalise_plan
+
+    finalise_plan(w)
+    return {"slug": w.contract.slug}
+
+
+def _request(answered=False):
+    def kwargs(w):
+        from django.utils import timezone
+
+        from checklist import records
+        from tests.checklist.helpers import finalise_plan, item
+
+        finalise_plan(w)
+        row = records.evidence_request_create(item=item(w, "contractor.operational.10"), asked="施錠の写真",
+                                              due_on=timezone.localdate(), actor=w.hr)
+        if answered:
+            records.evidence_request_answer(request_row=row, answer="写真です", actor=w.manager)
+        return {"slug": w.contract.slug, "pk": row.pk}
+    return kwargs
+
+
+def _request_item(w):
+    from tests.checklist.helpers import item
+
+    return {"item": str(item(w, "contractor.operational.10").pk), "asked": "施錠の写真", "due_on": _today(w)}
+
+
+ROWS += [
+    Row("checklist:records", kwargs=a, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
+        contract_object=True),
+    # The ward's emergency confirmation: HR's; the contractor's people may not record the ward's side.
+    Row("checklist:confirmation_record", kwargs=a, get=post_only(**HIDDEN),
+        post=statuses(403, hr=DONE, **HIDDEN), contract_object=True,
+        data=lambda w: {"kind": "emergency", "side": "ward", "confirmed_on": "2025-04-20"},
+        happened=audited("checklist.confirmation.recorded")),
+    Row("checklist:change_record", kwargs=a, get=post_only(**HIDDEN),
+        post=statuses(403, hr=DONE, manager=DONE, **HIDDEN), contract_object=True,
+        data=lambda w: {"changed_on": "2025-07-01", "what": "ウイルス対策ソフトを変更した"},
+        happened=audited("checklist.change.recorded")),
+    Row("checklist:change_consult", kwargs=_change, get=post_only(**HIDDEN),
+        post=statuses(403, hr=DONE, manager=DONE, **HIDDEN), contract_object=True,
+        data=lambda w: {"consulted_on": "2025-07-02", "consulted_with": "区 人材育成等担当課", "outcome": "合意した"},
+        happened=audited("checklist.change.consulted")),
+    Row("checklist:requests", kwargs=a, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
+        contract_object=True),
+    Row("checklist:request_new", kwargs=_planned, get=post_only(**HIDDEN), post=statuses(403, hr=DONE, **HIDDEN),
+        contract_object=True, data=_request_item, happened=audited("checklist.evidence.requested")),
+    # A contractor-side request: everyone on the contract reads it; the manager answers; HR decides.
+    Row("checklist:request_detail", kwargs=_request(), get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
+        contract_object=True),
+    Row("checklist:request_answer", kwargs=_request(), get=post_only(**HIDDEN),
+        post=statuses(403, manager=DONE, **HIDDEN), contract_object=True,
+        data=lambda w: {"answer": "キャビネットの施錠写真です"}, happened=audited("checklist.evidence.answered")),
+    Row("checklist:request_decide", kwargs=_request(answered=True), get=post_only(**HIDDEN),
+        post=statuses(403, hr=DONE, **HIDDEN), contract_object=True,
+        data=lambda w: {"decision": "accept"}, happened=audited("checklist.evidence.accepted")),
+]
