@@ -134,10 +134,12 @@ def inspection_for(user, slug: str, pk: int) -> Inspection:
     return inspection
 
 
-def finding_for(user, slug: str, pk: int) -> Finding:
+def finding_for(user, slug: str, pk: int, number: int) -> Finding:
+    """Finding No.``number`` of inspection ``pk`` of a contract the person sees (404 otherwise)."""
     contract = contract_for(user, slug, "view")
     try:
-        finding = Finding.objects.select_related("inspection", "owner__profile").get(pk=pk, contract=contract)
+        finding = Finding.objects.select_related("inspection", "owner__profile").get(
+            inspection_id=pk, number=number, contract=contract)
     except Finding.DoesNotExist:
         raise Http404 from None
     finding.contract = contract

@@ -186,8 +186,8 @@ def finding_raise(request, slug, pk):
 
 @login_required
 @contract_post
-def finding_respond(request, slug, pk):
-    finding = finding_for(request.user, slug, pk)
+def finding_respond(request, slug, pk, number):
+    finding = finding_for(request.user, slug, pk, number)
     answer = may_respond(request.user, finding).or_403()
     if not answer:
         return _refused(request, finding.inspection, answer.message)
@@ -204,8 +204,8 @@ def finding_respond(request, slug, pk):
 
 @login_required
 @contract_post
-def finding_decide(request, slug, pk):
-    finding = finding_for(request.user, slug, pk)
+def finding_decide(request, slug, pk, number):
+    finding = finding_for(request.user, slug, pk, number)
     answer = may_decide(request.user, finding).or_403()
     if not answer:
         return _refused(request, finding.inspection, answer.message)

@@ -21,12 +21,16 @@ def held(w):
     return {"slug": w.contract.slug, "pk": record(w, plan(w)).pk}
 
 
+def _finding_kwargs(found):
+    return {"slug": found.contract.slug, "pk": found.inspection_id, "number": found.number}
+
+
 def open_finding(w):
-    return {"slug": w.contract.slug, "pk": finding(w).pk}
+    return _finding_kwargs(finding(w))
 
 
 def submitted_finding(w):
-    return {"slug": w.contract.slug, "pk": respond(w, finding(w)).pk}
+    return _finding_kwargs(respond(w, finding(w)))
 
 
 def _latest_finding(w) -> int:

@@ -48,14 +48,14 @@ def test_hr_plans_records_and_accepts_the_managers_response(world, client):
         "next": f"/supervision/{slug}/inspections/{inspection.pk}/"})
     assert response.status_code == 302
     assert EvidenceFile.objects.filter(object_id=finding.pk, content_type=content_type, slot="response").count() == 1
-    response = client.post(f"/supervision/{slug}/findings/{finding.pk}/respond/",
+    response = client.post(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/respond/",
                            {f"f{finding.pk}-response-response": "鍵を金庫で保管することにした。"})
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.is_submitted
 
     login_verified(client, world.hr)
-    response = client.post(f"/supervision/{slug}/findings/{finding.pk}/decide/",
+    response = client.post(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/decide/",
                            {"decision": "return", f"f{finding.pk}-decision-reason": "持出し簿も作ってください。"})
     assert response.status_code == 302
     finding.refresh_from_db()
@@ -64,10 +64,10 @@ def test_hr_plans_records_and_accepts_the_managers_response(world, client):
     login_verified(client, world.manager)
     page = client.get(f"/supervision/{slug}/inspections/{inspection.pk}/").content.decode()
     assert "差戻しの理由: 持出し簿も作ってください。" in page
-    client.post(f"/supervision/{slug}/findings/{finding.pk}/respond/",
+    client.post(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/respond/",
                 {f"f{finding.pk}-response-response": "金庫で保管し、持出し簿を作った。"})
     login_verified(client, world.hr)
-    response = client.post(f"/supervision/{slug}/findings/{finding.pk}/decide/", {"decision": "accept"})
+    response = client.post(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/decide/", {"decision": "accept"})
     finding.refresh_from_db()
     assert finding.is_accepted and finding.submission_count == 2
     page = client.get(f"/supervision/{slug}/inspections/{inspection.pk}/").content.decode()
@@ -80,7 +80,7 @@ def test_sending_back_without_a_reason_is_refused_at_the_field(world, client):
 
     found = respond(world, finding(world))
     login_verified(client, world.hr)
-    response = client.post(f"/supervision/{world.contract.slug}/findings/{found.pk}/decide/", {"decision": "return"})
+    response = client.post(f"/supervision/{world.contract.slug}/inspections/{found.inspection_id}/findings/1/decide/", {"decision": "return"})
     assert response.status_code == 400
     assert "差し戻す理由を入力してください。" in response.content.decode()
     found.refresh_from_db()
