@@ -40,11 +40,12 @@ FORMAT = 1
 PREFIX = "itaku-backup-"
 SUFFIX = ".enc"
 # The stored files, by the name their members carry in the backup.
-FILE_ROOTS = ("media", "survey")
+FILE_ROOTS = ("media", "survey", "evidence")
 
 
 def file_roots() -> dict[str, Path]:
-    return {"media": Path(settings.MEDIA_ROOT), "survey": Path(settings.SURVEY_DATA_DIR)}
+    return {"media": Path(settings.MEDIA_ROOT), "survey": Path(settings.SURVEY_DATA_DIR),
+            "evidence": Path(settings.EVIDENCE_DATA_DIR)}
 
 
 def backup_files(directory: Path) -> list[Path]:
@@ -284,20 +285,22 @@ def _check_audit_chain(alias: str, expected: dict, installation: str,
         "installation"
 
 
-def _check_data_key(directory: Path) -> None:
-    """The survey files are encrypted under DATA_KEY: a restore is usable only with the same key."""
+def _check_data_key(directory: Path, what: str = "survey") -> None:
+    """The survey and evidence files are encrypted under DATA_KEY: a restore is usable only with the same key."""
+    from attachments import storage as evidence_storage
     from engagement import crypto as survey_crypto
 
     if not directory.is_dir():
         return
-    expected = survey_crypto.MAGIC + survey_crypto.key_id()
+    vault = evidence_storage.vault if what == "evidence" else survey_crypto._vault
+    expected = vault.magic + vault.key_id()
     other = 0
-    for path in directory.rglob(f"*{survey_crypto.SUFFIX}"):
+    for path in directory.rglob(f"*{vault.suffix}"):
         with open(path, "rb") as f:
             if f.read(len(expected)) != expected:
                 other += 1
     if other:
-        raise BackupError(f"{other} stored survey file(s) in the backup were written under another DATA_KEY than "
+        raise BackupError(f"{other} stored {what} file(s) in the backup were written under another DATA_KEY than "
                           "this installation's: set DJANGO_DATA_KEY to the key of the backed-up server",
                           code="data_key")
 
@@ -352,6 +355,7 @@ def _verify(path: Path, target: Path, declaration: state.Declaration | None = No
         entries, chain_note, chain_against = _check_audit_chain(alias, db.get("audit") or {}, installation,
                                                                 declaration)
     _check_data_key(target / "survey")
+    _check_data_key(target / "evidence", "evidence")
     ours = state.read_declaration()
     created_at = str(manifest.get("created_at", ""))
     return VerifySummary(path=path, size=size, sha256=sha256, created_at=created_at,

@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from attachments import storage as evidence_storage
 from audit.models import AuditEntry
 from audit.services import audit_log
 from contracts.models import Contract
@@ -19,12 +20,14 @@ from tests.factories import make_world
 from .helpers import add_media_file, is_private, last_entry, live_counts, make_backup, verify_backup
 
 SURVEY_ANSWERS = "職員番号,所属,回答\n10001,総務部,とても満足\n".encode()
+EVIDENCE = "%PDF-1.7 誓約書 田中 誠".encode()
 
 
 def _world_with_files(settings):
     world = make_world()
     survey_name = survey_crypto.store(SURVEY_ANSWERS, purpose=survey_crypto.UPLOAD)
     add_media_file(settings, "reports/report.pdf", b"%PDF-1.4 report without personal data")
+    evidence_storage.store(EVIDENCE)
     return world, survey_name
 
 
@@ -38,21 +41,22 @@ def _round_trip(settings, backups):
     assert is_private(path) and is_private(backups)
     assert [p.name for p in backups.iterdir()] == [path.name]  # no partial file left behind
     sealed = path.read_bytes()
-    for plain in (world.contract.title.encode(), world.manager.email.encode(), b"report without personal data"):
+    for plain in (world.contract.title.encode(), world.manager.email.encode(), b"report without personal data",
+                  EVIDENCE):
         assert plain not in sealed
     made = last_entry("backup.created")
     assert made.payload["file"] == path.name and made.payload["audit_entries"] == entries
 
     output = verify_backup(path)
     assert output.startswith(f"OK {path.name}")
-    assert f"{len(counts)} tables, {sum(counts.values()):,} rows and 2 stored files" in output
+    assert f"{len(counts)} tables, {sum(counts.values()):,} rows and 3 stored files" in output
     drill = last_entry("backup.verified")
     assert drill.payload["file"] == path.name
     assert drill.payload["size"] == path.stat().st_size
     assert drill.payload["sha256"] == made.payload["sha256"]
     assert dict(drill.payload["counts"]) == counts
     assert dict(drill.payload["counts"])[Contract._meta.db_table] == Contract.objects.count() == 2
-    assert drill.payload["audit_entries"] == entries and drill.payload["files"] == 2
+    assert drill.payload["audit_entries"] == entries and drill.payload["files"] == 3
     return world, survey_name, path
 
 
@@ -112,7 +116,7 @@ def test_extract_leaves_the_verified_database_and_files_for_a_restore(settings, 
     assert f"extracted into {target}" in output
     assert is_private(target) and all(is_private(p) for p in target.rglob("*"))
     member = database.MEMBERS[connection.vendor]
-    assert sorted(p.name for p in target.iterdir()) == sorted([member, "manifest.json", "media", "survey"])
+    assert sorted(p.name for p in target.iterdir()) == sorted([member, "manifest.json", "media", "survey", "evidence"])
     if connection.vendor == "sqlite":
         with sqlite3.connect(target / member) as db:
             titles = [row[0] for row in db.execute("SELECT title FROM contracts_contract")]
@@ -125,6 +129,11 @@ def test_extract_leaves_the_verified_database_and_files_for_a_restore(settings, 
     # The survey file is copied as stored: still sealed under DATA_KEY, readable with it.
     stored = target / "survey" / f"{survey_name}.bin"
     assert survey_crypto.decrypt(stored.read_bytes(), purpose=survey_crypto.UPLOAD, name=survey_name) == SURVEY_ANSWERS
+    # So is an evidence file, under its own key.
+    (evidence,) = (target / "evidence").iterdir()
+    assert EVIDENCE not in evidence.read_bytes()
+    assert evidence_storage.vault.decrypt(evidence.read_bytes(), purpose=evidence_storage.PURPOSE,
+                                          name=evidence.stem) == EVIDENCE
 
 
 @pytest.mark.django_db(transaction=True)

@@ -239,6 +239,17 @@ def test_an_installation_with_another_data_key_is_told_before_it_restores(settin
     _failure_recorded(path, "data_key")
 
 
+def test_evidence_files_under_another_data_key_are_told_too(settings, backups):
+    from attachments import storage as evidence_storage
+
+    make_world()
+    evidence_storage.store(b"%PDF-1.7 pledge")
+    path = make_backup(backups)
+    settings.DATA_KEY = "another-data-key-" + "e" * 40
+    assert "stored evidence file(s) in the backup were written under another DATA_KEY" in _refused(path)
+    _failure_recorded(path, "data_key")
+
+
 def test_the_command_exits_1_for_the_shell_and_the_timer(good_backup, tmp_path):
     damaged = _damaged(good_backup, good_backup.read_bytes()[:-100])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}

@@ -36,7 +36,7 @@ def _env(values: dict, tmp_path: Path) -> dict:
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     # The example's directories are the server's; this machine's test gets its own.
     for name in ("DJANGO_VAR_DIR", "DJANGO_STATIC_ROOT", "DJANGO_MEDIA_ROOT", "DJANGO_SURVEY_DATA_DIR",
-                 "DJANGO_AUDIT_STATE_DIR"):
+                 "DJANGO_EVIDENCE_DATA_DIR", "DJANGO_AUDIT_STATE_DIR"):
         env[name] = str(tmp_path / name.lower())
     return env
 
@@ -193,7 +193,7 @@ def test_gunicorn_listens_where_nginx_sends_and_keeps_no_access_log():
     assert "access-log" not in command and "--error-logfile -" in command
     assert unit["EnvironmentFile"] == ["/etc/itaku/itaku.env"] and unit["User"] == ["itaku"]
     writable = unit["ReadWritePaths"][0].split()
-    for name in ("DJANGO_VAR_DIR", "DJANGO_MEDIA_ROOT", "DJANGO_SURVEY_DATA_DIR"):
+    for name in ("DJANGO_VAR_DIR", "DJANGO_MEDIA_ROOT", "DJANGO_SURVEY_DATA_DIR", "DJANGO_EVIDENCE_DATA_DIR"):
         assert any(env[name].startswith(path) for path in writable), name
 
 
