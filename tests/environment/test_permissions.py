@@ -1,0 +1,94 @@
+"""Who may do what with an environment profile: the contractor's handling manager keeps its firm's profile and
+its approved subcontractors'; HR of a contract the firm works on accepts or sends back; handlers and auditors read;
+another contractor's people find nothing. The ward's own profile: kept by the IT section, accepted by HR, read by
+ward staff, never seen by a contractor."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from contracts import services as contract_services
+from contracts.models import Designation
+from core.evidence import evidence_for
+from environment import permissions, services
+from tests.environment.helpers import accepted, answers, filled, ward_keeper
+
+pytestmark = pytest.mark.django_db
+
+SUBCONTRACTOR = {
+    "name": "株式会社データ入力サービス", "address": "東京都新宿区西新宿一丁目1番1号", "country": "日本",
+    "work": "調査回答の入力・集計", "data_items": "職員の所属・職名・調査回答内容", "place": "再委託先の本社 入力室",
+    "manager_name": "入力 太郎", "handlers": "入力 花子", "flows_down": True,
+}
+
+
+def test_the_manager_keeps_hr_decides_the_others_read(world):
+    profile = filled(world)
+    assert permissions.may_edit(world.manager, profile)
+    for user in (world.hr, world.handler, world.auditor):
+        assert permissions.may_view(user, profile)
+        assert permissions.may_edit(user, profile).forbidden
+    for user in (world.other_manager, world.outsider):
+        assert not permissions.may_view(user, profile)
+    with pytest.raises(PermissionDenied):
+        services.profile_save(profile=profile, actor=world.hr, s01_text="HRが書き換え")
+    profile = services.profile_submit(profile=profile, actor=world.manager)
+    # The manager does not accept his own profile; the handler neither.
+    for user in (world.manager, world.handler, world.auditor, world.other_manager):
+        with pytest.raises(PermissionDenied):
+            services.profile_accept(profile=profile, actor=user)
+    # Submitted, it waits for the ward: the manager cannot change it meanwhile.
+    assert not permissions.may_edit(world.manager, profile)
+    assert "区の確認待ちです" in permissions.may_edit(world.manager, profile).message
+    services.profile_accept(profile=profile, actor=world.hr)
+
+
+def test_a_manager_whose_designation_has_ended_keeps_nothing(world):
+    profile = filled(world)
+    Designation.objects.filter(contract=world.contract, user=world.manager).update(valid_until=dt.date(2025, 6, 30))
+    assert not permissions.may_view(world.manager, profile)
+    assert permissions.may_edit(world.manager, profile).forbidden
+
+
+def test_another_contractors_manager_cannot_start_this_firms_profile(world):
+    with pytest.raises(PermissionDenied):
+        services.profile_start(organisation=world.contractor, actor=world.other_manager)
+    filled(world)
+    answer = permissions.may_start(world.manager, world.contractor)
+    assert not answer and "すでにあります" in answer.message
+
+
+def test_an_approved_subcontractors_profile_is_kept_by_the_contractors_manager_and_read_for_the_contract(world):
+    application = contract_services.subcontractor_apply(contract=world.contract, actor=world.manager, submit=True,
+                                                        **SUBCONTRACTOR)
+    sub = contract_services.subcontractor_approve(subcontractor=application, actor=world.hr)
+    accepted(world)
+    # The subcontractor processes the data too: until its own profile is accepted, the item is not met.
+    [found] = evidence_for(world.contract, "contractor.system.01")
+    assert found.met is None and "再委託先 株式会社データ入力サービス: 環境の届出がありません" in found.summary
+    profile = accepted(world, sub.organisation, s10_status="not_in_place", s10_text="入退室の記録なし")
+    assert not permissions.may_view(world.other_manager, profile)
+    [found] = evidence_for(world.contract, "contractor.system.01")
+    assert found.met is True
+    [found] = evidence_for(world.contract, "contractor.system.10")
+    assert found.met is False and "再委託先 株式会社データ入力サービス: 実施していない（入退室の記録なし）" in found.summary
+
+
+def test_the_wards_profile_is_kept_by_the_it_section_and_accepted_by_hr(world):
+    keeper = ward_keeper(world.outsider)
+    with pytest.raises(PermissionDenied):
+        services.profile_start(organisation=None, actor=world.hr)
+    profile = services.profile_start(organisation=None, actor=keeper)
+    services.profile_save(profile=profile, actor=keeper, **answers())
+    services.profile_submit(profile=profile, actor=keeper)
+    for user in (keeper, world.auditor, world.manager):
+        with pytest.raises(PermissionDenied):
+            services.profile_accept(profile=profile, actor=user)
+    assert permissions.may_view(world.auditor, profile)
+    for user in (world.manager, world.handler, world.other_manager):
+        assert not permissions.may_view(user, profile)
+    services.profile_accept(profile=profile, actor=world.hr)
+    with pytest.raises(Exception, match="区のアクセスログの分析"):
+        services.report_record(profile=profile, actor=keeper, kind="log_analysis", period_from=dt.date(2026, 1, 1),
+                               period_until=dt.date(2026, 1, 31), done_on=dt.date(2026, 2, 1), text="x")
