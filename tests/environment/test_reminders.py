@@ -1,0 +1,56 @@
+"""A certificate about to lapse is announced 30 days before on the dashboard and by e-mail; a profile waits on
+the dashboards of who must act on it (the manager to fill in, HR to accept)."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from core.dashboard import waiting_for
+from environment import services
+from environment.notifications import send_certificate_reminders
+from tests.environment.helpers import accepted, certificate, filled
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(user):
+    return [w.title for w in waiting_for(user) if "届出" in w.title or "認証" in w.title or "ISMS" in w.title]
+
+
+def test_a_profile_waits_for_whoever_must_act(world):
+    assert "委託先A株式会社の情報セキュリティ環境の届出を作成してください" in titles(world.manager)
+    profile = filled(world)
+    assert "委託先A株式会社の情報セキュリティ環境の届出を記入して区に提出してください（作成中）" in titles(world.manager)
+    services.profile_submit(profile=profile, actor=world.manager)
+    assert "委託先A株式会社の情報セキュリティ環境の届出を確認してください（受理または差戻し）" in titles(world.hr)
+    assert titles(world.auditor) == []
+    assert titles(world.other_manager) == ["委託先B株式会社の情報セキュリティ環境の届出を作成してください"]
+
+
+def test_a_certificate_is_announced_thirty_days_before_it_lapses(world):
+    profile = accepted(world)
+    today = timezone.localdate()
+    isms = certificate(world, profile, valid_until=today + dt.timedelta(days=30))
+    expected = f"委託先A株式会社の{isms.display_name}の有効期限"
+    for user in (world.manager, world.hr):
+        assert any(t.startswith(expected) and "近づいています" in t for t in titles(user))
+    assert send_certificate_reminders(today) == 2
+    assert {m.to[0] for m in mail.outbox} == {world.manager.email, world.hr.email}
+    assert "に有効期限を迎えます" in mail.outbox[0].body
+    assert AuditEntry.objects.filter(action="environment.reminders.sent").count() == 1
+    # Not every day: the next mail a week before.
+    assert send_certificate_reminders(today + dt.timedelta(days=1)) == 0
+    # Renewed: nothing more to announce.
+    certificate(world, profile, valid_from=today, valid_until=today + dt.timedelta(days=1000), number="IS 2")
+    assert not any("有効期限" in t for t in titles(world.manager))
+    assert send_certificate_reminders(today + dt.timedelta(days=23)) == 0
+
+
+def test_a_lapsed_certificate_is_overdue_on_the_dashboard(world):
+    profile = accepted(world)
+    certificate(world, profile, valid_until=timezone.localdate() - dt.timedelta(days=1))
+    [row] = [w for w in waiting_for(world.manager) if "有効期限" in w.title]
+    assert row.overdue and "過ぎています" in row.title
