@@ -81,3 +81,12 @@ def chain(contract: Contract, organisation: Organisation | None) -> str:
 def chain_of_user(contract: Contract, user) -> str:
     """:func:`chain` for the person's organisation ("" for no one)."""
     return chain(contract, _organisation_of(user))
+
+
+def subcontractor_party(contract: Contract, user) -> str:
+    """:func:`chain` for a person of a subcontractor (「株式会社A → 再委託先 株式会社B」), "" for anyone else: what the
+    ledger adds after a holder's name."""
+    org = _organisation_of(user)
+    if org is None or org.kind != Organisation.Kind.SUBCONTRACTOR:
+        return ""
+    return chain(contract, org)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts.selectors import display_name
+from contracts.subcontracting import subcontractor_party
 from core.dates import wareki_datetime
 from core.pdf import PDF_CONTENT_TYPE, render_pdf
 from core.spreadsheet import XLSX_CONTENT_TYPE, new_a4_workbook, workbook_bytes, write_table
@@ -43,6 +44,8 @@ class LedgerRow:
     acknowledged_by: str
     acknowledgement: str
     notes: str
+    # The recipient's party when it is a subcontractor's person (the chain 委託先 → 再委託先), else "".
+    recipient_party: str = ""
 
     def cells(self, *, with_contract: bool) -> list:
         """One spreadsheet row: times as real dates (shown in the Japanese era), everything else as text."""
@@ -75,8 +78,14 @@ def late_entry_text(handover: Handover) -> str:
     return _("事後記録（%(when)sに記録）") % {"when": when}
 
 
+def with_party(name: str, party: str) -> str:
+    """「入力 花子（委託先A株式会社 → 再委託先 株式会社B）」 for a subcontractor's person; the name alone otherwise."""
+    return _("%(name)s（%(party)s）") % {"name": name, "party": party} if party else name
+
+
 def giver_text(handover: Handover) -> str:
-    return on_behalf_text(display_name(handover.giver), handover.given_for, handover.given_for_reason)
+    name = with_party(display_name(handover.giver), subcontractor_party(handover.contract, handover.giver))
+    return on_behalf_text(name, handover.given_for, handover.given_for_reason)
 
 
 def _hash_text(handover: Handover) -> str:
@@ -112,17 +121,18 @@ def acknowledgement_text(handover: Handover) -> str:
 
 def ledger_row(handover: Handover) -> LedgerRow:
     lines = list(handover.lines.all())
+    party = subcontractor_party(handover.contract, handover.recipient)
     contents = "\n".join(f"{line.item.describe()} {line.quantity}{UNITS.get(line.item.category, '')}"
                          for line in lines)
     return LedgerRow(
         contract=handover.contract.display_name, number=handover.number, handed_at=handover.handed_at,
         recorded_at=handover.recorded_at, late_entry=late_entry_text(handover),
         direction=handover.get_direction_display(), giver=giver_text(handover),
-        recipient=display_name(handover.recipient), contents=contents,
+        recipient=with_party(display_name(handover.recipient), party), contents=contents,
         quantity=sum(line.quantity for line in lines), method=method_text(handover),
         acknowledged_at=handover.acknowledged_at if handover.is_acknowledged else None,
         acknowledged_by=acknowledged_by_text(handover), acknowledgement=acknowledgement_text(handover),
-        notes=handover.notes,
+        notes=handover.notes, recipient_party=party,
     )
 
 

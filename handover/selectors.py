@@ -83,8 +83,9 @@ def ledger_for(user, *, contract: Contract | None = None, date_from: dt.date | N
         qs = qs.filter(direction=direction)
     if status:
         qs = qs.filter(status=status)
-    return (qs.select_related("contract", *_people("giver", "given_for", "recipient", "acknowledged_by",
-                                                   "acknowledged_for", "cancelled_by"))
+    return (qs.select_related("contract__contractor", "giver__profile__organisation",
+                              "recipient__profile__organisation",
+                              *_people("given_for", "acknowledged_by", "acknowledged_for", "cancelled_by"))
             .prefetch_related(_lines_prefetch()).order_by("-recorded_at", "-number"))
 
 
@@ -93,8 +94,10 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def handover_detail(handover: Handover) -> Handover:
-    return (Handover.objects.select_related("contract", *_people("giver", "given_for", "recipient", "acknowledged_by",
-                                                                  "acknowledged_for", "cancelled_by", "recorded_by"))
+    return (Handover.objects.select_related("contract__contractor", "giver__profile__organisation",
+                                            "recipient__profile__organisation",
+                                            *_people("given_for", "acknowledged_by", "acknowledged_for",
+                                                     "cancelled_by", "recorded_by"))
             .prefetch_related(_lines_prefetch()).get(pk=handover.pk))
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log
-from contracts.models import Contract
+from contracts import subcontracting
+from contracts.models import Contract, Subcontractor
 from contracts.permissions import people_who_can
 from core import bounds
 from core.dates import wareki_datetime
@@ -34,19 +35,57 @@ OTHER_MEDIUM_NEEDS_KIND = gettext_lazy("その他の媒体に複製したとき�
 
 def copies_of(contract: Contract):
     return (CopyRecord.objects.filter(contract=contract)
-            .select_related("source__medium_kind", "medium_kind", "made_by__profile", "recorded_by__profile")
+            .select_related("contract__contractor", "source__medium_kind", "medium_kind", "made_by__profile",
+                            "recorded_by__profile", "subcontractor__organisation")
             .order_by("number"))
 
 
 def copy_makers(contract: Contract):
-    """Who may be named as having made a copy: the contract's approved designees in force."""
-    return people_who_can(contract, "receive").select_related("profile").order_by("username")
+    """Who may be named as having made a copy: the contract's approved designees in force, none of a subcontractor
+    the ward has not approved."""
+    return (subcontracting.receivers(contract, people_who_can(contract, "receive"))
+            .select_related("profile").order_by("username"))
+
+
+def copy_holders(contract: Contract):
+    """The subcontractors a copy may be held by: those the ward approved for the contract."""
+    return subcontracting.approved(contract).select_related("organisation").order_by("name")
+
+
+def copy_holder(copy: CopyRecord) -> str:
+    """Who holds the copy: 「株式会社A」 (the contractor), or 「株式会社A → 再委託先 株式会社B」."""
+    contract = copy.contract
+    if copy.subcontractor_id:
+        sub = copy.subcontractor
+        if sub.organisation_id:
+            return subcontracting.chain(contract, sub.organisation)
+        return _("%(contractor)s → 再委託先 %(subcontractor)s") % {"contractor": contract.contractor.name,
+                                                                  "subcontractor": sub.name}
+    return contract.contractor.name
+
+
+def _check_holder(contract: Contract, subcontractor: Subcontractor | None, made_by) -> Subcontractor | None:
+    """Only parties the ward approved hold personal data (再委託の制限): a copy named as held by a subcontractor not
+    approved for this contract, or made by one of its people, is refused, quoting the seed. A copy made by a person
+    of an approved subcontractor is held by that subcontractor."""
+    if subcontractor is not None:
+        if subcontractor.contract_id != contract.pk:
+            raise DomainError(_("保管する再委託先には、この契約の再委託先を選んでください。"), field="subcontractor")
+        if not subcontractor.is_approved:
+            raise DomainError(subcontracting.refusal(subcontractor.name), field="subcontractor",
+                              code=subcontracting.NOT_APPROVED)
+    if made_by is not None:
+        subcontracting.may_receive(contract, user=made_by).require(field="made_by")
+        profile = getattr(made_by, "profile", None)
+        if subcontractor is None and profile is not None:
+            subcontractor = subcontracting.approved(contract).filter(organisation_id=profile.organisation_id).first()
+    return subcontractor
 
 
 @transaction.atomic
 def copy_register(*, contract: Contract, actor, source: Item, place: str, location: str, made_at: dt.datetime,
                   made_by, purpose: str, encrypted: bool, medium_kind: MediumKind | None = None, notes: str = "",
-                  request=None) -> CopyRecord:
+                  subcontractor: Subcontractor | None = None, request=None) -> CopyRecord:
     """Write one copy in the register (複製等の記録): where, when, by whom, why, encrypted or not."""
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     may_register_copy(actor, contract).require()
@@ -76,17 +115,19 @@ def copy_register(*, contract: Contract, actor, source: Item, place: str, locati
     if made_at < source.received_at.replace(second=0, microsecond=0):
         raise DomainError(_("「%(item)s」を受け取った日時（%(when)s）より前の日時は入力できません。")
                           % {"item": source, "when": wareki_datetime(source.received_at)}, field="made_at")
+    subcontractor = _check_holder(contract, subcontractor, made_by)
     if made_by is None or not copy_makers(contract).filter(pk=made_by.pk).exists():
         raise DomainError(_("複製した者には、この契約の承認された取扱責任者・取扱者を選んでください。"), field="made_by")
     number = (CopyRecord.objects.filter(contract=contract).aggregate(n=Max("number"))["n"] or 0) + 1
     copy = CopyRecord.objects.create(
         contract=contract, number=number, source=source, place=place, location=location, medium_kind=medium_kind,
         made_at=made_at, made_by=made_by, purpose=purpose, encrypted=bool(encrypted), notes=notes,
-        recorded_at=timezone.now(), recorded_by=actor)
+        subcontractor=subcontractor, recorded_at=timezone.now(), recorded_by=actor)
     audit_log(action="handover.copy.registered", actor=actor, contract=contract, obj=copy, request=request,
               payload={"number": number, "source": source.label, "place": place, "location": location,
                        "made_at": made_at, "made_by": made_by.get_username(), "purpose": purpose,
-                       "encrypted": bool(encrypted)})
+                       "encrypted": bool(encrypted),
+                       **({"subcontractor": subcontractor.pk} if subcontractor is not None else {})})
     return copy
 
 

@@ -31,6 +31,7 @@ from audit.services import audit_log
 from contracts.models import Contract, Designation
 from contracts.permissions import can, contracts_where
 from contracts.selectors import display_name
+from contracts.subcontracting import subcontractor_party
 from core import bounds, review
 from core.dashboard import Link, Waiting
 from core.dates import wareki, wareki_datetime
@@ -39,7 +40,7 @@ from core.pdf import PDF_CONTENT_TYPE, render_pdf
 from handover.models import Handover, Item
 from handover.selectors import Event
 
-from .copies import copy_label
+from .copies import copy_holder, copy_label
 from .models import CopyRecord, DeletionLine, DeletionReport
 from .permissions import may_decide_deletion_report, may_edit_deletion_report, may_file_deletion_report
 from .report import sync_steps
@@ -77,14 +78,28 @@ class Target:
     item: Item | None = None
 
 
+def held_by(copy: CopyRecord | None = None, item: Item | None = None) -> str:
+    """The chain 委託先 → 再委託先 when a subcontractor holds the copy or the item, "" when the contractor does."""
+    if copy is not None:
+        return copy_holder(copy) if copy.subcontractor_id else ""
+    return subcontractor_party(item.contract, item.holder) if item.holder_id else ""
+
+
+def _labelled(label: str, holder: str) -> str:
+    return _("%(label)s（保管: %(holder)s）") % {"label": label, "holder": holder} if holder else label
+
+
 def _target(copy: CopyRecord | None = None, item: Item | None = None) -> Target:
     if copy is not None:
-        return Target(f"copy:{copy.pk}", copy_label(copy), copy=copy)
-    return Target(f"item:{item.pk}", f"{item.kind_label} {item.label}", item=item)
+        return Target(f"copy:{copy.pk}", _labelled(copy_label(copy), held_by(copy=copy)), copy=copy)
+    return Target(f"item:{item.pk}", _labelled(f"{item.kind_label} {item.label}", held_by(item=item)), item=item)
 
 
 def line_label(line: DeletionLine) -> str:
-    return copy_label(line.copy) if line.copy_id else f"{line.item.kind_label} {line.item.label}"
+    """The line's target, with the chain 委託先 → 再委託先 when a subcontractor holds it."""
+    if line.copy_id:
+        return _labelled(copy_label(line.copy), held_by(copy=line.copy))
+    return _labelled(f"{line.item.kind_label} {line.item.label}", held_by(item=line.item))
 
 
 def missing_targets(report: DeletionReport) -> list[Target]:

@@ -33,10 +33,18 @@ class CopyRecordForm(BoundedFormMixin, forms.Form):
     purpose = forms.CharField(label=_("複製の目的"), max_length=200, help_text=_("例: 集計・分析のため"))
     encrypted = forms.ChoiceField(label=_("暗号化"), choices=ENCRYPTED_CHOICES, widget=forms.RadioSelect)
     notes = forms.CharField(label=_("備考"), max_length=300, required=False)
+    subcontractor = forms.ModelChoiceField(
+        label=_("複製を保管する再委託先"), queryset=None, required=False, empty_label=_("委託先（再委託先ではない）"),
+        help_text=_("区が承認した再委託先だけを選べます。再委託先の方が複製したときは、その再委託先になります。"))
 
-    def __init__(self, *args, sources, makers, actor=None, **kwargs):
+    def __init__(self, *args, sources, makers, actor=None, holders=None, **kwargs):
         kwargs.setdefault("prefix", "copy")
         super().__init__(*args, **kwargs)
+        # Only the subcontractors the ward approved: the list offers exactly what the service accepts.
+        if holders is None or not holders.exists():
+            del self.fields["subcontractor"]
+        else:
+            self.fields["subcontractor"].queryset = holders
         self.fields["source"].queryset = sources
         self.fields["source"].label_from_instance = lambda item: f"{item.kind_label} {item.label}（{item.contents}）"
         self.fields["made_by"].queryset = makers

@@ -44,9 +44,11 @@ STATE_REFUSALS = {"not_with_contractor", "not_submitted", "closed", "open_report
 def _copies_page(request, contract, *, form=None, status=200):
     answer = may_register_copy(request.user, contract)
     if answer and form is None:
-        form = CopyRecordForm(sources=copy_sources(contract), makers=copies.copy_makers(contract), actor=request.user)
+        form = CopyRecordForm(sources=copy_sources(contract), makers=copies.copy_makers(contract), actor=request.user,
+                              holders=copies.copy_holders(contract))
     covered = covered_copy_ids(contract)
-    rows = [(copy, copies.copy_label(copy), copy.pk in covered) for copy in copies.copies_of(contract)]
+    rows = [(copy, copies.copy_label(copy), copy.pk in covered, copies.copy_holder(copy))
+            for copy in copies.copies_of(contract)]
     return render(request, "yearend/copies.html", {
         "contract": contract, "rows": rows, "may_register": answer, "form": form if answer else None,
     }, status=status)
@@ -67,7 +69,8 @@ def copy_create(request, slug):
         messages.error(request, answer.message)
         return _copies_page(request, contract, status=400)
     return form_post(
-        request, CopyRecordForm, form_kwargs={"sources": copy_sources(contract), "makers": copies.copy_makers(contract)},
+        request, CopyRecordForm, form_kwargs={"sources": copy_sources(contract), "makers": copies.copy_makers(contract),
+                                     "holders": copies.copy_holders(contract)},
         act=lambda form: copies.copy_register(contract=contract, actor=request.user, request=request,
                                               **form.service_fields()),
         message=lambda copy: _("%(copy)s を記録しました。") % {"copy": copies.copy_label(copy)},

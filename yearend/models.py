@@ -113,6 +113,9 @@ class CopyRecord(models.Model):
     made_at = models.DateTimeField(_("複製した日時"))
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("複製した者"), on_delete=models.PROTECT,
                                 related_name="+")
+    # The party holding the copy when it is a subcontractor the ward approved (再委託先); empty: the contractor.
+    subcontractor = models.ForeignKey("contracts.Subcontractor", verbose_name=_("複製を保管する再委託先"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="copies")
     purpose = models.CharField(_("複製の目的"), max_length=200)
     encrypted = models.BooleanField(_("暗号化"))
     notes = models.CharField(_("備考"), max_length=300, blank=True)

@@ -52,7 +52,9 @@ def accepted_report(contract: Contract) -> DeletionReport | None:
 
 def lines_of(report: DeletionReport):
     """A deletion report's lines: the registered copies first, then the items, with who did and checked them."""
-    return (report.lines.select_related("copy__medium_kind", "copy__source", "item__medium_kind",
+    return (report.lines.select_related("copy__medium_kind", "copy__source", "copy__subcontractor__organisation",
+                                        "copy__contract__contractor", "item__medium_kind",
+                                        "item__holder__profile__organisation", "item__contract__contractor",
                                         "performer__profile", "verifier__profile")
             .order_by(F("copy_id").asc(nulls_first=True), "item__label", "copy__number", "pk"))
 
@@ -66,13 +68,15 @@ def covered_copy_ids(contract: Contract) -> set[int]:
 def copies_to_cover(contract: Contract) -> list[CopyRecord]:
     """Registered copies no accepted deletion report accounts for yet."""
     covered = covered_copy_ids(contract)
-    return [copy for copy in CopyRecord.objects.filter(contract=contract).select_related("medium_kind")
+    return [copy for copy in CopyRecord.objects.filter(contract=contract)
+            .select_related("medium_kind", "subcontractor__organisation", "contract__contractor")
             .order_by("number") if copy.pk not in covered]
 
 
 def held_items(contract: Contract) -> list[Item]:
     return list(Item.objects.filter(contract=contract, state=Item.State.AT_CONTRACTOR)
-                .select_related("medium_kind").order_by("label"))
+                .select_related("medium_kind", "holder__profile__organisation", "contract__contractor")
+                .order_by("label"))
 
 
 def data_went_out(contract: Contract) -> bool:
