@@ -11,7 +11,7 @@ class ContractsConfig(AppConfig):
         from audit import scope
         from core import context_processors, dashboard
 
-        from . import permissions, roles, selectors
+        from . import evidence, permissions, roles, selectors
         from .models import Contract, Designation, Membership
 
         dashboard.register(selectors.waiting_designations, order=10)
@@ -27,3 +27,5 @@ class ContractsConfig(AppConfig):
                        audits_any=lambda user: permissions.has_contracts_where(user, "contracts.audit_contract"),
                        with_slug=lambda slug: Contract.objects.filter(slug=slug).first())
         context_processors.register("ward_staff", selectors.is_ward_staff)
+        # チェックリスト 運用上の対策3, from the subcontracting records (the supervision adds the inspections).
+        evidence.register_providers()

@@ -325,3 +325,49 @@ def demo_contracts() -> DemoWorld:
     current = _current_year(contracts[SEED_SLUG], users)
     return DemoWorld(ward=ward, contractor=contractor, other_contractor=other, contract=contracts[SEED_SLUG],
                      other_contract=contracts[OTHER_SLUG], users=users, current_contract=current)
+
+
+# --- 再委託 (issue 16): FY2025 declared no subcontracting; FY2026 has a subcontractor applied for and approved ------
+
+DECLARED_ON = dt.date(2025, 5, 12)
+DEMO_SUBCONTRACTOR = {
+    "name": "株式会社新宿データエントリー（デモ）", "address": "東京都新宿区西新宿二丁目8番1号", "country": "日本",
+    "work": "紙の回答用紙（回答用紙の写し）の入力と、入力結果の照合",
+    "data_items": "職員の所属・職名・調査回答内容（回答用紙の写しに記載された項目）",
+    "place": "再委託先の本社 3階 入力室（入退室管理あり・施錠保管庫あり）",
+    "manager_name": "入力 太郎", "handlers": "入力 花子\n入力 次郎", "flows_down": True,
+}
+SUBCONTRACTING_DAYS = (dt.date(2026, 5, 11), dt.date(2026, 5, 13))  # applied, approved
+
+
+def _declare_no_subcontracting(contract: Contract, manager) -> None:
+    if contract.subcontracting_declarations.exists() or contract.is_closed:
+        return
+    with told_at(at(DECLARED_ON, 10)):
+        declaration = services.subcontracting_declare(contract=contract, actor=manager, declared_on=DECLARED_ON)
+    type(declaration).objects.filter(pk=declaration.pk).update(recorded_at=min(at(DECLARED_ON, 10), timezone.now()))
+
+
+def _approved_subcontractor(contract: Contract, manager, hr) -> None:
+    if contract.subcontractors.exists() or contract.is_closed:
+        return
+    applied, approved = (at(day, 10) for day in SUBCONTRACTING_DAYS)
+    if approved > timezone.now():
+        return  # the story's days are still to come: nothing to tell yet
+    with told_at(applied):
+        subcontractor = services.subcontractor_apply(contract=contract, actor=manager, submit=True,
+                                                     **DEMO_SUBCONTRACTOR)
+    with told_at(approved):
+        subcontractor = services.subcontractor_approve(subcontractor=subcontractor, actor=hr)
+    type(subcontractor).objects.filter(pk=subcontractor.pk).update(created_at=applied, submitted_at=applied,
+                                                                   decided_at=approved)
+
+
+def add_to_demo(world: DemoWorld) -> None:
+    """FY2025 (world.contract): the manager declared on 12 May 2025 that there is no subcontracting. FY2026
+    (world.current_contract): the manager applied on 11 May 2026 for a subcontractor that keys in the paper
+    answers, and HR approved it two days later. Safe to run twice."""
+    manager, hr = world.users["manager"], world.users["hr"]
+    _declare_no_subcontracting(world.contract, manager)
+    if world.current_contract is not None:
+        _approved_subcontractor(world.current_contract, manager, hr)

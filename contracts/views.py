@@ -266,7 +266,7 @@ def _designation_page(request, contract, *, form=None, new_form=None, failed=Non
     can_manage = can(request.user, contract, "manage")
     if may_report:
         form = form or DesignationReportForm(people=selectors.contractor_people(contract))
-        new_form = new_form or NewPersonForm()
+        new_form = new_form or NewPersonForm(organisations=selectors.receiving_organisations(contract))
     return render(request, "contracts/designations.html", {
         "contract": contract,
         "designations": _designation_rows(request.user, selectors.designations_of(contract)),
@@ -312,7 +312,7 @@ def designation_report_new_person(request, slug):
         # Refused for any reason, a closed contract included: 403, as the page offers no form.
         raise PermissionDenied
     return form_post(
-        request, NewPersonForm,
+        request, NewPersonForm, form_kwargs={"organisations": selectors.receiving_organisations(contract)},
         act=lambda form: services.designation_report_new_person(contract=contract, actor=request.user,
                                                                 request=request, **form.cleaned_data),
         message=lambda _result: (_("新しい方の指定を登録しました。承認すると、本人に利用開始の案内メールが届きます。")

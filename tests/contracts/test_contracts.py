@@ -44,7 +44,7 @@ def test_revoking_a_designation_takes_the_contract_away_at_once(client_as, world
 
 def test_only_people_of_the_contractor_can_be_designated(world):
     before = Designation.objects.count()
-    with pytest.raises(DomainError, match="委託先（委託先A株式会社）に所属する方のみ"):
+    with pytest.raises(DomainError, match="委託先（委託先A株式会社）又は区が承認した再委託先に所属する方のみ"):
         services.designation_report(contract=world.contract, user=world.other_manager, kind="handler",
                                     actor=world.manager)
     assert Designation.objects.count() == before

@@ -27,6 +27,28 @@ def done_step(w):
     return {"slug": w.contract.slug, "step": 2}
 
 
+APPLICATION = {
+    "name": "株式会社データ入力サービス", "address": "東京都新宿区西新宿一丁目1番1号", "country": "日本",
+    "work": "調査回答の入力", "data_items": "職員の所属・調査回答", "place": "本社 入力室", "manager_name": "入力 太郎",
+    "handlers": "入力 花子", "flows_down": True,
+}
+
+
+def subcontractor(submit):
+    def kwargs(w):
+        sub = services.subcontractor_apply(contract=w.contract, actor=w.manager, submit=submit, **APPLICATION)
+        return {"slug": w.contract.slug, "pk": sub.pk}
+    return kwargs
+
+
+submitted_subcontractor = subcontractor(True)
+draft_subcontractor = subcontractor(False)
+
+
+def application_form(w):
+    return {**APPLICATION, "flows_down": "on", "action": "submit"}
+
+
 # Roles that cannot see contract A at all get 404: the outsider and the other contractor.
 HIDDEN = {"outsider": 404, "other": 404}
 
@@ -72,5 +94,26 @@ ROWS = [
     # handler_a has had an account all along: no enrolment link to send (refused at its row).
     Row("contracts:designation_resend_enrolment", kwargs=designation_of("handler_a"), get=post_only(**HIDDEN),
         post=statuses(403, hr=400, **HIDDEN), contract_object=True),
+    # 再委託: everyone who sees the contract sees its subcontracting; the handling manager declares and applies;
+    # HR decides.
+    Row("contracts:subcontracting", kwargs=a, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
+        contract_object=True),
+    Row("contracts:subcontracting_declare", kwargs=a, get=post_only(**HIDDEN),
+        post=statuses(403, manager=DONE, **HIDDEN), data=lambda w: {"declared_on": "2025-06-01"},
+        contract_object=True, happened=audited("contract.subcontracting.declared")),
+    Row("contracts:subcontractor_new", kwargs=a, get=statuses(403, manager=200, **HIDDEN),
+        post=statuses(403, manager=DONE, **HIDDEN), data=application_form, contract_object=True,
+        happened=audited("contract.subcontractor.created", "contract.subcontractor.submitted")),
+    Row("contracts:subcontractor", kwargs=submitted_subcontractor, get=statuses(200, **HIDDEN),
+        post=statuses(405, **HIDDEN), contract_object=True),
+    Row("contracts:subcontractor_edit", kwargs=draft_subcontractor, get=statuses(403, manager=200, **HIDDEN),
+        post=statuses(403, manager=DONE, **HIDDEN), data=lambda w: {**APPLICATION, "action": "save"},
+        contract_object=True, happened=audited("contract.subcontractor.updated")),
+    Row("contracts:subcontractor_submit", kwargs=draft_subcontractor, get=post_only(**HIDDEN),
+        post=statuses(403, manager=DONE, **HIDDEN), contract_object=True,
+        happened=audited("contract.subcontractor.submitted")),
+    Row("contracts:subcontractor_decide", kwargs=submitted_subcontractor, get=post_only(**HIDDEN),
+        post=statuses(403, hr=DONE, **HIDDEN), data=lambda w: {"decision": "approve"}, contract_object=True,
+        happened=audited("contract.subcontractor.approved")),
 ]
 
