@@ -12,6 +12,7 @@ One browser, one context per role signed in once, pages visited one after the ot
 CSV) and POST-only URLs are not pages and are left out. The failure lists each violation by rule and page.
 """
 
+import datetime as dt
 import re
 import time
 from contextlib import contextmanager
@@ -38,7 +39,7 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_A_AA}, "rules": {"ta
 NOT_PAGES = {
     "audit:export", "audit:downloads_export", "checklist:export", "yearend:council_submission",
     "yearend:report_file", "engagement:package_download", "yearend:deletion_pdf", "handover:ledger_all_export",
-    "handover:ledger_export", "operations:healthz",
+    "handover:ledger_export", "operations:healthz", "attachments:download",
 }
 
 
@@ -83,6 +84,47 @@ def _contacts_filled(w):
     return {"slug": w.contract.slug}
 
 
+def _inspection_with_files(w):
+    """An inspection with two versions of its document: the page lists the files (attachments' table) above the
+    form that adds the next version."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attachments import services
+    from tests.supervision.helpers import plan
+
+    inspection = plan(w)
+    for data in (b"%PDF-1.7\n%%EOF\n", b"%PDF-1.7\n% v2\n%%EOF\n"):
+        services.attach(target=inspection, upload=SimpleUploadedFile("実施計画.pdf", data), actor=w.hr, slot="record")
+    return {"slug": w.contract.slug, "pk": inspection.pk}
+
+
+def _status_report_sent_back_with_a_file(w):
+    """May's status report submitted with a file and sent back: the manager sees the reason, the file and the form
+    to submit again."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from statusreports import services
+    from statusreports.models import StatusReport
+
+    services.scheduled_reports_sync(contract=w.contract)
+    report = StatusReport.objects.filter(contract=w.contract).order_by("due_on").first()
+    report = services.report_submit(report=report, actor=w.manager, text="5月は準備のみ",
+                                    upload=SimpleUploadedFile("5月分.pdf", b"%PDF-1.7\n%%EOF\n"))
+    services.report_send_back(report=report, actor=w.hr, reason="保管場所の点検結果がない")
+    return {"slug": w.contract.slug, "pk": report.pk}
+
+
+def _structure_report_submitted(w):
+    """A management-structure report waiting for HR: the people, the files and the decision form."""
+    from statusreports import services
+
+    report = services.structure_create(contract=w.contract, actor=w.manager, effective_on=dt.date(2025, 5, 9),
+                                       changes="契約締結時の体制")
+    services.structure_submit(report=report, actor=w.manager, effective_on=report.effective_on,
+                              changes=report.changes)
+    return {"slug": w.contract.slug, "pk": report.pk}
+
+
 HIDDEN = {"outsider": 404, "other": 404}
 # States the matrix never builds, with the roles that see them.
 EXTRA_ROWS = [
@@ -90,6 +132,9 @@ EXTRA_ROWS = [
     Row("checklist:overview", kwargs=_plan_final, get=statuses(200, **HIDDEN), post={}),
     Row("handover:handover_detail", kwargs=_hashed_disc_sent, get=statuses(200, **HIDDEN), post={}),
     Row("incidents:report", kwargs=_contacts_filled, get=statuses(200, auditor=403, **HIDDEN), post={}),
+    Row("statusreports:detail", kwargs=_status_report_sent_back_with_a_file, get=statuses(200, **HIDDEN), post={}),
+    Row("statusreports:structure_detail", kwargs=_structure_report_submitted, get=statuses(200, **HIDDEN), post={}),
+    Row("supervision:detail", kwargs=_inspection_with_files, get=statuses(200, **HIDDEN), post={}),
 ]
 # GETs that send HR on to a page with a message (a flash): the page it lands on is scanned.
 FLASHING = {"contracts:start", "yearend:reopen"}
