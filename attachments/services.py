@@ -33,10 +33,10 @@ logger = logging.getLogger(__name__)
 ORPHAN_AGE_SECONDS = 6 * 60 * 60
 
 
-def _rules(target) -> registry.Target:
-    rules = registry.target_for(target)
-    if rules is None or target is None or getattr(target, "pk", None) is None:
-        raise DomainError(_("この記録には資料を添付できません。"), code="not_registered")
+def _rules(target, message=None) -> registry.Target:
+    rules = registry.target_for(target) if target is not None else None
+    if rules is None or getattr(target, "pk", None) is None:
+        raise DomainError(message or _("この記録には資料を添付できません。"), code="not_registered")
     return rules
 
 
@@ -66,7 +66,7 @@ def attach(*, target, upload, actor, slot: str = "", request=None) -> EvidenceFi
         with transaction.atomic():
             content_type = ContentType.objects.get_for_model(type(target))
             # Lock the target's row so that two uploads to one slot do not take the same version number.
-            type(target)._default_manager.select_for_update().filter(pk=target.pk).exists()
+            list(type(target)._default_manager.select_for_update().filter(pk=target.pk).values_list("pk", flat=True))
             last = (EvidenceFile.objects.filter(content_type=content_type, object_id=target.pk, slot=slot)
                     .aggregate(last=Max("version"))["last"] or 0)
             file = EvidenceFile.objects.create(
@@ -90,7 +90,7 @@ def read(file: EvidenceFile, *, actor, request=None) -> bytes:
     view it, or when the stored file cannot be read back or no longer matches its SHA-256.
     """
     target = file.target
-    rules = _rules(target)
+    rules = _rules(target, _("この資料を添付した記録が見つかりません。"))
     rules.may_view(actor, target).require()
     data = storage.load(file.token)
     if hashlib.sha256(data).hexdigest() != file.sha256:
