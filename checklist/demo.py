@@ -7,6 +7,10 @@
   for it. Once the deletion report is accepted, ``contracts.year_end_demo`` finishes both sides and locks them.
 - FY2026 (the current year): the plan starts from last year's (as the plan form does) and is finalised
   in April 2026; attestation of both sides is this year's work, waiting on the dashboards.
+- Both years: the records behind items 01, 05 and 12 (``checklist.records``): HR records the 特記事項 attached
+  (令和7年4月1日版), the contractor's manager declares that no cloud service is used, HR shares the business flow
+  (資料2-1) 第1版 and the manager acknowledges that version, and both sides confirm the emergency contacts and
+  procedure before the work starts.
 
 The services take the time from the clock; the rows are moved back to the story's dates afterwards with
 ``queryset.update``, and their audit entries carry the story's times (``audit.services.recorded_at``). The
@@ -21,7 +25,8 @@ from django.utils import timezone
 from audit.services import recorded_at
 from contracts.demo import at
 
-from .models import Checklist, ChecklistEvent, ChecklistItem, ChecklistSide, Mark, Side
+from . import records
+from .models import Checklist, ChecklistEvent, ChecklistItem, ChecklistSide, Confirmation, Mark, Side
 from .selectors import previous_plan
 from .services import item_attest, item_review, latest_template, plan_finalise, plan_save, side_submit
 
@@ -140,7 +145,40 @@ def _contractor_side_attested(contract, world, checklist) -> None:
         _backdate_events(checklist, last, when)
 
 
+def _confirmations(contract, world) -> None:
+    """The ward's and the contractor's confirmations for items 01, 05 and 12, dated before the work starts."""
+    if contract.is_closed or Confirmation.objects.filter(contract=contract).exists():
+        return
+    hr, manager = world.users["hr"], world.users["manager"]
+    start = contract.start_date
+    year = f"令和{contract.fiscal_year - 2018}年"
+    steps = [
+        (Confirmation.Kind.SPECIAL_TERMS, Side.WARD, hr, start - dt.timedelta(days=30),
+         {"reference": f"{year}4月1日版", "note": "個人情報の取扱いに関する特記事項を契約書に添付した。"}),
+        (Confirmation.Kind.CLOUD, Side.CONTRACTOR, manager, start - dt.timedelta(days=20),
+         {"cloud_used": False, "note": "分析は自社の分析室の端末のみで行い、クラウドサービスは利用しない。"}),
+        (Confirmation.Kind.FLOW_SHARED, Side.WARD, hr, start - dt.timedelta(days=14),
+         {"reference": "第1版", "note": "資料2-1（業務フロー ①〜⑥）を打合せで説明し、写しを渡した。"}),
+        (Confirmation.Kind.FLOW_ACKNOWLEDGED, Side.CONTRACTOR, manager, start - dt.timedelta(days=12),
+         {"reference": "第1版", "note": "業務フロー第1版の内容を確認し、取扱者に周知した。"}),
+        (Confirmation.Kind.EMERGENCY, Side.WARD, hr, start - dt.timedelta(days=10),
+         {"note": "担当課長の緊急連絡先と対応手順を委託先と読み合わせた。"}),
+        (Confirmation.Kind.EMERGENCY, Side.CONTRACTOR, manager, start - dt.timedelta(days=10),
+         {"note": "取扱責任者の緊急連絡先と社内の対応手順を区と確認した。"}),
+    ]
+    for kind, side, actor, day, fields in steps:
+        if day > timezone.localdate():
+            return  # a clock set before the story: nothing confirmed yet
+        with recorded_at(min(at(day, 15), timezone.now())):
+            row = records.confirmation_record(contract=contract, kind=kind, side=side, confirmed_on=day, actor=actor,
+                                              **fields)
+        Confirmation.objects.filter(pk=row.pk).update(recorded_at=at(day, 15))
+
+
 def add_to_demo(world) -> None:
+    _confirmations(world.contract, world)
+    if world.current_contract is not None:
+        _confirmations(world.current_contract, world)
     hr = world.users["hr"]
     last_year = _finalised_plan(world.contract, hr, _seed_marks, PLAN_FINALISED[2025])
     _contractor_side_attested(world.contract, world, last_year)
