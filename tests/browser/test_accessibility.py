@@ -125,6 +125,21 @@ def _structure_report_submitted(w):
     return {"slug": w.contract.slug, "pk": report.pk}
 
 
+def _environment_profile_submitted(w):
+    """The contractor's environment profile submitted, with a certificate and its scan and a log analysis: HR sees
+    every section and the decision form."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from environment import services
+    from tests.environment.helpers import certificate, filled, report
+
+    profile = filled(w)
+    certificate(w, profile, upload=SimpleUploadedFile("ISMS登録証.pdf", b"%PDF-1.7\n%%EOF\n"))
+    report(w, profile, "log_analysis", dt.date(2026, 2, 10))
+    services.profile_submit(profile=profile, actor=w.manager)
+    return {"pk": profile.pk}
+
+
 HIDDEN = {"outsider": 404, "other": 404}
 # States the matrix never builds, with the roles that see them.
 EXTRA_ROWS = [
@@ -135,6 +150,7 @@ EXTRA_ROWS = [
     Row("statusreports:detail", kwargs=_status_report_sent_back_with_a_file, get=statuses(200, **HIDDEN), post={}),
     Row("statusreports:structure_detail", kwargs=_structure_report_submitted, get=statuses(200, **HIDDEN), post={}),
     Row("supervision:detail", kwargs=_inspection_with_files, get=statuses(200, **HIDDEN), post={}),
+    Row("environment:profile", kwargs=_environment_profile_submitted, get=statuses(200, **HIDDEN), post={}),
 ]
 # GETs that send HR on to a page with a message (a flash): the page it lands on is scanned.
 FLASHING = {"contracts:start", "yearend:reopen"}
