@@ -77,15 +77,30 @@ def planned(contract: Contract, schedule: StatusSchedule | None = None) -> list[
     return rows
 
 
-def entries(contract: Contract) -> list[StatusReport]:
+def entries(contract: Contract, *, sched: StatusSchedule | None = None, rows=None) -> list[StatusReport]:
     """The contract's reports as they stand: the rows, and, for a scheduled report not yet written as a row (the
-    daily job or the list page writes it), an unsaved one, so that a missing report still shows as due."""
-    rows = list(StatusReport.objects.filter(contract=contract).select_related("submitted_by__profile"))
+    daily job or the list page writes it), an unsaved one, so that a missing report still shows as due. ``sched``
+    and ``rows`` when the caller read them for many contracts at once (the dashboard)."""
+    if rows is None:
+        rows = StatusReport.objects.filter(contract=contract).select_related("submitted_by__profile")
+    rows = list(rows)
     have = {row.period_key for row in rows if row.kind == StatusReport.Kind.SCHEDULED}
-    for plan in planned(contract):
+    for plan in planned(contract, sched):
         if plan.key not in have:
             rows.append(StatusReport(contract=contract, kind=StatusReport.Kind.SCHEDULED, period_key=plan.key,
                                      label=plan.label, due_on=plan.due_on))
     for row in rows:
         row.contract = contract
     return sorted(rows, key=lambda row: (row.due_on, row.pk or 0))
+
+
+def entries_of(contracts) -> dict[int, list[StatusReport]]:
+    """:func:`entries` for each of ``contracts``, in two queries whatever their number."""
+    contracts = list(contracts)
+    ids = [contract.pk for contract in contracts]
+    schedules = {s.contract_id: s for s in StatusSchedule.objects.filter(contract__in=ids)}
+    rows: dict[int, list] = {pk: [] for pk in ids}
+    for row in StatusReport.objects.filter(contract__in=ids):
+        rows[row.contract_id].append(row)
+    return {contract.pk: entries(contract, sched=schedules.get(contract.pk) or StatusSchedule(contract=contract),
+                                 rows=rows[contract.pk]) for contract in contracts}

@@ -61,16 +61,41 @@ def structure_wanted(contract: Contract, today: dt.date | None = None) -> str | 
 
 def structure_gap(contract: Contract) -> str | None:
     """What the accepted structure reports lack, whatever the contract's state (see :func:`structure_wanted`)."""
-    last = last_accepted_structure(contract)
+    return _gap(last_accepted_structure(contract), Designation.objects.filter(contract=contract))
+
+
+def _gap(last: StructureReport | None, designations) -> str | None:
     if last is None:
         return _("契約締結後の管理体制の報告（書面）が、まだ受理されていません。")
     since = last.submitted_at
-    changed = Designation.objects.filter(contract=contract).filter(
-        Q(status=Designation.Status.APPROVED, decided_at__gt=since) | Q(revoked_at__gt=since))
-    if changed.exists():
+    changed = [d for d in designations if (d.status == Designation.Status.APPROVED and d.decided_at
+                                           and d.decided_at > since) or (d.revoked_at and d.revoked_at > since)]
+    if changed:
         return _("最後に受理された管理体制の報告（%(date)s提出）の後に、取扱責任者・取扱者の承認または取消があります。"
                  "変更後の体制を報告してください。") % {"date": wareki(since)}
     return None
+
+
+def _structures_of(contracts) -> dict[int, tuple[list[StructureReport], str | None]]:
+    """For each contract in force: its structure reports and why a new one is wanted (None), in two queries."""
+    ids = [contract.pk for contract in contracts]
+    reports: dict[int, list] = {pk: [] for pk in ids}
+    for report in StructureReport.objects.filter(contract__in=ids).order_by("-submitted_at", "-pk"):
+        reports[report.contract_id].append(report)
+    designations: dict[int, list] = {pk: [] for pk in ids}
+    for d in Designation.objects.filter(contract__in=ids).filter(
+            Q(status=Designation.Status.APPROVED) | Q(revoked_at__isnull=False)).only(
+            "contract_id", "status", "decided_at", "revoked_at"):
+        designations[d.contract_id].append(d)
+    today = timezone.localdate()
+    found = {}
+    for contract in contracts:
+        last = next((r for r in reports[contract.pk] if r.is_accepted), None)
+        wanted = None if today < contract.start_date else _gap(last, designations[contract.pk])
+        for report in reports[contract.pk]:
+            report.contract = contract
+        found[contract.pk] = (reports[contract.pk], wanted)
+    return found
 
 
 # --- the dashboard and the menu -------------------------------------------------------------------------
@@ -84,14 +109,19 @@ def _url(report: StatusReport) -> str:
 
 def waiting_reports(user):
     """The handling manager: reports due within a week or overdue, requests, a structure report wanted, a report
-    sent back. HR: reports waiting for a decision, and overdue ones."""
+    sent back. HR: reports waiting for a decision, and overdue ones. The same number of queries for one contract
+    or many."""
     if not user.is_authenticated:
         return []
     today = timezone.localdate()
-    rows = []
     managed = list(contracts_where(user, "manage").filter(status=Contract.Status.ACTIVE))
+    contractor = list(contracts_where(user, "contractor_side").filter(status=Contract.Status.ACTIVE))
+    every = list({contract.pk: contract for contract in managed + contractor}.values())
+    reports = schedule.entries_of(every)
+    structures = _structures_of(every)
+    rows = []
     for contract in managed:
-        for report in schedule.entries(contract):
+        for report in reports[contract.pk]:
             if report.is_submitted:
                 rows.append(Waiting(title=_("状況報告の確認をしてください: %(label)s") % {"label": report.label},
                                     url=_url(report), contract=contract, since=report.submitted_at,
@@ -99,14 +129,14 @@ def waiting_reports(user):
             elif report.is_overdue(today):
                 rows.append(Waiting(title=_("状況報告が期限を過ぎても提出されていません: %(label)s") % {"label": report.label},
                                     url=_url(report), contract=contract, due=end_of_day(report.due_on), overdue=True))
-        for report in StructureReport.objects.filter(contract=contract, status=StructureReport.Status.SUBMITTED):
-            report.contract = contract
-            rows.append(Waiting(title=_("%(thing)sの確認をしてください") % {"thing": report.review_flow.name(report)},
-                                url=reverse("statusreports:structure_detail",
-                                            kwargs={"slug": contract.slug, "pk": report.pk}),
-                                contract=contract, since=report.submitted_at, since_label=_("提出")))
-    for contract in contracts_where(user, "contractor_side").filter(status=Contract.Status.ACTIVE):
-        for report in schedule.entries(contract):
+        for report in structures[contract.pk][0]:
+            if report.is_submitted:
+                rows.append(Waiting(title=_("%(thing)sの確認をしてください") % {"thing": report.review_flow.name(report)},
+                                    url=reverse("statusreports:structure_detail",
+                                                kwargs={"slug": contract.slug, "pk": report.pk}),
+                                    contract=contract, since=report.submitted_at, since_label=_("提出")))
+    for contract in contractor:
+        for report in reports[contract.pk]:
             if not report.is_with_submitter:
                 continue
             overdue = report.is_overdue(today)
@@ -121,17 +151,17 @@ def waiting_reports(user):
                 continue
             rows.append(Waiting(title=title, url=_url(report), contract=contract, due=end_of_day(report.due_on),
                                 overdue=overdue))
-        wanted = structure_wanted(contract, today)
+        structure_reports, wanted = structures[contract.pk]
         if wanted:
             rows.append(Waiting(title=_("管理体制を書面で報告してください: %(why)s") % {"why": wanted},
                                 url=reverse("statusreports:structure_list", kwargs={"slug": contract.slug}),
                                 contract=contract))
-        for report in StructureReport.objects.filter(contract=contract, status=StructureReport.Status.RETURNED):
-            report.contract = contract
-            rows.append(Waiting(title=_("%(thing)sが差し戻されました（理由: %(reason)s）") % {
-                "thing": report.review_flow.name(report), "reason": report.return_reason},
-                url=reverse("statusreports:structure_detail", kwargs={"slug": contract.slug, "pk": report.pk}),
-                contract=contract, since=report.decided_at, since_label=_("差戻し")))
+        for report in structure_reports:
+            if report.is_returned:
+                rows.append(Waiting(title=_("%(thing)sが差し戻されました（理由: %(reason)s）") % {
+                    "thing": report.review_flow.name(report), "reason": report.return_reason},
+                    url=reverse("statusreports:structure_detail", kwargs={"slug": contract.slug, "pk": report.pk}),
+                    contract=contract, since=report.decided_at, since_label=_("差戻し")))
     return rows
 
 
