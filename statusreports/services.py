@@ -23,7 +23,7 @@ from . import permissions, schedule
 from .models import StatusReport, StatusSchedule, StructureReport
 
 MAX_DATES = 24
-SYSTEM = "statusreports"
+SYSTEM = ""  # the audit trail reads an entry without an actor as システム
 
 
 def _contract_for_update(contract: Contract) -> Contract:
