@@ -158,8 +158,16 @@ def _quote(text: str, length: int = 30) -> str:
 
 
 def finding_url(finding: Finding) -> str:
-    return reverse("supervision:detail", kwargs={"slug": finding.contract.slug,
-                                                 "pk": finding.inspection_id}) + f"#{finding.anchor}"
+    return reverse("supervision:finding", kwargs={"slug": finding.contract.slug, "pk": finding.inspection_id,
+                                                  "number": finding.number})
+
+
+def finding_detail(finding: Finding) -> Finding:
+    contract = finding.contract
+    finding = (Finding.objects.select_related("inspection__subcontractor", "owner__profile", "submitted_by__profile",
+                                              "decided_by__profile", "created_by__profile").get(pk=finding.pk))
+    finding.contract = finding.inspection.contract = contract
+    return finding
 
 
 def finding_blocker(finding: Finding) -> Blocker:

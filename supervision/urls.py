@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/inspections/<int:pk>/results/", views.result_record, name="result"),
     path("<slug:slug>/inspections/<int:pk>/findings/", views.finding_raise, name="finding_raise"),
     path("<slug:slug>/inspections/<int:pk>/pdf/", views.inspection_pdf, name="pdf"),
+    path("<slug:slug>/inspections/<int:pk>/findings/<int:number>/", views.finding_detail, name="finding"),
     path("<slug:slug>/inspections/<int:pk>/findings/<int:number>/respond/", views.finding_respond,
          name="finding_respond"),
     path("<slug:slug>/inspections/<int:pk>/findings/<int:number>/decide/", views.finding_decide,

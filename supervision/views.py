@@ -1,5 +1,3 @@
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -67,26 +65,15 @@ def inspection_plan(request, slug):
         page=lambda form, status: _list_page(request, contract, plan_form=form, status=status))
 
 
-def _detail_page(request, inspection, *, cancel_form=None, result_form=None, finding_form=None, failed=None,
-                 status=200):
-    """The inspection's page. ``failed``: (finding pk, "response" or "decision", form) sent back with errors."""
+def _detail_page(request, inspection, *, cancel_form=None, result_form=None, finding_form=None, status=200):
     user = request.user
     inspection = selectors.inspection_detail(inspection)
     contract = inspection.contract
     labels = selectors.item_labels(contract)
     adding = may_add_results(user, inspection)
-    findings = []
-    for finding in inspection.findings.all():
+    findings = list(inspection.findings.all())
+    for finding in findings:
         finding.item_label = labels.get(finding.item_key, "")
-        finding.may_respond = may_respond(user, finding)
-        finding.may_decide = may_decide(user, finding)
-        prefix = f"f{finding.pk}"
-        finding.response_form = ResponseForm(prefix=f"{prefix}-response",
-                                             initial={"response": finding.response}) if finding.may_respond else None
-        finding.decision_form = DecisionForm(prefix=f"{prefix}-decision") if finding.may_decide else None
-        if failed is not None and failed[0] == finding.pk:
-            setattr(finding, f"{failed[1]}_form", failed[2])
-        findings.append(finding)
     return render(request, "supervision/detail.html", {
         "contract": contract, "inspection": inspection,
         "results": [(row, labels.get(row.item_key, "")) for row in inspection.results.all()],
@@ -100,10 +87,45 @@ def _detail_page(request, inspection, *, cancel_form=None, result_form=None, fin
     }, status=status)
 
 
+def _finding_page(request, finding, *, response_form=None, decision_form=None, status=200):
+    """A finding on its own page (the contractor answers it on a phone): what was found, its state, the files and
+    the forms of whoever acts next."""
+    user = request.user
+    finding = selectors.finding_detail(finding)
+    respond = may_respond(user, finding)
+    decide = may_decide(user, finding)
+    return render(request, "supervision/finding.html", {
+        "contract": finding.contract, "inspection": finding.inspection, "finding": finding,
+        "item_label": selectors.item_labels(finding.contract).get(finding.item_key, ""),
+        "may_respond": respond, "may_decide": decide,
+        "response_form": response_form or (ResponseForm(initial={"response": finding.response}) if respond else None),
+        "decision_form": decision_form or (DecisionForm() if decide else None),
+    }, status=status)
+
+
 @login_required
 @contract_get
 def inspection_detail(request, slug, pk):
     return _detail_page(request, inspection_for(request.user, slug, pk))
+
+
+@login_required
+@contract_get
+def finding_detail(request, slug, pk, number):
+    return _finding_page(request, finding_for(request.user, slug, pk, number))
+
+
+def _refused_finding(request, finding, message):
+    messages.error(request, message)
+    return _finding_page(request, finding, status=400)
+
+
+def _on_finding_error(request, finding):
+    def on_error(form, error):
+        if error.code in STATE_REFUSALS:
+            return _refused_finding(request, finding, error.message)
+        return add_to_form(form, error)
+    return on_error
 
 
 def _refused(request, inspection, message):
@@ -190,16 +212,14 @@ def finding_respond(request, slug, pk, number):
     finding = finding_for(request.user, slug, pk, number)
     answer = may_respond(request.user, finding).or_403()
     if not answer:
-        return _refused(request, finding.inspection, answer.message)
+        return _refused_finding(request, finding, answer.message)
     return form_post(
-        request, functools.partial(ResponseForm, prefix=f"f{finding.pk}-response"),
-        on_error=_on_error(request, finding.inspection),
+        request, ResponseForm, on_error=_on_finding_error(request, finding),
         act=lambda form: services.finding_respond(finding=finding, actor=request.user, request=request,
                                                   **form.cleaned_data),
         message=_("%(finding)sに回答しました。区の確認を待っています。") % {"finding": finding},
         done=redirect(selectors.finding_url(finding)),
-        page=lambda form, status: _detail_page(request, finding.inspection, failed=(finding.pk, "response", form),
-                                               status=status))
+        page=lambda form, status: _finding_page(request, finding, response_form=form, status=status))
 
 
 @login_required
@@ -208,7 +228,7 @@ def finding_decide(request, slug, pk, number):
     finding = finding_for(request.user, slug, pk, number)
     answer = may_decide(request.user, finding).or_403()
     if not answer:
-        return _refused(request, finding.inspection, answer.message)
+        return _refused_finding(request, finding, answer.message)
     decision = request.POST.get("decision")
 
     def act(form):
@@ -222,11 +242,9 @@ def finding_decide(request, slug, pk, number):
         raise DomainError(_("「受理する」か「差し戻す」を選んでください。"))
 
     return form_post(
-        request, functools.partial(DecisionForm, prefix=f"f{finding.pk}-decision"), act=act,
-        on_error=_on_error(request, finding.inspection), message=lambda words: words,
+        request, DecisionForm, act=act, on_error=_on_finding_error(request, finding), message=lambda words: words,
         done=redirect(selectors.finding_url(finding)),
-        page=lambda form, status: _detail_page(request, finding.inspection, failed=(finding.pk, "decision", form),
-                                               status=status))
+        page=lambda form, status: _finding_page(request, finding, decision_form=form, status=status))
 
 
 @login_required

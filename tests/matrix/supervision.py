@@ -4,7 +4,6 @@ manager here) responds; another contractor's manager (and a ward person on no co
 
 import datetime as dt
 
-from supervision.models import Finding
 from tests.matrix import DONE, Row, audited, post_only, statuses
 from tests.supervision.helpers import finding, plan, record, respond
 
@@ -31,10 +30,6 @@ def open_finding(w):
 
 def submitted_finding(w):
     return _finding_kwargs(respond(w, finding(w)))
-
-
-def _latest_finding(w) -> int:
-    return Finding.objects.filter(contract=w.contract).latest("pk").pk
 
 
 HIDDEN = {"outsider": 404, "other": 404}
@@ -65,10 +60,11 @@ ROWS = [
                         "finding-due_on": (dt.date(2025, 12, 12)).isoformat()},
         contract_object=True, happened=audited("supervision.finding.raised")),
     Row("supervision:pdf", kwargs=held, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
+    Row("supervision:finding", kwargs=open_finding, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
     # The owner (the manager, who is also the handling manager) responds; the handler is not the owner.
     Row("supervision:finding_respond", kwargs=open_finding, get=NOT_HERE,
         post=statuses(403, manager=DONE, **HIDDEN),
-        data=lambda w: {f"f{_latest_finding(w)}-response-response": "鍵を金庫で保管することにした"},
+        data=lambda w: {"response-response": "鍵を金庫で保管することにした"},
         contract_object=True, happened=audited("supervision.finding.responded")),
     Row("supervision:finding_decide", kwargs=submitted_finding, get=NOT_HERE,
         post=statuses(403, hr=DONE, **HIDDEN), data=lambda w: {"decision": "accept"}, contract_object=True,

@@ -35,42 +35,42 @@ def test_hr_plans_records_and_accepts_the_managers_response(world, client):
         "finding-text": "保管庫の鍵が机の上にあった。", "finding-item_key": "contractor.operational.07",
         "finding-owner": world.manager.pk, "finding-due_on": "2025-12-12"})
     finding = Finding.objects.get(inspection=inspection)
-    assert response["Location"].endswith(f"/inspections/{inspection.pk}/#finding-1")
+    assert response["Location"] == f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/"
     page = client.get(f"/supervision/{slug}/inspections/{inspection.pk}/").content.decode()
     assert "実施済み" in page and "佐藤 花子、高橋 健" in page and "要改善" in page and "対応待ち" in page
 
     login_verified(client, world.manager)
-    page = client.get(f"/supervision/{slug}/inspections/{inspection.pk}/").content.decode()
+    page = client.get(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/").content.decode()
     assert "写真・資料を添付する" in page and "回答する" in page
     content_type = ContentType.objects.get_for_model(Finding)
     response = client.post(f"/files/{content_type.pk}/{finding.pk}/upload/", {
         "file": SimpleUploadedFile("cabinet.png", PNG, content_type="image/png"), "slot": "response",
-        "next": f"/supervision/{slug}/inspections/{inspection.pk}/"})
+        "next": f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/"})
     assert response.status_code == 302
     assert EvidenceFile.objects.filter(object_id=finding.pk, content_type=content_type, slot="response").count() == 1
     response = client.post(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/respond/",
-                           {f"f{finding.pk}-response-response": "鍵を金庫で保管することにした。"})
+                           {"response-response": "鍵を金庫で保管することにした。"})
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.is_submitted
 
     login_verified(client, world.hr)
     response = client.post(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/decide/",
-                           {"decision": "return", f"f{finding.pk}-decision-reason": "持出し簿も作ってください。"})
+                           {"decision": "return", "decision-reason": "持出し簿も作ってください。"})
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.is_returned and finding.return_reason == "持出し簿も作ってください。"
 
     login_verified(client, world.manager)
-    page = client.get(f"/supervision/{slug}/inspections/{inspection.pk}/").content.decode()
+    page = client.get(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/").content.decode()
     assert "差戻しの理由: 持出し簿も作ってください。" in page
     client.post(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/respond/",
-                {f"f{finding.pk}-response-response": "金庫で保管し、持出し簿を作った。"})
+                {"response-response": "金庫で保管し、持出し簿を作った。"})
     login_verified(client, world.hr)
     response = client.post(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/decide/", {"decision": "accept"})
     finding.refresh_from_db()
     assert finding.is_accepted and finding.submission_count == 2
-    page = client.get(f"/supervision/{slug}/inspections/{inspection.pk}/").content.decode()
+    page = client.get(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/").content.decode()
     assert "回答を区が受理しました" in page and "cabinet.png" in page
 
 

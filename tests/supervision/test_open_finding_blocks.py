@@ -28,7 +28,7 @@ def test_an_open_finding_blocks_locking_its_side_quoting_it_with_a_link(world):
         checklist.side_lock(contract=world.contract, side="contractor", actor=world.hr)
     message = str(refused.value.message)
     assert "指摘事項 No.1「分析室の保管庫の鍵が机の上に置かれていた" in message
-    assert f'href="/supervision/{world.contract.slug}/inspections/{found.inspection_id}/#finding-1"' in message
+    assert f'href="/supervision/{world.contract.slug}/inspections/{found.inspection_id}/findings/1/"' in message
     assert not ChecklistSide.objects.get(checklist__contract=world.contract, side="contractor").is_locked
 
 
@@ -67,7 +67,7 @@ def test_the_side_page_shows_the_refusal_with_a_link_to_the_finding(world, clien
     response = client_as(world.hr).post(f"/checklist/{world.contract.slug}/side/contractor/lock/")
     html = response.content.decode()
     assert response.status_code == 400
-    assert f'<a href="/supervision/{world.contract.slug}/inspections/{found.inspection_id}/#finding-1">' in html
+    assert f'<a href="/supervision/{world.contract.slug}/inspections/{found.inspection_id}/findings/1/">' in html
 
 
 @pytest.mark.django_db

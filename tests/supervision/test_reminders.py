@@ -51,7 +51,7 @@ def test_findings_wait_for_the_owner_then_for_hr(world, clock):
     found = finding(world, inspection, owner=world.handler, due_on=dt.date(2025, 12, 12))
     (row,) = [w for w in waiting_for(world.handler) if "指摘事項" in w.title]
     assert row.title == "指摘事項 No.1: 対応して回答してください" and not row.overdue
-    assert row.url.endswith("#finding-1")
+    assert row.url.endswith(f"/inspections/{inspection.pk}/findings/1/")
     assert any("指摘事項 No.1" in t for t in _titles(world.manager))  # the handling manager sees it too
     clock.set(tokyo(2025, 12, 13, 9, 0))
     assert [w for w in waiting_for(world.handler) if "指摘事項" in w.title][0].overdue
