@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from contextvars import ContextVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -31,6 +32,9 @@ logger = logging.getLogger(__name__)
 # A file with no row this long after it was written belongs to a transaction that was rolled back (a
 # caller's, around attach): the daily sweep removes it. Long enough for any request to have finished.
 ORPHAN_AGE_SECONDS = 6 * 60 * 60
+# The files this request (or command) wrote whose transaction has not been seen to commit: at the end of a
+# request, those that no row names are removed (remove_uncommitted, on request_finished).
+_uncommitted: ContextVar[tuple[str, ...]] = ContextVar("attachments_uncommitted", default=())
 
 
 def _rules(target, message=None) -> registry.Target:
@@ -54,7 +58,8 @@ def attach(*, target, upload, actor, slot: str = "", request=None) -> EvidenceFi
     (the registry's may_attach), the file is empty, over settings.EVIDENCE_MAX_FILE_SIZE, or not a PDF,
     JPEG, PNG, XLSX or DOCX by its content. The file is sealed before the row is written; if writing the
     row or the audit entry fails, the file is removed. Called inside a caller's transaction that is later
-    rolled back, the file is left without a row and the daily sweep (:func:`sweep_orphans`) removes it.
+    rolled back, the file is left without a row: it is removed when the request ends
+    (:func:`remove_uncommitted`), or by the daily sweep (:func:`sweep_orphans`) outside a request.
     """
     rules = _rules(target)
     rules.may_attach(actor, target).require()
@@ -79,7 +84,25 @@ def attach(*, target, upload, actor, slot: str = "", request=None) -> EvidenceFi
     except BaseException:
         storage.remove(token)
         raise
+    _uncommitted.set((*_uncommitted.get(), token))
+    transaction.on_commit(lambda: _uncommitted.set(tuple(t for t in _uncommitted.get() if t != token)))
     return file
+
+
+def remove_uncommitted(**kwargs) -> int:
+    """Remove the files written during this request for rows that were rolled back (a caller's transaction
+    around attach that failed later); connected to ``request_finished``. The daily sweep catches the rest
+    (a command's, or a server stopped in between)."""
+    tokens = _uncommitted.get()
+    if not tokens:
+        return 0
+    _uncommitted.set(())
+    try:
+        kept = set(EvidenceFile.objects.filter(token__in=tokens).values_list("token", flat=True))
+        return sum(1 for token in set(tokens) - kept if storage.remove(token))
+    except Exception:  # the database gone as the request ends: the daily sweep will find them
+        logger.warning("could not check %s evidence file(s) written during the request", len(tokens))
+        return 0
 
 
 def read(file: EvidenceFile, *, actor, request=None) -> bytes:

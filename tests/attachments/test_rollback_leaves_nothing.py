@@ -5,6 +5,7 @@ import os
 import time
 
 import pytest
+from django.core.signals import request_finished
 from django.db import transaction
 
 from attachments import services, storage
@@ -37,5 +38,16 @@ def test_a_file_of_a_callers_rolled_back_transaction_is_swept(target, world):
     for name in storage.vault.stored_names():
         os.utime(storage.vault.path(name), (old, old))
     assert services.sweep_orphans() == "1 orphaned evidence file(s) removed."
+    assert storage.vault.stored_names() == {kept.token}
+    assert services.read(kept, actor=world.hr) == PDF
+
+
+def test_a_file_of_a_rolled_back_transaction_is_removed_when_the_request_ends(target, world):
+    kept = services.attach(target=target, upload=upload(PDF), actor=world.manager)
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        services.attach(target=target, upload=upload(PDF + b"%2"), actor=world.manager)
+        1 / 0  # noqa: B018  the caller's own failure after attach
+    assert len(storage.vault.stored_names()) == 2
+    request_finished.send(sender=None)
     assert storage.vault.stored_names() == {kept.token}
     assert services.read(kept, actor=world.hr) == PDF
