@@ -120,6 +120,8 @@ def waiting_environment(user) -> list[Waiting]:
         rows.append(Waiting(title=_("%(organisation)sの情報セキュリティ環境の届出を作成してください") % {
             "organisation": contract.contractor.name},
             url=reverse("environment:contract", kwargs={"slug": contract.slug}), contract=contract))
+    if permissions.is_ward_keeper(user) and not EnvironmentProfile.objects.filter(is_ward=True).exists():
+        rows.append(Waiting(title=_("区の情報セキュリティ環境の届出を作成してください"), url=reverse("environment:ward")))
     reviewed = list(_reviewed_profiles(user))
     for profile in reviewed:
         if profile.is_submitted:

@@ -30,6 +30,16 @@ def test_a_profile_waits_for_whoever_must_act(world):
     assert titles(world.other_manager) == ["委託先B株式会社の情報セキュリティ環境の届出を作成してください"]
 
 
+def test_the_it_section_is_asked_for_the_wards_profile(world):
+    from tests.environment.helpers import ward_keeper
+
+    keeper = ward_keeper(world.outsider)
+    [row] = [w for w in waiting_for(keeper) if "届出" in w.title]
+    assert row.title == "区の情報セキュリティ環境の届出を作成してください" and row.url == "/environment/ward/"
+    services.profile_start(organisation=None, actor=keeper)
+    assert titles(keeper) == ["区の情報セキュリティ環境の届出を記入して区に提出してください（作成中）"]
+
+
 def test_a_certificate_is_announced_thirty_days_before_it_lapses(world):
     profile = accepted(world)
     today = timezone.localdate()
