@@ -307,3 +307,30 @@ def structure_send_back(*, report: StructureReport, actor, reason: str, request=
     audit_log(action="structurereport.returned", actor=actor, contract=report.contract, obj=report, request=request,
               payload={"effective_on": report.effective_on, "reason": reason})
     return report
+
+
+# --- next year's copy -----------------------------------------------------------------------------------
+
+
+def next_year_carry(*, source: Contract, copy: Contract, actor, carry_plan: bool) -> dict:
+    """``contracts.carry_over``: next year's copy keeps the schedule HR set (its dates a year later); its reports
+    are written once the copy is in force. Nothing for the copy's audit entry to say."""
+    from contracts.selectors import next_year_day
+
+    sched = StatusSchedule.objects.filter(contract=source).first()
+    if sched is None or StatusSchedule.objects.filter(contract=copy).exists():
+        return {}
+    dates = []
+    for text in sched.dates or []:
+        try:
+            day = next_year_day(dt.date.fromisoformat(text))
+        except (TypeError, ValueError):
+            continue
+        if copy.start_date <= day <= copy.end_date:
+            dates.append(day.isoformat())
+    kind = sched.kind
+    if kind == StatusSchedule.Kind.DATES and not dates:
+        kind = StatusSchedule.Kind.MONTHLY
+    StatusSchedule.objects.create(contract=copy, kind=kind, day=sched.day, dates=sorted(dates), reason=sched.reason,
+                                  set_at=timezone.now(), set_by=actor)
+    return {}

@@ -88,3 +88,14 @@ def test_the_page_sets_the_schedule_and_refuses_none_without_a_reason(world, cli
     assert "令和7年9月30日期限分" in page and "令和7年12月26日期限分" in page
     response = client.post(url, {"kind": "dates", "dates": "九月末"})
     assert response.status_code == 400 and "日付として読めません" in response.content.decode()
+
+
+def test_next_years_copy_keeps_the_schedule_its_dates_a_year_later(world):
+    from contracts import services as contract_services
+
+    services.schedule_set(contract=world.contract, actor=world.hr, kind="dates",
+                          dates=[dt.date(2025, 9, 30), dt.date(2026, 3, 15)])
+    copy = contract_services.contract_copy_to_next_year(contract=world.contract, actor=world.hr)
+    sched = StatusSchedule.objects.get(contract=copy)
+    assert sched.kind == "dates" and sched.dates == ["2026-09-30", "2027-03-15"]
+    assert not StatusReport.objects.filter(contract=copy).exists()  # written once the copy is in force
