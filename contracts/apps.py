@@ -16,6 +16,7 @@ class ContractsConfig(AppConfig):
 
         dashboard.register(selectors.waiting_designations, order=10)
         dashboard.register(selectors.waiting_my_reports, order=10)
+        dashboard.register(selectors.waiting_subcontracting, order=12)
         post_migrate.connect(roles.ensure_groups, sender=self)
         for model in (Membership, Designation):
             post_save.connect(permissions.forget_remembered_roles, sender=model,

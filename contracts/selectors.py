@@ -2,7 +2,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -10,7 +10,16 @@ from audit.formatting import person_name
 from core.dashboard import Waiting
 
 from . import carry_over
-from .models import Contract, ContractStepEvent, Designation, Membership, Organisation, Role
+from .models import (
+    Contract,
+    ContractStepEvent,
+    Designation,
+    Membership,
+    Organisation,
+    Role,
+    SubcontractingDeclaration,
+    Subcontractor,
+)
 from .permissions import contracts_where
 from .subcontracting import approved_organisation_ids
 
@@ -96,6 +105,28 @@ def waiting_my_reports(user):
             since=d.reported_at,
             since_label=_("報告"),
         )
+
+
+def waiting_subcontracting(user):
+    """HR: applications for subcontractors waiting for the ward's decision. The handling manager: applications sent
+    back to correct, and contracts in force with neither a declaration of no subcontracting nor an application."""
+    managed = contracts_for(user, perm="contracts.manage_contract")
+    for sub in Subcontractor.objects.filter(contract__in=managed, status=Subcontractor.Status.SUBMITTED
+                                            ).select_related("contract"):
+        yield Waiting(title=_("再委託先の承認待ち: %(name)s") % {"name": sub.name},
+                      url=reverse("contracts:subcontractor", kwargs={"slug": sub.contract.slug, "pk": sub.pk}),
+                      contract=sub.contract, since=sub.submitted_at, since_label=_("申請"))
+    own = contracts_for(user, perm="contracts.manage_contractor_side").filter(status=Contract.Status.ACTIVE)
+    for sub in Subcontractor.objects.filter(contract__in=own, status=Subcontractor.Status.RETURNED
+                                            ).select_related("contract"):
+        yield Waiting(title=_("再委託先の申請が差し戻されました: %(name)s") % {"name": sub.name},
+                      url=reverse("contracts:subcontractor", kwargs={"slug": sub.contract.slug, "pk": sub.pk}),
+                      contract=sub.contract, since=sub.decided_at, since_label=_("差戻し"))
+    declared = SubcontractingDeclaration.objects.filter(contract=OuterRef("pk"), withdrawn_at__isnull=True)
+    applied = Subcontractor.objects.filter(contract=OuterRef("pk"), status__in=["submitted", "returned", "accepted"])
+    for contract in own.exclude(Exists(declared)).exclude(Exists(applied)):
+        yield Waiting(title=_("再委託の有無を区に申し出てください（再委託なしの申出、又は再委託先の承認申請）"),
+                      url=reverse("contracts:subcontracting", kwargs={"slug": contract.slug}), contract=contract)
 
 
 def steps_with_history(contract: Contract):

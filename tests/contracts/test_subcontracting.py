@@ -213,3 +213,33 @@ def test_the_declaration_form_on_the_page(world, client_as):
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "再委託なし" in page and "再委託なしを申し出る" not in page
+
+
+def test_the_dashboards_say_who_must_act(world):
+    from core.dashboard import waiting_for
+
+    def titles(user):
+        return [w.title for w in waiting_for(user) if "再委託" in w.title]
+
+    assert titles(world.manager) == ["再委託の有無を区に申し出てください（再委託なしの申出、又は再委託先の承認申請）"]
+    sub = apply(world)
+    assert titles(world.manager) == [] and titles(world.hr) == ["再委託先の承認待ち: 株式会社データ入力サービス"]
+    services.subcontractor_send_back(subcontractor=sub, actor=world.hr, reason="場所を具体的に")
+    assert titles(world.hr) == []
+    assert titles(world.manager) == ["再委託先の申請が差し戻されました: 株式会社データ入力サービス"]
+
+
+def test_the_evidence_for_operational_item_03(world):
+    from core.evidence import evidence_for
+
+    def evidence():
+        [found] = [e for e in evidence_for(world.contract, "contractor.operational.03")
+                   if (e.url or "").endswith("/subcontracting/")]
+        return found
+
+    assert evidence().met is None
+    sub = apply(world)
+    assert evidence().met is False and "区の承認が済んでいない" in evidence().summary
+    services.subcontractor_approve(subcontractor=sub, actor=world.hr)
+    assert evidence().met is True and "承認済みの再委託先 1件" in evidence().summary
+    assert evidence_for(world.contract, "ward.operational.03")
