@@ -12,6 +12,7 @@ from .models import EvidenceFile
 LABELS = {
     "evidence.file.attached": gettext_lazy("添付資料を登録"),
     "evidence.file.downloaded": gettext_lazy("添付資料をダウンロード"),
+    "evidence.file.orphans_removed": gettext_lazy("記録のない添付資料のファイルを削除"),
 }
 
 GROUPS = {"evidence.": gettext_lazy("添付資料")}
@@ -42,7 +43,12 @@ def _file(payload, context) -> str:
         "size": _size(payload.get("size")), "sha256": str(payload.get("sha256") or "")[:64]}
 
 
+def _orphans(payload, context) -> str:
+    return _("取り消された登録の暗号化ファイル %(n)s件") % {"n": payload.get("files", "?")}
+
+
 DETAILS = {
+    "evidence.file.orphans_removed": _orphans,
     "evidence.file.attached": _file,
     "evidence.file.downloaded": _file,
 }

@@ -135,4 +135,8 @@ def sweep_orphans(*, actor_label: str = "", older_than: float = ORPHAN_AGE_SECON
         stored_at = storage.vault.stored_at(name)
         if stored_at is not None and stored_at < cutoff and storage.remove(name):
             removed += 1
+    if removed:
+        with transaction.atomic():
+            audit_log(action="evidence.file.orphans_removed", actor_label=actor_label or None,
+                      payload={"files": removed})
     return f"{removed} orphaned evidence file(s) removed."

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from attachments import services, storage
 from attachments.models import EvidenceFile
+from audit.models import AuditEntry
 from tests.attachments.conftest import PDF, upload
 
 
@@ -37,7 +38,8 @@ def test_a_file_of_a_callers_rolled_back_transaction_is_swept(target, world):
     old = time.time() - services.ORPHAN_AGE_SECONDS - 60
     for name in storage.vault.stored_names():
         os.utime(storage.vault.path(name), (old, old))
-    assert services.sweep_orphans() == "1 orphaned evidence file(s) removed."
+    assert services.sweep_orphans(actor_label="manage.py send_reminders") == "1 orphaned evidence file(s) removed."
+    assert AuditEntry.objects.get(action="evidence.file.orphans_removed").payload == {"files": 1}
     assert storage.vault.stored_names() == {kept.token}
     assert services.read(kept, actor=world.hr) == PDF
 
