@@ -140,6 +140,43 @@ def _environment_profile_submitted(w):
     return {"pk": profile.pk}
 
 
+def _records_filled(w):
+    """Items 01, 05, 12 and 13's records: every kind of confirmation, one with its document, and a change of
+    measures still waiting for its consultation (its form shown)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from checklist import records
+
+    day = dt.date(2025, 4, 20)
+    for kind, side, actor, extra in (
+            ("special_terms", "ward", w.hr, {"reference": "令和7年4月1日版",
+                                             "upload": SimpleUploadedFile("特記事項.pdf", b"%PDF-1.7\n%%EOF\n")}),
+            ("cloud", "contractor", w.manager, {"cloud_used": False}),
+            ("flow_shared", "ward", w.hr, {"reference": "第1版"}),
+            ("flow_acknowledged", "contractor", w.manager, {"reference": "第1版"}),
+            ("emergency", "ward", w.hr, {}), ("emergency", "contractor", w.manager, {})):
+        records.confirmation_record(contract=w.contract, kind=kind, side=side, confirmed_on=day, actor=actor, **extra)
+    records.measure_change_record(contract=w.contract, changed_on=dt.date(2025, 7, 1), what="ウイルス対策ソフトを変更した",
+                                  actor=w.manager)
+    return {"slug": w.contract.slug}
+
+
+def _evidence_answered_with_a_file(w):
+    """An evidence request answered with a photo: HR sees the answer, the file and the decision form."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from checklist import records
+    from tests.checklist.helpers import item
+
+    finalise_plan(w)
+    row = records.evidence_request_create(item=item(w, "contractor.operational.10"), asked="保管庫の施錠を示す写真",
+                                          due_on=timezone.localdate(), actor=w.hr)
+    records.evidence_request_answer(request_row=row, answer="キャビネットB-2の施錠写真です", actor=w.manager,
+                                    upload=SimpleUploadedFile("施錠.pdf", b"%PDF-1.7\n%%EOF\n"))
+    return {"slug": w.contract.slug, "pk": row.pk}
+
+
 HIDDEN = {"outsider": 404, "other": 404}
 # States the matrix never builds, with the roles that see them.
 EXTRA_ROWS = [
@@ -151,6 +188,8 @@ EXTRA_ROWS = [
     Row("statusreports:structure_detail", kwargs=_structure_report_submitted, get=statuses(200, **HIDDEN), post={}),
     Row("supervision:detail", kwargs=_inspection_with_files, get=statuses(200, **HIDDEN), post={}),
     Row("environment:profile", kwargs=_environment_profile_submitted, get=statuses(200, **HIDDEN), post={}),
+    Row("checklist:records", kwargs=_records_filled, get=statuses(200, **HIDDEN), post={}),
+    Row("checklist:request_detail", kwargs=_evidence_answered_with_a_file, get=statuses(200, **HIDDEN), post={}),
 ]
 # GETs that send HR on to a page with a message (a flash): the page it lands on is scanned.
 FLASHING = {"contracts:start", "yearend:reopen"}
