@@ -177,6 +177,16 @@ def _evidence_answered_with_a_file(w):
     return {"slug": w.contract.slug, "pk": row.pk}
 
 
+def _subcontractor_refused(w):
+    """An application for a subcontractor refused by HR, with its reason, beside the declaration's history."""
+    from contracts import services
+    from tests.matrix.contracts import APPLICATION
+
+    sub = services.subcontractor_apply(contract=w.contract, actor=w.manager, submit=True, **APPLICATION)
+    services.subcontractor_refuse(subcontractor=sub, actor=w.hr, reason="国外のクラウドで保管するため")
+    return {"slug": w.contract.slug, "pk": sub.pk}
+
+
 HIDDEN = {"outsider": 404, "other": 404}
 # States the matrix never builds, with the roles that see them.
 EXTRA_ROWS = [
@@ -190,6 +200,7 @@ EXTRA_ROWS = [
     Row("environment:profile", kwargs=_environment_profile_submitted, get=statuses(200, **HIDDEN), post={}),
     Row("checklist:records", kwargs=_records_filled, get=statuses(200, **HIDDEN), post={}),
     Row("checklist:request_detail", kwargs=_evidence_answered_with_a_file, get=statuses(200, **HIDDEN), post={}),
+    Row("contracts:subcontractor", kwargs=_subcontractor_refused, get=statuses(200, **HIDDEN), post={}),
 ]
 # GETs that send HR on to a page with a message (a flash): the page it lands on is scanned.
 FLASHING = {"contracts:start", "yearend:reopen"}
