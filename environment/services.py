@@ -80,8 +80,7 @@ def profile_save(*, profile: EnvironmentProfile, actor, request=None, **values) 
     is submitted)."""
     profile = _locked(profile)
     permissions.may_edit(actor, profile).or_403().require()
-    values = {name: (values.get(name) or "").strip() if isinstance(values.get(name, ""), str) else values.get(name)
-              for name in PROFILE_FIELDS if name in values}
+    values = {name: str(values[name] or "").strip() for name in PROFILE_FIELDS if name in values}
     bounds.check_values(EnvironmentProfile, **values)
     for name, value in values.items():
         if name.endswith("_status") or name in ("premises", "cloud_guideline", "ismap"):
