@@ -104,3 +104,31 @@ def test_a_ward_side_request_is_hrs_to_answer_and_hidden_from_the_contractor(wor
     url = reverse("checklist:request_detail", kwargs={"slug": world.contract.slug, "pk": row.pk})
     assert client_as(world.manager).get(url).status_code == 403
     records.evidence_request_answer(request_row=row, answer="金庫の写真", actor=world.hr)
+
+
+def test_hr_asks_from_the_page_and_the_manager_answers_with_a_file(world, client_as):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    finalise_plan(world)
+    entry = item(world, "contractor.operational.10")
+    response = client_as(world.hr).post(reverse("checklist:request_new", kwargs={"slug": world.contract.slug}), {
+        "item": str(entry.pk), "asked": "保管庫の施錠を示す写真", "due_on": timezone.localdate().isoformat()})
+    row = EvidenceRequest.objects.get()
+    assert response.status_code == 302 and row.item == entry
+    detail = reverse("checklist:request_detail", kwargs={"slug": world.contract.slug, "pk": row.pk})
+    photo = b"%PDF-1.7\n% lock photo\n%%EOF\n"
+    response = client_as(world.manager).post(
+        reverse("checklist:request_answer", kwargs={"slug": world.contract.slug, "pk": row.pk}),
+        {"answer": "キャビネットB-2の施錠写真です", "file": SimpleUploadedFile("施錠.pdf", photo)})
+    assert response.status_code == 302
+    page = client_as(world.hr).get(detail).content.decode()
+    assert "施錠.pdf" in page and hashlib.sha256(photo).hexdigest() in page
+    assert "受理する" in page
+    # A past due date is refused at the field, nothing kept.
+    response = client_as(world.hr).post(reverse("checklist:request_new", kwargs={"slug": world.contract.slug}), {
+        "item": str(entry.pk), "asked": "写真", "due_on": "2020-01-01"})
+    assert response.status_code == 400 and "提出期限は今日以降の日付にしてください。" in response.content.decode()
+    assert EvidenceRequest.objects.count() == 1
