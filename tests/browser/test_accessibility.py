@@ -39,7 +39,7 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_A_AA}, "rules": {"ta
 NOT_PAGES = {
     "audit:export", "audit:downloads_export", "checklist:export", "yearend:council_submission",
     "yearend:report_file", "engagement:package_download", "yearend:deletion_pdf", "handover:ledger_all_export",
-    "handover:ledger_export", "operations:healthz", "attachments:download",
+    "handover:ledger_export", "operations:healthz", "attachments:download", "supervision:pdf",
 }
 
 
@@ -96,6 +96,32 @@ def _inspection_with_files(w):
     for data in (b"%PDF-1.7\n%%EOF\n", b"%PDF-1.7\n% v2\n%%EOF\n"):
         services.attach(target=inspection, upload=SimpleUploadedFile("実施計画.pdf", data), actor=w.hr, slot="record")
     return {"slug": w.contract.slug, "pk": inspection.pk}
+
+
+def _inspection_held_with_a_finding(w):
+    """An inspection held, an item examined and a finding: HR sees the results, the findings and their forms."""
+    from supervision import services
+    from tests.supervision.helpers import finding, held
+
+    inspection = held(w)
+    services.result_record(inspection=inspection, actor=w.hr, item_key="contractor.operational.10", result="improve",
+                           note="鍵が机の上にあった")
+    finding(w, inspection)
+    return {"slug": w.contract.slug, "pk": inspection.pk}
+
+
+def _finding_answered_with_a_photo(w):
+    """A finding answered with a photo: HR reviews it (accept or send back), everyone sees the files."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attachments import services
+    from tests.supervision.helpers import finding, respond
+
+    found = finding(w)
+    services.attach(target=found, upload=SimpleUploadedFile("cabinet.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 48),
+                    actor=w.manager, slot="response")
+    respond(w, found)
+    return {"slug": w.contract.slug, "pk": found.inspection_id, "number": found.number}
 
 
 def _status_report_sent_back_with_a_file(w):
@@ -197,6 +223,8 @@ EXTRA_ROWS = [
     Row("statusreports:detail", kwargs=_status_report_sent_back_with_a_file, get=statuses(200, **HIDDEN), post={}),
     Row("statusreports:structure_detail", kwargs=_structure_report_submitted, get=statuses(200, **HIDDEN), post={}),
     Row("supervision:detail", kwargs=_inspection_with_files, get=statuses(200, **HIDDEN), post={}),
+    Row("supervision:detail", kwargs=_inspection_held_with_a_finding, get=statuses(200, **HIDDEN), post={}),
+    Row("supervision:finding", kwargs=_finding_answered_with_a_photo, get=statuses(200, **HIDDEN), post={}),
     Row("environment:profile", kwargs=_environment_profile_submitted, get=statuses(200, **HIDDEN), post={}),
     Row("checklist:records", kwargs=_records_filled, get=statuses(200, **HIDDEN), post={}),
     Row("checklist:request_detail", kwargs=_evidence_answered_with_a_file, get=statuses(200, **HIDDEN), post={}),
