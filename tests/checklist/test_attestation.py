@@ -229,7 +229,15 @@ def test_attesting_while_the_app_shows_the_control_unmet_is_allowed_but_flagged(
     """Seed: 取扱責任者及び取扱者をあらかじめ指定させ、区に報告させる — with no approved manager the app says unmet."""
     from contracts.services import designation_revoke
 
+    from statusreports import services as structure
+
     finalise_plan(world)
+    # The contractor's written report of its structure, accepted: item 04's other evidence (statusreports).
+    report = structure.structure_create(contract=world.contract, actor=world.manager,
+                                        effective_on=world.contract.start_date, changes="契約締結時の体制")
+    report = structure.structure_submit(report=report, actor=world.manager, effective_on=report.effective_on,
+                                        changes=report.changes)
+    structure.structure_accept(report=report, actor=world.hr)
     manager_designation = world.contract.designations.get(user=world.manager)
     key = "contractor.operational.04"
     services.item_attest(item=item(world, key), attestation=IN_PLACE, note="指定済み", actor=world.manager)
