@@ -127,6 +127,9 @@ def waiting_environment(user) -> list[Waiting]:
         if profile.is_submitted:
             rows.append(Waiting(title=_("%(thing)sを確認してください（受理または差戻し）") % {"thing": profile.title},
                                 url=_profile_url(profile), since=profile.submitted_at, since_label=_("提出")))
+        elif profile.is_accepted and profile.is_stale(now):
+            rows.append(Waiting(title=_("%(thing)sの受理から1年が過ぎています。見直して提出し直すよう依頼してください") % {
+                "thing": profile.title}, url=_profile_url(profile), due=_end_of(profile.review_due_on), overdue=True))
     seen = {p.pk for p in kept} | {p.pk for p in reviewed}
     for certificate in expiring_certificates(EnvironmentProfile.objects.filter(pk__in=seen)):
         lapsed = certificate.is_expired()

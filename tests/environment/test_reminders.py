@@ -64,3 +64,13 @@ def test_a_lapsed_certificate_is_overdue_on_the_dashboard(world):
     certificate(world, profile, valid_until=timezone.localdate() - dt.timedelta(days=1))
     [row] = [w for w in waiting_for(world.manager) if "有効期限" in w.title]
     assert row.overdue and "過ぎています" in row.title
+
+
+def test_a_stale_profile_is_overdue_for_the_keeper_and_hr(world):
+    from environment.models import EnvironmentProfile
+
+    profile = accepted(world)
+    EnvironmentProfile.objects.filter(pk=profile.pk).update(accepted_at=timezone.now() - dt.timedelta(days=400))
+    for user, words in ((world.manager, "年次の見直しの時期です"), (world.hr, "受理から1年が過ぎています")):
+        [row] = [w for w in waiting_for(user) if words in w.title]
+        assert row.overdue and row.title.startswith("委託先A株式会社の情報セキュリティ環境の届出")
