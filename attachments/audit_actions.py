@@ -4,6 +4,7 @@ The payloads name a file by its id, version, SHA-256, size and type, never by it
 person): so do the sentences.
 """
 
+from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,10 +38,20 @@ def _size(value) -> str:
     return _("%(n)sバイト") % {"n": f"{size:,}"}
 
 
+def _record(label) -> str:
+    """The kind of record a file belongs to (立入り調査等), from the payload's model label."""
+    try:
+        return str(apps.get_model(str(label))._meta.verbose_name)
+    except (LookupError, ValueError):
+        return ""
+
+
 def _file(payload, context) -> str:
-    return _("第%(version)s版、%(kind)s、%(size)s、SHA-256 %(sha256)s") % {
+    sentence = _("第%(version)s版、%(kind)s、%(size)s、SHA-256 %(sha256)s") % {
         "version": payload.get("version", "?"), "kind": MEDIA_NAMES.get(payload.get("media_type"), _("その他")),
         "size": _size(payload.get("size")), "sha256": str(payload.get("sha256") or "")[:64]}
+    record = _record(payload.get("target"))
+    return _("%(record)sの添付資料 %(file)s") % {"record": record, "file": sentence} if record else sentence
 
 
 def _orphans(payload, context) -> str:
@@ -55,8 +66,16 @@ DETAILS = {
 
 
 def _files(ids):
-    return {str(f.pk): _("添付資料（第%(version)s版）") % {"version": f.version}
-            for f in EvidenceFile.objects.filter(pk__in=[i for i in ids if str(i).isdigit()])}
+    """「立入り調査等の添付資料（第2版）」: the kind of record it belongs to, never the file's or the record's name."""
+    named = {}
+    for f in EvidenceFile.objects.filter(pk__in=[i for i in ids if str(i).isdigit()]).select_related("content_type"):
+        model = f.content_type.model_class()
+        if model is None:
+            named[str(f.pk)] = _("添付資料（第%(version)s版）") % {"version": f.version}
+        else:
+            named[str(f.pk)] = _("%(record)sの添付資料（第%(version)s版）") % {
+                "record": model._meta.verbose_name, "version": f.version}
+    return named
 
 
 OBJECTS = {"attachments.evidencefile": _files}

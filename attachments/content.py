@@ -32,6 +32,8 @@ EXTENSIONS = {
     XLSX: (".xlsx",),
     DOCX: (".docx",),
 }
+# The payload's "format" (audit.formatting.format_name: the downloads list's 形式 column).
+FORMATS = {PDF: "pdf", PNG: "png", JPEG: "jpeg", XLSX: "xlsx", DOCX: "docx"}
 # What the file input offers (a phone shows its camera and photos for image/*).
 ACCEPT = ",".join([PDF, "image/*", XLSX, DOCX, ".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".docx"])
 KINDS_TEXT = gettext_lazy("PDF、画像（JPEG・PNG）、Excel（.xlsx）、Word（.docx）")

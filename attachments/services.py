@@ -46,7 +46,7 @@ def _rules(target, message=None) -> registry.Target:
 
 def _payload(file: EvidenceFile) -> dict:
     return {"file": file.pk, "version": file.version, "sha256": file.sha256, "size": file.size,
-            "media_type": file.media_type, "slot": file.slot,
+            "media_type": file.media_type, "format": content.FORMATS.get(file.media_type, ""), "slot": file.slot,
             "target": file.content_type.model_class()._meta.label_lower if file.content_type_id else "",
             "target_id": file.object_id}
 

@@ -45,6 +45,7 @@ def test_the_downloads_page_lists_the_download_in_words(client_as, target, world
     client_as(world.manager).get(reverse("attachments:download", args=[file.pk]))
     page = client_as(world.auditor).get(reverse("audit:downloads")).content.decode()
     assert "添付資料をダウンロード" in page and file.sha256 in page and "山田太郎" not in page
+    assert "委託契約の添付資料 第1版、PDF" in page and '<td data-label="形式">PDF</td>' in page
 
 
 def test_an_ascii_name_is_quoted(client_as, target, world):
