@@ -55,6 +55,7 @@ def test_the_manager_starts_fills_and_submits_and_hr_accepts(world, client_as):
     profile.refresh_from_db()
     assert profile.is_returned
     client = client_as(world.manager)
+    assert "差戻しの理由: s01 の閉域網の範囲を書いてください" in text(client.get(edit))
     client.post(edit, answers(s01_text="拠点間は閉域網のみ"))
     client.post(reverse("environment:submit", kwargs={"pk": profile.pk}))
     client_as(world.hr).post(decide, {"decision": "accept"})
