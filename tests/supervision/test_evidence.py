@@ -91,3 +91,23 @@ def test_an_overdue_status_report_turns_items_02_unmet_even_with_an_inspection_h
     monkeypatch.setattr(evidence, "_status_reports", lambda contract: ("状況報告: 期限超過 1件", True))
     (found,) = _ours(world.contract, "ward.operational.02")
     assert found.met is False and "状況報告: 期限超過 1件" in found.summary
+
+
+@pytest.mark.django_db
+def test_items_02_list_the_inspections_files_with_their_sha256(world, clock):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attachments import services as attachments
+    from tests.supervision.helpers import finding
+
+    inspection = plan(world, planned_on=dt.date(2025, 11, 12))
+    clock.set(tokyo(2025, 11, 13, 9, 0))
+    record(world, inspection, held_on=dt.date(2025, 11, 12))
+    found = finding(world, inspection)
+    photo = b"\x89PNG\r\n\x1a\n" + b"\x00" * 48
+    attachments.attach(target=found, upload=SimpleUploadedFile("cabinet.png", photo), actor=world.manager,
+                       slot="response")
+    (evidence,) = _ours(world.contract, "contractor.operational.02")
+    assert [(f.name, f.sha256) for f in evidence.files] == [("cabinet.png", hashlib.sha256(photo).hexdigest())]
