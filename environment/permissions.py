@@ -57,10 +57,20 @@ def may_view(user, profile: EnvironmentProfile) -> Answer:
     return YES if allowed else no("", "not_on_contract", forbidden=True)
 
 
+def _keeps(user, organisation: Organisation) -> bool:
+    """A handling manager of a contract the organisation works on, of the contractor's firm or of the
+    organisation itself: the contractor's manager keeps its subcontractors' profiles, never the other way round."""
+    contracts = contracts_where(user, "contractor_side").filter(pk__in=organisation_contracts(organisation).values("pk"))
+    if not contracts.exists():
+        return False
+    own = getattr(getattr(user, "profile", None), "organisation_id", None)
+    return own == organisation.pk or contracts.filter(contractor_id=own).exists()
+
+
 def _is_keeper(user, profile: EnvironmentProfile) -> bool:
     if profile.is_ward:
         return is_ward_keeper(user)
-    return _may_on_any(user, profile.organisation, "contractor_side")
+    return _keeps(user, profile.organisation)
 
 
 def _not_keeper(profile: EnvironmentProfile) -> Answer:
@@ -77,7 +87,7 @@ def may_start(user, organisation: Organisation | None) -> Answer:
             return no(_("区の環境の届出を作成・更新できるのは、情報システム担当の職員です。"), "not_keeper", forbidden=True)
         exists = EnvironmentProfile.objects.filter(is_ward=True).exists()
     else:
-        if not _may_on_any(user, organisation, "contractor_side"):
+        if not _keeps(user, organisation):
             return no(_("環境の届出を作成・更新できるのは、この組織が関わる契約の承認された取扱責任者（指定期間内）です。"),
                       "not_manager", forbidden=True)
         exists = EnvironmentProfile.objects.filter(organisation=organisation).exists()

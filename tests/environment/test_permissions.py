@@ -92,3 +92,18 @@ def test_the_wards_profile_is_kept_by_the_it_section_and_accepted_by_hr(world):
     with pytest.raises(Exception, match="区のアクセスログの分析"):
         services.report_record(profile=profile, actor=keeper, kind="log_analysis", period_from=dt.date(2026, 1, 1),
                                period_until=dt.date(2026, 1, 31), done_on=dt.date(2026, 2, 1), text="x")
+
+
+def test_a_subcontractors_manager_keeps_his_own_firms_profile_not_the_contractors(world):
+    from tests.factories import designate, make_user
+
+    application = contract_services.subcontractor_apply(contract=world.contract, actor=world.manager, submit=True,
+                                                        **SUBCONTRACTOR)
+    sub = contract_services.subcontractor_approve(subcontractor=application, actor=world.hr)
+    person = make_user("sub_manager", sub.organisation, display_name="入力 太郎")
+    designate(world.contract, person, Designation.Kind.MANAGER, actor=world.hr)
+    contractor_profile = filled(world)
+    assert permissions.may_view(person, contractor_profile)
+    assert permissions.may_edit(person, contractor_profile).forbidden
+    own = services.profile_start(organisation=sub.organisation, actor=person)
+    assert permissions.may_edit(person, own) and permissions.may_edit(world.manager, own)
