@@ -5,6 +5,8 @@ ISMS certificate (IS 000000, valid through October 2027; its scan is attached). 
 yearly review of April 2026, and HR (佐藤) accepted it the next day. The firm analyses its access
 logs every month and test-restores its backup every September, and records both here. The ward's IT section
 (高橋, who holds ``environment.keep_ward_profile``) filed the ward's own profile, which HR accepted in April 2026.
+FY2026's approved subcontractor (contracts.demo) has its own profile, filed by 田中 in May 2026, with its own
+monthly log analyses and a backup check each September.
 
 Everything goes through the services; rows are then moved to the story's dates. Safe to run twice.
 """
@@ -119,15 +121,16 @@ def _certificate(profile, *, keeper) -> Certificate:
     return certificate
 
 
-def _report_days(today: dt.date) -> list[tuple[str, dt.date]]:
-    """Monthly log analyses (the 10th, of the month before) from April 2025 to today; a test restore each
-    September."""
+def _report_days(today: dt.date, since: dt.date = dt.date(2025, 4, 10),
+                 backup: str = OperationReport.Kind.RESTORE_TEST) -> list[tuple[str, dt.date]]:
+    """Monthly log analyses (the 10th, of the month before) from ``since`` to today; a test restore (or a backup
+    check) each September."""
     days = []
-    month = dt.date(2025, 4, 10)
+    month = since
     while month <= today:
         days.append((OperationReport.Kind.LOG_ANALYSIS, month))
         if month.month == 9:
-            days.append((OperationReport.Kind.RESTORE_TEST, month + dt.timedelta(days=8)))
+            days.append((backup, month + dt.timedelta(days=8)))
         month = months_before(month, -1)
     return [(kind, day) for kind, day in days if day <= today]
 
@@ -135,12 +138,13 @@ def _report_days(today: dt.date) -> list[tuple[str, dt.date]]:
 TEXTS = {
     OperationReport.Kind.LOG_ANALYSIS: "前月分の操作ログ・アクセスログを分析。業務時間外のアクセス、取扱者以外のアクセスはなし。",
     OperationReport.Kind.RESTORE_TEST: "前日のバックアップから検証環境へ復元し、ファイル数とハッシュ値の一致を確認。",
+    OperationReport.Kind.BACKUP_CHECK: "入力データの日次バックアップが取得され、暗号化されていることを確認。",
 }
 
 
-def _reports(profile, *, keeper) -> None:
+def _reports(profile, *, keeper, **days) -> None:
     today = timezone.localdate()
-    for kind, day in _report_days(today):
+    for kind, day in _report_days(today, **days):
         if OperationReport.objects.filter(profile=profile, kind=kind, done_on=day).exists():
             continue
         if kind == OperationReport.Kind.LOG_ANALYSIS:
@@ -154,12 +158,36 @@ def _reports(profile, *, keeper) -> None:
         OperationReport.objects.filter(pk=report.pk).update(recorded_at=at(day, 17))
 
 
+SUBCONTRACTOR_ANSWERS = {
+    **CONTRACTOR_ANSWERS, "premises": "own", "place": "再委託先の本社 3階 入力室（東京都新宿区）",
+    "s01": "入力用PCは入力室内の閉域ネットワークのみに接続し、インターネットに接続しない。",
+    "s02": "入力室のネットワーク機器で、入力用PCの通信先を入力データの保存先サーバに限定。",
+    "s03": "入力結果は暗号化した記録媒体で委託先に手渡し、通信では送らない。",
+    "s08": "入力用PCの操作ログを取得し、再委託先の取扱責任者が毎月分析。",
+    "s09": "入力データを日次でバックアップし、毎年9月に取得状況を確認。",
+}
+SUBCONTRACTOR_FILED, SUBCONTRACTOR_ACCEPTED = dt.date(2026, 5, 18), dt.date(2026, 5, 20)
+
+
+def _subcontractor_profiles(world, *, keeper, hr) -> None:
+    """FY2026's approved subcontractor: its environment, filed by the contractor's manager after the approval."""
+    from contracts import subcontracting
+
+    if world.current_contract is None or SUBCONTRACTOR_ACCEPTED > timezone.localdate():
+        return
+    for sub in subcontracting.approved(world.current_contract).exclude(organisation=None).select_related("organisation"):
+        profile = _accepted_profile(sub.organisation, keeper=keeper, hr=hr, answers=SUBCONTRACTOR_ANSWERS,
+                                    filed=SUBCONTRACTOR_FILED, accepted=SUBCONTRACTOR_ACCEPTED)
+        _reports(profile, keeper=keeper, since=dt.date(2026, 6, 10), backup=OperationReport.Kind.BACKUP_CHECK)
+
+
 def add_to_demo(world) -> None:
     hr, manager = world.users["hr"], world.users["manager"]
     profile = _accepted_profile(world.contract.contractor, keeper=manager, hr=hr, answers=CONTRACTOR_ANSWERS,
                                 filed=FIRST_FILED, accepted=ACCEPTED)
     _certificate(profile, keeper=manager)
     _reports(profile, keeper=manager)
+    _subcontractor_profiles(world, keeper=manager, hr=hr)
     keeper = _it_keeper(world.ward)
     _accepted_profile(None, keeper=keeper, hr=hr, answers=WARD_ANSWERS, filed=WARD_ACCEPTED - dt.timedelta(days=3),
                       accepted=WARD_ACCEPTED)

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from attachments.selectors import files_for
+from contracts import demo as contracts_demo
 from contracts.demo import demo_contracts
 from core.evidence import evidence_for
 from environment.demo import add_to_demo
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_contractor_and_ward_have_accepted_profiles_backing_every_system_item():
     world = demo_contracts()
+    contracts_demo.add_to_demo(world)  # FY2026's approved subcontractor
     add_to_demo(world)
     add_to_demo(world)
     profile = EnvironmentProfile.objects.get(organisation=world.contract.contractor)
@@ -35,3 +37,8 @@ def test_the_demo_contractor_and_ward_have_accepted_profiles_backing_every_syste
     for number in ("01", "02", "03", "04", "05", "10", "11"):
         [found] = evidence_for(world.current_contract, f"ward.system.{number}")
         assert found.met is True and found.summary.startswith("区:")
+    # FY2026's approved subcontractor processes the data too: its own accepted profile and records.
+    [sub] = EnvironmentProfile.objects.filter(organisation__kind="subcontractor")
+    assert sub.is_accepted and OperationReport.objects.filter(profile=sub, kind="backup_check").exists()
+    [found] = evidence_for(world.current_contract, "contractor.system.08")
+    assert "再委託先 株式会社新宿データエントリー（デモ）: " in found.summary
