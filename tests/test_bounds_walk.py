@@ -236,9 +236,6 @@ NO_FIELDS = {"accounts:logout", "contracts:member_revoke", "contracts:designatio
 NOT_REACHED = {
     "yearend:close": "shown only once nothing is left open on the contract (a whole year's records); its one "
                        "text field is bounded by BoundedFormMixin like every other",
-    "attachments:upload": "the evidence-file form (attachments' template tag) sits on other apps' pages and has no "
-                          "text to fill: a file, checked by its content, and hidden slot and next; "
-                          "tests/attachments/test_upload_view.py posts extreme values to it",
 }
 
 

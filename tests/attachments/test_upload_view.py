@@ -1,5 +1,6 @@
 """The upload form's POST: back to the page it was on with a message, whatever was sent (no 500), and
-only for who may attach to a record of a registered model."""
+only for who may attach to a record of a registered model. (The bounds walk reaches the form on other apps'
+pages, but it has no text to fill: the extreme values of its hidden fields are posted here.)"""
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
