@@ -25,7 +25,9 @@ def structure_evidence(contract) -> Evidence:
     if wanted:
         return Evidence(met=False, url=url, summary=wanted)
     last = selectors.last_accepted_structure(contract)
-    return Evidence(met=True, url=url, summary=_("管理体制の報告（%(date)s〜の体制、%(n)s名）を区が受理済み") % {
+    from attachments.selectors import file_refs
+
+    return Evidence(met=True, url=url, files=file_refs(last), summary=_("管理体制の報告（%(date)s〜の体制、%(n)s名）を区が受理済み") % {
         "date": wareki(last.effective_on), "n": len(last.people)})
 
 

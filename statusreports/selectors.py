@@ -39,6 +39,16 @@ def report_summary(contract: Contract, today: dt.date | None = None) -> dict:
     }
 
 
+def report_file_refs(contract: Contract) -> tuple:
+    """The files of ``contract``'s submitted and accepted status reports, for item 02's evidence
+    (``core.evidence.FileRef``: name, SHA-256, version)."""
+    from attachments.selectors import file_refs
+
+    reports = list(StatusReport.objects.filter(contract=contract, status__in=[
+        StatusReport.Status.SUBMITTED, StatusReport.Status.ACCEPTED]))
+    return file_refs(reports) if reports else ()
+
+
 def structure_reports_of(contract: Contract):
     return StructureReport.objects.filter(contract=contract).select_related(
         "submitted_by__profile", "decided_by__profile", "created_by__profile")

@@ -5,6 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from attachments.selectors import files_for
+from attachments.services import attach
+from statusreports import evidence, selectors, services
 from statusreports.models import StatusReport, StructureReport
 
 from .helpers import first_report
@@ -47,8 +49,6 @@ def test_a_file_that_is_not_accepted_is_refused_at_the_field_and_nothing_is_subm
 
 
 def test_send_back_needs_a_reason_on_the_page(world, client_as):
-    from statusreports import services
-
     report = services.report_submit(report=first_report(world), actor=world.manager, text="報告")
     response = client_as(world.hr).post(f"/status-reports/{world.contract.slug}/{report.pk}/decide/",
                                         {"decision": "return", "decision-reason": ""})
@@ -69,3 +69,18 @@ def test_the_structure_report_from_its_pages(world, client_as):
     assert client_as(world.hr).post(f"{base}{report.pk}/decide/", {"decision": "accept"}).status_code == 302
     assert StructureReport.objects.get().is_accepted
     assert "まだ受理されていません" not in client_as(world.manager).get(base).content.decode()
+
+
+def test_the_files_of_submitted_reports_are_item_02s_and_the_structure_reports_item_04s(world):
+    services.report_submit(report=first_report(world), actor=world.manager, text="報告",
+                           upload=SimpleUploadedFile("5月分.pdf", PDF, content_type="application/pdf"))
+    [ref] = selectors.report_file_refs(world.contract)
+    assert ref.name == "5月分.pdf" and len(ref.sha256) == 64
+    report = services.structure_create(contract=world.contract, actor=world.manager,
+                                       effective_on=world.contract.start_date, changes="契約締結時の体制")
+    attach(target=report, upload=SimpleUploadedFile("体制図.pdf", PDF), actor=world.manager)
+    report = services.structure_submit(report=report, actor=world.manager, effective_on=report.effective_on,
+                                       changes=report.changes)
+    services.structure_accept(report=report, actor=world.hr)
+    found = evidence.structure_evidence(world.contract)
+    assert found.met is True and [f.name for f in found.files] == ["体制図.pdf"]
