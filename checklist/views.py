@@ -112,8 +112,10 @@ def _side_page(request, contract, side, *, attest_form=None, review_failed=None,
     if attest_form is None and may_attest_side:
         attest_form = SideAttestForm(items=side_items)
     review_rows = []
+    requests = selectors.evidence_requests_by_item(contract) if checklist is not None else {}
     for row in view.rows:
         item = row.item
+        row.requests = requests.get(item.pk, []) if item is not None else []
         # The same helpers the services ask: a form exactly where the action would be accepted.
         row.attestable = may_attest_side and item is not None and may_attest_item(user, checklist, state, item)
         row.attest_fields = attest_form.fields_of(item) if row.attestable else None

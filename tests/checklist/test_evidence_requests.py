@@ -119,6 +119,9 @@ def test_hr_asks_from_the_page_and_the_manager_answers_with_a_file(world, client
     row = EvidenceRequest.objects.get()
     assert response.status_code == 302 and row.item == entry
     detail = reverse("checklist:request_detail", kwargs={"slug": world.contract.slug, "pk": row.pk})
+    side = client_as(world.manager).get(reverse("checklist:side", kwargs={"slug": world.contract.slug,
+                                                                          "side": "contractor"})).content.decode()
+    assert f'href="{detail}"' in side and "提出待ち" in side
     photo = b"%PDF-1.7\n% lock photo\n%%EOF\n"
     response = client_as(world.manager).post(
         reverse("checklist:request_answer", kwargs={"slug": world.contract.slug, "pk": row.pk}),
