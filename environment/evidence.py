@@ -27,7 +27,7 @@ from contracts import subcontracting
 from core import evidence
 from core.dates import wareki
 
-from .models import SYSTEM_ITEMS, WARD_ITEMS, EnvironmentProfile, Measure, OperationReport, is_japan
+from .models import SYSTEM_ITEMS, WARD_ITEMS, EnvironmentProfile, Measure, OperationReport, Premises, is_japan
 
 LOG_ANALYSIS_MONTHS = 3
 BACKUP_MONTHS = 12
@@ -184,6 +184,24 @@ def ward_evidence(contract, number: str) -> evidence.Evidence:
     url = reverse("environment:ward")
     files = _file_refs([profile, *backing_certificates(profile, number)]) if profile is not None else ()
     return evidence.Evidence(met=met, summary=sentence, url=url, files=files)
+
+
+def cloud_use(contract) -> list[dict]:
+    """For item 01's cloud clause (「クラウドサービスを利用する場合は…ガイドラインを準拠させる」, the checklist's to
+    judge): each party whose accepted profile says the data is processed in a cloud service, with the service, its
+    provider and whether the profile says it follows the 総務省 guideline and is on the ISMAP list."""
+    found = parties(contract)
+    profiles = _profiles([organisation for organisation, _role in found])
+    rows = []
+    for organisation, role in found:
+        profile = profiles.get(organisation.pk)
+        if profile is None or profile.accepted_at is None or profile.premises != Premises.CLOUD:
+            continue
+        rows.append({"organisation": organisation.name, "role": role, "service": profile.cloud_service,
+                     "provider": profile.cloud_provider, "guideline": profile.cloud_guideline == Measure.IN_PLACE,
+                     "ismap": profile.ismap == Measure.IN_PLACE, "url": reverse("environment:profile",
+                                                                                  kwargs={"pk": profile.pk})})
+    return rows
 
 
 def _provider(function, number: str):

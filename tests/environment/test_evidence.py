@@ -114,3 +114,23 @@ def test_the_ward_side_reads_the_wards_own_profile_only(world):
     assert one(world.contract, "ward.system.01").summary.startswith("区:")
     for number in ("06", "07", "08", "09"):
         assert all("区:" not in e.summary for e in evidence_for(world.contract, f"ward.system.{number}"))
+
+
+def test_the_cloud_a_party_uses_is_told_for_item_01(world):
+    from environment.evidence import cloud_use
+
+    accepted(world)
+    assert cloud_use(world.contract) == []
+    profile = services.profile_revise(profile=contractor_profile(world), actor=world.manager)
+    services.profile_save(profile=profile, actor=world.manager, premises="cloud", cloud_service="デモクラウド",
+                          cloud_provider="デモ社", cloud_guideline="in_place", ismap="in_place")
+    services.profile_submit(profile=profile, actor=world.manager)
+    services.profile_accept(profile=profile, actor=world.hr)
+    [row] = cloud_use(world.contract)
+    assert row["service"] == "デモクラウド" and row["guideline"] and row["ismap"] and row["role"] == "委託先"
+
+
+def contractor_profile(world):
+    from environment.models import EnvironmentProfile
+
+    return EnvironmentProfile.objects.get(organisation=world.contractor)
