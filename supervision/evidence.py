@@ -22,6 +22,7 @@ from attachments.selectors import file_refs
 from contracts.subcontracting import approved
 from core.dates import fiscal_year_label, wareki
 from core.evidence import Evidence, FileRef
+from statusreports.selectors import report_file_refs, report_summary
 
 from .models import Finding, Inspection
 
@@ -31,17 +32,13 @@ def _file_refs(contract, inspections) -> tuple[FileRef, ...]:
     return tuple(file_refs([*inspections, *findings]))
 
 
-def _status_reports(contract) -> tuple[str, bool]:
-    """(a sentence on the status reports, whether any is overdue)."""
-    try:
-        from statusreports.selectors import report_summary
-    except ImportError:  # the status reports' app is not there yet
-        return "", False
-    summary = report_summary(contract) or {}
+def _status_reports(contract) -> tuple[str, bool, tuple[FileRef, ...]]:
+    """(a sentence on the status reports, whether any is overdue, their files)."""
+    summary = report_summary(contract)
     overdue = int(summary.get("overdue") or 0)
     sentence = _("状況報告: 期限の来たもの %(due)s件、受理 %(accepted)s件、期限超過 %(overdue)s件") % {
         "due": summary.get("due") or 0, "accepted": summary.get("accepted") or 0, "overdue": overdue}
-    return sentence, overdue > 0
+    return sentence, overdue > 0, tuple(report_file_refs(contract))
 
 
 def _joined(*parts: str) -> str:
@@ -55,8 +52,8 @@ def inspection_evidence(contract) -> Evidence:
     year = contract.fiscal_year
     inspections = list(Inspection.objects.filter(contract=contract, fiscal_year=year, subcontractor__isnull=True)
                        .order_by("planned_on"))
-    files = _file_refs(contract, inspections)
-    reports, reports_overdue = _status_reports(contract)
+    reports, reports_overdue, report_files = _status_reports(contract)
+    files = _file_refs(contract, inspections) + report_files
     held = [i for i in inspections if i.is_done and (i.method == Inspection.Method.ON_SITE or i.reason)]
     today = timezone.localdate()
     if held:

@@ -23,7 +23,7 @@ def _status_reports_in_order(monkeypatch):
     one is in order, so that the inspections alone decide."""
     from supervision import evidence
 
-    monkeypatch.setattr(evidence, "_status_reports", lambda contract: ("", False))
+    monkeypatch.setattr(evidence, "_status_reports", lambda contract: ("", False, ()))
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_an_overdue_status_report_turns_items_02_unmet_even_with_an_inspection_h
     inspection = plan(world, planned_on=dt.date(2025, 11, 12))
     clock.set(tokyo(2025, 11, 13, 9, 0))
     record(world, inspection, held_on=dt.date(2025, 11, 12))
-    monkeypatch.setattr(evidence, "_status_reports", lambda contract: ("状況報告: 期限超過 1件", True))
+    monkeypatch.setattr(evidence, "_status_reports", lambda contract: ("状況報告: 期限超過 1件", True, ()))
     (found,) = _ours(world.contract, "ward.operational.02")
     assert found.met is False and "状況報告: 期限超過 1件" in found.summary
 
