@@ -22,53 +22,53 @@ PACKAGE = "package"
 LINK_KEY = "link-key"
 MAPPING = "mapping"
 
-_vault = Vault(magic=MAGIC, info=b"itaku engagement survey data at rest v1", directory_setting="SURVEY_DATA_DIR",
+vault = Vault(magic=MAGIC, info=b"itaku engagement survey data at rest v1", directory_setting="SURVEY_DATA_DIR",
                suffix=SUFFIX)
 
 __all__ = ["KEY_ID_LENGTH", "LINK_KEY", "MAGIC", "MAPPING", "MASTER", "NONCE_LENGTH", "PACKAGE", "SUFFIX", "UPLOAD",
            "StoredDataError", "data_dir", "decrypt", "encrypt", "key_id", "load", "new_name", "remove", "store",
-           "stored_at", "stored_names"]
+           "stored_at", "stored_names", "vault"]
 
 
 def key_id() -> bytes:
     """Names the key a file was written under, so a changed DATA_KEY is told apart from a damaged file."""
-    return _vault.key_id()
+    return vault.key_id()
 
 
 def encrypt(plain: bytes, *, purpose: str, name: str) -> bytes:
-    return _vault.encrypt(plain, purpose=purpose, name=name)
+    return vault.encrypt(plain, purpose=purpose, name=name)
 
 
 def decrypt(sealed: bytes, *, purpose: str, name: str) -> bytes:
-    return _vault.decrypt(sealed, purpose=purpose, name=name)
+    return vault.decrypt(sealed, purpose=purpose, name=name)
 
 
 def data_dir() -> Path:
-    return _vault.data_dir()
+    return vault.data_dir()
 
 
 def new_name() -> str:
-    return _vault.new_name()
+    return vault.new_name()
 
 
 def store(plain: bytes, *, purpose: str) -> str:
     """Encrypt ``plain`` into a new file; returns its name (a random token) for :func:`load`."""
-    return _vault.store(plain, purpose=purpose)
+    return vault.store(plain, purpose=purpose)
 
 
 def load(name: str, *, purpose: str) -> bytes:
-    return _vault.load(name, purpose=purpose)
+    return vault.load(name, purpose=purpose)
 
 
 def remove(name: str) -> bool:
     """Delete a stored file; True when there was one."""
-    return _vault.remove(name)
+    return vault.remove(name)
 
 
 def stored_names() -> set[str]:
     """The names of every file in the data directory (for the purge's sweep of orphans)."""
-    return _vault.stored_names()
+    return vault.stored_names()
 
 
 def stored_at(name: str) -> float | None:
-    return _vault.stored_at(name)
+    return vault.stored_at(name)

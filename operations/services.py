@@ -292,7 +292,7 @@ def _check_data_key(directory: Path, what: str = "survey") -> None:
 
     if not directory.is_dir():
         return
-    vault = evidence_storage.vault if what == "evidence" else survey_crypto._vault
+    vault = evidence_storage.vault if what == "evidence" else survey_crypto.vault
     expected = vault.magic + vault.key_id()
     other = 0
     for path in directory.rglob(f"*{vault.suffix}"):

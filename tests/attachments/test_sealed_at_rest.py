@@ -40,7 +40,7 @@ def test_a_file_swapped_for_another_does_not_read(target, world):
 def test_a_survey_file_put_in_place_of_evidence_does_not_read(target, world):
     file = services.attach(target=target, upload=upload(PDF), actor=world.manager)
     # Same DATA_KEY, same name and purpose: still another key and magic.
-    _stored(file).write_bytes(crypto._vault.encrypt(PDF, purpose=storage.PURPOSE, name=file.token))
+    _stored(file).write_bytes(crypto.vault.encrypt(PDF, purpose=storage.PURPOSE, name=file.token))
     with pytest.raises(StoredDataError):
         services.read(file, actor=world.hr)
 
