@@ -3,7 +3,7 @@
 - FY2025 (``world.contract``, finished and closed by the year's end's demo, which runs after this one): on 1 October
   2025 HR plans an on-site inspection of the contractor for 12 November; held that day at the contractor's analysis
   room by 佐藤 and a colleague, three items examined. One finding: the key of the storage cabinet lay on a desk. 田中
-  (the handling manager) answers on 5 December with the new rule (the key in the safe, a sign-out book); HR accepts
+  (the handling manager) answers on 5 December with the new rule (the key in the safe, a sign-out book) with a photo; HR accepts
   it on 8 December, so nothing of it stands in the way of locking the checklists in March or closing.
 - FY2026 (``world.current_contract``): a remote inspection (video) planned about a month ahead, with its reason;
   and, for each subcontractor approved on that contract, an on-site one planned beside it.
@@ -14,10 +14,14 @@ end's demo does), so its rules and its audit entry see that day. Safe to run twi
 
 import contextlib
 import datetime as dt
+import struct
+import zlib
 from unittest import mock
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from attachments import services as attachments
 from audit.services import recorded_at
 from contracts.demo import at
 from contracts.models import Contract
@@ -40,6 +44,16 @@ RESULTS = (
 FINDING = "分析室のキャビネットの鍵が机の上に置かれていた。鍵の保管場所と持出しの記録の手順を定めること。"
 RESPONSE = "鍵は管理室の金庫で保管し、持出しは鍵の持出し簿に記録する手順とした（12月1日から）。手順書と金庫の写真を添付する。"
 REMOTE_REASON = "委託先の分析室が改装工事中で立ち入れないため、映像で執務室と保管庫を確認する。"
+
+
+def _photo() -> bytes:
+    """A small real PNG (8×8, grey), standing in for the manager's photo of the safe."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + b"\x80\x80\x80" * 8 for _row in range(8))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 @contextlib.contextmanager
@@ -69,6 +83,8 @@ def _last_year(contract: Contract, users) -> None:
         finding = services.finding_raise(inspection=inspection, actor=hr, text=FINDING, owner=manager,
                                          due_on=dt.date(2025, 12, 12), item_key="contractor.operational.10")
     with story_moment(RESPONDED):
+        attachments.attach(target=finding, upload=SimpleUploadedFile("金庫と鍵の持出し簿.png", _photo()),
+                           actor=manager, slot="response")
         services.finding_respond(finding=finding, actor=manager, response=RESPONSE)
     with story_moment(ACCEPTED):
         services.finding_accept(finding=finding, actor=hr)

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from attachments.selectors import files_for
 from contracts.demo import CURRENT_SLUG, SEED_SLUG
 from contracts.models import Contract
 from supervision.models import Finding, Inspection
@@ -21,6 +22,7 @@ def test_last_year_has_an_inspection_with_a_closed_finding_and_this_year_a_remot
     assert last.results.count() == 3
     (finding,) = Finding.objects.filter(contract__slug=SEED_SLUG)
     assert finding.is_accepted and finding.response
+    assert [f.name for f in files_for(finding, "response")] == ["金庫と鍵の持出し簿.png"]
     assert Contract.objects.get(slug=SEED_SLUG).is_closed  # the accepted finding did not stand in the way
     this_year = Inspection.objects.filter(contract__slug=CURRENT_SLUG, subcontractor__isnull=True).get()
     assert this_year.is_planned and this_year.method == Inspection.Method.REMOTE and this_year.reason
