@@ -104,10 +104,23 @@ def special_terms_evidence(contract) -> Evidence:
                      % {"date": wareki(cloud.confirmed_on)})
     else:
         parts.append(_("クラウドサービスは利用しないと委託先が申告（%(date)s）") % {"date": wareki(cloud.confirmed_on)})
-    summary = "。".join(parts)
+    # What the accepted environment profiles say of the cloud (environment.evidence.cloud_use): a profile
+    # processing the data in a cloud contradicts a "no cloud" declaration, and each such cloud must follow the
+    # guideline.
+    from environment.evidence import cloud_use
+
+    problems = []
+    for use in cloud_use(contract):
+        words = {"org": use["organisation"], "service": use["service"] or _("名称未記入")}
+        if cloud is not None and not cloud.cloud_used:
+            problems.append(_("環境の届出では%(org)sがクラウドサービス（%(service)s）で処理しています") % words)
+        if not use["guideline"]:
+            problems.append(_("%(org)sのクラウドサービス（%(service)s）は総務省のガイドラインに沿っていると届け出られていません")
+                            % words)
+    summary = "。".join(parts + problems)
     if missing:
         summary = _("記録がありません: %(missing)s") % {"missing": "、".join(missing)} + ("。" + summary if summary else "")
-    return Evidence(met=not missing, summary=summary, url=_records_url(contract),
+    return Evidence(met=not missing and not problems, summary=summary, url=_records_url(contract),
                     files=_files(row for row in (terms, cloud) if row is not None))
 
 

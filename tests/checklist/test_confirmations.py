@@ -136,3 +136,22 @@ def test_a_confirmation_cannot_be_dated_in_the_future(world):
     with pytest.raises(DomainError) as refused:
         confirm(world, K.EMERGENCY, Side.WARD, on=dt.date.today() + dt.timedelta(days=30))
     assert refused.value.field == "confirmed_on"
+
+
+def test_item_01_reads_the_cloud_in_the_contractors_accepted_environment_profile(world):
+    """A 'no cloud' declaration contradicted by the contractor's own accepted profile, or a cloud not following the
+    総務省 guideline, leaves item 01 unmet."""
+    from tests.environment.helpers import accepted
+
+    confirm(world, K.SPECIAL_TERMS, Side.WARD, reference="第1版")
+    confirm(world, K.CLOUD, Side.CONTRACTOR, cloud_used=False)
+    assert only(world, "ward.operational.01").met is True
+    accepted(world, premises="cloud", cloud_service="分析クラウド", cloud_provider="クラウド社",
+             cloud_guideline="not_in_place")
+    evidence = only(world, "ward.operational.01")
+    assert evidence.met is False
+    assert "環境の届出では委託先A株式会社がクラウドサービス（分析クラウド）で処理しています" in evidence.summary
+    assert "総務省のガイドラインに沿っていると届け出られていません" in evidence.summary
+    confirm(world, K.CLOUD, Side.CONTRACTOR, cloud_used=True, note="分析クラウド（クラウド社）")
+    evidence = only(world, "contractor.operational.01")
+    assert evidence.met is False and "処理しています" not in evidence.summary
