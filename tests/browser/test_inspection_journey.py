@@ -65,7 +65,7 @@ def test_hr_plans_and_records_an_inspection_the_manager_answers_on_a_phone_with_
     phone.wait_for_url(f"**/supervision/{slug}/inspections/{inspection.pk}/findings/1/")
     assert phone.get_by_text("キャビネットの鍵が机の上に置かれていた。", exact=False).is_visible()
     assert_fits_the_phone(phone, "finding")
-    phone.get_by_label("写真・資料を添付する（任意）").set_input_files(
+    phone.get_by_label("写真・資料のファイル").set_input_files(
         {"name": "cabinet.png", "mimeType": "image/png", "buffer": PNG})
     phone.get_by_role("button", name="添付する", exact=True).click()
     phone.wait_for_url(f"**/supervision/{slug}/inspections/{inspection.pk}/findings/1/")

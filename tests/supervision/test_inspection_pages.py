@@ -41,7 +41,7 @@ def test_hr_plans_records_and_accepts_the_managers_response(world, client):
 
     login_verified(client, world.manager)
     page = client.get(f"/supervision/{slug}/inspections/{inspection.pk}/findings/1/").content.decode()
-    assert "写真・資料を添付する" in page and "回答する" in page
+    assert "写真・資料のファイル" in page and "回答する" in page
     content_type = ContentType.objects.get_for_model(Finding)
     response = client.post(f"/files/{content_type.pk}/{finding.pk}/upload/", {
         "file": SimpleUploadedFile("cabinet.png", PNG, content_type="image/png"), "slot": "response",
