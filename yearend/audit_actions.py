@@ -27,6 +27,7 @@ LABELS = {
     "contract.closed": gettext_lazy("契約を完了（調査データを削除）"),
     "contract.reopened": gettext_lazy("完了した契約を再開"),
     "handover.copy.registered": gettext_lazy("複製等の記録に複製を記録"),
+    "handover.copy.exported": gettext_lazy("複製等の記録をExcelで出力"),
     "handover.deletion.created": gettext_lazy("消去報告書を作成"),
     "handover.deletion.line_added": gettext_lazy("消去報告書に行を追加"),
     "handover.deletion.line_removed": gettext_lazy("消去報告書の行を削除"),
@@ -45,7 +46,7 @@ GROUPS = {
 }
 
 # The deletion report names the people who erased and verified each copy, as the ledger names handlers.
-PERSONAL_DATA_DOWNLOADS = {"handover.deletion.exported"}
+PERSONAL_DATA_DOWNLOADS = {"handover.deletion.exported", "handover.copy.exported"}
 
 
 def _report(payload, context) -> str:
@@ -129,7 +130,13 @@ def _deletion(payload, context) -> str:
     return sentence
 
 
+def _copies_exported(payload, context) -> str:
+    return _("%(format)sで出力（%(rows)s）") % {"format": format_name(payload.get("format")),
+                                           "rows": count(payload.get("rows"))}
+
+
 DETAILS = {
+    "handover.copy.exported": _copies_exported,
     "contract.report.submitted": _report,
     "contract.report.accepted": _report,
     "contract.report.returned": _report,

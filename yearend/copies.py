@@ -19,14 +19,16 @@ from audit.services import audit_log
 from contracts import subcontracting
 from contracts.models import Contract, Subcontractor
 from contracts.permissions import people_who_can
+from contracts.selectors import display_name
 from core import bounds
 from core.dates import wareki_datetime
 from core.errors import DomainError
+from core.spreadsheet import XLSX_CONTENT_TYPE, new_a4_workbook, workbook_bytes, write_table
 from handover.models import Item, MediumKind
 
 from .models import CopyRecord
 from .permissions import may_register_copy
-from .selectors import copy_sources
+from .selectors import copy_sources, covered_copy_ids
 
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 OTHER_MEDIUM_NEEDS_KIND = gettext_lazy("その他の媒体に複製したときは、媒体の種類（CD-R・USBメモリ等）を選んでください。"
@@ -138,3 +140,27 @@ def copy_label(copy: CopyRecord) -> str:
         where = f"{copy.medium_kind} {where}"
     return _("複製 No.%(n)s（%(place)s %(where)s）") % {"n": copy.number, "place": copy.get_place_display(),
                                                      "where": where}
+
+
+REGISTER_TITLE = "複製等の記録"
+REGISTER_WIDTHS = [8, 18, 16, 20, 30, 18, 16, 20, 8, 10, 24]
+
+
+def copy_register_xlsx(contract: Contract) -> tuple[str, str, bytes]:
+    """The copy register as an A4 XLSX, with who holds each copy (委託先, or 委託先 → 再委託先)."""
+    covered = covered_copy_ids(contract)
+    wb, ws = new_a4_workbook(REGISTER_TITLE)
+    ws.cell(row=1, column=1, value=REGISTER_TITLE)
+    ws.cell(row=2, column=1, value=_("契約: %(contract)s") % {"contract": contract.display_name})
+    ws.cell(row=3, column=1, value=_("出力日時: %(when)s") % {"when": wareki_datetime(timezone.now())})
+    headers = [_("複製番号"), _("複製元"), _("複製先の種類"), _("複製先"), _("保管する者"), _("複製した日時"),
+               _("複製した者"), _("目的"), _("暗号化"), _("消去報告"), _("備考")]
+    rows = ([copy.number, copy.source.label, copy.get_place_display(),
+             f"{copy.medium_kind} {copy.location}" if copy.medium_kind_id else copy.location, copy_holder(copy),
+             copy.made_at, display_name(copy.made_by), copy.purpose, _("あり") if copy.encrypted else _("なし"),
+             _("受理済み") if copy.pk in covered else _("未報告"), copy.notes]
+            for copy in copies_of(contract))
+    write_table(ws, start_row=5, headers=headers, rows=rows, widths=REGISTER_WIDTHS,
+                page_header=f"{REGISTER_TITLE}　{contract.display_name}")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"copies-{contract.file_stem}-{stamp}.xlsx", XLSX_CONTENT_TYPE, workbook_bytes(wb)

@@ -20,6 +20,7 @@ from .permissions import (
     deletion_report_for,
     may_decide_deletion_report,
     may_edit_deletion_report,
+    may_export_copy_register,
     may_export_deletion_report,
     may_file_deletion_report,
     may_register_copy,
@@ -51,6 +52,7 @@ def _copies_page(request, contract, *, form=None, status=200):
             for copy in copies.copies_of(contract)]
     return render(request, "yearend/copies.html", {
         "contract": contract, "rows": rows, "may_register": answer, "form": form if answer else None,
+        "may_export": may_export_copy_register(request.user, contract),
     }, status=status)
 
 
@@ -58,6 +60,19 @@ def _copies_page(request, contract, *, form=None, status=200):
 @contract_get
 def copy_register_page(request, slug):
     return _copies_page(request, contract_for(request.user, slug))
+
+
+@login_required
+@contract_get
+def copy_register_export(request, slug):
+    contract = contract_for(request.user, slug)
+    may_export_copy_register(request.user, contract).or_403()
+    filename, content_type, content = copies.copy_register_xlsx(contract)
+    audit_log(action="handover.copy.exported", actor=request.user, contract=contract, request=request,
+              payload={"format": "xlsx", "rows": contract.copy_records.count()})
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

@@ -119,6 +119,13 @@ def may_register_copy(user, contract: Contract) -> Answer:
     return YES
 
 
+def may_export_copy_register(user, contract: Contract) -> Answer:
+    """The copy register as XLSX: both sides (HR, the handling manager) and the auditors, as the deletion report."""
+    if not any(can(user, contract, action) for action in ("manage", "audit", "contractor_side")):
+        return no("", "not_a_party", forbidden=True)
+    return YES
+
+
 # --- the deletion report ---------------------------------------------------------------------------
 
 

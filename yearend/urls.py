@@ -16,6 +16,7 @@ urlpatterns = [
     path("contracts/<slug:slug>/reopen/", views.reopen, name="reopen"),
     path("handover/<slug:slug>/copies/", deletion_views.copy_register_page, name="copies"),
     path("handover/<slug:slug>/copies/new/", deletion_views.copy_create, name="copy_create"),
+    path("handover/<slug:slug>/copies.xlsx", deletion_views.copy_register_export, name="copies_export"),
     path("handover/<slug:slug>/deletion/", deletion_views.deletion_list, name="deletion"),
     path("handover/<slug:slug>/deletion/new/", deletion_views.deletion_create, name="deletion_create"),
     path("handover/<slug:slug>/deletion/<int:pk>/", deletion_views.deletion_detail, name="deletion_detail"),

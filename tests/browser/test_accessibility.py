@@ -39,7 +39,7 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_A_AA}, "rules": {"ta
 NOT_PAGES = {
     "audit:export", "audit:downloads_export", "checklist:export", "yearend:council_submission",
     "yearend:report_file", "engagement:package_download", "yearend:deletion_pdf", "handover:ledger_all_export",
-    "handover:ledger_export", "operations:healthz", "attachments:download", "supervision:pdf",
+    "handover:ledger_export", "operations:healthz", "yearend:copies_export", "attachments:download", "supervision:pdf",
 }
 
 

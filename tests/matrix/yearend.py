@@ -168,6 +168,9 @@ def _new_copy_target(w):
 
 ROWS += [
     Row("yearend:copies", kwargs=a, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
+    # The register as XLSX: both sides and the auditors, as the deletion report's PDF.
+    Row("yearend:copies_export", kwargs=a, get=statuses(403, hr=200, manager=200, auditor=200, **HIDDEN),
+        post=statuses(405, **HIDDEN), contract_object=True),
     # The contract's designees record copies once they hold a disc; HR and the auditor may not.
     Row("yearend:copy_create", kwargs=held, get=NOT_HERE, post=statuses(403, manager=DONE, handler=DONE, **HIDDEN),
         data=_copy_data, contract_object=True, happened=audited("handover.copy.registered")),

@@ -144,6 +144,10 @@ def test_the_ledger_the_copy_register_and_the_deletion_report_show_the_chain(wor
     rows = register.split("<tbody>")[1].split("</tbody>")[0]
     assert CHAIN in rows and rows.count(CHAIN) == 1  # the contractor's own copy is held by the contractor
     assert copies.copy_holder(own) == "委託先A株式会社" and copies.copy_holder(copy) == CHAIN
+    exported = client.get(reverse("yearend:copies_export", args=[world.contract.slug]))
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    holders = {row[0].value: row[4].value for row in sheet.iter_rows(min_row=6) if row[0].value}
+    assert holders == {copy.number: CHAIN, own.number: "委託先A株式会社"}
 
     clock.advance(days=200)
     report = deletion.deletion_report_create(contract=world.contract, actor=world.manager)
