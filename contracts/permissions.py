@@ -353,6 +353,17 @@ def may_decide_subcontractor(user, subcontractor: Subcontractor) -> Answer:
     return review.may(subcontractor, review.Action.ACCEPT)
 
 
+def may_view_subcontractor_files(user, subcontractor: Subcontractor) -> Answer:
+    """See the files of an application (the subcontract, its 特記事項): whoever sees the contract's subcontracting.
+    For ``attachments.registry.register(Subcontractor, ...)`` by an app above the attachments."""
+    return may_view_subcontracting(user, subcontractor.contract)
+
+
+def may_attach_to_subcontractor(user, subcontractor: Subcontractor) -> Answer:
+    """Attach a file to an application: the handling manager while it is with them, as for changing it."""
+    return may_edit_subcontractor(user, subcontractor)
+
+
 def check_contract(user, contract: Contract, action: str = "view") -> Contract:
     if not can(user, contract, "view"):
         raise Http404
