@@ -14,7 +14,16 @@ from audit.admin_mixins import AuditedAdminMixin, AuditedReadsMixin
 from core.admin import ReadOnlyAdmin, ReadOnlyMixin
 from core.errors import DomainError
 
-from .models import Contract, ContractStep, Designation, Membership, Organisation, UserProfile
+from .models import (
+    Contract,
+    ContractStep,
+    Designation,
+    Membership,
+    Organisation,
+    SubcontractingDeclaration,
+    Subcontractor,
+    UserProfile,
+)
 from .roles import GROUP_PERMISSIONS
 
 
@@ -154,3 +163,18 @@ class MembershipAdmin(AuditedReadsMixin, ReadOnlyAdmin):
 class DesignationAdmin(AuditedReadsMixin, ReadOnlyAdmin):
     list_display = ["contract", "user", "kind", "status", "reported_at", "decided_at"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(SubcontractingDeclaration)
+class SubcontractingDeclarationAdmin(ReadOnlyAdmin):
+    """Declared and withdrawn on the contract's subcontracting page, through the audited services."""
+
+    list_display = ["contract", "declared_on", "withdrawn_at"]
+
+
+@admin.register(Subcontractor)
+class SubcontractorAdmin(ReadOnlyAdmin):
+    """Applied for and decided on the contract's subcontracting pages, through the audited services."""
+
+    list_display = ["contract", "name", "status", "submitted_at", "decided_at"]
+    list_filter = ["status"]
