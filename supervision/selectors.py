@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 
 from checklist.models import ChecklistTemplate, TemplateItem
 from contracts.closing import Blocker
-from contracts.models import Contract
+from contracts.models import Contract, Subcontractor
 from contracts.permissions import can, contracts_where
-from contracts.subcontracting import approved
 from core.dashboard import Link, Waiting
 from core.dates import fiscal_year_label, wareki
 
@@ -131,17 +130,32 @@ def missing_inspections(contract: Contract, today: dt.date | None = None) -> lis
     """Each fiscal year of the contract's period begun by today with no inspection planned or held (cancelled ones
     do not count), and each approved subcontractor without one in the current year: at least one a fiscal year per
     contract and per approved subcontractor (事務対応ガイド 4-8-9(3))."""
-    years = contract_fiscal_years(contract, today)
-    if not years:
-        return []
-    kept = Inspection.objects.filter(contract=contract).exclude(status=Inspection.Status.CANCELLED)
-    covered = set(kept.filter(subcontractor__isnull=True).values_list("fiscal_year", flat=True))
-    missing = [Missing(year) for year in years if year not in covered]
-    current = years[-1]
-    inspected = set(kept.filter(fiscal_year=current, subcontractor__isnull=False)
-                    .values_list("subcontractor_id", flat=True))
-    missing += [Missing(current, sub) for sub in approved(contract).order_by("pk") if sub.pk not in inspected]
-    return missing
+    return missing_for_contracts([contract], today)[contract.pk]
+
+
+def missing_for_contracts(contracts, today: dt.date | None = None) -> dict[int, list[Missing]]:
+    """:func:`missing_inspections` of several contracts in two queries (the dashboard asks for all of HR's)."""
+    contracts = list(contracts)
+    kept: dict[int, list[tuple[int, int | None]]] = {contract.pk: [] for contract in contracts}
+    for contract_id, year, sub_id in (Inspection.objects.filter(contract__in=contracts)
+                                      .exclude(status=Inspection.Status.CANCELLED)
+                                      .values_list("contract_id", "fiscal_year", "subcontractor_id")):
+        kept[contract_id].append((year, sub_id))
+    subcontractors: dict[int, list] = {contract.pk: [] for contract in contracts}
+    for sub in Subcontractor.objects.filter(contract__in=contracts, status=Subcontractor.Status.ACCEPTED).order_by("pk"):
+        subcontractors[sub.contract_id].append(sub)
+    result = {}
+    for contract in contracts:
+        years = contract_fiscal_years(contract, today)
+        if not years:
+            result[contract.pk] = []
+            continue
+        covered = {year for year, sub_id in kept[contract.pk] if sub_id is None}
+        missing = [Missing(year) for year in years if year not in covered]
+        inspected = {sub_id for year, sub_id in kept[contract.pk] if sub_id is not None and year == years[-1]}
+        missing += [Missing(years[-1], sub) for sub in subcontractors[contract.pk] if sub.pk not in inspected]
+        result[contract.pk] = missing
+    return result
 
 
 # --- open findings: what they block ----------------------------------------------------------------
@@ -235,9 +249,10 @@ def waiting_for_hr(user):
             "inspection": inspection, "target": inspection.target_name, "day": wareki(inspection.planned_on)}
         rows.append(Waiting(title=title, url=inspection_url(inspection), contract=inspection.contract,
                             due=_end_of_day(inspection.planned_on), overdue=overdue))
+    missing = missing_for_contracts(contracts, today)
     for contract in contracts:
-        for missing in missing_inspections(contract, today):
-            rows.append(Waiting(title=missing.text, url=list_url(contract), contract=contract))
+        for row in missing[contract.pk]:
+            rows.append(Waiting(title=row.text, url=list_url(contract), contract=contract))
     submitted = (Finding.objects.filter(contract__in=contracts, status=Finding.Status.SUBMITTED)
                  .select_related("contract").order_by("submitted_at"))
     for finding in submitted:
