@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.formatting import person_name
+from contracts.models import Organisation
 from contracts.selectors import display_name
 from core.bounds import BoundedFormMixin
 from core.dates import wareki_datetime
@@ -16,6 +17,15 @@ from .services import SHA256_PATTERN, normalise_sha256
 
 def _person_label(user) -> str:
     # Named as everywhere else, never by the username (issue 14 E.18).
+    return person_name(user)
+
+
+def _recipient_label(user) -> str:
+    """A subcontractor's person is named with their party: 「入力 花子（再委託先 株式会社B）」."""
+    profile = getattr(user, "profile", None)
+    organisation = profile.organisation if profile is not None else None
+    if organisation is not None and organisation.kind == Organisation.Kind.SUBCONTRACTOR:
+        return gettext("%(name)s（再委託先 %(party)s）") % {"name": person_name(user), "party": organisation.name}
     return person_name(user)
 
 
@@ -69,7 +79,7 @@ class HandoverForm(BoundedFormMixin, forms.Form):
         self.fields["items"].queryset = items
         self.fields["items"].label_from_instance = _item_label if on_behalf else (lambda item: item.describe())
         self.fields["recipient"].queryset = recipients
-        self.fields["recipient"].label_from_instance = _person_label
+        self.fields["recipient"].label_from_instance = _recipient_label
         if not on_behalf:
             # Only the handling manager may return items someone else holds; no one else is asked why.
             del self.fields["on_behalf_reason"]

@@ -48,7 +48,7 @@ def _on(item: Item, contract: Contract) -> Item:
 
 def recipients_for(contract: Contract, direction: str):
     """Who may be handed items: the approved designees in force on a delivery, the HR members on a return."""
-    return permissions.recipients(contract, direction).select_related("profile").order_by("username")
+    return permissions.recipients(contract, direction).select_related("profile__organisation").order_by("username")
 
 
 def _lines_prefetch():

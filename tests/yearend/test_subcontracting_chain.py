@@ -166,3 +166,10 @@ def test_the_ledger_the_copy_register_and_the_deletion_report_show_the_chain(wor
 def _text(content: bytes) -> str:
     done = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)
     return re.sub(r"\s+", "", done.stdout.decode())
+
+
+def test_the_handover_form_names_a_subcontractors_person_with_the_party(world, sub_person, unapproved_person,
+                                                                        client_as, cd_r):
+    register_disc(world, cd_r)
+    page = client_as(world.hr).get(reverse("handover:handover_create", args=[world.contract.slug])).content.decode()
+    assert "入力 花子（再委託先 株式会社データ入力サービス）" in page and "未承認 次郎" not in page
