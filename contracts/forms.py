@@ -1,12 +1,13 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.formatting import person_name
 from core.bounds import BoundedFormMixin
 from core.widgets import DateInput, DateTimeInput
 
-from .models import Contract, Designation, Role, SubcontractingDeclaration, Subcontractor
+from .models import Contract, Designation, Organisation, Role, SubcontractingDeclaration, Subcontractor
 from .services import APPLICATION_FIELDS, CONTRACT_FIELDS
 
 
@@ -96,6 +97,14 @@ def _person_label(user) -> str:
     return person_name(user)
 
 
+def _designee_label(user) -> str:
+    """A subcontractor's person is named with their party: 「入力 花子（再委託先 株式会社B）」."""
+    organisation = user.profile.organisation if getattr(user, "profile", None) else None
+    if organisation is not None and organisation.kind == Organisation.Kind.SUBCONTRACTOR:
+        return gettext("%(name)s（再委託先 %(party)s）") % {"name": person_name(user), "party": organisation.name}
+    return person_name(user)
+
+
 class DesignationReportForm(BoundedFormMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("氏名"), queryset=None)
     kind = forms.ChoiceField(label=_("区分"), choices=Designation.Kind.choices)
@@ -106,7 +115,7 @@ class DesignationReportForm(BoundedFormMixin, forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people
-        self.fields["user"].label_from_instance = person_name
+        self.fields["user"].label_from_instance = _designee_label
 
 
 class NewPersonForm(BoundedFormMixin, forms.Form):

@@ -35,7 +35,7 @@ def contract_list_for(user):
 
 
 def designations_of(contract: Contract):
-    return contract.designations.select_related("user__profile", "reported_by", "decided_by").order_by(
+    return contract.designations.select_related("user__profile__organisation", "reported_by", "decided_by").order_by(
         "kind", "reported_at"
     )
 
@@ -66,7 +66,7 @@ def contractor_people(contract: Contract):
     """Whom the contractor may designate: its own people and those of the subcontractors the ward approved."""
     return get_user_model().objects.filter(
         is_active=True, profile__organisation__in=receiving_organisations(contract)
-    ).select_related("profile").order_by("username")
+    ).select_related("profile__organisation").order_by("username")
 
 
 def display_name(user) -> str:

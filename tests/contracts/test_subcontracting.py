@@ -243,3 +243,20 @@ def test_the_evidence_for_operational_item_03(world):
     services.subcontractor_approve(subcontractor=sub, actor=world.hr)
     assert evidence().met is True and "承認済みの再委託先 1件" in evidence().summary
     assert evidence_for(world.contract, "ward.operational.03")
+
+
+def test_the_designation_page_offers_the_approved_subcontractors_people_with_their_party(world, client_as):
+    sub = approved_one(world)
+    person = make_user("sub_person", sub.organisation, display_name="入力 花子")
+    stranger_org = Organisation.objects.create(name="未承認株式会社", kind=Organisation.Kind.SUBCONTRACTOR)
+    make_user("stranger", stranger_org, display_name="未承認 次郎")
+    client = client_as(world.manager)
+    page = client.get(reverse("contracts:designations", args=[world.contract.slug])).content.decode()
+    assert "入力 花子（再委託先 株式会社データ入力サービス）" in page and "未承認 次郎" not in page
+    # The new-person form asks which party the person belongs to, now that there are two.
+    assert 'name="new-organisation"' in page
+    response = client.post(reverse("contracts:designation_report", args=[world.contract.slug]),
+                           {"user": person.pk, "kind": "handler"})
+    assert response.status_code == 302
+    page = client_as(world.hr).get(reverse("contracts:designations", args=[world.contract.slug])).content.decode()
+    assert "再委託先 株式会社データ入力サービス" in page
