@@ -228,7 +228,6 @@ def test_a_contractor_of_another_contract_gets_404(world, client_as):
 def test_attesting_while_the_app_shows_the_control_unmet_is_allowed_but_flagged(world, client_as):
     """Seed: 取扱責任者及び取扱者をあらかじめ指定させ、区に報告させる — with no approved manager the app says unmet."""
     from contracts.services import designation_revoke
-
     from statusreports import services as structure
 
     finalise_plan(world)
