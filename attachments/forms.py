@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.bounds import BoundedFormMixin
+
 from . import content
 
 
@@ -32,7 +34,7 @@ def evidence_file_field(required: bool = False, **kwargs) -> EvidenceFileField:
     return EvidenceFileField(required=required, **kwargs)
 
 
-class UploadForm(forms.Form):
+class UploadForm(BoundedFormMixin, forms.Form):
     """The form of ``{% attachment_form obj slot %}`` (posted to attachments:upload)."""
 
     slot = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)

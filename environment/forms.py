@@ -65,7 +65,7 @@ class DecisionForm(BoundedFormMixin, forms.Form):
                              help_text=_("差し戻すときは、直してほしい点を書いてください。"))
 
 
-class StartForm(forms.Form):
+class StartForm(BoundedFormMixin, forms.Form):
     """Which organisation's profile to begin (the contractor or a subcontractor of the contract)."""
 
     organisation = forms.ModelChoiceField(label=_("組織"), queryset=Organisation.objects.none())
