@@ -39,6 +39,10 @@ REPORT_KINDS = {"08": (OperationReport.Kind.LOG_ANALYSIS,),
 def months_before(day: dt.date, months: int) -> dt.date:
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
+    if year < dt.MINYEAR:  # a date stored before the bounds existed (0001年): nothing is older
+        return dt.date.min
+    if year > dt.MAXYEAR:
+        return dt.date.max
     for last in (31, 30, 29, 28):
         try:
             return day.replace(year=year, month=month, day=min(day.day, last))

@@ -8,6 +8,9 @@
 - None: no scheduled report, with HR's reason (requests still come).
 
 A contract in preparation (準備中) has no reports yet: they begin when the contract is started.
+
+The period is read within the dates the app accepts (core.bounds, 平成元年 to 2100年): a contract stored with a
+date beyond them before the bounds existed (9999年12月31日 until) still opens every page, with a bounded schedule.
 """
 
 import datetime as dt
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract
+from core.bounds import DATE_MAX, DATE_MIN
 from core.dates import era_year, wareki
 
 from .models import StatusReport, StatusSchedule
@@ -54,7 +58,7 @@ def planned(contract: Contract, schedule: StatusSchedule | None = None) -> list[
     if contract.status == Contract.Status.DRAFT:
         return []
     schedule = schedule or schedule_of(contract)
-    start, end = contract.start_date, contract.end_date
+    start, end = max(contract.start_date, DATE_MIN), min(contract.end_date, DATE_MAX)
     rows: list[Planned] = []
     if schedule.kind == StatusSchedule.Kind.MONTHLY:
         day = min(max(schedule.day or StatusSchedule.DEFAULT_DAY, 1), 28)

@@ -14,6 +14,7 @@ from checklist.models import ChecklistTemplate, TemplateItem
 from contracts.closing import Blocker
 from contracts.models import Contract, Subcontractor
 from contracts.permissions import can, contracts_where
+from core.bounds import DATE_MIN
 from core.dashboard import Link, Waiting
 from core.dates import fiscal_year_label, wareki
 
@@ -105,7 +106,8 @@ def inspection_detail(inspection: Inspection) -> Inspection:
 def contract_fiscal_years(contract: Contract, today: dt.date | None = None) -> list[int]:
     """The fiscal years the contract's period covers that have begun by ``today``."""
     today = today or timezone.localdate()
-    first = fiscal_year_of(contract.start_date)
+    # Within the dates the app accepts: a contract stored from 0001年 (before the bounds) lists no 2,000 years.
+    first = fiscal_year_of(max(contract.start_date, DATE_MIN))
     last = min(fiscal_year_of(contract.end_date), fiscal_year_of(today))
     return list(range(first, last + 1))
 
