@@ -132,8 +132,10 @@ def _requests_page(request, contract, form=None, status=200):
     can_request = may_request_evidence(request.user, contract)
     items = list(_requestable_items(contract)) if can_request else []
     initial = {}
-    if form is None and request.GET.get("item", "").isdigit():
-        initial["item"] = int(request.GET["item"])
+    wanted = request.GET.get("item", "")
+    # isascii() and a length: 「²」 and 「፩」 are digits to isdigit() but int() refuses them, as it does 4,300 digits.
+    if form is None and wanted.isascii() and wanted.isdigit() and len(wanted) < 19:
+        initial["item"] = int(wanted)
     return render(request, "checklist/requests.html", {
         "contract": contract, "rows": selectors.evidence_requests(request.user, contract),
         "form": (form or EvidenceRequestForm(items=items, initial=initial)) if can_request and items else None,
