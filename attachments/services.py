@@ -32,9 +32,11 @@ logger = logging.getLogger(__name__)
 # A file with no row this long after it was written belongs to a transaction that was rolled back (a
 # caller's, around attach): the daily sweep removes it. Long enough for any request to have finished.
 ORPHAN_AGE_SECONDS = 6 * 60 * 60
-# The files this request (or command) wrote whose transaction has not been seen to commit: at the end of a
-# request, those that no row names are removed (remove_uncommitted, on request_finished).
-_uncommitted: ContextVar[tuple[str, ...]] = ContextVar("attachments_uncommitted", default=())
+# The files this request wrote whose transaction has not been seen to commit: at the end of the request,
+# those that no row names are removed (remove_uncommitted, on request_finished). None outside a request (a
+# command, load_demo, a test's own code): nothing is kept there, so nothing is left over for the next request
+# to check (a command's rolled-back files are the daily sweep's). Set at request_started (begin_request).
+_uncommitted: ContextVar[tuple[str, ...] | None] = ContextVar("attachments_uncommitted", default=None)
 
 
 def _rules(target, message=None) -> registry.Target:
@@ -84,9 +86,21 @@ def attach(*, target, upload, actor, slot: str = "", request=None) -> EvidenceFi
     except BaseException:
         storage.remove(token)
         raise
-    _uncommitted.set((*_uncommitted.get(), token))
-    transaction.on_commit(lambda: _uncommitted.set(tuple(t for t in _uncommitted.get() if t != token)))
+    if _uncommitted.get() is not None:
+        _uncommitted.set((*_uncommitted.get(), token))
+        transaction.on_commit(lambda: _committed(token))
     return file
+
+
+def _committed(token: str) -> None:
+    tokens = _uncommitted.get()
+    if tokens is not None:
+        _uncommitted.set(tuple(t for t in tokens if t != token))
+
+
+def begin_request(**kwargs) -> None:
+    """Start keeping the files this request writes (connected to ``request_started``)."""
+    _uncommitted.set(())
 
 
 def remove_uncommitted(**kwargs) -> int:
@@ -94,9 +108,9 @@ def remove_uncommitted(**kwargs) -> int:
     around attach that failed later); connected to ``request_finished``. The daily sweep catches the rest
     (a command's, or a server stopped in between)."""
     tokens = _uncommitted.get()
+    _uncommitted.set(None)
     if not tokens:
         return 0
-    _uncommitted.set(())
     try:
         kept = set(EvidenceFile.objects.filter(token__in=tokens).values_list("token", flat=True))
         return sum(1 for token in set(tokens) - kept if storage.remove(token))

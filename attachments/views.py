@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from contracts.permissions import closed_answer, contract_for, contract_get
 from core.errors import DomainError
 
 from . import registry, services, storage
@@ -86,3 +87,21 @@ def download(request, pk):
     response["Content-Length"] = str(len(data))
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@contract_get
+def contract_records(request, slug):
+    """The contract's designations (誓約書, 研修記録) and subcontracting applications with their files, and the
+    upload forms each person may use; whoever sees the contract reads it (another firm's contract: 404)."""
+    contract = contract_for(request.user, slug)
+    designations = list(contract.designations.select_related("user__profile__organisation")
+                        .order_by("kind", "reported_at", "pk"))
+    subcontractors = list(contract.subcontractors.order_by("pk"))
+    for row in [*designations, *subcontractors]:
+        row.contract = contract  # the rules ask the contract's roles, already read with it
+    closed = closed_answer(contract)
+    return render(request, "attachments/contract_records.html", {
+        "contract": contract, "designations": designations, "subcontractors": subcontractors,
+        "closed": closed.message if closed is not None else "",
+    })

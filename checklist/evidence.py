@@ -49,9 +49,10 @@ def designation_evidence(contract) -> Evidence:
     from contracts.models import Designation
 
     counts = {"manager": 0, "handler": 0, "pending": 0}
-    for kind, status in contract.designations.filter(
-        status__in=[Designation.Status.APPROVED, Designation.Status.REPORTED]
-    ).values_list("kind", "status"):
+    designations = list(contract.designations.filter(
+        status__in=[Designation.Status.APPROVED, Designation.Status.REPORTED]).only("pk", "kind", "status"))
+    for designation in designations:
+        kind, status = designation.kind, designation.status
         if status == Designation.Status.REPORTED:
             counts["pending"] += 1
         else:
@@ -59,7 +60,11 @@ def designation_evidence(contract) -> Evidence:
     summary = _("取扱責任者 %(manager)s名・取扱者 %(handler)s名を区が承認済み（承認待ち %(pending)s件）") % counts
     if not counts["manager"]:
         summary = _("承認された取扱責任者がいません。") + summary
-    return Evidence(met=counts["manager"] > 0, summary=summary,
+    # Their 誓約書 and training records (attached on the attachments app's page), with their SHA-256.
+    files = _files(designations)
+    if files:
+        summary += _("。誓約書等 %(n)s件") % {"n": len(files)}
+    return Evidence(met=counts["manager"] > 0, summary=summary, files=files,
                     url=reverse("contracts:designations", kwargs={"slug": contract.slug}))
 
 

@@ -364,6 +364,33 @@ def may_attach_to_subcontractor(user, subcontractor: Subcontractor) -> Answer:
     return may_edit_subcontractor(user, subcontractor)
 
 
+# --- 誓約書・研修記録: files of a designation (registered by the attachments app, above this one) --------------
+
+DESIGNATION_FILE_SLOTS = ("pledge", "training")
+
+
+def may_view_designation_files(user, designation: Designation) -> Answer:
+    """See a designation's files (誓約書, 研修記録): whoever sees the contract's designations.
+    For ``attachments.registry.register(Designation, ...)`` by an app above the attachments."""
+    return YES if can(user, designation.contract, "view") else no("", "not_member", forbidden=True)
+
+
+def may_attach_to_designation(user, designation: Designation) -> Answer:
+    """Attach a 誓約書 or a training record to a designation: the designee themself, the contractor's handling
+    manager and the contract's HR, while the contract is open and the designation is reported or approved."""
+    contract = designation.contract
+    own = user is not None and user.is_authenticated and designation.user_id == user.pk
+    if not (own or can(user, contract, "contractor_side") or can(user, contract, "manage")):
+        return no("", "not_designee", forbidden=True)
+    closed = closed_answer(contract)
+    if closed is not None:
+        return closed
+    if designation.status not in (Designation.Status.REPORTED, Designation.Status.APPROVED):
+        return no(_("この指定は「%(status)s」のため、資料を添付できません。") % {"status": designation.get_status_display()},
+                  "not_open")
+    return YES
+
+
 def check_contract(user, contract: Contract, action: str = "view") -> Contract:
     if not can(user, contract, "view"):
         raise Http404

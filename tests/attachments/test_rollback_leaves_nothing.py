@@ -5,7 +5,7 @@ import os
 import time
 
 import pytest
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 from attachments import services, storage
@@ -45,6 +45,7 @@ def test_a_file_of_a_callers_rolled_back_transaction_is_swept(target, world):
 
 
 def test_a_file_of_a_rolled_back_transaction_is_removed_when_the_request_ends(target, world):
+    request_started.send(sender=None)
     kept = services.attach(target=target, upload=upload(PDF), actor=world.manager)
     with pytest.raises(ZeroDivisionError), transaction.atomic():
         services.attach(target=target, upload=upload(PDF + b"%2"), actor=world.manager)
@@ -53,3 +54,13 @@ def test_a_file_of_a_rolled_back_transaction_is_removed_when_the_request_ends(ta
     request_finished.send(sender=None)
     assert storage.vault.stored_names() == {kept.token}
     assert services.read(kept, actor=world.hr) == PDF
+
+
+def test_a_file_attached_outside_a_request_leaves_nothing_for_the_next_request(target, world,
+                                                                             django_assert_num_queries):
+    """load_demo, a command or a test's own code attaches outside a request: the next request's end does not
+    check those files (one query more on every page after them)."""
+    services.attach(target=target, upload=upload(PDF), actor=world.manager)
+    request_started.send(sender=None)
+    with django_assert_num_queries(0):
+        request_finished.send(sender=None)
