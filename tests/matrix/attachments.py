@@ -30,6 +30,16 @@ def evidence(w):
     return {"pk": file.pk}
 
 
+def records(w):
+    return {"slug": w.contract.slug}
+
+
+def handlers_designation(w):
+    """The handler's own designation: they, the manager and HR attach (誓約書); the auditor only reads."""
+    designation = w.contract.designations.get(user=w.handler)
+    return {"content_type_id": ContentType.objects.get_for_model(designation).pk, "object_id": designation.pk}
+
+
 HIDDEN = {"outsider": 404, "other": 404}
 
 ROWS = [
@@ -39,4 +49,12 @@ ROWS = [
         happened=audited("evidence.file.attached")),
     Row("attachments:download", kwargs=evidence, get=statuses(200, **HIDDEN), post=post_only(**HIDDEN),
         contract_object=True),
+    # The page of the contract's designations and subcontracting applications with their files (registered by
+    # attachments.contract_records with the contracts app's rules): whoever sees the contract.
+    Row("attachments:contract_records", kwargs=records, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
+        contract_object=True),
+    Row("attachments:upload", kwargs=handlers_designation, get=post_only(**HIDDEN),
+        post=statuses(DONE, auditor=403, **HIDDEN),
+        data=lambda w: {"file": _upload(), "slot": "pledge", "next": "/"}, contract_object=True,
+        happened=audited("evidence.file.attached")),
 ]
