@@ -10,6 +10,7 @@ so the audit trail tells it as for a person. Safe to run twice.
 
 from django.db import transaction
 
+from handover import services as handover_services
 from handover.models import Item, MediumKind
 
 from . import risk, services
@@ -56,4 +57,8 @@ def add_to_demo(world) -> None:
                                      medium_kind=medium_kind)
         services.survey_notice_print(package=made.package, actor=hr, password=made.password)
         services.survey_package_download(package=made.package, actor=hr)
+        # Until they are handed over, the ward keeps the disc and its notice locked up (the ward's item 10).
+        for item in (made.package.medium, made.package.notice):
+            handover_services.storage_record(item=item, actor=hr, place="safe", location="人材育成等担当 執務室 金庫",
+                                             locked=True)
     assert made.package.medium.state == Item.State.PREPARED

@@ -34,6 +34,7 @@ from .models import Handover, Item, MediumKind, StorageCheck, StorageRecord
 DELIVERY, RETURN = Handover.Direction.DELIVERY, Handover.Direction.RETURN
 CABINET = "分析室 B-2"  # the kind (キャビネット) is the place chosen beside it
 SAFE = "管理室 金庫"
+WARD_SAFE = "人材育成等担当 執務室 金庫"
 
 # FY2025: the days of the finished year.
 LAST_YEAR_DISC_READY = at(dt.date(2025, 6, 23), 16)
@@ -140,6 +141,8 @@ def seed_finished_year(world, cd_r) -> None:
     third = _hand_over(contract, giver=manager, recipient=hr, items=[notice], when=when, direction=RETURN,
                        notes="業務完了により返却")
     _acknowledge(third, actor=hr, when=when + 5 * MINUTES)
+    # The ward keeps what came back locked up too (the ward's item 10).
+    _store(notice, actor=hr, place="safe", location=WARD_SAFE, when=when + 30 * MINUTES)
 
 
 def seed_current_year(world, cd_r) -> None:
