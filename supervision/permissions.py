@@ -139,7 +139,7 @@ def finding_for(user, slug: str, pk: int, number: int) -> Finding:
     contract = contract_for(user, slug, "view")
     try:
         finding = Finding.objects.select_related("inspection", "owner__profile").get(
-            inspection_id=pk, number=number, contract=contract)
+            inspection__pk=pk, number=number, contract=contract)
     except Finding.DoesNotExist:
         raise Http404 from None
     finding.contract = contract
