@@ -1,6 +1,7 @@
 """E-mail of certificates about to lapse: 30 days before, 7 days before and on the day after they lapse, to the
 profile's keepers (the contractor's handling managers; the ward's IT section) and to HR of the contracts the
-organisation works on. The mail names the firm, the certificate and its end date, and links the profile."""
+organisation works on. The mail names the firm, the certificate and its end date, and links the profile; a
+person told of several certificates the same day gets one mail listing them all."""
 
 import datetime as dt
 
@@ -45,21 +46,31 @@ def _recipients(profile) -> list:
 
 
 def send_certificate_reminders(day: dt.date | None = None) -> int:
+    """The mails of the day: one per person at most, listing every certificate they are told of that day."""
     from audit.services import audit_log
 
     day = day or timezone.localdate()
     due = [c for c in expiring_certificates(EnvironmentProfile.objects.all(), day)
            if c.days_left(day) in NOTICE_DAYS]
-    sent = 0
+    digests: dict[int, tuple[object, list]] = {}
+    recipients: dict[int, list] = {}
     for certificate in due:
+        if certificate.profile_id not in recipients:
+            recipients[certificate.profile_id] = _recipients(certificate.profile)
         url = settings.SITE_URL.rstrip("/") + reverse("environment:profile", kwargs={"pk": certificate.profile_id})
-        subject = _("【認証の有効期限】%(owner)s %(certificate)s") % {
-            "owner": certificate.profile.owner_name, "certificate": certificate.display_name}
-        for user in _recipients(certificate.profile):
-            body = render_to_string("environment/email/certificate.txt", {
-                "name": display_name(user), "certificate": certificate, "lapsed": certificate.is_expired(day),
-                "url": url})
-            sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user in recipients[certificate.profile_id]:
+            digests.setdefault(user.pk, (user, []))[1].append(
+                {"certificate": certificate, "lapsed": certificate.is_expired(day), "url": url})
+    sent = 0
+    for user, items in digests.values():
+        if len(items) == 1:
+            subject = _("【認証の有効期限】%(owner)s %(certificate)s") % {
+                "owner": items[0]["certificate"].profile.owner_name,
+                "certificate": items[0]["certificate"].display_name}
+        else:
+            subject = _("【認証の有効期限】%(n)s件の認証") % {"n": len(items)}
+        body = render_to_string("environment/email/certificate.txt", {"name": display_name(user), "items": items})
+        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     if sent:
         audit_log(action="environment.reminders.sent", actor_label="manage.py send_reminders",
                   payload={"mails": sent, "certificates": len(due)})

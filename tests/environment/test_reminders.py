@@ -59,6 +59,19 @@ def test_a_certificate_is_announced_thirty_days_before_it_lapses(world):
     assert send_certificate_reminders(today + dt.timedelta(days=23)) == 0
 
 
+def test_two_certificates_lapsing_the_same_day_come_in_one_mail_per_person(world):
+    profile = accepted(world)
+    today = timezone.localdate()
+    isms = certificate(world, profile, valid_until=today + dt.timedelta(days=30))
+    pmark = certificate(world, profile, kind="pmark", number="P 9", valid_until=today + dt.timedelta(days=30))
+    assert send_certificate_reminders(today) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.manager.email, world.hr.email])
+    for sent in mail.outbox:
+        assert sent.subject == "【認証の有効期限】2件の認証"
+        assert isms.display_name in sent.body and pmark.display_name in sent.body
+        assert sent.body.count("に有効期限を迎えます") == 2
+
+
 def test_a_lapsed_certificate_is_overdue_on_the_dashboard(world):
     profile = accepted(world)
     certificate(world, profile, valid_until=timezone.localdate() - dt.timedelta(days=1))

@@ -62,3 +62,25 @@ def test_a_submitted_report_is_not_reminded_of(world, clock):
     services.report_submit(report=scheduled(world)[0], actor=world.manager, text="準備のみ")
     clock.set(tokyo(2025, 6, 11, 8, 0))
     assert notifications.send_report_reminders() == (0, 0)
+
+
+def test_a_manager_owing_several_reports_gets_one_mail_listing_them_all(world, clock):
+    # Nobody opened the reports for months: May to August are overdue, September's is due in three days.
+    clock.set(tokyo(2025, 10, 7, 8, 0))
+    assert notifications.send_report_reminders() == (2, 5)
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert set(by_person) == {world.manager.email, world.hr.email} and len(mail.outbox) == 2
+    manager = by_person[world.manager.email]
+    assert manager.subject == "【督促】状況報告の提出期限を過ぎています（5件）"
+    for month in ("5月分", "6月分", "7月分", "8月分", "9月分"):
+        assert f"令和7年{month}" in manager.body
+    assert manager.body.count("【期限超過】") == 4 and "提出期限が近づいています" in manager.body
+    # HR hears of the overdue ones only.
+    assert by_person[world.hr.email].subject == "【督促】状況報告の提出期限を過ぎています（4件）"
+    assert "令和7年9月分" not in by_person[world.hr.email].body
+    # Each report is reminded of once per kind: the next days bring nothing new until September's is late.
+    clock.set(tokyo(2025, 10, 8, 8, 0))
+    assert notifications.send_report_reminders() == (0, 0)
+    clock.set(tokyo(2025, 10, 11, 8, 0))
+    assert notifications.send_report_reminders() == (2, 1)
+    assert "令和7年9月分" in mail.outbox[2].subject
