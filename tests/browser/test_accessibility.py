@@ -213,6 +213,23 @@ def _subcontractor_refused(w):
     return {"slug": w.contract.slug, "pk": sub.pk}
 
 
+def _contract_records_with_files(w):
+    """The handler's 誓約書 and a subcontracting application's document, on the contract's records page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attachments import services as attachments
+    from contracts import services
+    from tests.matrix.contracts import APPLICATION
+
+    pdf = b"%PDF-1.7\n%%EOF\n"
+    attachments.attach(target=w.contract.designations.get(user=w.handler), actor=w.handler, slot="pledge",
+                       upload=SimpleUploadedFile("誓約書.pdf", pdf, content_type="application/pdf"))
+    sub = services.subcontractor_apply(contract=w.contract, actor=w.manager, submit=False, **APPLICATION)
+    attachments.attach(target=sub, actor=w.manager,
+                       upload=SimpleUploadedFile("再委託契約書.pdf", pdf, content_type="application/pdf"))
+    return {"slug": w.contract.slug}
+
+
 HIDDEN = {"outsider": 404, "other": 404}
 # States the matrix never builds, with the roles that see them.
 EXTRA_ROWS = [
@@ -229,6 +246,7 @@ EXTRA_ROWS = [
     Row("checklist:records", kwargs=_records_filled, get=statuses(200, **HIDDEN), post={}),
     Row("checklist:request_detail", kwargs=_evidence_answered_with_a_file, get=statuses(200, **HIDDEN), post={}),
     Row("contracts:subcontractor", kwargs=_subcontractor_refused, get=statuses(200, **HIDDEN), post={}),
+    Row("attachments:contract_records", kwargs=_contract_records_with_files, get=statuses(200, **HIDDEN), post={}),
 ]
 # GETs that send HR on to a page with a message (a flash): the page it lands on is scanned.
 FLASHING = {"contracts:start", "yearend:reopen"}
