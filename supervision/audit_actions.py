@@ -9,6 +9,7 @@ from .models import Finding, Inspection, InspectionResult
 
 LABELS = {
     "supervision.inspection.planned": gettext_lazy("立入り調査等を計画"),
+    "supervision.inspection.replanned": gettext_lazy("立入り調査等の予定日を変更"),
     "supervision.inspection.recorded": gettext_lazy("立入り調査等の実施を記録"),
     "supervision.inspection.cancelled": gettext_lazy("立入り調査等を中止"),
     "supervision.inspection.exported": gettext_lazy("立入り調査等の記録を出力"),
@@ -40,6 +41,12 @@ def _planned(payload, context) -> str:
     if payload.get("subcontractor"):
         sentence += _("、再委託先が対象")
     return sentence
+
+
+def _replanned(payload, context) -> str:
+    return _("No.%(n)s 予定日 %(previous)sから%(day)sへ") % {
+        "n": payload.get("number"), "previous": date_text(payload.get("previous")),
+        "day": date_text(payload.get("planned_on"))}
 
 
 def _recorded(payload, context) -> str:
@@ -81,6 +88,8 @@ def _decided(payload, context) -> str:
     sentence = _("指摘事項 No.%(n)s（%(k)s回目の回答）") % {"n": payload.get("number"), "k": payload.get("submission")}
     if payload.get("reason"):
         sentence += _("。理由: %(reason)s") % {"reason": text(payload["reason"])}
+    if payload.get("due_on"):
+        sentence += _("。新しい期限 %(due)s") % {"due": date_text(payload["due_on"])}
     return sentence
 
 
@@ -92,6 +101,7 @@ def _reminders(payload, context) -> str:
 
 DETAILS = {
     "supervision.inspection.planned": _planned,
+    "supervision.inspection.replanned": _replanned,
     "supervision.inspection.recorded": _recorded,
     "supervision.inspection.cancelled": _cancelled,
     "supervision.inspection.exported": _exported,

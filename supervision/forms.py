@@ -113,6 +113,8 @@ class DecisionForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(label=_("差戻しの理由"), max_length=300, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("差し戻すときに入力します（例: 施錠した保管庫の写真では鍵の管理が確認できない）。"))
+    due_on = forms.DateField(label=_("新しい対応の期限"), required=False, widget=DateInput(),
+                             help_text=_("差し戻すときに、期限を延ばすなら入力します（空欄なら今の期限のままです）。"))
 
     def __init__(self, *args, prefix="decision", **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)

@@ -58,6 +58,10 @@ class Inspection(models.Model):
     cancelled_at = models.DateTimeField(_("中止した日時"), null=True, blank=True)
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("中止した者"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
+    # When the daily job mailed HR before the planned date and after it passed unrecorded (at most once each);
+    # cleared when the inspection is re-planned to another day (supervision.notifications).
+    reminded_before_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_after_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["contract", "-number"]
@@ -187,6 +191,10 @@ class Finding(Reviewed, models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受理・差戻しした者"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")
     return_reason = models.CharField(_("差戻しの理由"), max_length=300, blank=True)
+    # When the daily job mailed the owner before the due date and after it passed (at most once each); cleared when
+    # the response is sent back with a new due date (supervision.notifications).
+    reminded_before_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_after_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["contract", "number"]

@@ -66,6 +66,17 @@ def may_cancel(user, inspection: Inspection) -> Answer:
     return unless_closed(inspection.contract)
 
 
+def may_replan(user, inspection: Inspection) -> Answer:
+    """HR moves a planned inspection to another day (its reminders are sent again for the new day)."""
+    refused = _hr(user, inspection.contract, _("立入り調査等の予定日を変更できる"))
+    if refused is not None:
+        return refused
+    if not inspection.is_planned:
+        return no(_("%(inspection)sは「%(status)s」のため、予定日を変更できません。") % {
+            "inspection": inspection, "status": inspection.get_status_display()}, "not_planned")
+    return unless_closed(inspection.contract)
+
+
 def may_add_results(user, inspection: Inspection) -> Answer:
     """Record the items examined and the findings of a held inspection: HR, once it is recorded as held."""
     refused = _hr(user, inspection.contract, _("立入り調査等の結果と指摘事項を記録できる"))

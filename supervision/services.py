@@ -52,6 +52,12 @@ def _checked_subcontractor(contract: Contract, subcontractor) -> Subcontractor |
     return subcontractor
 
 
+def _check_in_period(contract: Contract, planned_on: dt.date) -> None:
+    if not contract.start_date <= planned_on <= contract.end_date:
+        raise DomainError(_("実施予定日は契約の期間（%(start)sから%(end)sまで）の日にしてください。") % {
+            "start": wareki(contract.start_date), "end": wareki(contract.end_date)}, field="planned_on")
+
+
 def _inspection_for_update(inspection: Inspection) -> Inspection:
     return Inspection.objects.select_for_update(of=("self",)).select_related("contract", "subcontractor").get(
         pk=inspection.pk)
@@ -69,9 +75,7 @@ def inspection_plan(*, contract: Contract, actor, planned_on: dt.date | None, me
         raise DomainError(_("実施予定日を入力してください。"), field="planned_on")
     place = (place or "").strip()
     bounds.check_values(Inspection, planned_on=planned_on, place=place)
-    if not contract.start_date <= planned_on <= contract.end_date:
-        raise DomainError(_("実施予定日は契約の期間（%(start)sから%(end)sまで）の日にしてください。") % {
-            "start": wareki(contract.start_date), "end": wareki(contract.end_date)}, field="planned_on")
+    _check_in_period(contract, planned_on)
     reason = _checked_method(method, reason)
     subcontractor = _checked_subcontractor(contract, subcontractor)
     number = (Inspection.objects.filter(contract=contract).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -83,6 +87,28 @@ def inspection_plan(*, contract: Contract, actor, planned_on: dt.date | None, me
               request=request, payload={"number": number, "planned_on": planned_on, "method": method,
                                         "fiscal_year": inspection.fiscal_year,
                                         "subcontractor": subcontractor is not None})
+    return inspection
+
+
+@transaction.atomic
+def inspection_replan(*, inspection: Inspection, actor, planned_on: dt.date | None, request=None) -> Inspection:
+    """HR moves a planned inspection to another day of the contract's period. The daily job reminds HR of it again
+    for the new day (once before it, once after it passes unrecorded)."""
+    inspection = _inspection_for_update(inspection)
+    permissions.may_replan(actor, inspection).or_403().require()
+    if planned_on is None:
+        raise DomainError(_("実施予定日を入力してください。"), field="planned_on")
+    bounds.check_values(Inspection, planned_on=planned_on)
+    _check_in_period(inspection.contract, planned_on)
+    previous = inspection.planned_on
+    if planned_on == previous:
+        raise DomainError(_("今の実施予定日と同じ日です。変更後の日を入力してください。"), field="planned_on")
+    inspection.planned_on, inspection.fiscal_year = planned_on, fiscal_year_of(planned_on)
+    inspection.reminded_before_at = inspection.reminded_after_at = None
+    inspection.save(update_fields=["planned_on", "fiscal_year", "reminded_before_at", "reminded_after_at"])
+    audit_log(action="supervision.inspection.replanned", actor=actor, contract=inspection.contract, obj=inspection,
+              request=request, payload={"number": inspection.number, "planned_on": planned_on,
+                                        "previous": previous, "fiscal_year": inspection.fiscal_year})
     return inspection
 
 
@@ -243,14 +269,28 @@ def finding_accept(*, finding: Finding, actor, request=None) -> Finding:
 
 
 @transaction.atomic
-def finding_send_back(*, finding: Finding, actor, reason: str, request=None) -> Finding:
-    """HR sends the response back with a reason; the owner answers again."""
+def finding_send_back(*, finding: Finding, actor, reason: str, due_on: dt.date | None = None,
+                      request=None) -> Finding:
+    """HR sends the response back with a reason; the owner answers again, by a new due date if one is given (then
+    the daily job reminds the owner again: once before it, once after it)."""
     finding = _finding_for_update(finding)
     permissions.may_decide(actor, finding).or_403().require()
     reason = (reason or "").strip()
     bounds.check_value(Finding, "return_reason", reason, field="reason")
-    finding.save(update_fields=review.send_back(finding, actor=actor, reason=reason))
+    fields = []
+    if due_on is not None and due_on != finding.due_on:
+        bounds.check_values(Finding, due_on=due_on)
+        if due_on < timezone.localdate():
+            raise DomainError(_("新しい対応の期限は、今日以降の日にしてください。"), field="due_on")
+        finding.due_on = due_on
+        finding.reminded_before_at = finding.reminded_after_at = None
+        fields = ["due_on", "reminded_before_at", "reminded_after_at"]
+    else:
+        due_on = None
+    finding.save(update_fields=review.send_back(finding, actor=actor, reason=reason) + fields)
+    payload = {"number": finding.number, "submission": finding.submission_count, "reason": reason}
+    if due_on is not None:
+        payload["due_on"] = due_on
     audit_log(action="supervision.finding.returned", actor=actor, contract=finding.contract, obj=finding,
-              request=request, payload={"number": finding.number, "submission": finding.submission_count,
-                                        "reason": reason})
+              request=request, payload=payload)
     return finding

@@ -237,7 +237,7 @@ def finding_decide(request, slug, pk, number):
             return _("%(finding)sへの回答を受理しました。対応は完了です。") % {"finding": finding}
         if decision == "return":
             services.finding_send_back(finding=finding, actor=request.user, request=request,
-                                       reason=form.cleaned_data["reason"])
+                                       reason=form.cleaned_data["reason"], due_on=form.cleaned_data.get("due_on"))
             return _("%(finding)sへの回答を差し戻しました。対応する者に理由が表示されます。") % {"finding": finding}
         raise DomainError(_("「受理する」か「差し戻す」を選んでください。"))
 
