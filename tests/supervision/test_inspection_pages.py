@@ -85,3 +85,29 @@ def test_sending_back_without_a_reason_is_refused_at_the_field(world, client):
     assert "差し戻す理由を入力してください。" in response.content.decode()
     found.refresh_from_db()
     assert found.is_submitted
+
+
+@pytest.mark.django_db
+def test_hr_sends_back_with_a_new_due_date_and_a_past_one_is_refused_at_the_field(world, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.supervision.helpers import finding, respond
+
+    found = respond(world, finding(world))
+    login_verified(client, world.hr)
+    url = f"/supervision/{world.contract.slug}/inspections/{found.inspection_id}/findings/1/decide/"
+    page = client.get(url.removesuffix("decide/")).content.decode()
+    assert "新しい対応の期限" in page
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    response = client.post(url, {"decision": "return", "decision-reason": "持出し簿も作ってください。",
+                                 "decision-due_on": yesterday.isoformat()})
+    assert response.status_code == 400
+    assert "新しい対応の期限は、今日以降の日にしてください。" in response.content.decode()
+    new_due = timezone.localdate() + dt.timedelta(days=14)
+    response = client.post(url, {"decision": "return", "decision-reason": "持出し簿も作ってください。",
+                                 "decision-due_on": new_due.isoformat()})
+    assert response.status_code == 302
+    found.refresh_from_db()
+    assert found.is_returned and found.due_on == new_due and found.reminded_after_at is None
