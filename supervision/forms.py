@@ -57,6 +57,14 @@ class RecordForm(BoundedFormMixin, forms.Form):
                 "reason": inspection.reason, "place": inspection.place}
 
 
+class ReplanForm(BoundedFormMixin, forms.Form):
+    planned_on = forms.DateField(label=_("新しい実施予定日"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "replan")
+        super().__init__(*args, **kwargs)
+
+
 class CancelForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(label=_("中止の理由"), max_length=300,
                              help_text=_("中止したときは、同じ年度に改めて計画してください。"))

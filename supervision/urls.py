@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/inspections/plan/", views.inspection_plan, name="plan"),
     path("<slug:slug>/inspections/<int:pk>/", views.inspection_detail, name="detail"),
     path("<slug:slug>/inspections/<int:pk>/record/", views.inspection_record, name="record"),
+    path("<slug:slug>/inspections/<int:pk>/replan/", views.inspection_replan, name="replan"),
     path("<slug:slug>/inspections/<int:pk>/cancel/", views.inspection_cancel, name="cancel"),
     path("<slug:slug>/inspections/<int:pk>/results/", views.result_record, name="result"),
     path("<slug:slug>/inspections/<int:pk>/findings/", views.finding_raise, name="finding_raise"),

@@ -11,7 +11,16 @@ from core.errors import DomainError, add_to_form
 from core.posting import form_post
 
 from . import pdf, selectors, services
-from .forms import CancelForm, DecisionForm, FindingForm, PlanForm, RecordForm, ResponseForm, ResultForm
+from .forms import (
+    CancelForm,
+    DecisionForm,
+    FindingForm,
+    PlanForm,
+    RecordForm,
+    ReplanForm,
+    ResponseForm,
+    ResultForm,
+)
 from .permissions import (
     finding_for,
     inspection_for,
@@ -20,6 +29,7 @@ from .permissions import (
     may_decide,
     may_plan,
     may_record,
+    may_replan,
     may_respond,
     may_view,
 )
@@ -65,7 +75,8 @@ def inspection_plan(request, slug):
         page=lambda form, status: _list_page(request, contract, plan_form=form, status=status))
 
 
-def _detail_page(request, inspection, *, cancel_form=None, result_form=None, finding_form=None, status=200):
+def _detail_page(request, inspection, *, cancel_form=None, result_form=None, finding_form=None, replan_form=None,
+                 status=200):
     user = request.user
     inspection = selectors.inspection_detail(inspection)
     contract = inspection.contract
@@ -79,6 +90,8 @@ def _detail_page(request, inspection, *, cancel_form=None, result_form=None, fin
         "results": [(row, labels.get(row.item_key, "")) for row in inspection.results.all()],
         "findings": findings,
         "may_record": may_record(user, inspection), "may_cancel": may_cancel(user, inspection),
+        "may_replan": may_replan(user, inspection),
+        "replan_form": replan_form or ReplanForm(),
         "may_add_results": adding,
         "cancel_form": cancel_form or CancelForm(),
         "result_form": result_form or (ResultForm(contract=contract) if adding else None),
@@ -156,6 +169,26 @@ def inspection_record(request, slug, pk):
         done=redirect("supervision:detail", slug=slug, pk=pk),
         page="supervision/record.html", context={"contract": inspection.contract, "inspection": inspection,
                                                  "answer": answer, "seed_rules": SEED_RULES})
+
+
+@login_required
+@contract_post
+def inspection_replan(request, slug, pk):
+    inspection = inspection_for(request.user, slug, pk)
+    answer = may_replan(request.user, inspection).or_403()
+    if not answer:
+        return _refused(request, inspection, answer.message)
+
+    def act(form):
+        done = services.inspection_replan(inspection=inspection, actor=request.user, request=request,
+                                          **form.cleaned_data)
+        return _("%(inspection)sの実施予定日を%(day)sに変更しました。") % {
+            "inspection": done, "day": wareki(done.planned_on)}
+
+    return form_post(
+        request, ReplanForm, act=act, on_error=_on_error(request, inspection), message=lambda words: words,
+        done=redirect("supervision:detail", slug=slug, pk=pk),
+        page=lambda form, status: _detail_page(request, inspection, replan_form=form, status=status))
 
 
 @login_required

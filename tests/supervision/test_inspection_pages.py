@@ -111,3 +111,22 @@ def test_hr_sends_back_with_a_new_due_date_and_a_past_one_is_refused_at_the_fiel
     assert response.status_code == 302
     found.refresh_from_db()
     assert found.is_returned and found.due_on == new_due and found.reminded_after_at is None
+
+
+@pytest.mark.django_db
+def test_hr_moves_a_planned_inspection_to_another_day(world, client):
+    from tests.supervision.helpers import plan
+
+    inspection = plan(world)
+    login_verified(client, world.hr)
+    url = f"/supervision/{world.contract.slug}/inspections/{inspection.pk}/"
+    assert "実施予定日を変更する" in client.get(url).content.decode()
+    response = client.post(url + "replan/", {"replan-planned_on": "2025-11-12"})
+    assert response.status_code == 400
+    assert "今の実施予定日と同じ日です。" in response.content.decode()
+    response = client.post(url + "replan/", {"replan-planned_on": "2025-11-20"}, follow=True)
+    assert "立入り調査等 No.1の実施予定日を令和7年11月20日に変更しました。" in response.content.decode()
+    inspection.refresh_from_db()
+    assert inspection.planned_on.isoformat() == "2025-11-20"
+    login_verified(client, world.handler)
+    assert "実施予定日を変更する" not in client.get(url).content.decode()
