@@ -37,6 +37,12 @@ def test_hr_plans_and_records_an_inspection_the_manager_answers_on_a_phone_with_
     desk.wait_for_url(f"**/supervision/{slug}/inspections/{inspection.pk}/")
     assert desk.get_by_text("立入り調査等 No.1を令和8年3月10日に計画しました。").is_visible()
 
+    # The contractor asks for another day: HR moves it (the reminders start again for the new day).
+    desk.locator("summary", has_text="実施予定日を変更する").click()
+    desk.get_by_label("新しい実施予定日").fill("2026-03-12")
+    desk.get_by_role("button", name="予定日を変更する").click()
+    assert desk.get_by_text("立入り調査等 No.1の実施予定日を令和8年3月12日に変更しました。").is_visible()
+
     desk.get_by_role("link", name="実施を記録する").click()
     desk.get_by_label("実施日").fill("2026-03-10")
     desk.get_by_label("検査者（区の職員の氏名）").fill("佐藤 花子、高橋 健")
