@@ -215,6 +215,13 @@ class SubcontractorDecisionForm(ReasonForm):
     """承認する・不承認にする・差し戻す: the reason is needed to refuse or send back, not to approve (the service says
     so at the field)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = False
+        if others:
+            # The name matches a subcontractor approved under another contractor: approving needs HR's word that
+            # it is the same company (the service refuses at this field without it; refusing or sending back not).
+            self.fields["same_company"] = forms.BooleanField(
+                label=_("別の委託先の再委託先と同じ会社であることを確認しました（承認に必要）"), required=False,
+                help_text=gettext("同じ名称の再委託先が、%(others)sの再委託先として承認されています。")
+                % {"others": "、".join(o.name for o in others)})

@@ -118,14 +118,16 @@ def subcontractor_edit(request, slug, pk):
 def _detail_page(request, subcontractor, *, decision_form=None, error="", status=200):
     user = request.user
     may_decide = may_decide_subcontractor(user, subcontractor)
+    others = services.other_contractors(subcontractor) if may_decide else []
     if may_decide and decision_form is None:
-        decision_form = SubcontractorDecisionForm(label=_("不承認・差戻しの理由"))
+        decision_form = SubcontractorDecisionForm(label=_("不承認・差戻しの理由"), others=others)
     return render(request, "contracts/subcontractor_detail.html", {
         "contract": subcontractor.contract, "subcontractor": subcontractor,
         "may_edit": may_edit_subcontractor(user, subcontractor),
         "may_decide": may_decide,
         "decision_form": decision_form if may_decide else None,
         "error": error,
+        "other_contractors": others,
     }, status=status)
 
 
@@ -171,7 +173,7 @@ def subcontractor_decide(request, slug, pk):
             if reason:
                 raise DomainError(_("理由が入力されています。承認する場合は理由を消してから「承認する」を押してください。"),
                                   field="reason")
-            services.subcontractor_approve(**kwargs)
+            services.subcontractor_approve(same_company=bool(form.cleaned_data.get("same_company")), **kwargs)
             return _("再委託先「%(name)s」を承認しました。") % {"name": subcontractor.name}
         if decision == "refuse":
             services.subcontractor_refuse(reason=reason, **kwargs)
@@ -187,7 +189,9 @@ def subcontractor_decide(request, slug, pk):
         return add_to_form(form, error)
 
     return form_post(
-        request, SubcontractorDecisionForm, form_kwargs={"label": _("不承認・差戻しの理由")}, act=act, on_error=on_error,
+        request, SubcontractorDecisionForm,
+        form_kwargs={"label": _("不承認・差戻しの理由"), "others": services.other_contractors(subcontractor)},
+        act=act, on_error=on_error,
         message=lambda words: words, done=redirect("contracts:subcontractor", slug=slug, pk=pk),
         page=lambda form, status: _detail_page(request, subcontractor, decision_form=form, status=status))
 

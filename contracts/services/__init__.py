@@ -31,6 +31,7 @@ from .memberships import membership_grant, membership_revoke
 from .steps import contract_step_complete, contract_step_reopen
 from .subcontracting import (
     APPLICATION_FIELDS,
+    other_contractors,
     subcontracting_declare,
     subcontractor_apply,
     subcontractor_approve,
@@ -60,6 +61,7 @@ __all__ = [
     "membership_revoke",
     "months_before_start",
     "new_slug",
+    "other_contractors",
     "subcontracting_declare",
     "subcontractor_apply",
     "subcontractor_approve",

@@ -174,6 +174,27 @@ def subcontractor_submit(*, subcontractor: Subcontractor, actor, request=None) -
     return subcontractor
 
 
+def _existing_organisation(subcontractor: Subcontractor) -> Organisation | None:
+    """The organisation the approval would link: the one already linked, or one of the application's name."""
+    if subcontractor.organisation_id:
+        return subcontractor.organisation
+    return Organisation.objects.filter(name=subcontractor.name).first()
+
+
+def other_contractors(subcontractor: Subcontractor) -> list[Organisation]:
+    """The other contractors under which the organisation this approval would link (same name, kind 再委託先) is
+    already approved as a subcontractor. A name alone does not prove it is the same company: linking would let this
+    contractor's manager see (and, while it had only one contractor, keep) that firm's records, so HR confirms it.
+    The same contractor (next year's contract, another contract of the firm) links without asking."""
+    organisation = _existing_organisation(subcontractor)
+    if organisation is None or organisation.kind != Organisation.Kind.SUBCONTRACTOR:
+        return []
+    contractor_ids = (Subcontractor.objects.filter(organisation=organisation, status=Subcontractor.Status.ACCEPTED)
+                      .exclude(contract__contractor_id=subcontractor.contract.contractor_id)
+                      .values("contract__contractor_id"))
+    return list(Organisation.objects.filter(pk__in=contractor_ids).order_by("name"))
+
+
 def _organisation_for(subcontractor: Subcontractor) -> Organisation:
     """The organisation of kind 再委託先 the approval links: the one already linked, or one of that name, or new."""
     if subcontractor.organisation_id:
@@ -190,14 +211,23 @@ def _organisation_for(subcontractor: Subcontractor) -> Organisation:
 
 
 @transaction.atomic
-def subcontractor_approve(*, subcontractor: Subcontractor, actor, request=None) -> Subcontractor:
+def subcontractor_approve(*, subcontractor: Subcontractor, actor, same_company: bool = False,
+                          request=None) -> Subcontractor:
     """承認: the subcontractor may now receive the contract's personal data; its organisation (kind 再委託先) is
-    linked so that its people can be designated as handlers."""
+    linked so that its people can be designated as handlers. When an organisation of that name is already approved
+    under another contractor, HR must confirm (``same_company``) that it is the same company."""
     subcontractor = _locked(subcontractor)
     may_decide_subcontractor(actor, subcontractor).or_403().require()
     if not subcontractor.flows_down:
         _check_complete(subcontractor)
     organisation = _organisation_for(subcontractor)
+    others = other_contractors(subcontractor)
+    if others and not same_company:
+        raise DomainError(_("「%(name)s」は、別の委託先（%(others)s）の再委託先として承認されている組織と同じ名称です。"
+                            "同じ会社であることを確かめて、確認欄にチェックを入れてから承認してください。別の会社であれば、"
+                            "名称を区別できるよう差し戻してください。")
+                          % {"name": organisation.name, "others": "、".join(o.name for o in others)},
+                          field="same_company")
     if Subcontractor.objects.filter(contract=subcontractor.contract, organisation=organisation).exclude(
             pk=subcontractor.pk).exists():
         raise DomainError(_("「%(name)s」はこの契約の再委託先としてすでに申請されています。")
@@ -207,7 +237,8 @@ def subcontractor_approve(*, subcontractor: Subcontractor, actor, request=None) 
     subcontractor.refusal_reason = ""
     subcontractor.save(update_fields=fields + ["organisation", "refusal_reason"])
     audit_log(action="contract.subcontractor.approved", actor=actor, contract=subcontractor.contract,
-              obj=subcontractor, request=request, payload={"organisation": organisation.pk})
+              obj=subcontractor, request=request,
+              payload={"organisation": organisation.pk, **({"same_company_confirmed": True} if others else {})})
     return subcontractor
 
 

@@ -260,3 +260,51 @@ def test_the_designation_page_offers_the_approved_subcontractors_people_with_the
     assert response.status_code == 302
     page = client_as(world.hr).get(reverse("contracts:designations", args=[world.contract.slug])).content.decode()
     assert "再委託先 株式会社データ入力サービス" in page
+
+
+# --- the same name under another contractor (attack probe: a subcontractor matched by name alone) ----------------
+
+
+def test_a_name_approved_under_another_contractor_needs_hrs_word_that_it_is_the_same_company(world, client_as):
+    # Contractor B's approved subcontractor X.
+    theirs = services.subcontractor_approve(
+        subcontractor=services.subcontractor_apply(contract=world.other_contract, actor=world.other_manager,
+                                                   submit=True, **FIELDS), actor=world.hr)
+    # Contractor A applies under X's name: approving without the confirmation is refused at the field.
+    ours = apply(world)
+    with pytest.raises(DomainError, match="別の委託先（委託先B株式会社）の再委託先として承認されている") as refused:
+        services.subcontractor_approve(subcontractor=ours, actor=world.hr)
+    assert refused.value.field == "same_company"
+    ours.refresh_from_db()
+    assert ours.is_submitted and ours.organisation is None
+    # The page warns, naming the other contractor, and offers the confirmation.
+    client = client_as(world.hr)
+    detail = reverse("contracts:subcontractor", args=[world.contract.slug, ours.pk])
+    page = client.get(detail).content.decode()
+    assert "別の委託先（委託先B株式会社）の再委託先として承認されています" in page and 'name="same_company"' in page
+    decide = reverse("contracts:subcontractor_decide", args=[world.contract.slug, ours.pk])
+    response = client.post(decide, {"decision": "approve", "reason": ""})
+    assert response.status_code == 400 and "確認欄にチェックを入れてから承認してください" in response.content.decode()
+    ours.refresh_from_db()
+    assert not ours.is_approved
+    # Sending back needs no confirmation.
+    assert client.post(decide, {"decision": "send_back", "reason": "名称を確かめてください"}).status_code == 302
+    ours = services.subcontractor_submit(subcontractor=ours, actor=world.manager)
+    response = client.post(decide, {"decision": "approve", "reason": "", "same_company": "on"})
+    assert response.status_code == 302
+    ours.refresh_from_db()
+    assert ours.is_approved and ours.organisation == theirs.organisation
+    entry = AuditEntry.objects.filter(action="contract.subcontractor.approved").last()
+    assert entry.payload.get("same_company_confirmed") is True
+
+
+def test_the_same_contractors_next_contract_links_its_subcontractor_without_asking(world):
+    from tests.factories import designate, make_contract
+
+    first = approved_one(world)
+    later = make_contract(hr=world.hr, ward=world.ward, contractor=world.contractor, slug="contract-a2", title="契約A2")
+    designate(later, world.manager, "manager", actor=world.hr)
+    again = services.subcontractor_apply(contract=later, actor=world.manager, submit=True, **FIELDS)
+    assert services.other_contractors(again) == []
+    again = services.subcontractor_approve(subcontractor=again, actor=world.hr)
+    assert again.organisation == first.organisation
