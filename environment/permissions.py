@@ -3,6 +3,7 @@
 | who                                                        | read | fill in, submit, certificates, reports | accept / send back |
 |------------------------------------------------------------|------|----------------------------------------|--------------------|
 | the contractor's handling manager (any contract of the firm, or of a contract the subcontractor works on) | yes | yes | no |
+| (a subcontractor approved under two or more contractors: only its own designated managers keep it) | | | |
 | the handlers of such a contract                            | yes  | no                                     | no                 |
 | HR of such a contract                                      | yes  | no                                     | yes                |
 | an auditor of such a contract                              | yes  | no                                     | no                 |
@@ -57,14 +58,29 @@ def may_view(user, profile: EnvironmentProfile) -> Answer:
     return YES if allowed else no("", "not_on_contract", forbidden=True)
 
 
+def approved_under(organisation: Organisation) -> set[int]:
+    """The contractors (organisation ids) under which a subcontractor is approved."""
+    return set(Subcontractor.objects.filter(organisation=organisation, status=Subcontractor.Status.ACCEPTED)
+               .values_list("contract__contractor_id", flat=True))
+
+
 def _keeps(user, organisation: Organisation) -> bool:
     """A handling manager of a contract the organisation works on, of the contractor's firm or of the
-    organisation itself: the contractor's manager keeps its subcontractors' profiles, never the other way round."""
+    organisation itself: the contractor's manager keeps its subcontractors' profiles, never the other way round.
+
+    A subcontractor approved under two or more contractors is one company serving several: no single contractor's
+    manager speaks for it, and its answers count for the others' checklists. Its profile is then kept only by its
+    own designated managers (people of the subcontractor holding a manager designation in force); while it is
+    approved under one contractor alone, that contractor's manager keeps it too."""
     contracts = contracts_where(user, "contractor_side").filter(pk__in=organisation_contracts(organisation).values("pk"))
     if not contracts.exists():
         return False
     own = getattr(getattr(user, "profile", None), "organisation_id", None)
-    return own == organisation.pk or contracts.filter(contractor_id=own).exists()
+    if own == organisation.pk:
+        return True
+    if organisation.kind == Organisation.Kind.SUBCONTRACTOR and approved_under(organisation) - {own}:
+        return False
+    return contracts.filter(contractor_id=own).exists()
 
 
 def _is_keeper(user, profile: EnvironmentProfile) -> bool:

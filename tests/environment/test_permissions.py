@@ -94,16 +94,68 @@ def test_the_wards_profile_is_kept_by_the_it_section_and_accepted_by_hr(world):
                                period_until=dt.date(2026, 1, 31), done_on=dt.date(2026, 2, 1), text="x")
 
 
-def test_a_subcontractors_manager_keeps_his_own_firms_profile_not_the_contractors(world):
-    from tests.factories import designate, make_user
+def own_manager(world, contract, organisation, username="sub_manager"):
+    """A person of the subcontractor holding a manager designation in force on ``contract``. The services no longer
+    designate a subcontractor's person as the contract's 取扱責任者; one designated before that rule still counts."""
+    from django.utils import timezone
 
+    from contracts.models import Role
+    from contracts.services._common import membership_add
+    from tests.factories import make_user
+
+    person = make_user(username, organisation, display_name="入力 太郎")
+    Designation.objects.create(contract=contract, user=person, kind=Designation.Kind.MANAGER,
+                               status=Designation.Status.APPROVED, reported_at=timezone.now(), reported_by=world.hr,
+                               decided_at=timezone.now(), decided_by=world.hr)
+    membership_add(contract=contract, user=person, role=Role.CONTRACTOR_MANAGER, actor=world.hr, audit=False)
+    return person
+
+
+def test_a_subcontractors_manager_keeps_his_own_firms_profile_not_the_contractors(world):
     application = contract_services.subcontractor_apply(contract=world.contract, actor=world.manager, submit=True,
                                                         **SUBCONTRACTOR)
     sub = contract_services.subcontractor_approve(subcontractor=application, actor=world.hr)
-    person = make_user("sub_manager", sub.organisation, display_name="入力 太郎")
-    designate(world.contract, person, Designation.Kind.MANAGER, actor=world.hr)
+    person = own_manager(world, world.contract, sub.organisation)
     contractor_profile = filled(world)
     assert permissions.may_view(person, contractor_profile)
     assert permissions.may_edit(person, contractor_profile).forbidden
     own = services.profile_start(organisation=sub.organisation, actor=person)
     assert permissions.may_edit(person, own) and permissions.may_edit(world.manager, own)
+
+
+def test_a_subcontractor_shared_by_two_contractors_is_kept_only_by_its_own_managers(world):
+    """Attack probe: contractor A applies under the name of contractor B's approved subcontractor X; once HR
+    confirms it is the same company, A's manager reads X's profile but can no longer edit, submit or reopen it
+    (which would turn B's system items unmet); neither can B's. X's own designated manager keeps it."""
+    theirs = contract_services.subcontractor_approve(
+        subcontractor=contract_services.subcontractor_apply(contract=world.other_contract, actor=world.other_manager,
+                                                            submit=True, **SUBCONTRACTOR), actor=world.hr)
+    x = theirs.organisation
+    profile = filled(world, x, keeper=world.other_manager)
+    # Approved under B alone: B's manager keeps it, A's people do not even see it.
+    assert permissions.may_edit(world.other_manager, profile)
+    assert not permissions.may_view(world.manager, profile)
+    ours = contract_services.subcontractor_approve(
+        subcontractor=contract_services.subcontractor_apply(contract=world.contract, actor=world.manager,
+                                                            submit=True, **SUBCONTRACTOR),
+        actor=world.hr, same_company=True)
+    assert ours.organisation == x
+    for manager in (world.manager, world.other_manager):
+        assert permissions.may_view(manager, profile)
+        assert permissions.may_edit(manager, profile).forbidden
+        assert permissions.may_record(manager, profile).forbidden
+        with pytest.raises(PermissionDenied):
+            services.profile_save(profile=profile, actor=manager, s01_text="書き換え")
+        with pytest.raises(PermissionDenied):
+            services.profile_submit(profile=profile, actor=manager)
+    assert permissions.may_view(world.handler, profile) and permissions.may_view(world.auditor, profile)
+    person = own_manager(world, world.other_contract, x)
+    assert permissions.may_edit(person, profile)
+    profile = services.profile_submit(profile=profile, actor=person)
+    profile = services.profile_accept(profile=profile, actor=world.hr)
+    with pytest.raises(PermissionDenied):
+        services.profile_revise(profile=profile, actor=world.manager)
+    assert permissions.may_revise(person, profile)
+    # Its own manager whose designation has ended keeps nothing.
+    Designation.objects.filter(user=person).update(valid_until=dt.date(2025, 6, 30))
+    assert not permissions.may_revise(person, profile)
