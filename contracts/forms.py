@@ -105,6 +105,10 @@ def _designee_label(user) -> str:
     return person_name(user)
 
 
+# The handling manager speaks for the contractor: the service refuses a subcontractor's person at the field.
+MANAGER_HELP = _("取扱責任者に指定できるのは委託先の方のみです。再委託先の方は取扱者として指定してください。")
+
+
 class DesignationReportForm(BoundedFormMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("氏名"), queryset=None)
     kind = forms.ChoiceField(label=_("区分"), choices=Designation.Kind.choices)
@@ -116,6 +120,8 @@ class DesignationReportForm(BoundedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people
         self.fields["user"].label_from_instance = _designee_label
+        if people.filter(profile__organisation__kind=Organisation.Kind.SUBCONTRACTOR).exists():
+            self.fields["kind"].help_text = MANAGER_HELP
 
 
 class NewPersonForm(BoundedFormMixin, forms.Form):
@@ -142,6 +148,7 @@ class NewPersonForm(BoundedFormMixin, forms.Form):
         else:
             self.fields["organisation"].queryset = organisations
             self.fields["organisation"].initial = organisations[0].pk
+            self.fields["kind"].help_text = MANAGER_HELP
 
 
 class DecisionForm(BoundedFormMixin, forms.Form):

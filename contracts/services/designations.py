@@ -45,6 +45,18 @@ def _may_hold_designation(contract: Contract, organisation_id) -> bool:
     return organisation_id == contract.contractor_id or organisation_id in approved_organisation_ids(contract)
 
 
+def manager_refusal(contract: Contract) -> str:
+    return _("再委託先の方は取扱者としてのみ指定できます。取扱責任者は委託先を代表して状況報告、指摘への対応、再委託の申請を"
+             "行うため、委託先（%(org)s）の方を指定してください。") % {"org": contract.contractor}
+
+
+def _check_manager_of_contractor(contract: Contract, kind: str, organisation_id) -> None:
+    """The handling manager speaks for the contractor (status reports, findings, subcontracting applications): a
+    person of a subcontractor may be one of the contract's handlers, never its 取扱責任者."""
+    if kind == Designation.Kind.MANAGER and organisation_id != contract.contractor_id:
+        raise DomainError(manager_refusal(contract), field="kind")
+
+
 def _organisation_for_new_person(contract: Contract, organisation) -> Organisation:
     if organisation is None:
         return contract.contractor
@@ -76,6 +88,7 @@ def designation_report(*, contract: Contract, user, kind: str, actor, duties: st
     if profile is None or not _may_hold_designation(contract, profile.organisation_id):
         raise DomainError(_("委託先（%(org)s）又は区が承認した再委託先に所属する方のみ指定できます。")
                           % {"org": contract.contractor}, field="user")
+    _check_manager_of_contractor(contract, kind, profile.organisation_id)
     if not user.is_active:
         # A closed account (or one made for a new person and never opened) is reported as a new person.
         raise DomainError(_("この方のアカウントは利用が停止されています。新しい方として報告してください。"), field="user")
@@ -131,6 +144,7 @@ def designation_report_new_person(*, contract: Contract, display_name: str, emai
     if not email:
         raise DomainError(_("メールアドレスを入力してください。"), field="email")
     organisation = _organisation_for_new_person(contract, organisation)
+    _check_manager_of_contractor(contract, kind, organisation.pk)
     user = _new_person(contract, display_name=display_name, email=email, organisation=organisation)
     if _open_designation_exists(contract, user):
         raise DomainError(_("この方はすでに指定の報告または承認がされています。"), field="email")
@@ -173,6 +187,10 @@ def designation_approve(*, designation: Designation, actor, note: str = "", requ
     note = bounded_text(note, field="note", label=_("備考"))
     # Only approved parties receive personal data: a person of a subcontractor not approved is never approved.
     may_receive(designation.contract, user=designation.user).require()
+    if designation.kind == Designation.Kind.MANAGER:
+        profile = getattr(designation.user, "profile", None)
+        if profile is None or profile.organisation_id != designation.contract.contractor_id:
+            raise DomainError(manager_refusal(designation.contract))
     if designation.period_has_ended:
         raise DomainError(_("指定期間（%(until)sまで）が終了しているため、承認できません。期間を確かめて、取扱責任者から"
                             "報告し直してもらってください。") % {"until": wareki(designation.valid_until)})

@@ -308,3 +308,39 @@ def test_the_same_contractors_next_contract_links_its_subcontractor_without_aski
     assert services.other_contractors(again) == []
     again = services.subcontractor_approve(subcontractor=again, actor=world.hr)
     assert again.organisation == first.organisation
+
+
+# --- a subcontractor's person is a handler, never the contract's handling manager ---------------------------------
+
+
+def test_a_subcontractors_person_is_designated_a_handler_but_never_the_handling_manager(world, client_as):
+    from contracts.models import Designation
+
+    sub = approved_one(world)
+    person = make_user("sub_person", sub.organisation, display_name="入力 太郎")
+    with pytest.raises(DomainError, match="再委託先の方は取扱者としてのみ指定できます") as refused:
+        services.designation_report(contract=world.contract, user=person, kind="manager", actor=world.manager)
+    assert refused.value.field == "kind"
+    with pytest.raises(DomainError, match="委託先（委託先A株式会社）の方を指定してください") as refused:
+        services.designation_report_new_person(
+            contract=world.contract, display_name="入力 三郎", email="saburo@example.jp", kind="manager",
+            actor=world.manager, organisation=sub.organisation)
+    assert refused.value.field == "kind"
+    # On the page: the kind says so before, and the refusal comes back at the field.
+    client = client_as(world.manager)
+    page = client.get(reverse("contracts:designations", args=[world.contract.slug])).content.decode()
+    assert "取扱責任者に指定できるのは委託先の方のみです" in page
+    response = client.post(reverse("contracts:designation_report", args=[world.contract.slug]),
+                           {"user": person.pk, "kind": "manager"})
+    assert response.status_code == 400 and "再委託先の方は取扱者としてのみ指定できます" in response.content.decode()
+    assert not Designation.objects.filter(user=person).exists()
+    # A report made before this rule is not approved either.
+    legacy = Designation.objects.create(contract=world.contract, user=person, kind="manager",
+                                        reported_at=timezone.now(), reported_by=world.manager)
+    with pytest.raises(DomainError, match="再委託先の方は取扱者としてのみ指定できます"):
+        services.designation_approve(designation=legacy, actor=world.hr)
+    legacy.delete()
+    # As a handler: fine.
+    designation = services.designation_report(contract=world.contract, user=person, kind="handler",
+                                              actor=world.manager)
+    assert services.designation_approve(designation=designation, actor=world.hr).status == "approved"
