@@ -13,6 +13,7 @@ from .models import EvidenceFile
 LABELS = {
     "evidence.file.attached": gettext_lazy("添付資料を登録"),
     "evidence.file.downloaded": gettext_lazy("添付資料をダウンロード"),
+    "evidence.file.unreadable": gettext_lazy("添付資料を読み出せず（ダウンロードなし）"),
     "evidence.file.orphans_removed": gettext_lazy("記録のない添付資料のファイルを削除"),
 }
 
@@ -58,10 +59,24 @@ def _orphans(payload, context) -> str:
     return _("取り消された登録の暗号化ファイル %(n)s件") % {"n": payload.get("files", "?")}
 
 
+REASONS = {
+    "tampered": gettext_lazy("暗号化ファイルが壊れているか、記録が書き換えられています"),
+    "sha256": gettext_lazy("SHA-256が登録時と違います"),
+    "key_changed": gettext_lazy("データ鍵が保存時と違います"),
+    "purged": gettext_lazy("ファイルがありません"),
+}
+
+
+def _unreadable(payload, context) -> str:
+    reason = REASONS.get(str(payload.get("reason") or ""), _("読み出せません"))
+    return _("%(file)s（%(reason)s）") % {"file": _file(payload, context), "reason": reason}
+
+
 DETAILS = {
     "evidence.file.orphans_removed": _orphans,
     "evidence.file.attached": _file,
     "evidence.file.downloaded": _file,
+    "evidence.file.unreadable": _unreadable,
 }
 
 

@@ -68,7 +68,8 @@ def attach(*, target, upload, actor, slot: str = "", request=None) -> EvidenceFi
     slot = str(slot or "")[:40]
     checked = content.check_upload(upload)
     sha256 = hashlib.sha256(checked.data).hexdigest()
-    token = storage.store(checked.data)
+    contract, organisation = rules.contract(target), rules.organisation(target)
+    token = ""
     try:
         with transaction.atomic():
             content_type = ContentType.objects.get_for_model(type(target))
@@ -76,15 +77,22 @@ def attach(*, target, upload, actor, slot: str = "", request=None) -> EvidenceFi
             list(type(target)._default_manager.select_for_update().filter(pk=target.pk).values_list("pk", flat=True))
             last = (EvidenceFile.objects.filter(content_type=content_type, object_id=target.pk, slot=slot)
                     .aggregate(last=Max("version"))["last"] or 0)
+            # Sealed to the row about to be written (storage.binding; the same values read() binds from the
+            # row), so that a row whose token, target, version or SHA-256 is changed later does not open.
+            token = storage.store(checked.data, bound=storage.binding(
+                target_label=f"{content_type.app_label}.{content_type.model}", object_id=target.pk, slot=slot,
+                version=last + 1, sha256=sha256, contract_id=getattr(contract, "pk", None),
+                organisation_id=getattr(organisation, "pk", None)))
             file = EvidenceFile.objects.create(
-                content_type=content_type, object_id=target.pk, slot=slot, contract=rules.contract(target),
-                organisation=rules.organisation(target), version=last + 1, name=checked.name,
+                content_type=content_type, object_id=target.pk, slot=slot, contract=contract,
+                organisation=organisation, version=last + 1, name=checked.name,
                 size=len(checked.data), sha256=sha256, media_type=checked.media_type, token=token,
                 uploaded_at=timezone.now(), uploaded_by=actor)
             audit_log(action="evidence.file.attached", actor=actor, contract=file.contract, obj=file,
                       request=request, payload=_payload(file))
     except BaseException:
-        storage.remove(token)
+        if token:
+            storage.remove(token)
         raise
     if _uncommitted.get() is not None:
         _uncommitted.set((*_uncommitted.get(), token))
@@ -124,16 +132,27 @@ def read(file: EvidenceFile, *, actor, request=None) -> bytes:
     download (``evidence.file.downloaded``, among the downloads of personal data).
 
     Refused with a DomainError when the target is gone or no longer registered, when the actor may not
-    view it, or when the stored file cannot be read back or no longer matches its SHA-256.
+    view it, or when the stored file cannot be read back or no longer matches its SHA-256. The file opens
+    only for the row it was sealed to (storage.binding_of): a row whose token, target, slot, version,
+    SHA-256, contract or organisation was changed in the database is refused as 書き換えられています.
+
+    A refused read is not a download (no bytes leave): it writes no ``evidence.file.downloaded`` entry but
+    ``evidence.file.unreadable`` with the reason's code, so that a damaged or altered row is on the trail.
     """
     target = file.target
     rules = _rules(target, _("この資料を添付した記録が見つかりません。"))
     rules.may_view(actor, target).require()
-    data = storage.load(file.token)
-    if hashlib.sha256(data).hexdigest() != file.sha256:
-        raise storage.StoredDataError(
-            _("保存した資料が登録時の内容と一致しません（SHA-256が違います）。システム管理者に連絡してください。"),
-            code="sha256")
+    try:
+        data = storage.load(file.token, bound=storage.binding_of(file))
+        if hashlib.sha256(data).hexdigest() != file.sha256:
+            raise storage.StoredDataError(
+                _("保存した資料が登録時の内容と一致しません（SHA-256が違います）。システム管理者に連絡してください。"),
+                code="sha256")
+    except storage.StoredDataError as error:
+        with transaction.atomic():
+            audit_log(action="evidence.file.unreadable", actor=actor, contract=file.contract, obj=file,
+                      request=request, payload={**_payload(file), "reason": str(error.code or "")})
+        raise
     with transaction.atomic():
         audit_log(action="evidence.file.downloaded", actor=actor, contract=file.contract, obj=file,
                   request=request, payload=_payload(file))

@@ -60,11 +60,19 @@ class Vault:
         """Names the key a file was written under, so a changed DATA_KEY is told apart from a damaged file."""
         return hashlib.sha256(b"key-id" + self.key()).digest()[:KEY_ID_LENGTH]
 
-    def encrypt(self, plain: bytes, *, purpose: str, name: str) -> bytes:
-        nonce = secrets.token_bytes(NONCE_LENGTH)
-        return self.magic + self.key_id() + nonce + AESGCM(self.key()).encrypt(nonce, plain, f"{purpose}:{name}".encode())
+    @staticmethod
+    def associated_data(*, purpose: str, name: str, bound: bytes = b"") -> bytes:
+        """``purpose:name``, then (when given) a newline and ``bound``: a name is alphanumeric, so the two
+        parts never run into each other."""
+        plain = f"{purpose}:{name}".encode()
+        return plain + b"\n" + bytes(bound) if bound else plain
 
-    def decrypt(self, sealed: bytes, *, purpose: str, name: str) -> bytes:
+    def encrypt(self, plain: bytes, *, purpose: str, name: str, bound: bytes = b"") -> bytes:
+        nonce = secrets.token_bytes(NONCE_LENGTH)
+        aad = self.associated_data(purpose=purpose, name=name, bound=bound)
+        return self.magic + self.key_id() + nonce + AESGCM(self.key()).encrypt(nonce, plain, aad)
+
+    def decrypt(self, sealed: bytes, *, purpose: str, name: str, bound: bytes = b"") -> bytes:
         magic = self.magic
         head = len(magic) + KEY_ID_LENGTH + NONCE_LENGTH
         if len(sealed) < head or not sealed.startswith(magic):
@@ -74,7 +82,8 @@ class Vault:
                                     "システム管理者に確認してください。"), code="key_changed")
         nonce = sealed[len(magic) + KEY_ID_LENGTH:head]
         try:
-            return AESGCM(self.key()).decrypt(nonce, sealed[head:], f"{purpose}:{name}".encode())
+            return AESGCM(self.key()).decrypt(nonce, sealed[head:],
+                                              self.associated_data(purpose=purpose, name=name, bound=bound))
         except InvalidTag:
             raise StoredDataError(_("保存したデータが壊れているか、書き換えられています。もう一度アップロードしてください。"),
                                   code="tampered") from None
@@ -95,10 +104,11 @@ class Vault:
     def new_name() -> str:
         return secrets.token_hex(16)
 
-    def store(self, plain: bytes, *, purpose: str) -> str:
-        """Encrypt ``plain`` into a new file; returns its name (a random token) for :meth:`load`."""
+    def store(self, plain: bytes, *, purpose: str, bound: bytes = b"") -> str:
+        """Encrypt ``plain`` into a new file; returns its name (a random token) for :meth:`load` (which must
+        be given the same ``bound``)."""
         name = self.new_name()
-        sealed = self.encrypt(plain, purpose=purpose, name=name)
+        sealed = self.encrypt(plain, purpose=purpose, name=name, bound=bound)
         path = self.path(name)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
@@ -111,12 +121,12 @@ class Vault:
             raise
         return name
 
-    def load(self, name: str, *, purpose: str) -> bytes:
+    def load(self, name: str, *, purpose: str, bound: bytes = b"") -> bytes:
         try:
             sealed = self.path(name).read_bytes()
         except FileNotFoundError:
             raise StoredDataError(_("保存したデータはすでに削除されています。"), code="purged") from None
-        return self.decrypt(sealed, purpose=purpose, name=name)
+        return self.decrypt(sealed, purpose=purpose, name=name, bound=bound)
 
     def remove(self, name: str) -> bool:
         """Delete a stored file; True when there was one."""

@@ -33,6 +33,21 @@ def test_a_file_reads_back_only_from_its_own_store_name_purpose_and_key(vaults, 
     assert refused.value.code == "key_changed"
 
 
+def test_a_file_sealed_with_bound_data_opens_only_with_the_same_bound_data(vaults):
+    a, _ = vaults
+    name = a.store(b"plain", purpose="p", bound=b'{"row":1}')
+    assert a.load(name, purpose="p", bound=b'{"row":1}') == b"plain"
+    for bound in (b"", b'{"row":2}'):
+        with pytest.raises(StoredDataError) as refused:
+            a.load(name, purpose="p", bound=bound)
+        assert refused.value.code == "tampered"
+    # Without bound data the associated data is exactly "purpose:name", as the survey store always wrote it.
+    assert a.associated_data(purpose="p", name=name) == f"p:{name}".encode()
+    unbound = a.store(b"plain", purpose="p")
+    with pytest.raises(StoredDataError):
+        a.load(unbound, purpose="p", bound=b"x")
+
+
 @pytest.mark.parametrize("name", ["", "../x", "a/b", "ａｂｃ", "x.bin"])
 def test_names_other_than_tokens_are_refused(vaults, name):
     with pytest.raises(StoredDataError):
