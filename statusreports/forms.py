@@ -1,9 +1,12 @@
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import BoundedFormMixin
+from core.dates import wareki
 from core.widgets import DateInput
 
 from .models import StatusReport, StatusSchedule, StructureReport
@@ -45,6 +48,16 @@ class RequestForm(BoundedFormMixin, forms.Form):
     due_on = forms.DateField(label=_("提出期限"), widget=DateInput())
     request_text = forms.CharField(label=_("報告を求める事項"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                                    help_text=_("例: 7月の再委託先の作業状況と、記録媒体の保管場所の点検結果"))
+
+    def __init__(self, *args, contract=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if contract is not None:
+            # What the service accepts: a day within the contract's period, not in the past.
+            first = max(contract.start_date, timezone.localdate())
+            self.fields["due_on"].widget.attrs.update({"min": first.isoformat(),
+                                                       "max": contract.end_date.isoformat()})
+            self.fields["due_on"].help_text = gettext("契約の期間（%(start)s〜%(end)s）の中の、今日以降の日。") % {
+                "start": wareki(contract.start_date), "end": wareki(contract.end_date)}
 
 
 class SubmitForm(BoundedFormMixin, forms.Form):

@@ -148,6 +148,10 @@ def report_request(*, contract: Contract, actor, due_on: dt.date | None, request
     bounds.check_values(StatusReport, due_on=due_on, request_text=request_text)
     if due_on < timezone.localdate():
         raise DomainError(_("提出期限に過ぎた日は入力できません。"), field="due_on")
+    if not contract.start_date <= due_on <= contract.end_date:
+        # A report is asked of the contractor for the work under this contract: due while the contract runs.
+        raise DomainError(_("提出期限は、契約の期間（%(start)s〜%(end)s）の中の日にしてください。")
+                          % {"start": wareki(contract.start_date), "end": wareki(contract.end_date)}, field="due_on")
     if not request_text:
         raise DomainError(_("報告を求める事項を入力してください。"), field="request_text")
     now = timezone.now()

@@ -52,7 +52,7 @@ def _list_page(request, contract, *, schedule_form=None, request_form=None, stat
         "may_set_schedule": may_set_schedule(request.user, contract),
         "may_request": may_request(request.user, contract),
         "schedule_form": schedule_form or ScheduleForm(initial=_schedule_initial(sched)),
-        "request_form": request_form or RequestForm(),
+        "request_form": request_form or RequestForm(contract=contract),
         "seed_rules": SEED_RULES,
     }, status=status)
 
@@ -91,7 +91,7 @@ def report_request(request, slug):
     if not answer:
         return _refused_on_list(request, contract, answer.message)
     return form_post(
-        request, RequestForm,
+        request, RequestForm, form_kwargs={"contract": contract},
         act=lambda form: services.report_request(contract=contract, actor=request.user, request=request,
                                                  **form.cleaned_data),
         message=_("状況報告を求めました。取扱責任者のダッシュボードに表示されます。"),

@@ -15,6 +15,16 @@ def a(w):
     return {"slug": w.contract.slug}
 
 
+def running(w):
+    """Contract A with its period reaching past today (the world's dates are fixed, the clock is not): a requested
+    report's due date must fall within the contract's period and not in the past."""
+    from contracts.models import Contract
+
+    Contract.objects.filter(pk=w.contract.pk).update(
+        end_date=max(w.contract.end_date, timezone.localdate() + dt.timedelta(days=60)))
+    return a(w)
+
+
 def _draft(w):
     services.scheduled_reports_sync(contract=w.contract)
     return StatusReport.objects.filter(contract=w.contract, kind="scheduled").order_by("due_on").first()
@@ -60,7 +70,7 @@ ROWS = [
     Row("statusreports:list", kwargs=a, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
     Row("statusreports:schedule", kwargs=a, get=NOT_HERE, post=HR_ONLY, data=lambda w: {"kind": "monthly", "day": "12"},
         contract_object=True, happened=audited("statusreport.schedule.set")),
-    Row("statusreports:request", kwargs=a, get=NOT_HERE, post=HR_ONLY,
+    Row("statusreports:request", kwargs=running, get=NOT_HERE, post=HR_ONLY,
         data=lambda w: {"due_on": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
                         "request_text": "記録媒体の保管状況"},
         contract_object=True, happened=audited("statusreport.requested")),
