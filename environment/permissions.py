@@ -70,14 +70,17 @@ def _keeps(user, organisation: Organisation) -> bool:
 
     A subcontractor approved under two or more contractors is one company serving several: no single contractor's
     manager speaks for it, and its answers count for the others' checklists. Its profile is then kept only by its
-    own designated managers (people of the subcontractor holding a manager designation in force); while it is
-    approved under one contractor alone, that contractor's manager keeps it too."""
-    contracts = contracts_where(user, "contractor_side").filter(pk__in=organisation_contracts(organisation).values("pk"))
-    if not contracts.exists():
-        return False
+    own designated people (people of the subcontractor holding a designation in force on one of its contracts: a
+    subcontractor's person may be a handler, never the contract's 取扱責任者, who speaks for the contractor); while
+    it is approved under one contractor alone, that contractor's manager keeps it too."""
+    worked_on = organisation_contracts(organisation).values("pk")
     own = getattr(getattr(user, "profile", None), "organisation_id", None)
     if own == organisation.pk:
-        return True
+        action = "receive" if organisation.kind == Organisation.Kind.SUBCONTRACTOR else "contractor_side"
+        return contracts_where(user, action).filter(pk__in=worked_on).exists()
+    contracts = contracts_where(user, "contractor_side").filter(pk__in=worked_on)
+    if not contracts.exists():
+        return False
     if organisation.kind == Organisation.Kind.SUBCONTRACTOR and approved_under(organisation) - {own}:
         return False
     return contracts.filter(contractor_id=own).exists()
@@ -92,7 +95,7 @@ def _is_keeper(user, profile: EnvironmentProfile) -> bool:
 def _not_keeper(profile: EnvironmentProfile) -> Answer:
     if profile.is_ward:
         return no(_("区の環境の届出を作成・更新できるのは、情報システム担当の職員です。"), "not_keeper", forbidden=True)
-    return no(_("環境の届出を作成・更新できるのは、この組織が関わる契約の承認された取扱責任者（指定期間内）です。"),
+    return no(_("環境の届出を作成・更新できるのは、この組織が関わる契約の承認された取扱責任者（指定期間内）です。再委託先の届出は、複数の委託先に承認された後は、その再委託先の指定された方だけが作成・更新します。"),
               "not_manager", forbidden=True)
 
 
@@ -104,7 +107,7 @@ def may_start(user, organisation: Organisation | None) -> Answer:
         exists = EnvironmentProfile.objects.filter(is_ward=True).exists()
     else:
         if not _keeps(user, organisation):
-            return no(_("環境の届出を作成・更新できるのは、この組織が関わる契約の承認された取扱責任者（指定期間内）です。"),
+            return no(_("環境の届出を作成・更新できるのは、この組織が関わる契約の承認された取扱責任者（指定期間内）です。再委託先の届出は、複数の委託先に承認された後は、その再委託先の指定された方だけが作成・更新します。"),
                       "not_manager", forbidden=True)
         exists = EnvironmentProfile.objects.filter(organisation=organisation).exists()
     if exists:

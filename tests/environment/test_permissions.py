@@ -95,8 +95,8 @@ def test_the_wards_profile_is_kept_by_the_it_section_and_accepted_by_hr(world):
 
 
 def own_manager(world, contract, organisation, username="sub_manager"):
-    """A person of the subcontractor holding a manager designation in force on ``contract``. The services no longer
-    designate a subcontractor's person as the contract's 取扱責任者; one designated before that rule still counts."""
+    """A person of the subcontractor designated in force on ``contract``: a handler (取扱者), since a subcontractor's
+    person is never the contract's 取扱責任者; the one who keeps the subcontractor's own profile."""
     from django.utils import timezone
 
     from contracts.models import Role
@@ -104,10 +104,10 @@ def own_manager(world, contract, organisation, username="sub_manager"):
     from tests.factories import make_user
 
     person = make_user(username, organisation, display_name="入力 太郎")
-    Designation.objects.create(contract=contract, user=person, kind=Designation.Kind.MANAGER,
+    Designation.objects.create(contract=contract, user=person, kind=Designation.Kind.HANDLER,
                                status=Designation.Status.APPROVED, reported_at=timezone.now(), reported_by=world.hr,
                                decided_at=timezone.now(), decided_by=world.hr)
-    membership_add(contract=contract, user=person, role=Role.CONTRACTOR_MANAGER, actor=world.hr, audit=False)
+    membership_add(contract=contract, user=person, role=Role.CONTRACTOR_HANDLER, actor=world.hr, audit=False)
     return person
 
 
