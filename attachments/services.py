@@ -74,7 +74,7 @@ def attach(*, target, upload, actor, slot: str = "", request=None) -> EvidenceFi
         with transaction.atomic():
             content_type = ContentType.objects.get_for_model(type(target))
             # Lock the target's row so that two uploads to one slot do not take the same version number.
-            list(type(target)._default_manager.select_for_update().filter(pk=target.pk).values_list("pk", flat=True))
+            list(type(target)._base_manager.select_for_update(of=("self",)).filter(pk=target.pk).values_list("pk", flat=True))
             last = (EvidenceFile.objects.filter(content_type=content_type, object_id=target.pk, slot=slot)
                     .aggregate(last=Max("version"))["last"] or 0)
             # Sealed to the row about to be written (storage.binding; the same values read() binds from the

@@ -6,7 +6,7 @@ import time
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import transaction
+from django.db import close_old_connections, transaction
 
 from attachments import services, storage
 from attachments.models import EvidenceFile
@@ -44,7 +44,18 @@ def test_a_file_of_a_callers_rolled_back_transaction_is_swept(target, world):
     assert services.read(kept, actor=world.hr) == PDF
 
 
-def test_a_file_of_a_rolled_back_transaction_is_removed_when_the_request_ends(target, world):
+@pytest.fixture
+def request_signals():
+    """The request's signals as the test client sends them: without Django's close_old_connections, which would
+    close the test's own connection (and its transaction) on a database server."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_a_file_of_a_rolled_back_transaction_is_removed_when_the_request_ends(target, world, request_signals):
     request_started.send(sender=None)
     kept = services.attach(target=target, upload=upload(PDF), actor=world.manager)
     with pytest.raises(ZeroDivisionError), transaction.atomic():
@@ -56,7 +67,7 @@ def test_a_file_of_a_rolled_back_transaction_is_removed_when_the_request_ends(ta
     assert services.read(kept, actor=world.hr) == PDF
 
 
-def test_a_file_attached_outside_a_request_leaves_nothing_for_the_next_request(target, world,
+def test_a_file_attached_outside_a_request_leaves_nothing_for_the_next_request(target, world, request_signals,
                                                                              django_assert_num_queries):
     """load_demo, a command or a test's own code attaches outside a request: the next request's end does not
     check those files (one query more on every page after them)."""
