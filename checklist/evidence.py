@@ -37,6 +37,7 @@ attestation only and are never flagged from the ward's records.
 """
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import wareki
@@ -49,8 +50,12 @@ def designation_evidence(contract) -> Evidence:
     from contracts.models import Designation
 
     counts = {"manager": 0, "handler": 0, "pending": 0}
+    # In force on the day judged: today, or the last day of a contract that is over (an ended designation names
+    # nobody who handles the data now).
+    day = min(timezone.localdate(), contract.end_date)
     designations = list(contract.designations.filter(
-        status__in=[Designation.Status.APPROVED, Designation.Status.REPORTED]).only("pk", "kind", "status"))
+        status__in=[Designation.Status.APPROVED, Designation.Status.REPORTED])
+        .exclude(valid_until__lt=day).only("pk", "kind", "status"))
     for designation in designations:
         kind, status = designation.kind, designation.status
         if status == Designation.Status.REPORTED:

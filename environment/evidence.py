@@ -199,7 +199,7 @@ def cloud_use(contract) -> list[dict]:
     rows = []
     for organisation, role in found:
         profile = profiles.get(organisation.pk)
-        if profile is None or profile.accepted_at is None or profile.premises != Premises.CLOUD:
+        if profile is None or not profile.is_accepted or profile.premises != Premises.CLOUD:
             continue
         rows.append({"organisation": organisation.name, "role": role, "service": profile.cloud_service,
                      "provider": profile.cloud_provider, "guideline": profile.cloud_guideline == Measure.IN_PLACE,

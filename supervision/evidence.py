@@ -54,10 +54,11 @@ def inspection_evidence(contract) -> Evidence:
                        .order_by("planned_on"))
     reports, reports_overdue, report_files = _status_reports(contract)
     files = _file_refs(contract, inspections) + report_files
-    held = [i for i in inspections if i.is_done and (i.method == Inspection.Method.ON_SITE or i.reason)]
+    held = [i for i in inspections if i.is_done and (i.method == Inspection.Method.ON_SITE or i.reason)
+            and i.held_on <= contract.end_date]
     today = timezone.localdate()
     if held:
-        last = held[-1]
+        last = max(held, key=lambda i: (i.held_on, i.pk))
         summary = _("%(year)sの立入り調査等 %(n)s回（直近 %(day)s、%(method)s）") % {
             "year": fiscal_year_label(year), "n": len(held), "day": wareki(last.held_on), "method": last.method_text}
         if reports_overdue:
@@ -91,7 +92,7 @@ def subcontractor_evidence(contract) -> Evidence:
     today = timezone.localdate()
     inspections = list(Inspection.objects.filter(contract=contract, fiscal_year=contract.fiscal_year,
                                                  subcontractor__in=subcontractors)
-                       .exclude(status=Inspection.Status.CANCELLED))
+                       .exclude(status=Inspection.Status.CANCELLED).order_by("planned_on", "pk"))
     files = _file_refs(contract, inspections)
     problems, fine = [], []
     for sub in subcontractors:

@@ -64,3 +64,17 @@ def test_access_log_evidence_rehashes_the_contracts_audit_entries(world):
 
 def test_the_builtin_providers_are_registered_at_startup():
     assert {"ward.operational.04", "contractor.operational.04", "ward.system.08"} <= evidence.registered_keys()
+
+
+def test_a_designation_whose_period_has_ended_names_nobody_for_item_04(world):
+    """An approved manager whose designated period ended before the day judged (today, or the contract's last day)
+    is not a manager in place: item 04 says there is none, not 「1名を区が承認済み」."""
+    import datetime as dt
+
+    from contracts.models import Designation
+
+    world.contract.designations.filter(kind=Designation.Kind.MANAGER).update(
+        valid_until=world.contract.end_date - dt.timedelta(days=1))
+    found = designation_evidence(world.contract)
+    assert found.met is False
+    assert "取扱責任者 0名" in found.summary

@@ -111,3 +111,24 @@ def test_items_02_list_the_inspections_files_with_their_sha256(world, clock):
                        slot="response")
     (evidence,) = _ours(world.contract, "contractor.operational.02")
     assert [(f.name, f.sha256) for f in evidence.files] == [("cabinet.png", hashlib.sha256(photo).hexdigest())]
+
+
+@pytest.mark.django_db
+def test_an_inspection_held_after_the_contracts_end_does_not_meet_items_02(world, clock):
+    """「契約履行の間…立入り調査等」: one held after the last day of the contract, in the same fiscal year, was not held
+    during the contract; one on its last day was."""
+    from contracts.models import Contract
+
+    Contract.objects.filter(pk=world.contract.pk).update(end_date=dt.date(2026, 2, 28))
+    world.contract.refresh_from_db()
+    inspection = plan(world, planned_on=dt.date(2026, 2, 20))
+    clock.set(tokyo(2026, 3, 11, 9, 0))
+    record(world, inspection, held_on=dt.date(2026, 2, 28))
+    for key in KEYS_02:
+        (evidence,) = _ours(world.contract, key)
+        assert evidence.met is True
+    Inspection.objects.filter(pk=inspection.pk).update(held_on=dt.date(2026, 3, 10))
+    for key in KEYS_02:
+        (evidence,) = _ours(world.contract, key)
+        assert evidence.met is not True
+        assert "令和8年3月10日" not in evidence.summary
