@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "core",
     "audit",
     "accounts",
+    "contracttypes",
     "contracts",
     "attachments",
     "environment",

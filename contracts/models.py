@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.badges import Badge
 from core.dates import fiscal_year_label
+from contracttypes.models import default_contract_type
 from core.review import Action, Flow, Reviewed, State
 
 
@@ -16,9 +17,18 @@ class Organisation(models.Model):
         WARD_SECTION = "ward_section", _("区の担当課")
         CONTRACTOR = "contractor", _("委託事業者")
         SUBCONTRACTOR = "subcontractor", _("再委託先")
+        # The ward's organisation tree: 部 → 課 (WARD_SECTION) → 係.
+        DEPARTMENT = "department", _("部")
+        UNIT = "unit", _("係")
+
+    WARD_KINDS = (Kind.DEPARTMENT, Kind.WARD_SECTION, Kind.UNIT)
 
     name = models.CharField(_("名称"), max_length=200, unique=True)
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    # 組織コード: the key the ward's own lists (and the imports) name a unit by; blank for companies.
+    code = models.CharField(_("組織コード"), max_length=20, blank=True)
+    parent = models.ForeignKey("self", verbose_name=_("上位組織"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
     address = models.CharField(_("所在地"), max_length=300, blank=True)
     emergency_contact_name = models.CharField(_("緊急連絡先（担当者）"), max_length=100, blank=True)
     emergency_contact_phone = models.CharField(_("緊急連絡先（電話）"), max_length=50, blank=True)
@@ -29,6 +39,9 @@ class Organisation(models.Model):
         ordering = ["kind", "name"]
         verbose_name = _("組織")
         verbose_name_plural = _("組織")
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="organisation_code_unique"),
+        ]
 
     def __str__(self):
         return self.name
@@ -76,6 +89,10 @@ class Contract(models.Model):
     project_description = models.TextField(_("事業内容"))
     holding_section = models.CharField(_("保有課（担当課）"), max_length=200)
     registered_work_name = models.CharField(_("登録業務の名称"), max_length=300)
+    contract_type = models.ForeignKey(
+        "contracttypes.ContractType", verbose_name=_("委託の種類"), on_delete=models.PROTECT, related_name="contracts",
+        default=default_contract_type,
+    )
     ward_section = models.ForeignKey(
         Organisation, verbose_name=_("担当課（組織）"), on_delete=models.PROTECT, related_name="owned_contracts",
         limit_choices_to={"kind": Organisation.Kind.WARD_SECTION},
@@ -224,10 +241,11 @@ class ContractStepEvent(models.Model):
 
 
 class Role(models.TextChoices):
-    HR = "hr", _("人材育成等担当（区）")
+    HR = "hr", _("担当課")
     CONTRACTOR_MANAGER = "contractor_manager", _("取扱責任者（委託先）")
     CONTRACTOR_HANDLER = "contractor_handler", _("取扱者（委託先）")
     AUDITOR = "auditor", _("監査")
+    PRIVACY = "privacy", _("個人情報保護担当")
 
 
 # The contract permissions each role holds; granted and taken away only in contracts.services.
@@ -236,7 +254,45 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.CONTRACTOR_MANAGER: ("view_contract", "receive_items", "manage_contractor_side"),
     Role.CONTRACTOR_HANDLER: ("view_contract", "receive_items"),
     Role.AUDITOR: ("view_contract", "audit_contract"),
+    Role.PRIVACY: ("view_contract", "audit_contract"),
 }
+
+# The roles granted on a part of the ward's organisation (ScopeGrant) rather than on one contract.
+SCOPED_ROLES = (Role.HR, Role.PRIVACY, Role.AUDITOR)
+
+
+class ScopeGrant(models.Model):
+    """A ward role held on a part of the ward's organisation: 担当課 on a section's contracts (and its 係'),
+    個人情報保護担当 and 監査 on a department's or, with no unit, on the whole ward's. Contractors are never
+    scoped: their roles come from designations on one contract. A grant from the directory (``source``)
+    is replaced at each sign-in by what the person's directory groups say."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("管理者による付与")
+        DIRECTORY = "directory", _("ディレクトリのグループ")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scope_grants")
+    role = models.CharField(_("役割"), max_length=30, choices=Role.choices)
+    unit = models.ForeignKey(Organisation, verbose_name=_("範囲（組織）"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="scope_grants",
+                             help_text=_("空欄は区全体"))
+    source = models.CharField(_("付与の根拠"), max_length=12, choices=Source.choices, default=Source.MANUAL)
+    granted_at = models.DateTimeField(_("付与日時"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    revoked_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__username", "role", "unit__code"]
+        verbose_name = _("組織単位の役割")
+        verbose_name_plural = _("組織単位の役割")
+
+    def __str__(self):
+        return f"{self.user} / {self.get_role_display()} / {self.unit or _('区全体')}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
 
 
 class Membership(models.Model):

@@ -17,6 +17,7 @@ FLOORS = [
     ["core"],
     ["audit"],
     ["accounts"],
+    ["contracttypes"],
     ["contracts"],
     ["attachments"],
     ["environment"],
