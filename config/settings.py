@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "accounts",
     "contracttypes",
     "contracts",
+    "directory",
     "attachments",
     "environment",
     "engagement",
@@ -121,6 +122,8 @@ INSTALLED_APPS = [
     "statusreports",
     "supervision",
     "yearend",
+    "imports",
+    "register",
     "operations",
 ]
 

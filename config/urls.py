@@ -22,6 +22,9 @@ urlpatterns = [
     path("environment/", include("environment.urls")),
     path("status-reports/", include("statusreports.urls")),
     path("supervision/", include("supervision.urls")),
+    path("directory/", include("directory.urls")),
+    path("imports/", include("imports.urls")),
+    path("register/", include("register.urls")),
     path("", include("yearend.urls")),
     path("", include("operations.urls")),
     # The home page (the person's contracts and what waits for them) is the contracts app's; it keeps its name.

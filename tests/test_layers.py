@@ -19,6 +19,7 @@ FLOORS = [
     ["accounts"],
     ["contracttypes"],
     ["contracts"],
+    ["directory"],
     ["attachments"],
     ["environment"],
     ["checklist"],
@@ -28,6 +29,8 @@ FLOORS = [
     ["statusreports"],
     ["supervision"],
     ["yearend"],
+    ["imports"],
+    ["register"],
     ["operations"],
     ["config"],
 ]
