@@ -24,9 +24,18 @@ def iter_items(data: dict):
 
 def load_template(data: dict, template_model, item_model):
     """Create the template version ``data`` describes, unless it is already there."""
-    existing = template_model.objects.filter(version=data["version"]).first()
+    fields = {f.name for f in template_model._meta.get_fields()}
+    typed = "contract_type" in fields  # the historical model of the data migration 0002 has no type yet
+    existing = template_model.objects.filter(version=data["version"],
+                                             **({"contract_type__isnull": True} if typed else {})).first()
     if existing is not None:
         return existing
+    extra = {}
+    if typed:
+        from django.utils import timezone
+
+        extra = {"status": "published", "published_at": timezone.now()}
+    backed = "backing" in {f.name for f in item_model._meta.get_fields()}
     sides = {side["side"]: side for side in data["sides"]}
     sections = {s["section"]: s["heading"] for side in data["sides"] for s in side["sections"]}
     template = template_model.objects.create(
@@ -38,11 +47,12 @@ def load_template(data: dict, template_model, item_model):
         contractor_mark_header=sides["contractor"]["mark_header"],
         contractor_no_mark=sides["contractor"]["no_mark"],
         operational_heading=sections["operational"], system_heading=sections["system"],
-        source=data["source"],
+        source=data["source"], **extra,
     )
     item_model.objects.bulk_create([
         item_model(template=template, key=item["key"], side=side, section=section, number=number,
-                   position=position, text=item["text"], seed_mark=item.get("seed_mark", ""))
+                   position=position, text=item["text"], seed_mark=item.get("seed_mark", ""),
+                   **({"backing": item.get("backing", item["key"])} if backed else {}))
         for side, section, number, position, item in iter_items(data)
     ])
     return template

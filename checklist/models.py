@@ -41,7 +41,21 @@ class Mark(models.TextChoices):
 
 
 class ChecklistTemplate(models.Model):
-    version = models.PositiveIntegerField(_("版"), unique=True)
+    """One version of the checklist for one contract type (``contract_type`` null: the default, used by every type
+    without its own). A version is written as a draft (an import previewed and found valid) and published; a
+    contract's plan starts on the latest version published for its type at that moment (``services.template_for``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("下書き（未公開）")
+        PUBLISHED = "published", _("公開済み")
+
+    STATUS_TONES = {Status.DRAFT: "warn", Status.PUBLISHED: "ok"}
+
+    contract_type = models.ForeignKey("contracttypes.ContractType", verbose_name=_("委託の種類"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="checklist_templates")
+    version = models.PositiveIntegerField(_("版"))
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
     title = models.CharField(_("表題"), max_length=200)
     subtitle = models.CharField(_("副題"), max_length=200, blank=True)
     control_header = models.CharField(_("対策欄の見出し"), max_length=100)
@@ -64,6 +78,14 @@ class ChecklistTemplate(models.Model):
         ordering = ["-version"]
         verbose_name = _("チェックリストのひな形")
         verbose_name_plural = _("チェックリストのひな形")
+        permissions = [("import_template", _("チェックリストのひな形を取り込み、公開する"))]
+        constraints = [
+            # NULL is never equal to NULL in a unique index: the default's versions have a constraint of their own.
+            models.UniqueConstraint(fields=["contract_type", "version"], condition=models.Q(contract_type__isnull=False),
+                                    name="checklist_template_version_per_type"),
+            models.UniqueConstraint(fields=["version"], condition=models.Q(contract_type__isnull=True),
+                                    name="checklist_template_version_default"),
+        ]
 
     def __str__(self):
         return f"{self.title}（第{self.version}版）"
@@ -77,6 +99,18 @@ class ChecklistTemplate(models.Model):
         if self.is_in_use:
             raise TemplateFrozen("This template version is used by a contract.")
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def status_badge(self) -> Badge:
+        return Badge(self.get_status_display(), self.STATUS_TONES.get(self.status, ""))
+
+    @property
+    def type_label(self) -> str:
+        return self.contract_type.name if self.contract_type_id else str(_("既定（種類ごとのひな形がない場合）"))
 
     @property
     def is_in_use(self) -> bool:
@@ -109,6 +143,9 @@ class TemplateItem(models.Model):
     position = models.PositiveSmallIntegerField(_("順序"))
     text = models.TextField(_("個人情報保護対策"))
     seed_mark = models.CharField(_("原本の記入"), max_length=5, blank=True)
+    # The record that backs the item: a key registered in core.evidence (the seed's items are backed by their own
+    # key), or "" — attestation with files: the attestation "in place" then needs at least one file attached.
+    backing = models.CharField(_("裏付け"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["template", "position"]
@@ -136,6 +173,11 @@ class TemplateItem(models.Model):
     def label(self) -> str:
         """How a clerk names the item: 区が行う対策・運用上の対策 4."""
         return f"{self.get_side_display()}・{self.get_section_display()} {self.number}"
+
+    @property
+    def needs_files(self) -> bool:
+        """Attestation with files: no record backs the item, so its attestation "in place" needs a file."""
+        return not self.backing
 
     @property
     def anchor(self) -> str:

@@ -13,6 +13,7 @@ from contracts.selectors import contracts_for
 from core import evidence as live_evidence
 from core.dashboard import Link, Waiting
 
+from . import versions
 from .models import (
     Checklist,
     ChecklistEvent,
@@ -31,10 +32,11 @@ def checklist_of(contract: Contract) -> Checklist | None:
 
 
 def template_for(contract: Contract, checklist: Checklist | None = None) -> ChecklistTemplate | None:
-    """The version the contract uses, or the one a new plan would start on."""
+    """The version the contract uses (``checklist`` is the contract's, already read, or None when it has none),
+    or the one a new plan would start on (``versions``)."""
     if checklist is not None:
         return checklist.template
-    return ChecklistTemplate.objects.order_by("-version").first()
+    return versions.in_force(contract.contract_type_id)
 
 
 @dataclass
@@ -169,8 +171,9 @@ def side_views(contract: Contract, sides, *, with_evidence: bool = False) -> lis
     evidence = {}
     files: dict[int, list] = {}
     if with_evidence:
+        # Asked by each item's backing record key; an attestation-with-files item asks none and shows its files.
         evidence = live_evidence.evidence_by_key(
-            contract, [t.key for t in template_items if t.side in sides]
+            contract, [t.backing for t in template_items if t.side in sides and t.backing]
         )
         files = attestation_files(by_template_item.values())
     views = []
@@ -179,7 +182,7 @@ def side_views(contract: Contract, sides, *, with_evidence: bool = False) -> lis
             continue
         sections = []
         for section in (Section.OPERATIONAL, Section.SYSTEM):
-            rows = [Row(t, by_template_item.get(t.pk), evidence.get(t.key, []),
+            rows = [Row(t, by_template_item.get(t.pk), evidence.get(t.backing, []) if t.backing else [],
                         tuple(files.get(getattr(by_template_item.get(t.pk), "pk", None), ())))
                     for t in template_items if t.side == side and t.section == section]
             sections.append(SectionRows(section, template.section_heading(section), rows))

@@ -24,7 +24,7 @@ from core import evidence as live_evidence
 from core.dates import fiscal_year_label
 from core.errors import DomainError
 
-from . import locking
+from . import locking, versions
 from .models import (
     Checklist,
     ChecklistEvent,
@@ -41,10 +41,24 @@ from .permissions import item_attestable, item_reviewable, may_on_side, may_plan
 Marks = Mapping[str, tuple[str, str]]
 
 
+def _no_template() -> DomainError:
+    return DomainError(_("チェックリストのひな形がありません。管理者に連絡してください（migrate が必要です）。"))
+
+
 def latest_template() -> ChecklistTemplate:
-    template = ChecklistTemplate.objects.order_by("-version").first()
+    """The default's version in force now (the one a contract of a type without its own would start on)."""
+    template = versions.in_force(None)
     if template is None:
-        raise DomainError(_("チェックリストのひな形がありません。管理者に連絡してください（migrate が必要です）。"))
+        raise _no_template()
+    return template
+
+
+def template_for(contract: Contract) -> ChecklistTemplate:
+    """The version the contract's checklist is on: the latest version published for its type (else the default's)
+    at or before the moment its plan was made (its checklist's creation; for a contract without one yet, now)."""
+    template = versions.for_contract(contract)
+    if template is None:
+        raise _no_template()
     return template
 
 
@@ -114,7 +128,9 @@ def _checklist_for_update(contract: Contract) -> Checklist:
 
 
 def _create_checklist(*, contract: Contract, actor) -> Checklist:
-    template = latest_template()
+    template = versions.in_force(contract.contract_type_id)
+    if template is None:
+        raise _no_template()
     checklist = Checklist.objects.create(contract=contract, template=template, created_by=actor)
     ChecklistSide.objects.bulk_create([ChecklistSide(checklist=checklist, side=side) for side in Side.values])
     ChecklistItem.objects.bulk_create([
@@ -325,7 +341,22 @@ class ItemErrors(DomainError):
 Entry = tuple[str, str, str]
 
 
-def _attestation_error(checklist, side_row, item, entry: Entry) -> DomainError | None:
+def _backing(items) -> list[str]:
+    """The record keys core.evidence is asked for the items (an attestation-with-files item asks none)."""
+    return [item.template_item.backing for item in items if item.template_item.backing]
+
+
+def _with_files(items) -> set[int]:
+    """The pks of the items among ``items`` that need files (attestation with files) and have one attached."""
+    from attachments.selectors import files_for_many
+
+    needing = [item for item in items if item.template_item.needs_files]
+    if not needing:
+        return set()
+    return set(files_for_many(needing, slot="attestation").values_list("object_id", flat=True))
+
+
+def _attestation_error(checklist, side_row, item, entry: Entry, with_files: set[int] = frozenset()) -> DomainError | None:
     attestable = item_attestable(checklist, side_row, item)
     if not attestable:
         return DomainError(attestable.message)
@@ -340,6 +371,10 @@ def _attestation_error(checklist, side_row, item, entry: Entry) -> DomainError |
         return DomainError(_("未実施の場合は、その理由と実施の予定を入力してください。"), field="note")
     if attestation == ChecklistItem.Attestation.IN_PLACE and not (note or evidence):
         return DomainError(_("実施済みの場合は、実施の内容か根拠資料を入力してください。"), field="note")
+    if (attestation == ChecklistItem.Attestation.IN_PLACE and item.template_item.needs_files
+            and item.pk not in with_files):
+        return DomainError(_("この項目はアプリの記録では確かめられないため、実施済みとするには資料を1件以上添付してください"
+                             "（添付してから実施状況を保存してください）。"), field="attestation")
     return None
 
 
@@ -351,7 +386,7 @@ def _clean_entry(entry) -> Entry:
 def _apply_attestation(checklist, item: ChecklistItem, entry: Entry, actor, evidence_by_key) -> dict:
     """Write one attestation (already checked); a corrected item goes back to the ward's review."""
     attestation, note, evidence = entry
-    shown = evidence_by_key.get(item.template_item.key, [])
+    shown = evidence_by_key.get(item.template_item.backing, []) if item.template_item.backing else []
     item.flagged = attestation == ChecklistItem.Attestation.IN_PLACE and live_evidence.shows_unmet(shown)
     item.app_evidence = "\n".join(e.summary for e in shown)
     corrected = item.is_returned
@@ -383,11 +418,11 @@ def item_attest(*, item: ChecklistItem, attestation: str, note: str = "", eviden
     _require(actor, checklist.contract, side, "attest")
     require_open(checklist.contract)
     entry = _clean_entry((attestation, note, evidence))
-    error = _attestation_error(checklist, _side_row(checklist, side), item, entry)
+    error = _attestation_error(checklist, _side_row(checklist, side), item, entry, _with_files([item]))
     if error is not None:
         raise error
     payload = _apply_attestation(checklist, item, entry, actor,
-                                 live_evidence.evidence_by_key(checklist.contract, [item.template_item.key]))
+                                 live_evidence.evidence_by_key(checklist.contract, _backing([item])))
     audit_log(action="checklist.item.attested", actor=actor, contract=checklist.contract, obj=item,
               request=request, payload=payload)
     return item
@@ -411,6 +446,7 @@ def side_attest(*, contract: Contract, side: str, entries: Mapping[int, Entry], 
         raise DomainError(_("このチェックリストにない項目が指定されました。画面を開き直してください。"))
     errors: dict[int, DomainError] = {}
     changes: list[tuple[ChecklistItem, Entry]] = []
+    with_files = _with_files([items[pk] for pk in entries])
     for pk, raw in entries.items():
         item, entry = items[pk], _clean_entry(raw)
         if not any(entry):
@@ -418,7 +454,7 @@ def side_attest(*, contract: Contract, side: str, entries: Mapping[int, Entry], 
         saved = (item.attestation if item.is_attested else "", item.note, item.evidence)
         if entry == saved:
             continue
-        error = _attestation_error(checklist, row, item, entry)
+        error = _attestation_error(checklist, row, item, entry, with_files)
         if error is not None:
             errors[pk] = error
         else:
@@ -428,7 +464,7 @@ def side_attest(*, contract: Contract, side: str, entries: Mapping[int, Entry], 
     if not changes:
         return []
     changes.sort(key=lambda change: change[0].template_item.position)
-    evidence = live_evidence.evidence_by_key(contract, [item.template_item.key for item, _entry in changes])
+    evidence = live_evidence.evidence_by_key(contract, _backing(item for item, _entry in changes))
     saved_items = [item for item, _entry in changes]
     payloads = [_apply_attestation(checklist, item, entry, actor, evidence) for item, entry in changes]
     audit_log(action="checklist.items.attested", actor=actor, contract=checklist.contract, obj=row,
@@ -567,6 +603,13 @@ def side_lock(*, contract: Contract, side: str, actor, request=None) -> Checklis
     return row
 
 
+def next_version(contract_type_id: int | None) -> int:
+    """The number the type's (or the default's) next version takes, drafts counted."""
+    rows = ChecklistTemplate.objects.filter(**({"contract_type_id": contract_type_id} if contract_type_id is not None
+                                               else {"contract_type__isnull": True}))
+    return (rows.aggregate(v=Max("version"))["v"] or 0) + 1
+
+
 @transaction.atomic
 def template_new_version(*, base: ChecklistTemplate, texts: Mapping[str, str], note: str, actor,
                          request=None, actor_label: str | None = None) -> ChecklistTemplate:
@@ -582,15 +625,18 @@ def template_new_version(*, base: ChecklistTemplate, texts: Mapping[str, str], n
     changed = {key: text.strip() for key, text in texts.items() if text.strip() != base_items[key].text}
     if not changed:
         raise DomainError(_("文言が変更された項目がありません。"))
-    # Two people making a version at once: the unique version number lets only one of them through.
-    version = (ChecklistTemplate.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+    # Two people making a version at once: the unique version number (per type) lets only one of them through.
+    version = next_version(base.contract_type_id)
     copied = {f.name: getattr(base, f.name) for f in ChecklistTemplate._meta.concrete_fields
-              if f.name not in ("id", "version", "change_note", "previous", "created_at", "created_by")}
+              if f.name not in ("id", "version", "change_note", "previous", "created_at", "created_by", "status",
+                                "published_at")}
     template = ChecklistTemplate.objects.create(version=version, change_note=note, previous=base, created_by=actor,
-                                                **copied)
+                                                status=ChecklistTemplate.Status.PUBLISHED,
+                                                published_at=timezone.now(), **copied)
     TemplateItem.objects.bulk_create([
         TemplateItem(template=template, key=item.key, side=item.side, section=item.section, number=item.number,
-                     position=item.position, text=changed.get(item.key, item.text), seed_mark=item.seed_mark)
+                     position=item.position, text=changed.get(item.key, item.text), seed_mark=item.seed_mark,
+                     backing=item.backing)
         for item in base_items.values()
     ])
     audit_log(action="checklist.template.versioned", actor=actor, obj=template, request=request,

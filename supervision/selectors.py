@@ -42,7 +42,9 @@ def _template_of(contract: Contract) -> ChecklistTemplate | None:
     checklist = getattr(contract, "checklist", None)  # the reverse one-to-one raises an AttributeError when none
     if checklist is not None:
         return checklist.template
-    return ChecklistTemplate.objects.order_by("-version").first()
+    from checklist.versions import in_force
+
+    return in_force(contract.contract_type_id)  # the version a plan made now would start on
 
 
 def checklist_items(contract: Contract) -> list[TemplateItem]:
