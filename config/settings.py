@@ -15,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.faces import check_face, faces_by_host
 from core.keys import key_from_env_or_file
 from core.private_files import private_file
 
@@ -95,6 +96,11 @@ EVIDENCE_DATA_DIR = Path(os.environ.get("DJANGO_EVIDENCE_DATA_DIR", VAR_DIR / "e
 EVIDENCE_MAX_FILE_SIZE = int(os.environ.get("DJANGO_EVIDENCE_MAX_FILE_SIZE", str(10 * 1024 * 1024)))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# Which face a host shows (core.faces; README, "Where it sits in the ward's network"): "ward" (every page) or
+# "contractor" (only the pages a contractor's people use, everything else 404). DJANGO_APP_FACE_BY_HOST names
+# hosts with a face of their own ("host=face,host=face"); any other allowed host gets DJANGO_APP_FACE.
+APP_FACE = check_face(os.environ.get("DJANGO_APP_FACE") or "ward", "DJANGO_APP_FACE")
+APP_FACE_BY_HOST = faces_by_host(os.environ.get("DJANGO_APP_FACE_BY_HOST", ""))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -131,6 +137,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    # On the contractor face, a page that is not on it answers 404 before the session or the database is read.
+    "core.faces.FaceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
