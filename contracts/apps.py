@@ -12,13 +12,13 @@ class ContractsConfig(AppConfig):
         from core import context_processors, dashboard
 
         from . import evidence, permissions, roles, selectors
-        from .models import Contract, Designation, Membership
+        from .models import Contract, Designation, Membership, Organisation, ScopeGrant
 
         dashboard.register(selectors.waiting_designations, order=10)
         dashboard.register(selectors.waiting_my_reports, order=10)
         dashboard.register(selectors.waiting_subcontracting, order=12)
         post_migrate.connect(roles.ensure_groups, sender=self)
-        for model in (Membership, Designation):
+        for model in (Membership, Designation, ScopeGrant, Organisation):
             post_save.connect(permissions.forget_remembered_roles, sender=model,
                               dispatch_uid=f"forget-roles-saved-{model.__name__}")
             post_delete.connect(permissions.forget_remembered_roles, sender=model,

@@ -28,7 +28,18 @@ from core import review, roles
 from core.answers import YES, Answer, no
 
 from .closing import CLOSED, closed_refusal
-from .models import ROLE_PERMISSIONS, Contract, Designation, Membership, Role, Subcontractor
+from .models import (
+    ROLE_PERMISSIONS,
+    SCOPED_ROLES,
+    Contract,
+    Designation,
+    Membership,
+    Organisation,
+    Role,
+    ScopeGrant,
+    Subcontractor,
+)
+from .scopes import grants_reaching_q, subtree_q
 
 ACTIONS = {
     "view": "contracts.view_contract",
@@ -38,7 +49,7 @@ ACTIONS = {
     "audit": "contracts.audit_contract",            # auditor (and HR) reading and exporting
 }
 
-WARD_ROLES = (Role.HR, Role.AUDITOR)
+WARD_ROLES = (Role.HR, Role.AUDITOR, Role.PRIVACY)
 _KIND_OF_ROLE = {Role.CONTRACTOR_MANAGER: Designation.Kind.MANAGER, Role.CONTRACTOR_HANDLER: Designation.Kind.HANDLER}
 
 
@@ -60,11 +71,23 @@ def memberships_in_force(day=None):
     return Membership.objects.filter(revoked_at__isnull=True).filter(Q(role__in=WARD_ROLES) | contractor)
 
 
+def active_grants(user=None):
+    """ScopeGrants in force (not revoked) of a scoped role (担当課, 個人情報保護担当, 監査)."""
+    grants = ScopeGrant.objects.filter(revoked_at__isnull=True, role__in=SCOPED_ROLES, user__is_active=True)
+    return grants if user is None else grants.filter(user=user)
+
+
+def _grants_on(section_ref, user=None):
+    """The active grants whose unit's subtree holds the section ``section_ref`` (a pk or an OuterRef)."""
+    return active_grants(user).filter(grants_reaching_q(section_ref))
+
+
 # One request asks the same person's roles many times (the dashboard asks every app; the checklist page asks
 # for each of its items, on contract objects of their own): RolesPerRequestMiddleware opens a scope in which
-# each person's roles in force on all their contracts are read once. A service, in its own transaction
-# (deeper than the request's), still asks the database afresh, and a change to a membership or designation
-# in the request forgets what was read (contracts.apps connects the signals).
+# each person's roles in force on all their contracts are read once, with their scoped roles (ScopeGrant)
+# and the sections those reach. A service, in its own transaction (deeper than the request's), still asks
+# the database afresh, and a change to a membership, designation, grant or unit in the request forgets what
+# was read (contracts.apps connects the signals).
 _remembered: ContextVar[dict | None] = ContextVar("contracts_roles_remembered", default=None)
 
 
@@ -83,9 +106,52 @@ def forget_remembered_roles(**kwargs) -> None:
         scope["roles"].clear()
 
 
-def _remembered_roles(user) -> dict[int, frozenset[str]] | None:
-    """{contract id: roles in force today} for ``user``, read once in the request's scope; None outside a
-    scope or inside a transaction the request opened since (a service's own)."""
+class _Held:
+    """A person's roles, read once: by contract (memberships in force) and by section (scoped grants)."""
+
+    def __init__(self, by_contract: dict[int, frozenset[str]], grants: list[tuple[str, frozenset[int] | None]]):
+        self.by_contract = by_contract
+        self.grants = grants  # (role, the sections its unit's subtree holds, or None: the whole ward)
+        self.any_contract: dict[frozenset, bool] = {}
+
+    def roles(self, contract_id: int, section_id: int | None) -> frozenset[str]:
+        found = self.by_contract.get(contract_id, frozenset())
+        scoped = {role for role, sections in self.grants if sections is None or section_id in sections}
+        return found | scoped if scoped else found
+
+    def where(self, roles) -> Q:
+        """A Q on Contract: the contracts on which one of ``roles`` is held."""
+        wanted = set(roles)
+        q = Q(pk__in=sorted(pk for pk, held in self.by_contract.items() if held & wanted))
+        sections: set[int] = set()
+        for role, reached in self.grants:
+            if role in wanted:
+                if reached is None:
+                    return Q(pk__isnull=False)
+                sections |= reached
+        return q | Q(ward_section_id__in=sorted(sections)) if sections else q
+
+
+def _read_grants(user) -> list[tuple[str, frozenset[int] | None]]:
+    """The person's active grants with the sections each reaches (two queries; one when they hold none)."""
+    grants = list(active_grants(user).values_list("role", "unit_id"))
+    units = {unit for _role, unit in grants if unit is not None}
+    below: dict[int, set[int]] = {unit: {unit} for unit in units}
+    if units:
+        q = Q()
+        for unit in units:
+            q |= subtree_q(unit)
+        for pk, parent, grandparent in Organisation.objects.filter(q).values_list("pk", "parent_id",
+                                                                                  "parent__parent_id"):
+            for top in (parent, grandparent):
+                if top in below:
+                    below[top].add(pk)
+    return [(role, None if unit is None else frozenset(below[unit])) for role, unit in grants]
+
+
+def _remembered_roles(user) -> _Held | None:
+    """The person's roles in force today, read once in the request's scope; None outside a scope or inside a
+    transaction the request opened since (a service's own)."""
     scope = _remembered.get()
     if scope is None or len(connection.atomic_blocks) > scope["depth"]:
         return None
@@ -94,18 +160,26 @@ def _remembered_roles(user) -> dict[int, frozenset[str]] | None:
         roles: dict[int, set[str]] = {}
         for contract_id, role in memberships_in_force().filter(user=user).values_list("contract_id", "role"):
             roles.setdefault(contract_id, set()).add(role)
-        scope["roles"][key] = {contract_id: frozenset(found) for contract_id, found in roles.items()}
+        scope["roles"][key] = _Held({contract_id: frozenset(found) for contract_id, found in roles.items()},
+                                    _read_grants(user))
     return scope["roles"][key]
 
 
+def scoped_roles(user, contract: Contract) -> frozenset[str]:
+    """The roles the person holds on the contract through their ScopeGrants (one query)."""
+    return frozenset(_grants_on(contract.ward_section_id, user).values_list("role", flat=True).distinct())
+
+
 def roles_in_force(user, contract: Contract, *, day=None) -> frozenset[str]:
-    """The person's roles on the contract today (one query, or none when the request has read them)."""
+    """The person's roles on the contract today: their memberships in force and their scoped roles whose unit
+    holds the contract's section (two queries, or none when the request has read them)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     remembered = _remembered_roles(user) if day is None else None
     if remembered is not None:
-        return remembered.get(contract.pk, frozenset())
-    return frozenset(memberships_in_force(day).filter(contract=contract, user=user).values_list("role", flat=True))
+        return remembered.roles(contract.pk, contract.ward_section_id)
+    held = frozenset(memberships_in_force(day).filter(contract=contract, user=user).values_list("role", flat=True))
+    return held | scoped_roles(user, contract)
 
 
 def _roles(user, contract: Contract) -> frozenset[str]:
@@ -135,19 +209,32 @@ def people_who_can(contract: Contract, action: str):
 
     roles = _roles_for(_codename(action))
     holders = memberships_in_force().filter(contract=contract, role__in=roles).values("user_id")
-    return get_user_model().objects.filter(pk__in=holders, is_active=True)
+    scoped = _grants_on(contract.ward_section_id).filter(role__in=roles).values("user_id")
+    return get_user_model().objects.filter(Q(pk__in=holders) | Q(pk__in=scoped), is_active=True)
 
 
 def contracts_where(user, action: str = "view"):
     """The contracts on which ``user`` may do ``action`` (a key of ACTIONS, or a permission name) now."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Contract.objects.none()
+    return Contract.objects.filter(contracts_where_q(user, action))
+
+
+def contracts_where_q(user, action: str = "view") -> Q:
+    """:func:`contracts_where` as a Q on Contract (a register or an export adds its own filters to it): the
+    contracts of the person's memberships in force, and those whose section lies in the unit of one of their
+    scoped roles. No per-contract loop: one subquery each, or plain lists when the request has read the roles."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
     roles = _roles_for(_codename(action))
     remembered = _remembered_roles(user)
     if remembered is not None:
-        return Contract.objects.filter(pk__in=sorted(pk for pk, held in remembered.items() if held & set(roles)))
-    return Contract.objects.filter(
-        pk__in=memberships_in_force().filter(user=user, role__in=roles).values("contract_id"))
+        return remembered.where(roles)
+    scoped = [role for role in roles if role in SCOPED_ROLES]
+    q = Q(pk__in=memberships_in_force().filter(user=user, role__in=roles).values("contract_id"))
+    if scoped:
+        q |= Q(Exists(_grants_on(OuterRef("ward_section_id"), user).filter(role__in=scoped)))
+    return q
 
 
 def has_contracts_where(user, action: str = "view") -> bool:
@@ -156,8 +243,14 @@ def has_contracts_where(user, action: str = "view") -> bool:
         return False
     remembered = _remembered_roles(user)
     if remembered is not None:
-        roles = set(_roles_for(_codename(action)))
-        return any(held & roles for held in remembered.values())
+        roles = frozenset(_roles_for(_codename(action)))
+        if any(held & roles for held in remembered.by_contract.values()):
+            return True
+        if not any(role in roles for role, _sections in remembered.grants):
+            return False
+        if roles not in remembered.any_contract:
+            remembered.any_contract[roles] = Contract.objects.filter(remembered.where(roles)).exists()
+        return remembered.any_contract[roles]
     return contracts_where(user, action).exists()
 
 
@@ -406,11 +499,14 @@ def contract_for(user, slug: str, action: str = "view") -> Contract:
         # The person's roles come with the contract in the same query, one flag per role.
         in_force = memberships_in_force().filter(contract=OuterRef("pk"), user=user)
         contracts = contracts.annotate(**{f"_in_force_{role}": Exists(in_force.filter(role=role)) for role in Role})
+        scoped = _grants_on(OuterRef("ward_section_id"), user)
+        contracts = contracts.annotate(**{f"_scoped_{role}": Exists(scoped.filter(role=role)) for role in SCOPED_ROLES})
     try:
         contract = contracts.get(slug=slug)
     except Contract.DoesNotExist:
         raise Http404 from None
-    roles = frozenset(role for role in Role if signed_in and getattr(contract, f"_in_force_{role}"))
+    roles = frozenset(role for role in Role if signed_in and (
+        getattr(contract, f"_in_force_{role}") or getattr(contract, f"_scoped_{role}", False)))
     contract._roles_in_force = (user.pk, timezone.localdate(), roles)
     return check_contract(user, contract, action)
 

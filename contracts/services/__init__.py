@@ -28,6 +28,8 @@ from .designations import (
     designation_revoke,
 )
 from .memberships import membership_grant, membership_revoke
+from .organisation import unit_save
+from .scopes import scope_grant, scope_revoke, scopes_replace
 from .steps import contract_step_complete, contract_step_reopen
 from .subcontracting import (
     APPLICATION_FIELDS,
@@ -62,6 +64,9 @@ __all__ = [
     "months_before_start",
     "new_slug",
     "other_contractors",
+    "scope_grant",
+    "scope_revoke",
+    "scopes_replace",
     "subcontracting_declare",
     "subcontractor_apply",
     "subcontractor_approve",
@@ -69,4 +74,5 @@ __all__ = [
     "subcontractor_send_back",
     "subcontractor_submit",
     "subcontractor_update",
+    "unit_save",
 ]
