@@ -16,7 +16,7 @@ class ContractForm(BoundedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Contract
-        fields = CONTRACT_FIELDS
+        fields = [*CONTRACT_FIELDS, "contract_type"]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -28,8 +28,20 @@ class ContractForm(BoundedFormMixin, forms.ModelForm):
             "work_content": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The type (its flow steps, the parts it uses). Left unchosen, a new contract takes the default
+        # type and an edited one keeps its own.
+        self.fields["contract_type"].required = False
+        self.fields["contract_type"].empty_label = None
+        self.fields["contract_type"].help_text = _("工程（個人情報の流れ）と使う機能は種類ごとに管理者が設定します。"
+                                                   "工程の完了を記録した後は変更できません。")
+
     def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in CONTRACT_FIELDS}
+        fields = {name: self.cleaned_data[name] for name in CONTRACT_FIELDS}
+        if self.cleaned_data.get("contract_type") is not None:
+            fields["contract_type"] = self.cleaned_data["contract_type"]
+        return fields
 
 
 class StepCompleteForm(BoundedFormMixin, forms.Form):

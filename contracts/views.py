@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import services as accounts_services
+from contracttypes.selectors import following_steps, labels_for, numbers_text
 from core.dashboard import contract_links, waiting_for
 from core.errors import DomainError
 from core.posting import form_post
@@ -25,7 +26,7 @@ from .forms import (
     StepCompleteForm,
     StepReopenForm,
 )
-from .models import REPORT_STEPS, Contract, ContractStep
+from .models import Contract, ContractStep
 from .permissions import (
     can,
     contract_for,
@@ -86,14 +87,13 @@ def contract_detail(request, slug):
     can_manage = can(request.user, contract, "manage")
     return render(request, "contracts/detail.html", {
         "contract": contract,
-        "steps": selectors.steps_with_history(contract),
+        "steps": _labelled(contract, selectors.steps_with_history(contract)),
         "members": selectors.members_of(contract),
         "designations": selectors.designations_of(contract),
         "can_manage": can_manage,
         "can_audit": can(request.user, contract, "audit"),
         "blockers": closing_blockers(contract) if contract.is_past_end else [],
         "closing": last_closing(contract) if contract.is_closed else None,
-        "report_steps": REPORT_STEPS,
         "start_warning": services.early_start_warning(contract) if contract.status == Contract.Status.DRAFT else "",
         "grant_form": MembershipGrantForm(people=selectors.ward_people()),
         "may_grant": may_grant_membership(request.user, contract),
@@ -152,11 +152,20 @@ def contract_start(request, slug):
         page="contracts/start.html", context={"contract": contract, "warning": warning})
 
 
+def _labelled(contract, rows) -> list[ContractStep]:
+    """The contract's step rows with their type's words (``label``) and how each is completed (``follows``)."""
+    labels, following = labels_for(contract), following_steps(contract)
+    rows = [row for row in rows if row.step in labels]
+    for row in rows:
+        row.label, row.follows = labels[row.step], following.get(row.step, "")
+    return rows
+
+
 def _step_row(contract, step: int) -> ContractStep:
-    row = selectors.steps_with_history(contract).filter(step=step).first()
-    if row is None:
+    rows = _labelled(contract, selectors.steps_with_history(contract).filter(step=step))
+    if not rows:
         raise Http404
-    return row
+    return rows[0]
 
 
 def _step_page(request, contract, row, *, form, action, status=200):
@@ -169,10 +178,12 @@ def _back_to_steps(slug, step):
     return redirect(reverse("contracts:detail", kwargs={"slug": slug}) + f"#step-{step}")
 
 
-def _follows_records(request, slug):
-    """④–⑥ are never ticked by hand: they follow the report, the returns and the measures."""
-    messages.info(request, _("工程④〜⑥は、報告書・対応策と記録媒体等の返却・消去報告書の記録に従って完了になります。"))
-    return redirect("yearend:report", slug=slug)
+def _follows_records(request, contract):
+    """The steps that follow the records (the seed's ④–⑥) are never ticked by hand: they follow the report,
+    the returns and the measures."""
+    messages.info(request, _("工程%(steps)sは、報告書・対応策と記録媒体等の返却・消去報告書の記録に従って完了になります。")
+                  % {"steps": numbers_text(following_steps(contract))})
+    return redirect("yearend:report", slug=contract.slug)
 
 
 @login_required
@@ -181,8 +192,8 @@ def step_complete(request, slug, step):
     contract = contract_for(request.user, slug)
     may_record_steps(request.user, contract).or_403()
     row = _step_row(contract, step)
-    if step in REPORT_STEPS:
-        return _follows_records(request, slug)
+    if row.follows:
+        return _follows_records(request, contract)
     if request.method == "GET" and (row.is_done or contract.is_closed):
         messages.info(request, _("この工程はすでに完了です。") if row.is_done else closed_refusal(contract))
         return _back_to_steps(slug, step)
@@ -190,7 +201,7 @@ def step_complete(request, slug, step):
         request, StepCompleteForm,
         act=lambda form: services.contract_step_complete(contract=contract, step=step, actor=request.user,
                                                          request=request, **form.cleaned_data),
-        message=_("「%(step)s」を完了として記録しました。") % {"step": row.get_step_display()},
+        message=_("「%(step)s」を完了として記録しました。") % {"step": row.label},
         done=_back_to_steps(slug, step),
         page=lambda form, status: _step_page(request, contract, row, form=form, action="complete", status=status))
 
@@ -202,8 +213,8 @@ def step_reopen(request, slug, step):
     contract = contract_for(request.user, slug)
     may_record_steps(request.user, contract).or_403()
     row = _step_row(contract, step)
-    if step in REPORT_STEPS:
-        return _follows_records(request, slug)
+    if row.follows:
+        return _follows_records(request, contract)
     if request.method == "GET" and (not row.is_done or contract.is_closed):
         messages.info(request, _("この工程は未了です。") if not row.is_done else closed_refusal(contract))
         return _back_to_steps(slug, step)
@@ -211,7 +222,7 @@ def step_reopen(request, slug, step):
         request, StepReopenForm,
         act=lambda form: services.contract_step_reopen(contract=contract, step=step, actor=request.user,
                                                        request=request, reason=form.cleaned_data["reason"]),
-        message=_("「%(step)s」を未了に戻しました。") % {"step": row.get_step_display()},
+        message=_("「%(step)s」を未了に戻しました。") % {"step": row.label},
         done=_back_to_steps(slug, step),
         page=lambda form, status: _step_page(request, contract, row, form=form, action="reopen", status=status))
 

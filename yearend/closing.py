@@ -22,6 +22,8 @@ from checklist.models import Checklist, Side
 from contracts.closing import Blocker, closing_blockers, register_blockers
 from contracts.models import ClosingEvent, Contract
 from contracts.selectors import contracts_for
+from contracttypes.models import FlowStep
+from contracttypes.selectors import circled, following_steps, hand_steps
 from core import bounds
 from core.dashboard import Waiting
 from core.errors import DomainError
@@ -34,9 +36,8 @@ from .permissions import BLOCKED, blocked_message, may_close, may_reopen
 from .selectors import accepted_report, copies_to_cover, data_went_out, latest_report, open_report
 
 LISTED = 3  # names shown per line before 「ほかn件」
-# Steps ④ and ⑤ follow the report and the returns, which have blockers of their own.
-HAND_STEPS_AND_MEASURES = (Contract.Step.FORM_CREATED, Contract.Step.ANSWERED, Contract.Step.DATA_SENT,
-                           Contract.Step.MEASURES)
+# The steps that follow the report and the returns (the seed's ④ and ⑤) have blockers of their own; the steps
+# done by hand (①–③) and the one that follows the measures (⑥) are named here.
 
 
 def _listing(names: list[str]) -> str:
@@ -47,15 +48,18 @@ def _listing(names: list[str]) -> str:
 
 
 def _steps_not_done(contract: Contract) -> list[Blocker]:
-    open_steps = list(contract.steps.filter(completed_at__isnull=True, step__in=HAND_STEPS_AND_MEASURES)
+    following = following_steps(contract)
+    measures = {n for n, follows in following.items() if follows == FlowStep.Follows.MEASURES}
+    open_steps = list(contract.steps.filter(completed_at__isnull=True, step__in=[*hand_steps(contract), *measures])
                       .order_by("step"))
     blockers = []
-    by_hand = [row.get_step_display().split(" ", 1)[0] for row in open_steps if row.step != Contract.Step.MEASURES]
+    by_hand = [circled(row.step) for row in open_steps if row.step not in measures]
     if by_hand:
         blockers.append(Blocker(_("未了の工程があります: %(steps)s") % {"steps": "、".join(by_hand)},
                                 reverse("contracts:detail", kwargs={"slug": contract.slug}) + "#steps-h"))
-    if any(row.step == Contract.Step.MEASURES for row in open_steps):
-        blockers.append(Blocker(_("⑥ 対応策・改善策が記録されていません"),
+    if any(row.step in measures for row in open_steps):
+        blockers.append(Blocker(_("%(step)s 対応策・改善策が記録されていません")
+                                % {"step": "".join(circled(n) for n in sorted(measures))},
                                 reverse("yearend:report", kwargs={"slug": contract.slug}) + "#measures-h"))
     return blockers
 

@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log
-from contracts.models import REPORT_STEPS, Contract, ContractStep, ContractStepEvent
+from contracts.models import Contract, ContractStep, ContractStepEvent
 from contracts.permissions import can, contracts_where
+from contracttypes.models import FlowStep
+from contracttypes.selectors import following_steps
 from core import bounds, review
 from core.dashboard import Link, Waiting
 from core.dates import fiscal_year_label, wareki
@@ -63,38 +65,49 @@ def _items_state(contract: Contract) -> tuple[bool, dt.datetime | None]:
     return not out, max(done) if done else None
 
 
-def _wanted(contract: Contract) -> dict[int, tuple[dt.datetime, str] | None]:
-    """For each of ④–⑥, (when it was done, the note) as the records say, or None while it is not."""
+def _wanted_by_record(contract: Contract) -> dict[str, tuple[dt.datetime, str] | None]:
+    """For each record a step may follow (FlowStep.follows: the report, the returns, the measures), (when it
+    was done, the note) as the records say, or None while it is not."""
     latest = latest_report(contract)
-    wanted: dict[int, tuple[dt.datetime, str] | None] = dict.fromkeys(REPORT_STEPS)
+    wanted: dict[str, tuple[dt.datetime, str] | None] = dict.fromkeys(REOPEN_REASONS)
     if latest is not None and not latest.is_returned:
-        wanted[Contract.Step.REPORT_WRITTEN] = (latest.submitted_at, _("報告書「%(title)s」（%(pages)sページ）の提出")
-                                                % {"title": latest.title, "pages": latest.pages})
+        wanted[FlowStep.Follows.REPORT] = (latest.submitted_at, _("報告書「%(title)s」（%(pages)sページ）の提出")
+                                           % {"title": latest.title, "pages": latest.pages})
     if latest is not None and latest.is_accepted:
         back, last = _items_state(contract)
         if back:
             moment = max(latest.decided_at, last) if last else latest.decided_at
-            wanted[Contract.Step.RETURNED] = (moment, _("報告書を受理し、記録媒体等の返却（または消去報告書による破壊・消去）を確認"))
+            wanted[FlowStep.Follows.RETURNED] = (moment, _("報告書を受理し、記録媒体等の返却（または消去報告書による破壊・消去）を確認"))
     first = measures_of(contract).first()
     if first is not None:
-        wanted[Contract.Step.MEASURES] = (first.recorded_at, first.text[:200])
+        wanted[FlowStep.Follows.MEASURES] = (first.recorded_at, first.text[:200])
     return wanted
 
 
+def _wanted(contract: Contract) -> dict[int, tuple[dt.datetime, str] | None]:
+    """For each step of the contract's type that follows a record (the seed's ④–⑥), what that record says."""
+    by_record = _wanted_by_record(contract)
+    return {number: by_record[follows] for number, follows in following_steps(contract).items()
+            if follows in by_record}
+
+
+# Keyed by what the step follows (the seed's ④ the report, ⑤ the returns, ⑥ the measures).
 REOPEN_REASONS = {
-    Contract.Step.REPORT_WRITTEN: gettext_lazy("報告書が差し戻されたため（記録に従い自動で未了に戻しました）"),
-    Contract.Step.RETURNED: gettext_lazy("報告書の受理または記録媒体等の返却の記録が変わったため（記録に従い自動で未了に戻しました）"),
-    Contract.Step.MEASURES: gettext_lazy("対応策・改善策の記録がなくなったため（記録に従い自動で未了に戻しました）"),
+    FlowStep.Follows.REPORT: gettext_lazy("報告書が差し戻されたため（記録に従い自動で未了に戻しました）"),
+    FlowStep.Follows.RETURNED: gettext_lazy("報告書の受理または記録媒体等の返却の記録が変わったため（記録に従い自動で未了に戻しました）"),
+    FlowStep.Follows.MEASURES: gettext_lazy("対応策・改善策の記録がなくなったため（記録に従い自動で未了に戻しました）"),
 }
 
 
 def sync_steps(contract: Contract, *, actor) -> list[int]:
-    """Complete or reopen ④–⑥ as the records say (called inside the service that changed them, whose audit
-    entry names the steps that moved). Returns the steps that changed."""
+    """Complete or reopen the steps that follow the records (the seed's ④–⑥) as the records say (called inside
+    the service that changed them, whose audit entry names the steps that moved). Returns the steps that
+    changed."""
     now = timezone.now()
     changed = []
+    following = following_steps(contract)
     rows = {row.step: row for row in ContractStep.objects.select_for_update().filter(contract=contract,
-                                                                                     step__in=REPORT_STEPS)}
+                                                                                     step__in=list(following))}
     for step, wanted in _wanted(contract).items():
         row = rows.get(step)
         if row is None:
@@ -110,7 +123,7 @@ def sync_steps(contract: Contract, *, actor) -> list[int]:
             row.completed_at, row.completed_by, row.note = None, None, ""
             row.save(update_fields=["completed_at", "completed_by", "note"])
             ContractStepEvent.objects.create(step=row, kind=ContractStepEvent.Kind.REOPENED, happened_at=now,
-                                             text=str(REOPEN_REASONS[step]), actor=actor, recorded_at=now)
+                                             text=str(REOPEN_REASONS[following[step]]), actor=actor, recorded_at=now)
             changed.append(step)
     return changed
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
+from contracttypes.selectors import steps_for
 from core import bounds
 from core.dates import fiscal_year_label, wareki
 from core.errors import DomainError
@@ -60,6 +61,20 @@ def _check_given_slug(slug: str) -> None:
         raise DomainError(_("この識別子はすでに使われています。"), field="slug")
 
 
+def _steps_insert(contract: Contract) -> None:
+    """A progress row for each step of the contract's type (the seed's ①–⑥)."""
+    ContractStep.objects.bulk_create([ContractStep(contract=contract, step=s.number) for s in steps_for(contract)])
+
+
+def _type_change(contract: Contract, new_type) -> None:
+    """A contract's type changes only while none of its steps is recorded; its step rows follow the type."""
+    if contract.steps.filter(completed_at__isnull=False).exists():
+        raise DomainError(_("工程の完了が記録されているため、委託の種類は変更できません。"), field="contract_type")
+    contract.steps.all().delete()
+    contract.contract_type = new_type
+    _steps_insert(contract)
+
+
 def _contract_insert(*, actor, slug: str | None, **fields) -> Contract:
     """The rows of a new contract (the contract, its six steps, its creator as HR), without an audit entry."""
     bounds.check_values(Contract, **fields)
@@ -69,7 +84,7 @@ def _contract_insert(*, actor, slug: str | None, **fields) -> Contract:
     else:
         slug = new_slug(fields["fiscal_year"])
     contract = Contract.objects.create(slug=slug, **fields)
-    ContractStep.objects.bulk_create([ContractStep(contract=contract, step=s) for s in Contract.Step.values])
+    _steps_insert(contract)
     membership_add(contract=contract, user=actor, role=Role.HR, actor=actor, audit=False)
     return contract
 
@@ -96,6 +111,8 @@ def contract_update(*, contract: Contract, actor, request=None, **fields) -> Con
     if not changed:
         return contract
     before = _payload(contract, changed)
+    if "contract_type" in changed:
+        _type_change(contract, fields["contract_type"])
     for name in changed:
         setattr(contract, name, fields[name])
     contract.save(update_fields=[*changed, "updated_at"])
@@ -177,6 +194,7 @@ def contract_copy_to_next_year(*, contract: Contract, actor, memberships=None, d
         raise DomainError(_("前年度のチェックリストの計画が確定していないため、引き継げません。"), field="carry_plan")
 
     fields = {name: getattr(source, name) for name in CONTRACT_FIELDS}
+    fields["contract_type"] = source.contract_type
     fields.update(fiscal_year=preview.fiscal_year, start_date=preview.start_date, end_date=preview.end_date)
     copy = _contract_insert(actor=actor, slug=slug, **fields)
     copy.previous = source

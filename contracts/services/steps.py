@@ -1,5 +1,7 @@
-"""The steps ①–③ of 資料2-1 recorded by hand: completing one and putting it back to 未了 for a reason
-(④–⑥ follow the year's-end records)."""
+"""The steps of a contract's flow recorded by hand (the seed's ①–③): completing one and putting it back to 未了
+for a reason. The steps its type says follow a year's-end record (the seed's ④–⑥) are never recorded here.
+
+The steps are the contract type's (``contracttypes``): their numbers, words and how each is completed."""
 
 import datetime as dt
 
@@ -8,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
+from contracttypes.selectors import circled, following_steps, is_seed_flow, label_of, numbers_text, steps_for
 from core import bounds
 from core.dates import fiscal_year_label, wareki, wareki_datetime
 from core.errors import DomainError
 
 from ..closing import require_open
-from ..models import REPORT_STEPS, Contract, ContractStep, ContractStepEvent
+from ..models import Contract, ContractStep, ContractStepEvent
 from ..permissions import may_record_steps
 from ._common import bounded_text
 
@@ -24,13 +27,29 @@ CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 def _step_for_update(contract: Contract, step: int) -> tuple[Contract, ContractStep]:
     contract = Contract.objects.select_for_update(no_key=True).get(pk=contract.pk)
     require_open(contract)
-    if step not in Contract.Step.values:
-        raise DomainError(_("工程は①〜⑥から選んでください。"), field="step")
-    if step in REPORT_STEPS:
-        # ④–⑥ follow the report, the returns and the measures (contracts.report.sync_steps).
-        raise DomainError(_("工程④〜⑥は、報告書・対応策と記録媒体等の返却・消去報告書の記録に従って完了になります。"
-                            "「報告書・対応策」の画面で記録してください。"), code="follows_records")
+    numbers = [s.number for s in steps_for(contract)]
+    if step not in numbers:
+        raise DomainError(_("工程は%(first)s〜%(last)sから選んでください。")
+                          % {"first": circled(min(numbers, default=1)), "last": circled(max(numbers, default=1))},
+                          field="step")
+    following = following_steps(contract)
+    if step in following:
+        # The seed's ④–⑥ follow the report, the returns and the measures (yearend.report.sync_steps).
+        raise DomainError(follows_records_message(following), code="follows_records")
     return contract, ContractStep.objects.select_for_update().get(contract=contract, step=step)
+
+
+def _audited_step(contract: Contract, step: int):
+    """The seed's steps are kept in the audit trail by number; another type's by their label (see
+    contracts.audit_actions._step)."""
+    return step if is_seed_flow(contract) else label_of(contract, step)
+
+
+def follows_records_message(following: dict[int, str]) -> str:
+    """The refusal of a step that follows the records, naming the steps as the seed's words did (「工程④〜⑥」)."""
+    names = numbers_text(following)
+    return _("工程%(steps)sは、報告書・対応策と記録媒体等の返却・消去報告書の記録に従って完了になります。"
+             "「報告書・対応策」の画面で記録してください。") % {"steps": names}
 
 
 def _fiscal_year_start(contract: Contract) -> dt.datetime:
@@ -41,7 +60,7 @@ def _fiscal_year_start(contract: Contract) -> dt.datetime:
 @transaction.atomic
 def contract_step_complete(*, contract: Contract, step: int, actor, completed_at: dt.datetime | None = None,
                            note: str = "", request=None) -> ContractStep:
-    """Record that one of the steps ①–⑥ of 資料2-1 was done, when it was done (now unless told) and how."""
+    """Record that one of the contract's steps (the seed's ①–⑥ of 資料2-1) was done, when it was done (now unless told) and how."""
     contract, row = _step_for_update(contract, step)
     # The closed guard and the step's number answer first, as they always have; then who may.
     may_record_steps(actor, contract).or_403().require()
@@ -64,7 +83,7 @@ def contract_step_complete(*, contract: Contract, step: int, actor, completed_at
     ContractStepEvent.objects.create(step=row, kind=ContractStepEvent.Kind.COMPLETED, happened_at=completed_at,
                                      text=note, actor=actor, recorded_at=now)
     audit_log(action="contract.step.completed", actor=actor, contract=contract, obj=contract, request=request,
-              payload={"step": step, "completed_at": completed_at, "note": note})
+              payload={"step": _audited_step(contract, step), "completed_at": completed_at, "note": note})
     return row
 
 
@@ -85,5 +104,5 @@ def contract_step_reopen(*, contract: Contract, step: int, reason: str, actor, r
     ContractStepEvent.objects.create(step=row, kind=ContractStepEvent.Kind.REOPENED, happened_at=now, text=reason,
                                      actor=actor, recorded_at=now)
     audit_log(action="contract.step.reopened", actor=actor, contract=contract, obj=contract, request=request,
-              payload={"step": step, "reason": reason, **was})
+              payload={"step": _audited_step(contract, step), "reason": reason, **was})
     return row
