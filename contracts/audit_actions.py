@@ -40,6 +40,10 @@ LABELS = {
     "contract.subcontractor.approved": gettext_lazy("再委託を承認"),
     "contract.subcontractor.refused": gettext_lazy("再委託を不承認"),
     "contract.subcontractor.returned": gettext_lazy("再委託の承認申請を差戻し"),
+    "contract.scope.granted": gettext_lazy("組織単位の役割を付与"),
+    "contract.scope.revoked": gettext_lazy("組織単位の役割を取消"),
+    "contract.unit.created": gettext_lazy("組織を登録"),
+    "contract.unit.changed": gettext_lazy("組織を変更"),
 }
 
 GROUPS = {
@@ -49,6 +53,8 @@ GROUPS = {
     "contract.step.": gettext_lazy("工程"),
     "contract.subcontracting.": gettext_lazy("再委託"),
     "contract.subcontractor.": gettext_lazy("再委託"),
+    "contract.scope.": gettext_lazy("組織単位の役割"),
+    "contract.unit.": gettext_lazy("組織"),
 }
 
 FIELDS = {
@@ -173,11 +179,34 @@ def _subcontractor(payload, context) -> str:
     return "。".join(parts)
 
 
+def _scope(payload, context) -> str:
+    sentence = _("%(name)sさん（%(role)s）: %(unit)s") % {
+        "name": context.person(payload.get("user")), "role": choice(Role)(payload.get("role")),
+        "unit": payload.get("unit") or _("区全体")}
+    if payload.get("source") == "directory":
+        sentence += _("（ディレクトリのグループによる）")
+    return sentence
+
+
+def _unit(payload, context) -> str:
+    parts = [_("組織コード %(code)s") % {"code": payload.get("code", "")}]
+    after = payload.get("after") or payload
+    if after.get("name"):
+        parts.append(_("名称%(name)s") % {"name": quoted(after["name"])})
+    if after.get("parent"):
+        parts.append(_("上位組織 %(code)s") % {"code": after["parent"]})
+    return "。".join(parts)
+
+
 def _declared(payload, context) -> str:
     return _("申出日 %(date)s") % {"date": date_text(payload.get("declared_on"))} if payload.get("declared_on") else ""
 
 
 DETAILS = {
+    "contract.scope.granted": _scope,
+    "contract.scope.revoked": _scope,
+    "contract.unit.created": _unit,
+    "contract.unit.changed": _unit,
     "contract.subcontracting.declared": _declared,
     "contract.subcontractor.created": _subcontractor,
     "contract.subcontractor.updated": _subcontractor,
@@ -221,6 +250,15 @@ def _organisations(ids):
     return {str(o.pk): _("組織 %(name)s") % {"name": o.name} for o in Organisation.objects.filter(pk__in=ids)}
 
 
+def _scope_grants(ids):
+    from .models import ScopeGrant
+
+    rows = ScopeGrant.objects.filter(pk__in=ids).select_related("user__profile", "unit")
+    return {str(g.pk): _("%(name)sさんの%(role)s（%(unit)s）") % {
+        "name": person_name(g.user), "role": g.get_role_display(), "unit": g.unit.name if g.unit_id else _("区全体")}
+        for g in rows}
+
+
 def _profiles(ids):
     from .models import UserProfile
 
@@ -245,4 +283,5 @@ OBJECTS = {
     "contracts.designation": _designations,
     "contracts.organisation": _organisations,
     "contracts.userprofile": _profiles,
+    "contracts.scopegrant": _scope_grants,
 }
