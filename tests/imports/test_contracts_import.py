@@ -1,0 +1,104 @@
+"""Contracts from the ward's Excel: every row checked before anything is written; the 37th row's error named."""
+
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from contracts.models import Contract
+from imports.models import ImportRun
+from tests.factories import login_verified
+
+from .helpers import CONTRACT_HEADERS, administrator, coded_section, contract_row, csv_bytes, xlsx_bytes
+
+
+def _upload(client, data, name, kind="contracts"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(reverse("imports:index"), {"kind": kind, "file": SimpleUploadedFile(name, data)})
+
+
+def _forty_rows(bad_row=None):
+    rows = [contract_row(n) for n in range(1, 41)]
+    if bad_row is not None:
+        # Spreadsheet row 37 is data row 36 (the header is row 1).
+        rows[bad_row - 2].update({"開始日": "2026-10-01", "終了日": "2026-09-30"})
+    return rows
+
+
+def test_an_error_in_the_37th_row_writes_nothing_and_names_the_row_and_its_column(client, world):
+    coded_section(world)
+    admin = administrator(world)
+    login_verified(client, admin)
+    contracts, entries = Contract.objects.count(), AuditEntry.objects.count()
+    response = _upload(client, xlsx_bytes(CONTRACT_HEADERS, _forty_rows(bad_row=37)), "契約一覧.xlsx")
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "37行目" in page and "終了日" in page and "委託の期限は開始時期より後の日付にしてください。" in page
+    assert "取り込む</button>" not in page
+    # Confirming anyway (a forged POST) imports nothing either.
+    refused = client.post(response["Location"])
+    assert refused.status_code == 400
+    assert "37行目" in refused.content.decode()
+    assert Contract.objects.count() == contracts
+    assert AuditEntry.objects.count() == entries
+    assert not ImportRun.objects.exists()
+
+
+def test_a_valid_file_writes_one_audit_entry_per_contract_and_one_for_the_run(client, world):
+    coded_section(world)
+    admin = administrator(world)
+    login_verified(client, admin)
+    contracts, seq = Contract.objects.count(), AuditEntry.objects.order_by("-seq").values_list("seq", flat=True)[0]
+    response = _upload(client, xlsx_bytes(CONTRACT_HEADERS, _forty_rows()), "契約一覧.xlsx")
+    preview = client.get(response["Location"])
+    assert "取り込むと、委託契約を40件登録し" in preview.content.decode()
+    assert Contract.objects.count() == contracts  # the preview wrote nothing
+    done = client.post(response["Location"])
+    assert done.status_code == 302
+    assert Contract.objects.count() == contracts + 40
+    new = AuditEntry.objects.filter(seq__gt=seq)
+    assert new.filter(action="contract.created").count() == 40
+    assert new.filter(action="imports.run.completed").count() == 1
+    assert new.count() == 41
+    run = ImportRun.objects.get()
+    assert (run.kind, run.rows, run.created, run.imported_by) == ("contracts", 40, 40, admin)
+    created = Contract.objects.get(title="調査分析業務委託その40")
+    assert (created.fiscal_year, created.ward_section, created.contractor) == (2026, world.ward, world.contractor)
+
+
+def test_a_cp932_csv_is_read(client, world):
+    coded_section(world)
+    login_verified(client, administrator(world))
+    rows = [contract_row(1, 件名="髙橋委託①（㈱）")]
+    response = _upload(client, csv_bytes(CONTRACT_HEADERS, rows, encoding="cp932"), "keiyaku.csv")
+    preview = client.get(response["Location"])
+    assert "髙橋委託①（㈱）" in preview.content.decode()
+    client.post(response["Location"])
+    assert Contract.objects.filter(title="髙橋委託①（㈱）").exists()
+
+
+def test_a_year_typed_20260_is_an_error_not_a_contract(client, world):
+    coded_section(world)
+    login_verified(client, administrator(world))
+    count = Contract.objects.count()
+    response = _upload(client, xlsx_bytes(CONTRACT_HEADERS, [contract_row(1), contract_row(2, 年度="20260")]), "a.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert "3行目" in page and "年度は1989年度" in page
+    assert client.post(response["Location"]).status_code == 400
+    assert Contract.objects.count() == count
+
+
+def test_a_missing_column_is_named(client, world):
+    coded_section(world)
+    login_verified(client, administrator(world))
+    headers = [h for h in CONTRACT_HEADERS if h != "目的"]
+    response = _upload(client, xlsx_bytes(headers, [contract_row(1)]), "a.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert "見出しの行に次の列がありません: 「目的」" in page
+
+
+def test_only_an_administrator_imports(client, world):
+    login_verified(client, world.hr)
+    assert client.get(reverse("imports:index")).status_code == 403
+    assert _upload(client, xlsx_bytes(CONTRACT_HEADERS, [contract_row(1)]), "a.xlsx").status_code == 403
