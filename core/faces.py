@@ -41,7 +41,7 @@ CONTRACTOR_PAGES = frozenset({
     "environment:revise", "environment:certificate_add", "environment:report_add",
     # The checklist: the contractor's side, its records and the ward's requests for evidence.
     "checklist:overview", "checklist:history", "checklist:side", "checklist:side_attest", "checklist:side_submit",
-    "checklist:export", "checklist:records", "checklist:change_record", "checklist:change_consult",
+    "checklist:export", "checklist:records", "checklist:confirmation_record", "checklist:change_record", "checklist:change_consult",
     "checklist:requests", "checklist:request_detail", "checklist:request_answer",
     # Media handed over and back: acknowledging receipt, storage, the ledger.
     "handover:handover_create", "handover:handover_detail", "handover:handover_acknowledge", "handover:items",

@@ -1,0 +1,106 @@
+"""The two faces by host name (core.faces): which host shows which face, what the contractor face refuses with the
+app's own 404 page (the admin, the survey's upload), what it keeps (signing in, the health check, static files),
+and a menu that offers only what is on the face. The permission matrix per face is tests/test_faces_matrix.py."""
+
+import re
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from django.urls import reverse
+
+from core import faces
+
+WARD_HOST = "itaku.city.example.lg.jp"
+CONTRACTOR_HOST = "itaku-jigyosha.city.example.jp"
+
+
+@pytest.fixture
+def two_hosts(settings):
+    settings.ALLOWED_HOSTS = [WARD_HOST, CONTRACTOR_HOST, "testserver"]
+    settings.APP_FACE = faces.WARD
+    settings.APP_FACE_BY_HOST = faces.faces_by_host(f"{WARD_HOST}=ward,{CONTRACTOR_HOST.upper()}=contractor")
+    return settings
+
+
+def test_the_setting_reads_host_face_pairs_and_refuses_anything_else():
+    assert faces.faces_by_host(" A.example.jp=Contractor , b.example.lg.jp=ward,") == {
+        "a.example.jp": "contractor", "b.example.lg.jp": "ward"}
+    assert faces.faces_by_host("") == {}
+    for bad in ("a.example.jp", "a.example.jp=both", "a.example.jp:443=ward", "=ward"):
+        with pytest.raises(ImproperlyConfigured):
+            faces.faces_by_host(bad)
+    with pytest.raises(ImproperlyConfigured):
+        faces.check_face("internet", "DJANGO_APP_FACE")
+
+
+@pytest.mark.django_db
+def test_the_host_name_picks_the_face_and_an_unknown_host_falls_to_app_face(two_hosts, admin_client):
+    admin_url = reverse("admin:index")
+    assert admin_client.get(admin_url, HTTP_HOST=WARD_HOST).status_code == 200
+    assert admin_client.get(admin_url, HTTP_HOST=CONTRACTOR_HOST).status_code == 404
+    # With a port, in capitals: the same host.
+    assert admin_client.get(admin_url, HTTP_HOST=f"{CONTRACTOR_HOST.upper()}:8443").status_code == 404
+    # A host allowed but not named takes APP_FACE.
+    assert admin_client.get(admin_url, HTTP_HOST="testserver").status_code == 200
+    two_hosts.APP_FACE = faces.CONTRACTOR
+    assert admin_client.get(admin_url, HTTP_HOST="testserver").status_code == 404
+    assert admin_client.get(admin_url, HTTP_HOST=WARD_HOST).status_code == 200
+    # A host not allowed is refused before any face is chosen, as everywhere.
+    assert admin_client.get(admin_url, HTTP_HOST="evil.example.com").status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_admin_and_the_survey_upload_are_404_on_the_contractor_face(two_hosts, admin_client, world, client_as):
+    on_contractor = {"HTTP_HOST": CONTRACTOR_HOST}
+    for url in (reverse("admin:index"), reverse("admin:auth_user_changelist"), "/admin/login/", "/admin/no-such/"):
+        response = admin_client.get(url, **on_contractor)
+        assert response.status_code == 404, url
+        assert "ページが見つかりません" in response.content.decode()
+        assert admin_client.post(url, {}, **on_contractor).status_code == 404, url
+    hr = client_as(world.hr)
+    upload = reverse("engagement:upload", kwargs={"slug": world.contract.slug})
+    assert hr.get(upload, HTTP_HOST=WARD_HOST).status_code == 200
+    response = hr.get(upload, **on_contractor)
+    assert response.status_code == 404
+    assert [t.name for t in response.templates][:1] == ["404.html"]
+    assert hr.post(upload, {}, **on_contractor).status_code == 404
+    # The contractor's own pages on the same contract are there.
+    assert hr.get(reverse("contracts:detail", kwargs={"slug": world.contract.slug}), **on_contractor).status_code == 200
+
+
+@pytest.mark.django_db
+def test_signing_in_the_health_check_and_static_files_work_on_the_contractor_face(two_hosts):
+    client = Client(HTTP_HOST=CONTRACTOR_HOST)
+    assert client.get(reverse("accounts:login")).status_code == 200
+    health = client.get(reverse("operations:healthz"))
+    assert health.status_code == 200 and health.json() == {"status": "ok"}
+    # Anonymous on a ward page: not sent to the login page, as the ward face would, but 404.
+    assert client.get(reverse("audit:log")).status_code == 404
+    two_hosts.WHITENOISE_USE_FINDERS = True
+    static = Client(HTTP_HOST=CONTRACTOR_HOST).get("/static/css/app.css")
+    assert static.status_code == 200
+    assert b"".join(static.streaming_content)
+
+
+def _nav_links(response) -> list[str]:
+    html = response.content.decode()
+    header = html[html.index('<header class="site-header">'):html.index("</header>")]
+    footer = html[html.index("</main>"):]
+    return re.findall(r'(?:href|action)="([^"#?]*)', header + footer)
+
+
+@pytest.mark.django_db
+def test_the_menu_on_the_contractor_face_offers_only_what_is_on_it(two_hosts, world, client_as):
+    hr = client_as(world.hr)
+    ward = hr.get(reverse("core:dashboard"), HTTP_HOST=WARD_HOST)
+    assert reverse("audit:log") in _nav_links(ward)
+    assert "庁内ネットワーク内でのみ利用できます" in ward.content.decode()
+    contractor = hr.get(reverse("core:dashboard"), HTTP_HOST=CONTRACTOR_HOST)
+    assert contractor.status_code == 200
+    links = _nav_links(contractor)
+    assert reverse("contracts:list") in links and reverse("audit:log") not in links
+    assert "庁内ネットワーク内でのみ利用できます" not in contractor.content.decode()
+    from django.urls import resolve
+
+    assert all(faces.on_contractor_face(resolve(link).view_name) for link in links if not link.startswith("/static/"))
