@@ -41,7 +41,9 @@ def login_view(request):
         if getattr(request, "axes_locked_out", False):
             return render(request, "accounts/locked_out.html", status=429)
         if user is None:
-            form.add_error(None, _("ユーザー名またはパスワードが正しくありません。"))
+            # A backend that could not decide (the ward's directory unreachable) says why on the request.
+            form.add_error(None, getattr(request, "sign_in_refusal", None)
+                           or _("ユーザー名またはパスワードが正しくありません。"))
         else:
             login(request, user)
             request.session["after_login"] = str(_next_url(request))

@@ -203,6 +203,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Ward staff sign in against the ward's directory (LDAP / Active Directory) when LDAP_SERVER_URI is set; its
+# groups give their scopes at each sign-in. Contractors keep their local accounts. The LDAP_* variables:
+# directory/conf.py and README, "Sign-in against the ward's directory".
+if os.environ.get("LDAP_SERVER_URI", "").strip():
+    from directory.conf import ldap_settings
+
+    globals().update(ldap_settings(os.environ))
+    AUTHENTICATION_BACKENDS.insert(1, "directory.backends.DirectoryBackend")
 
 # Long passphrases welcome, no forced rotation (NISC / NIST SP 800-63B practice).
 AUTH_PASSWORD_VALIDATORS = [

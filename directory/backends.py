@@ -1,0 +1,80 @@
+"""django-auth-ldap's backend, as the ward uses it (settings.AUTHENTICATION_BACKENDS when LDAP_SERVER_URI is set).
+
+- A contractor's account (and a superuser) signs in only locally: its user name and password are never
+  sent to the ward's directory, and a directory entry of the same name is refused (``is_local_only``).
+- After the directory accepts the password, the person's groups and name are read and applied
+  (``directory.services.directory_sign_in``): a group taken away in the directory is a scope gone now.
+- The directory unreachable, or a sign-in refused for a reason of its own, puts a Japanese message on the
+  request (``request.sign_in_refusal``) that the login page shows instead of "wrong password".
+"""
+
+import logging
+
+import ldap
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django_auth_ldap.backend import LDAPBackend, ldap_error
+
+from core.errors import DomainError
+
+from .services import directory_sign_in, is_local_only
+
+logger = logging.getLogger(__name__)
+
+
+def refuse(request, message) -> None:
+    if request is not None:
+        request.sign_in_refusal = message
+
+
+def unreachable(request, error) -> None:
+    # The kind of error only: its details may name a person's DN.
+    logger.warning("The ward's directory could not be used for a sign-in (%s).", type(error).__name__)
+    refuse(request, _("区のディレクトリ（LDAP）に接続できないため、ログインを確認できませんでした。"
+                      "しばらくしてからもう一度お試しください。続く場合は管理者に連絡してください。"))
+
+
+class DirectoryBackend(LDAPBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        username = kwargs.get(get_user_model().USERNAME_FIELD, username)
+        if not username:
+            return None
+        local = get_user_model().objects.filter(username__iexact=str(username).strip()[:150])
+        if any(is_local_only(user) for user in local):
+            return None
+        return super().authenticate(request, username=username, password=password)
+
+    def get_or_build_user(self, username, ldap_user):
+        user, built = super().get_or_build_user(username, ldap_user)
+        if not built and is_local_only(user):
+            raise ldap_user.AuthenticationFailed("a local account has this user name")
+        ldap_user.directory_created = built
+        return user, built
+
+    def authenticate_ldap_user(self, ldap_user, password):
+        user = super().authenticate_ldap_user(ldap_user, password)
+        if user is None:
+            return None
+        request = ldap_user._request
+        try:
+            group_dns = ldap_user.group_dns
+            attrs = ldap_user.attrs
+        except ldap.LDAPError as error:
+            unreachable(request, error)
+            return None
+        created = getattr(ldap_user, "directory_created", False)
+        try:
+            directory_sign_in(user=user, created=created, attrs=attrs, group_dns=group_dns, request=request)
+        except DomainError as error:
+            refuse(request, error.message)
+            if created:
+                user.delete()
+            return None
+        return user
+
+
+def _on_ldap_error(sender, context=None, request=None, exception=None, **kwargs):
+    unreachable(request, exception)
+
+
+ldap_error.connect(_on_ldap_error, sender=DirectoryBackend, dispatch_uid="directory.unreachable")
