@@ -18,7 +18,7 @@ def _signed_in(payload, context) -> str:
         parts.append(_("所属組織を変更"))
     parts.append(_("グループによる役割 %(n)s件（追加 %(added)s件・取消 %(removed)s件）") % {
         "n": payload.get("scopes", 0), "added": payload.get("added", 0), "removed": payload.get("removed", 0)})
-    return "、".join(parts)
+    return " ".join(parts)
 
 
 DETAILS = {"directory.signed_in": _signed_in}
