@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from contracts import services as contract_services
 from contracts.models import Contract, Designation, Organisation, UserProfile
+from contracts.services.organisation import unit_save
 from contracttypes.models import ContractType
 from core.errors import DomainError
 
@@ -126,18 +127,19 @@ def _read_unit(row: dict, context: dict) -> dict:
 
 
 def _write_unit(data: dict, *, actor, request) -> Done:
-    from contracts.services.organisation import unit_save
-
     parent = None
     if data["parent"]:
         parent = Organisation.objects.filter(code=data["parent"]).first()
         if parent is None:
             raise DomainError(_("上位組織コード「%(code)s」の組織がありません（このファイルの中にも、登録済みの組織にも）。")
                               % {"code": data["parent"]}, field="parent")
-    existed = Organisation.objects.filter(code=data["code"]).exists()
+    before = Organisation.objects.filter(code=data["code"]).values_list("name", "kind", "parent_id").first()
     unit = unit_save(code=data["code"], name=data["name"], kind=data["kind"], parent=parent, actor=actor,
                      request=request)
-    return Done("updated" if existed else "created", f"{unit.code} {unit.name}")
+    label = f"{unit.code} {unit.name}（{unit.get_kind_display()}）"
+    if before is None:
+        return Done("created", label)
+    return Done("unchanged" if before == (unit.name, unit.kind, unit.parent_id) else "updated", label)
 
 
 UNITS = Kind(
