@@ -103,18 +103,32 @@ def _items_with_history(ids):
             .prefetch_related(lines, notices).order_by("label"))
 
 
-def data_at_risk(*, items, other_data: bool, incident: Incident | None = None) -> tuple[DataAtRisk, ...]:
-    """The things an incident touches, each with what the ledger says of its encryption and its key."""
+def _notice_incidents(notice_ids) -> list[tuple[int, int, int]]:
+    """(item id, incident id, incident number) of every incident touching one of ``notice_ids``, by number."""
+    return list(Incident.items.through.objects.filter(item_id__in=notice_ids)
+                .values_list("item_id", "incident_id", "incident__number").order_by("incident__number"))
+
+
+def data_at_risk(*, items, other_data: bool, incident: Incident | None = None, loaded=None,
+                 notice_incidents=None) -> tuple[DataAtRisk, ...]:
+    """The things an incident touches, each with what the ledger says of its encryption and its key.
+
+    ``loaded`` (the items read with their history, in label order) and ``notice_incidents`` (of
+    :func:`_notice_incidents`) when the caller read them for many incidents at once (:func:`assess_many`)."""
     ids = [item.pk for item in items]
     involved = set(ids)
-    loaded = list(_items_with_history(ids))
+    if loaded is None:
+        loaded = list(_items_with_history(ids))
+    else:
+        loaded = [item for item in loaded if item.pk in involved]
     notice_ids = {n.pk for item in loaded if item.is_medium for n in item.notices.all()}
-    others = Incident.items.through.objects.filter(item_id__in=notice_ids)
-    if incident is not None and incident.pk:
-        others = others.exclude(incident_id=incident.pk)
+    if notice_incidents is None:
+        notice_incidents = _notice_incidents(notice_ids)
+    own = incident.pk if incident is not None and incident.pk else None
     elsewhere: dict[int, list[int]] = {}
-    for item_id, number in others.values_list("item_id", "incident__number").order_by("incident__number"):
-        elsewhere.setdefault(item_id, []).append(number)
+    for item_id, incident_id, number in notice_incidents:
+        if item_id in notice_ids and incident_id != own:
+            elsewhere.setdefault(item_id, []).append(number)
 
     data = []
     for item in loaded:
@@ -210,9 +224,10 @@ def _first(events, kind) -> dt.datetime | None:
     return min(moments) if moments else None
 
 
-def assess(incident: Incident, *, events=None) -> Assessment:
+def assess(incident: Incident, *, events=None, loaded=None, notice_incidents=None) -> Assessment:
     """The decision, deadlines and recorded reports of ``incident`` as things stand."""
-    data = data_at_risk(items=list(incident.items.all()), other_data=incident.other_data, incident=incident)
+    data = data_at_risk(items=list(incident.items.all()), other_data=incident.other_data, incident=incident,
+                        loaded=loaded, notice_incidents=notice_incidents)
     decision = rules.ppc_report_required(facts_of(incident, data))
     deadlines = rules.deadlines(incident.discovered_at, decision)
     steps: tuple[Step, ...] = ()
@@ -229,3 +244,14 @@ def assess(incident: Incident, *, events=None) -> Assessment:
                  _first(events, kinds.PERSONS_NOTIFIED)),
         )
     return Assessment(incident=incident, data=data, decision=decision, deadlines=deadlines, steps=steps)
+
+
+def assess_many(incidents) -> dict[int, Assessment]:
+    """{incident id: :func:`assess`} of several incidents in a fixed number of queries, whatever their number (the
+    register of every contract asks for all the open ones): the same answer as :func:`assess` of each."""
+    incidents = list(Incident.objects.filter(pk__in=[i.pk for i in incidents]).prefetch_related("items", "events"))
+    ids = {item.pk for incident in incidents for item in incident.items.all()}
+    loaded = list(_items_with_history(ids)) if ids else []
+    notice_ids = {n.pk for item in loaded if item.is_medium for n in item.notices.all()}
+    notice_incidents = _notice_incidents(notice_ids) if notice_ids else []
+    return {incident.pk: assess(incident, loaded=loaded, notice_incidents=notice_incidents) for incident in incidents}

@@ -6,4 +6,9 @@ class RegisterConfig(AppConfig):
     verbose_name = "委託一覧"
 
     def ready(self):
-        pass
+        from core import context_processors
+
+        from .permissions import may_view_register
+
+        # 委託一覧 in the main menu for whoever reads at least one contract for audit.
+        context_processors.register("register", lambda user: bool(may_view_register(user)))
