@@ -493,7 +493,7 @@ def check_contract(user, contract: Contract, action: str = "view") -> Contract:
 
 
 def contract_for(user, slug: str, action: str = "view") -> Contract:
-    contracts = Contract.objects.select_related("ward_section", "contractor")
+    contracts = Contract.objects.select_related("ward_section", "contractor", "contract_type")
     signed_in = user is not None and user.is_authenticated and user.is_active
     if signed_in:
         # The person's roles come with the contract in the same query, one flag per role.

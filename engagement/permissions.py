@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract
 from contracts.permissions import can, contract_for, unless_closed
+from contracttypes.parts import uses
 from core.answers import YES, Answer, no
 from handover.models import Item
 
@@ -25,11 +26,23 @@ def may_see_survey(user, contract: Contract) -> Answer:
     return YES
 
 
+def survey_export_used(contract: Contract) -> Answer:
+    """Whether the contract's type uses the survey export at all (the seed's survey analysis does)."""
+    if not uses(contract, "survey_export"):
+        return no(_("この契約の種類（%(type)s）では調査データの書き出しを使いません。") % {"type": contract.contract_type.name},
+                  "no_survey_export")
+    return YES
+
+
 def may_work(user, contract: Contract) -> Answer:
-    """Upload, map, set the risk treatment and build: HR, while the contract is not closed."""
+    """Upload, map, set the risk treatment and build: HR, while the contract is not closed, on a contract whose
+    type uses the survey export."""
     seen = may_see_survey(user, contract)
     if not seen:
         return seen
+    used = survey_export_used(contract)
+    if not used:
+        return used
     return unless_closed(contract)
 
 

@@ -12,13 +12,13 @@ from core.dashboard import Link
 
 from . import risk
 from .models import SurveyPackage, SurveyUpload
-from .permissions import may_see_survey
+from .permissions import may_see_survey, survey_export_used
 from .services import Loaded, RiskSettings, finding_key, outgoing, protection_for
 
 
 def survey_links(user, contract):
     """The contract page's menu: 調査データ for the contract's HR only."""
-    if not user.is_authenticated or not may_see_survey(user, contract):
+    if not user.is_authenticated or not survey_export_used(contract) or not may_see_survey(user, contract):
         return []
     return [Link(_("調査データ（暗号化パッケージ）"), reverse("engagement:index", kwargs={"slug": contract.slug}))]
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from contracttypes.parts import uses
 from core.dashboard import Link
 
 # (order, function(contract) -> list[Link]); handover's own pages come first (order 10), the whole-ward ledger last.
@@ -21,8 +22,11 @@ def register(provider: Callable, *, order: int) -> None:
 
 
 def _own_pages(contract) -> list[Link]:
-    return [Link(_("記録媒体等・受渡し"), reverse("handover:items", kwargs={"slug": contract.slug})),
-            Link(_("管理簿"), reverse("handover:ledger", kwargs={"slug": contract.slug}))]
+    links = []
+    if uses(contract, "media_custody"):  # a type that sends its data online moves no media
+        links.append(Link(_("記録媒体等・受渡し"), reverse("handover:items", kwargs={"slug": contract.slug})))
+    links.append(Link(_("管理簿"), reverse("handover:ledger", kwargs={"slug": contract.slug})))
+    return links
 
 
 def _all_ledgers(contract) -> list[Link]:

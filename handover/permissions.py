@@ -24,6 +24,7 @@ from contracts import subcontracting
 from contracts.models import Contract
 from contracts.permissions import can, closed_answer, contract_for, people_who_can, unless_closed
 from contracts.selectors import display_name
+from contracttypes.parts import uses
 from core.answers import YES, Answer, no
 from core.dates import wareki_datetime
 
@@ -33,10 +34,21 @@ from .models import Handover, Item
 # --- the contract: registering items and recording handovers ------------------------------------
 
 
+def media_custody_used(contract: Contract) -> Answer:
+    """Whether the contract's type moves media at all (a type that sends its data online does not)."""
+    if not uses(contract, "media_custody"):
+        return no(_("この契約の種類（%(type)s）では記録媒体等の受渡し・保管を使いません。") % {"type": contract.contract_type.name},
+                  "no_media_custody")
+    return YES
+
+
 def may_register(user, contract: Contract) -> Answer:
-    """Register a medium, a paper document or a password notice: the contract's HR."""
+    """Register a medium, a paper document or a password notice: the contract's HR, on a type that moves media."""
     if not can(user, contract, "manage"):
         return no(_("記録媒体等を登録できるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
+    used = media_custody_used(contract)
+    if not used:
+        return used
     return unless_closed(contract)
 
 
@@ -51,6 +63,9 @@ def may_record(user, contract: Contract, direction: str) -> Answer:
                       "not_designee", forbidden=True)
     else:
         return no(_("受渡しの方向を選んでください。"), "direction")
+    used = media_custody_used(contract)
+    if not used:
+        return used
     return unless_closed(contract)
 
 

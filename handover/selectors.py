@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from contracts.models import Contract, Membership, Role
 from contracts.permissions import contracts_where
 from contracts.selectors import contracts_for, display_name
+from contracttypes.parts import uses
 from core.dashboard import Link, Waiting
 from core.dates import wareki_datetime
 
@@ -285,8 +286,9 @@ def waiting_handovers(user):
 def handover_links(user, contract):
     if not user.is_authenticated:
         return []
-    return [
-        Link(_("記録媒体等・受渡し"), reverse("handover:items", kwargs={"slug": contract.slug})),
-        Link(_("管理簿"), reverse("handover:ledger", kwargs={"slug": contract.slug})),
-    ]
+    links = []
+    if uses(contract, "media_custody"):  # a type that sends its data online moves no media
+        links.append(Link(_("記録媒体等・受渡し"), reverse("handover:items", kwargs={"slug": contract.slug})))
+    links.append(Link(_("管理簿"), reverse("handover:ledger", kwargs={"slug": contract.slug})))
+    return links
 
