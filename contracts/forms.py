@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,7 @@ from core.bounds import BoundedFormMixin
 from core.widgets import DateInput, DateTimeInput
 
 from .models import Contract, Designation, Organisation, Role, SubcontractingDeclaration, Subcontractor
+from .permissions import sections_for_new_contract
 from .services import APPLICATION_FIELDS, CONTRACT_FIELDS
 
 
@@ -28,8 +30,15 @@ class ContractForm(BoundedFormMixin, forms.ModelForm):
             "work_content": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None:
+            # The owning section: one of the clerk's (their 担当課 scopes), or the one the contract has.
+            sections = sections_for_new_contract(user)
+            current = self.instance.ward_section_id if self.instance.pk else None
+            field = self.fields["ward_section"]
+            field.queryset = (Organisation.objects.filter(Q(pk__in=sections.values("pk")) | Q(pk=current))
+                              .order_by("code", "name"))
         # The type (its flow steps, the parts it uses). Left unchosen, a new contract takes the default
         # type and an edited one keeps its own.
         self.fields["contract_type"].required = False

@@ -95,7 +95,7 @@ class Contract(models.Model):
     )
     ward_section = models.ForeignKey(
         Organisation, verbose_name=_("担当課（組織）"), on_delete=models.PROTECT, related_name="owned_contracts",
-        limit_choices_to={"kind": Organisation.Kind.WARD_SECTION},
+        limit_choices_to={"kind__in": (Organisation.Kind.WARD_SECTION, Organisation.Kind.UNIT)},
     )
     contractor = models.ForeignKey(
         Organisation, verbose_name=_("委託先"), on_delete=models.PROTECT, related_name="contracts",

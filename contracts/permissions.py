@@ -275,10 +275,42 @@ def unless_closed(contract: Contract) -> Answer:
     return YES if closed is None else closed
 
 
+def _hr_grant_units(user) -> list[int]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    return list(active_grants(user).filter(role=Role.HR).values_list("unit_id", flat=True))
+
+
+def sections_for_new_contract(user):
+    """The sections (課, or a 係) in which ``user`` may register a contract: those of their 担当課 scopes (a
+    section and its units). A person holding no 担当課 scope but the group's ``add_contract`` keeps what HR had
+    before the scopes: every section of the ward (and its units). Nobody else: none."""
+    units = _hr_grant_units(user)
+    sections = Organisation.objects.filter(kind__in=(Organisation.Kind.WARD_SECTION, Organisation.Kind.UNIT))
+    if units:
+        q = Q()
+        for unit in units:
+            q |= subtree_q(unit)
+        return sections.filter(q)
+    if roles.holds(user, "contracts.add_contract"):
+        return sections
+    return Organisation.objects.none()
+
+
 def may_create_contract(user) -> Answer:
-    """Register a new contract: HR, through the group's ``add_contract`` (never because they are a superuser).
+    """Register a new contract: HR, through the group's ``add_contract`` (never because they are a superuser),
+    or section staff through a 担当課 scope (in their sections only: :func:`sections_for_new_contract`).
     The list that offers the form, the form's view and the service that makes the contract all ask."""
-    return YES if roles.holds(user, "contracts.add_contract") else no("", "not_hr", forbidden=True)
+    if roles.holds(user, "contracts.add_contract") or _hr_grant_units(user):
+        return YES
+    return no("", "not_hr", forbidden=True)
+
+
+def may_own_contract(user, section) -> Answer:
+    """Whether a contract ``user`` registers (or moves) may belong to ``section``: one of their sections."""
+    if section is not None and sections_for_new_contract(user).filter(pk=section.pk).exists():
+        return YES
+    return no(_("この課の契約は登録できません。担当する課を選んでください。"), "not_in_scope")
 
 
 def may_edit_contract(user, contract: Contract) -> Answer:

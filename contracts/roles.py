@@ -3,7 +3,7 @@ say who may create contracts and who reads the security log that belongs to no c
 
 from django.contrib.auth.models import Group, Permission
 
-HR_GROUP = "人材育成等担当"
+HR_GROUP = "担当課"
 AUDIT_GROUP = "監査"
 
 GROUP_PERMISSIONS = {

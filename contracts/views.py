@@ -74,7 +74,7 @@ def contract_create(request):
     may_create_contract(request.user).or_403()
     # A form sent back answers 200 here, as it always has.
     return form_post(
-        request, ContractForm, invalid_status=200,
+        request, ContractForm, form_kwargs={"user": request.user}, invalid_status=200,
         act=lambda form: services.contract_create(actor=request.user, request=request, **form.service_fields()),
         message=_("契約を登録しました。"), done=lambda contract: redirect("contracts:detail", slug=contract.slug),
         page="contracts/form.html", context={"contract": None})
@@ -111,7 +111,7 @@ def contract_edit(request, slug):
     may_edit_contract(request.user, contract).or_403()
     # A form sent back answers 200 here, as it always has.
     return form_post(
-        request, ContractForm, form_kwargs={"instance": contract}, invalid_status=200,
+        request, ContractForm, form_kwargs={"instance": contract, "user": request.user}, invalid_status=200,
         act=lambda form: services.contract_update(contract=Contract.objects.get(pk=contract.pk), actor=request.user,
                                                   request=request, **form.service_fields()),
         message=_("契約を更新しました。"), done=redirect("contracts:detail", slug=contract.slug),

@@ -17,7 +17,13 @@ from core.errors import DomainError
 
 from .. import carry_over, selectors
 from ..models import Contract, ContractStep, Designation, Role
-from ..permissions import may_copy_to_next_year, may_create_contract, may_edit_contract, may_start_contract
+from ..permissions import (
+    may_copy_to_next_year,
+    may_create_contract,
+    may_edit_contract,
+    may_own_contract,
+    may_start_contract,
+)
 from ._common import membership_add
 
 CONTRACT_FIELDS = [
@@ -95,6 +101,7 @@ def contract_create(*, actor, slug: str | None = None, request=None, **fields) -
     (fiscal year and a short random part); ``slug`` is for the demo and fixed test data only. Only a
     person who may create contracts (HR) may; the page refuses first, this keeps any other caller honest."""
     may_create_contract(actor).or_403()
+    may_own_contract(actor, fields.get("ward_section")).require("ward_section")
     contract = _contract_insert(actor=actor, slug=slug, **fields)
     audit_log(action="contract.created", actor=actor, contract=contract, obj=contract, request=request,
               payload={"slug": contract.slug, "title": contract.title})
@@ -110,6 +117,9 @@ def contract_update(*, contract: Contract, actor, request=None, **fields) -> Con
     changed = [name for name, value in fields.items() if getattr(contract, name) != value]
     if not changed:
         return contract
+    if "ward_section" in changed:
+        # Moved to another section: one of the clerk's own.
+        may_own_contract(actor, fields["ward_section"]).require("ward_section")
     before = _payload(contract, changed)
     if "contract_type" in changed:
         _type_change(contract, fields["contract_type"])

@@ -212,3 +212,41 @@ def test_unit_save_refuses_a_cycle(world):
     # A section made a unit under its own unit: refused (a cycle), not a 500.
     with pytest.raises(DomainError):
         services.unit_save(code="a", name="A課", kind=K.UNIT, parent=Organisation.objects.get(code="u"), actor=actor)
+
+
+def _contract_post(world, section):
+    from tests.test_bounds import _contract_data
+
+    data = _contract_data(world)
+    data["ward_section"] = section.pk
+    data["title"] = "新しい契約"
+    return data
+
+
+def test_a_section_clerk_registers_contracts_in_their_sections_only(world, tree, client_as):
+    clerk = _person("zeimu_clerk", world)  # in no group: the 担当課 scope is what lets them register
+    services.scope_grant(user=clerk, role=Role.HR, unit=tree["zeimu"], actor=world.hr)
+    client = client_as(clerk)
+    page = client.get(reverse("contracts:create"))
+    assert page.status_code == 200
+    offered = {choice[1] for choice in page.context["form"].fields["ward_section"].choices if choice[0]}
+    assert offered == {"税務課"}
+    # Another section, posted by hand: refused at the field, nothing written.
+    response = client.post(reverse("contracts:create"), _contract_post(world, tree["fukushi"]))
+    assert response.status_code == 200 and response.context["form"].errors["ward_section"]
+    assert not type(world.contract).objects.filter(title="新しい契約").exists()
+    with pytest.raises(DomainError) as refused:
+        services.contract_create(actor=clerk, **{**{f: getattr(world.contract, f) for f in services.CONTRACT_FIELDS},
+                                                 "ward_section": tree["fukushi"]})
+    assert refused.value.field == "ward_section"
+    response = client.post(reverse("contracts:create"), _contract_post(world, tree["zeimu"]))
+    assert response.status_code == 302
+    made = type(world.contract).objects.get(title="新しい契約")
+    assert made.ward_section == tree["zeimu"] and can(clerk, made, "manage")
+
+
+def test_hr_without_a_scope_keeps_every_section(world, tree, client_as):
+    """The group's HR from before the scopes (no 担当課 grant) is offered every section, as before."""
+    page = client_as(world.hr).get(reverse("contracts:create"))
+    offered = {choice[1] for choice in page.context["form"].fields["ward_section"].choices if choice[0]}
+    assert {"税務課", "福祉課", world.ward.name} <= offered
