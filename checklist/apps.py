@@ -1,4 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+# The ward's administrators: they import and publish the checklist's templates (other apps may add their own
+# permissions to the same group).
+ADMIN_GROUP = "管理者"
+
+
+def ensure_admin_group(**kwargs) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    permission = Permission.objects.filter(content_type__app_label="checklist", codename="import_template").first()
+    if permission is not None:
+        Group.objects.get_or_create(name=ADMIN_GROUP)[0].permissions.add(permission)
 
 
 class ChecklistConfig(AppConfig):
@@ -26,3 +39,4 @@ class ChecklistConfig(AppConfig):
         dashboard.register_contract_links(selectors.checklist_links, order=40)
         evidence.register_builtin()
         carry_over.register(preview=services.next_year_preview, carry=services.next_year_carry)
+        post_migrate.connect(ensure_admin_group, sender=self, dispatch_uid="checklist_admin_group")

@@ -27,6 +27,8 @@ LABELS = {
     "checklist.side.submitted": gettext_lazy("チェックリストの確認を依頼"),
     "checklist.side.locked": gettext_lazy("チェックリストを確定"),
     "checklist.template.versioned": gettext_lazy("チェックリストのひな形を改版"),
+    "checklist.template.drafted": gettext_lazy("チェックリストのひな形を Excel から取り込み（下書き）"),
+    "checklist.template.published": gettext_lazy("チェックリストのひな形を公開"),
     "checklist.exported": gettext_lazy("チェックリストを出力"),
     "checklist.items.attested": gettext_lazy("チェック項目の実施状況をまとめて記入"),
     "checklist.items.accepted": gettext_lazy("残りのチェック項目をまとめて確認済みにした"),
@@ -59,7 +61,8 @@ FIELDS = {
 def item_label(key) -> str:
     """``contractor.operational.03`` → 「委託先 運用上の対策 3」 (the key is stable across versions)."""
     try:
-        side, section, number = str(key).split(".")
+        # An imported template's keys may carry a prefix (printing.ward.operational.01).
+        side, section, number = str(key).split(".")[-3:]
         return _("%(side)s %(section)s %(number)s") % {
             "side": SIDE_SHORT[side], "section": dict(Section.choices)[section], "number": int(number)}
     except (KeyError, ValueError):
@@ -137,6 +140,26 @@ def _versioned(payload, context) -> str:
         "from": payload.get("from", ""), "version": payload.get("version", ""),
         "items": _items(payload.get("changed")) or count(len(payload.get("changed") or []), _("項目")),
         "note": text(payload.get("note"))}
+
+
+def _type_words(payload) -> str:
+    return payload.get("contract_type") or _("既定")
+
+
+def _drafted(payload, context) -> str:
+    sentence = _("%(type)sのひな形 第%(version)s版を下書きとして取り込み（%(items)s、うち添付による証明 %(files)s）。") % {
+        "type": _type_words(payload), "version": payload.get("version", ""),
+        "items": count(payload.get("items") or 0, _("項目")), "files": payload.get("attestation_with_files", 0)}
+    if payload.get("replaced_drafts"):
+        sentence += _("公開前の下書き（第%(versions)s版）を置き換えた。") % {
+            "versions": "・".join(str(v) for v in payload["replaced_drafts"])}
+    return sentence
+
+
+def _published(payload, context) -> str:
+    return _("%(type)sのひな形 第%(version)s版を公開（%(items)s）。") % {
+        "type": _type_words(payload), "version": payload.get("version", ""),
+        "items": count(payload.get("items") or 0, _("項目"))}
 
 
 def _exported(payload, context) -> str:
@@ -220,6 +243,8 @@ DETAILS = {
     "checklist.side.submitted": _submitted,
     "checklist.side.locked": _locked,
     "checklist.template.versioned": _versioned,
+    "checklist.template.drafted": _drafted,
+    "checklist.template.published": _published,
     "checklist.exported": _exported,
 }
 
@@ -241,7 +266,8 @@ def _checklist_items(ids):
 
 def _templates(ids):
     rows = ChecklistTemplate.objects.filter(pk__in=ids)
-    return {str(t.pk): _("チェックリストのひな形 第%(version)s版") % {"version": t.version} for t in rows}
+    return {str(t.pk): (_("チェックリストのひな形 第%(version)s版") % {"version": t.version})
+            + (f"（{t.contract_type.name}）" if t.contract_type_id else "") for t in rows.select_related("contract_type")}
 
 
 def _confirmations(ids):

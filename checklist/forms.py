@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.bounds import BoundedFormMixin
 from core.widgets import DateInput
 
-from .models import ChecklistItem, Confirmation, EvidenceRequest, Mark, MeasureChange, Side
+from .models import ChecklistItem, ChecklistTemplate, Confirmation, EvidenceRequest, Mark, MeasureChange, Side
 
 
 class PlanForm(BoundedFormMixin, forms.Form):
@@ -244,3 +244,39 @@ class EvidenceDecisionForm(BoundedFormMixin, forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("受理する")), ("send_back", _("差し戻す"))])
     reason = forms.CharField(label=_("差し戻す理由（差し戻すときは必須）"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TemplateImportForm(BoundedFormMixin, forms.Form):
+    """An administrator's import of a checklist template from Excel: the type it is for (or the default), the
+    list's title, why a new version, and the file."""
+
+    bounds_model = ChecklistTemplate
+
+    contract_type = forms.ChoiceField(label=_("委託の種類"), required=False,
+                                      help_text=_("「既定」は、ひな形を持たない種類すべてが使う版です。"))
+    title = forms.CharField(label=_("表題"), max_length=200,
+                            help_text=_("チェックリストの一番上に印刷されます。"))
+    subtitle = forms.CharField(label=_("副題"), required=False, max_length=200)
+    change_note = forms.CharField(label=_("改版の理由"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text=_("例: 生成AIサービスの利用についての項目を追加"))
+    file = forms.FileField(label=_("ひな形の Excel ファイル（.xlsx）"),
+                           help_text=_("1行目に 区分・側・番号・キー・文言・裏付け の見出し、2行目から項目を書いたシート"
+                                       "（シート名「項目」、なければ最初のシート）。"))
+
+    def __init__(self, *args, types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.types = {str(t.pk): t for t in types}
+        self.fields["contract_type"].choices = [("", _("既定（種類ごとのひな形がない場合）"))] + [
+            (str(t.pk), t.name) for t in types]
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def clean_contract_type(self):
+        value = self.cleaned_data.get("contract_type") or ""
+        return self.types.get(value) if value else None
+
+
+class TemplatePublishForm(BoundedFormMixin, forms.Form):
+    """Publish a draft version: nothing to fill in but the confirmation."""
+
+    confirm = forms.BooleanField(label=_("この版を公開し、これから計画を作る契約に使います"))

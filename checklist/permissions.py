@@ -248,3 +248,12 @@ def may_attach_to_confirmation(user, confirmation: Confirmation) -> Answer:
 
 def may_attach_to_change(user, change: MeasureChange) -> Answer:
     return may_record_change(user, change.contract)
+
+
+# Templates: an administrator (the permission checklist.import_template: superusers and the group 管理者).
+
+def may_import_templates(user) -> Answer:
+    """Import a checklist template from Excel, preview it and publish it as a new version."""
+    if user is not None and user.is_authenticated and user.has_perm("checklist.import_template"):
+        return YES
+    return no("", "not_template_admin", forbidden=True)

@@ -642,3 +642,82 @@ def template_new_version(*, base: ChecklistTemplate, texts: Mapping[str, str], n
     audit_log(action="checklist.template.versioned", actor=actor, obj=template, request=request,
               actor_label=actor_label, payload={"version": version, "from": base.version, "note": note, "changed": sorted(changed)})
     return template
+
+
+# Templates imported from the ward's Excel (checklist.template_import): a draft first, then published.
+
+def _base_for(contract_type) -> ChecklistTemplate | None:
+    """The version whose headings a new version of the type starts from: the type's latest, else the default's."""
+    published = ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.PUBLISHED).order_by("-version")
+    own = published.filter(contract_type=contract_type).first() if contract_type is not None else None
+    return own or published.filter(contract_type__isnull=True).first()
+
+
+@transaction.atomic
+def template_draft(*, contract_type, read, title: str, subtitle: str = "", note: str = "", actor,
+                   request=None) -> ChecklistTemplate:
+    """Write a template read from Excel as a draft version of the type (None: the default), once the whole file
+    is valid (``read`` is a :class:`~checklist.template_import.ReadResult`). A draft not yet published of the same
+    type is replaced. The headings (sides, sections, the mark columns) are those of the version it follows."""
+    from .permissions import may_import_templates
+
+    may_import_templates(actor).or_403().require()
+    if not read.valid:
+        raise DomainError(_("ファイルに直すところがあります。すべての行を直してから取り込んでください。"), field="file")
+    title, subtitle, note = (title or "").strip(), (subtitle or "").strip(), (note or "").strip()
+    bounds.check_values(ChecklistTemplate, title=title, subtitle=subtitle, change_note=note)
+    if not title:
+        raise DomainError(_("表題を入力してください。"), field="title")
+    for item in read.items:
+        bounds.check_value(TemplateItem, "key", item.key, field="file")
+    base = _base_for(contract_type)
+    if base is None:
+        raise _no_template()
+    drafts = ChecklistTemplate.objects.select_for_update().filter(
+        status=ChecklistTemplate.Status.DRAFT,
+        **({"contract_type": contract_type} if contract_type is not None else {"contract_type__isnull": True}))
+    replaced = [draft.version for draft in drafts]
+    for draft in drafts:
+        draft.delete()
+    copied = {name: getattr(base, name) for name in (
+        "control_header", "ward_heading", "ward_mark_header", "ward_no_mark", "contractor_heading",
+        "contractor_mark_header", "contractor_no_mark", "operational_heading", "system_heading")}
+    version = next_version(contract_type.pk if contract_type is not None else None)
+    template = ChecklistTemplate.objects.create(
+        contract_type=contract_type, version=version, status=ChecklistTemplate.Status.DRAFT, title=title,
+        subtitle=subtitle, change_note=note, source=_("Excel から取り込み（シート「%(sheet)s」）") % {"sheet": read.sheet},
+        previous=base if base.contract_type_id == getattr(contract_type, "pk", None) else None, created_by=actor,
+        **copied)
+    order = {(side, section): n for n, (side, section) in enumerate(
+        (side, section) for side in (Side.WARD, Side.CONTRACTOR) for section in ("operational", "system"))}
+    items = sorted(read.items, key=lambda i: (order[(i.side, i.section)], i.number))
+    TemplateItem.objects.bulk_create([
+        TemplateItem(template=template, key=item.key, side=item.side, section=item.section, number=item.number,
+                     position=position, text=item.text, backing=item.backing)
+        for position, item in enumerate(items, start=1)
+    ])
+    audit_log(action="checklist.template.drafted", actor=actor, obj=template, request=request,
+              payload={"version": version, "contract_type": getattr(contract_type, "code", ""),
+                       "items": len(items), "attestation_with_files": sum(1 for i in items if not i.backing),
+                       "replaced_drafts": replaced})
+    return template
+
+
+@transaction.atomic
+def template_publish(*, template: ChecklistTemplate, actor, request=None) -> ChecklistTemplate:
+    """Publish a draft: contracts of its type whose plan starts from now on use it; plans made before keep
+    the version they were made on."""
+    from .permissions import may_import_templates
+
+    may_import_templates(actor).or_403().require()
+    template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.is_published:
+        raise DomainError(_("この版はすでに公開されています。"))
+    template.status = ChecklistTemplate.Status.PUBLISHED
+    template.published_at = timezone.now()
+    template.save(update_fields=["status", "published_at"])
+    audit_log(action="checklist.template.published", actor=actor, obj=template, request=request,
+              payload={"version": template.version,
+                       "contract_type": template.contract_type.code if template.contract_type_id else "",
+                       "items": template.items.count()})
+    return template

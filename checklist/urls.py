@@ -1,9 +1,14 @@
 from django.urls import path
 
-from . import record_views, views
+from . import record_views, template_views, views
 
 app_name = "checklist"
 urlpatterns = [
+    # An administrator's pages for the templates; before the contract's pages, whose first part is a slug.
+    path("templates/", template_views.template_list, name="template_list"),
+    path("templates/import/", template_views.template_import_view, name="template_import"),
+    path("templates/<int:pk>/", template_views.template_detail, name="template_detail"),
+    path("templates/<int:pk>/publish/", template_views.template_publish, name="template_publish"),
     path("<slug:slug>/", views.overview, name="overview"),
     path("<slug:slug>/plan/", views.plan, name="plan"),
     path("<slug:slug>/plan/finalise/", views.plan_finalise, name="plan_finalise"),
