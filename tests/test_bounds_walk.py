@@ -238,6 +238,10 @@ NOT_REACHED = {
                        "text field is bounded by BoundedFormMixin like every other",
     "imports:index": "an administrator's page, and no role of the matrix is one; tests/imports/test_upload_extremes.py "
                      "posts its choice and file fields with extreme values",
+    "checklist:template_import": "an administrator's page, and no role of the matrix is one; "
+                                 "tests/checklist/test_template_import.py posts its fields with extreme values",
+    "checklist:template_publish": "an administrator's page (a confirmation box only); tests/checklist/"
+                                  "test_template_import.py publishes a draft and posts it without the box",
 }
 
 
