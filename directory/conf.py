@@ -51,7 +51,8 @@ def group_scopes(raw: str) -> dict[str, list[tuple[str, str | None]]]:
     try:
         data = json.loads(raw)
     except ValueError as error:
-        raise ImproperlyConfigured(f"LDAP_GROUP_SCOPES is not JSON: {error}") from None
+        raise ImproperlyConfigured(f"LDAP_GROUP_SCOPES is not JSON: {error} (in a systemd EnvironmentFile, put the "
+                                   "whole value in single quotes)") from None
     if not isinstance(data, dict):
         raise ImproperlyConfigured('LDAP_GROUP_SCOPES must be a JSON object: {"group DN": [["hr", "unit code"]]}.')
     scopes: dict[str, list[tuple[str, str | None]]] = {}
@@ -91,6 +92,10 @@ def ldap_settings(environ) -> dict:
         LDAPSearch,
     )
 
+    left = sorted(name for name, value in environ.items() if name.startswith("LDAP_") and "CHANGE-ME" in value)
+    if left:
+        # As for the DJANGO_* values (config/settings.py): deploy/itaku.env.example's placeholders never run.
+        raise ImproperlyConfigured(f"Replace the CHANGE-ME placeholder in: {', '.join(left)}")
     uri = _get(environ, "LDAP_SERVER_URI")
     if not uri.lower().startswith(("ldap://", "ldaps://", "ldapi://")):
         raise ImproperlyConfigured("LDAP_SERVER_URI must start with ldap://, ldaps:// or ldapi://.")

@@ -177,6 +177,8 @@ def test_the_directory_down_gives_a_japanese_error_on_the_login_page(client, tre
     page = response.content.decode()
     assert "区のディレクトリ（LDAP）に接続できないため" in page
     assert "ユーザー名またはパスワードが正しくありません。" not in page
+    # Counted towards the lockout like any refused sign-in (README says so).
+    assert AccessAttempt.objects.get(username="kato").failures_since_start == 1
     # Contractors keep their local accounts: they sign in while the directory is down.
     response = password_step(client, world.manager.username, PASSWORD)
     assert response.status_code == 302 and response.url == "/accounts/verify/"
