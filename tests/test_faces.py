@@ -104,3 +104,23 @@ def test_the_menu_on_the_contractor_face_offers_only_what_is_on_it(two_hosts, wo
     from django.urls import resolve
 
     assert all(faces.on_contractor_face(resolve(link).view_name) for link in links if not link.startswith("/static/"))
+
+
+
+def test_every_page_an_email_links_to_is_on_the_contractor_face():
+    """E-mails carry DJANGO_SITE_URL, the contractor face's address when there are two (README): every page they
+    link to must be there. Read from the code that builds the links: ``reverse("…")`` in the modules that mail,
+    and in the functions of supervision.selectors that give them their links."""
+    import inspect
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from supervision import selectors
+
+    root = Path(settings.BASE_DIR)
+    texts = [path.read_text() for path in (*root.glob("*/notifications.py"), root / "accounts/services.py")]
+    texts += [inspect.getsource(selectors.finding_url), inspect.getsource(selectors.inspection_url)]
+    linked = {name for text in texts for name in re.findall(r'reverse\(\s*"([a-z_]+:[a-z_]+)"', text)}
+    assert {"accounts:welcome_link", "handover:handover_detail", "incidents:detail", "supervision:finding"} <= linked
+    assert not sorted(name for name in linked if not faces.on_contractor_face(name))
