@@ -2,6 +2,10 @@
 order: the 付議事項 page, 事業の概要, the 委託 table, 資料2-1 (the flow of personal information ①–⑥ between
 the ward, its staff and the contractor, drawn in HTML/CSS) and 別紙 (both checklists with the plan ○/ー).
 
+The seed's type (its six steps word for word) keeps 資料2-1's own drawing. Any other contract type gets a
+drawing made from its flow steps: two lanes, 区 and 委託先 (FlowStep.actor; 区・委託先 spans both), a box per
+step with its circled number, and an arrow where the data moves from one side to the other.
+
 HR prints it in April, once the two checklists are marked, for the council; auditors keep it on file.
 It holds the contract's fields and the plan, and no one's personal information (no names, no data),
 so its download is audited but is not one of the personal-data downloads.
@@ -17,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from checklist.models import Side
 from checklist.selectors import mark_symbol, side_views
 from contracts.models import Contract
+from contracttypes.models import FlowStep
+from contracttypes.selectors import is_seed_flow, step_label, steps_for
 from core.dashboard import Link
 from core.dates import fiscal_year_label, wareki
 from core.pdf import PDF_CONTENT_TYPE, render_pdf
@@ -170,9 +176,38 @@ def _bullets(lines) -> str:
     return "\n".join(f"・{line}" for line in lines)
 
 
+@dataclass
+class FlowRow:
+    """One step of a drawn flow: its box in its lane, and the arrow that brings the data there (if it moved)."""
+
+    label: str
+    lane: str        # "ward", "contractor" or "both"
+    arrow: str = ""  # "right" (区 → 委託先), "left" (委託先 → 区) or ""
+
+
+def flow_rows(contract: Contract) -> list[FlowRow]:
+    """The type's steps as the drawing's rows, in order."""
+    rows, previous = [], None
+    for step in steps_for(contract):
+        arrow = ""
+        if previous == FlowStep.Actor.WARD and step.actor == FlowStep.Actor.CONTRACTOR:
+            arrow = "right"
+        elif previous == FlowStep.Actor.CONTRACTOR and step.actor == FlowStep.Actor.WARD:
+            arrow = "left"
+        rows.append(FlowRow(label=step_label(step), lane=step.actor, arrow=arrow))
+        previous = step.actor
+    return rows
+
+
 def council_context(contract: Contract) -> dict:
     tables, ward_measures, contractor_measures, checklist = _checklists(contract)
+    seed_flow = is_seed_flow(contract)
     return {
+        "seed_flow": seed_flow,
+        "flow_rows": [] if seed_flow else flow_rows(contract),
+        "flow_contractor": _("委託先（%(name)s）") % {"name": _clip(contract.contractor.name, FLOW_SECTION_LIMIT)},
+        "flow_items": _flow_items(contract.information_items),
+        "contract_type": contract.contract_type.name,
         "contract": contract,
         "fiscal_year": fiscal_year_label(contract.fiscal_year),
         "printed_on": wareki(timezone.localdate()),
@@ -239,6 +274,26 @@ h2.entrustment { font-size: 11pt; margin: 8mm 0 2mm; }
 .flow .ward-measures { float: left; }
 .flow .contractor-measures { float: right; }
 .flow .caption { margin: 0 0 1mm; white-space: normal; }
+/* A flow drawn from a type's steps: a fixed table, the lanes 区 | arrows | 委託先, one row per step. */
+table.drawn { table-layout: fixed; width: 186mm; border-collapse: separate; border-spacing: 0 2.5mm;
+              margin-top: 4mm; font-size: 9pt; }
+table.drawn col.lane { width: 76mm; }
+table.drawn col.gap { width: 34mm; }
+table.drawn th { border: 1pt solid #000; padding: 2mm; text-align: center; font-size: 10pt; }
+table.drawn td { padding: 0; vertical-align: middle; border: 0; }
+table.drawn .stepbox { border: 0.8pt solid #000; border-radius: 2mm; padding: 2mm; line-height: 1.4;
+                       min-height: 9mm; }
+table.drawn .arrow { position: relative; height: 4mm; margin: 0 2mm; }
+table.drawn .arrow .shaft { position: absolute; left: 0; right: 0; top: 1.6mm; border-top: 1pt solid #000; }
+table.drawn .arrow .head { position: absolute; top: 0; width: 0; height: 0; border: 0 solid transparent; }
+table.drawn .arrow.right .head { right: -0.5mm; border-width: 2mm 0 2mm 3.2mm; border-left-color: #000; }
+table.drawn .arrow.left .head { left: -0.5mm; border-width: 2mm 3.2mm 2mm 0; border-right-color: #000; }
+table.drawn td.items, table.drawn td.items:first-child { font-size: 8pt; line-height: 1.35; white-space: pre-line; border: 0.6pt dashed #000;
+                       padding: 1.5mm; }
+.drawn-measures { display: flow-root; margin-top: 4mm; font-size: 8pt; line-height: 1.5; white-space: pre-line; }
+.drawn-measures .ward-measures { float: left; width: 76mm; }
+.drawn-measures .contractor-measures { float: right; width: 76mm; }
+.drawn-measures .caption { margin: 0 0 1mm; white-space: normal; }
 p.plan { margin: 0 0 2mm; }
 p.plan.draft { border: 0.6pt solid #000; padding: 1mm 2mm; }
 table.checklist { font-size: 8pt; line-height: 1.3; }
