@@ -4,14 +4,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UsernameField
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.services import address_change_notify, enrolment_link_issue
 from audit.admin_mixins import AuditedAdminMixin, AuditedReadsMixin
-from core.admin import ReadOnlyAdmin, ReadOnlyMixin
+from core.admin import BoundedAdminMixin, ReadOnlyAdmin, ReadOnlyMixin
 from core.errors import DomainError
 
 from .models import (
@@ -20,18 +20,106 @@ from .models import (
     Designation,
     Membership,
     Organisation,
+    ScopeGrant,
     SubcontractingDeclaration,
     Subcontractor,
     UserProfile,
 )
 from .roles import GROUP_PERMISSIONS
+from .scopes import label as unit_label
+from .services.organisation import check_unit
+from .services.scopes import check_scope, scope_grant, scope_revoke
+
+
+class OrganisationForm(forms.ModelForm):
+    """A unit of the ward's tree keeps its shape (部 at the top, 課 under a 部, 係 under a 課, no cycle) and has
+    a 組織コード; a company (委託事業者・再委託先) stands outside the tree."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "code", "parent", "address", "emergency_contact_name", "emergency_contact_phone",
+                  "emergency_contact_email", "emergency_procedure"]
+
+    def clean(self):
+        data = super().clean()
+        kind, parent = data.get("kind"), data.get("parent")
+        if kind in Organisation.WARD_KINDS:
+            if not data.get("code"):
+                self.add_error("code", _("区の組織には組織コードを入力してください。"))
+            try:
+                check_unit(unit=self.instance if self.instance.pk else None, kind=kind, parent=parent)
+            except DomainError as error:
+                raise ValidationError({error.field or None: error.message}) from None
+        elif kind and parent is not None:
+            self.add_error("parent", _("委託事業者・再委託先には上位組織を指定しません。"))
+        return data
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "emergency_contact_name", "emergency_contact_phone"]
+    """The ward's organisation (部 → 課 → 係, by 組織コード) and the companies it works with."""
+
+    form = OrganisationForm
+    list_display = ["name", "code", "kind", "parent", "emergency_contact_name", "emergency_contact_phone"]
     list_filter = ["kind"]
-    search_fields = ["name"]
+    search_fields = ["name", "code"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            kwargs["queryset"] = Organisation.objects.filter(
+                kind__in=(Organisation.Kind.DEPARTMENT, Organisation.Kind.WARD_SECTION)).order_by("code")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopeGrantForm(forms.ModelForm):
+    class Meta:
+        model = ScopeGrant
+        fields = ["user", "role", "unit"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role"):
+            try:
+                check_scope(data["role"], data.get("unit"))
+            except DomainError as error:
+                raise ValidationError({error.field or None: error.message}) from None
+        return data
+
+
+@admin.register(ScopeGrant)
+class ScopeGrantAdmin(BoundedAdminMixin, admin.ModelAdmin):
+    """Roles held on a part of the organisation (担当課 on a 課 or 係; 個人情報保護担当 and 監査 on a 部 or the
+    whole ward). Granted and revoked through the audited services; a grant is never edited, it is revoked
+    and another granted. Those of the directory follow the person's groups at each sign-in."""
+
+    form = ScopeGrantForm
+    list_display = ["user", "role", "unit_label", "source", "granted_at", "revoked_at"]
+    list_filter = ["role", "source"]
+    search_fields = ["user__username", "unit__name", "unit__code"]
+    actions = ["revoke"]
+
+    @admin.display(description=gettext_lazy("範囲（組織）"))
+    def unit_label(self, obj):
+        return unit_label(obj.unit)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        grant = scope_grant(user=obj.user, role=obj.role, unit=obj.unit, actor=request.user, request=request)
+        obj.pk, obj.granted_at, obj.granted_by, obj.source = grant.pk, grant.granted_at, grant.granted_by, grant.source
+        obj._state.adding = False
+
+    @admin.action(description=gettext_lazy("選択した役割を取り消す"), permissions=["add"])
+    def revoke(self, request, queryset):
+        done = 0
+        for grant in queryset.filter(revoked_at__isnull=True).order_by("pk"):
+            scope_revoke(grant=grant, actor=request.user, request=request)
+            done += 1
+        self.message_user(request, _("%(n)s件の役割を取り消しました。") % {"n": done}, messages.SUCCESS)
 
 
 @admin.register(UserProfile)

@@ -250,3 +250,45 @@ def test_hr_without_a_scope_keeps_every_section(world, tree, client_as):
     page = client_as(world.hr).get(reverse("contracts:create"))
     offered = {choice[1] for choice in page.context["form"].fields["ward_section"].choices if choice[0]}
     assert {"税務課", "福祉課", world.ward.name} <= offered
+
+
+def _org_post(**values):
+    data = {"name": "", "kind": "", "code": "", "parent": "", "address": "", "emergency_contact_name": "",
+            "emergency_contact_phone": "", "emergency_contact_email": "", "emergency_procedure": ""}
+    data.update(values)
+    return data
+
+
+def test_the_administrator_keeps_the_tree_in_the_admin(admin_client, world, tree):
+    url = reverse("admin:contracts_organisation_add")
+    response = admin_client.post(url, _org_post(name="課の下の課", kind=K.WARD_SECTION, code="bad",
+                                                parent=tree["zeimu"].pk))
+    assert response.status_code == 200
+    assert "課の上位組織には部を指定してください。" in response.content.decode()
+    response = admin_client.post(url, _org_post(name="コードのない係", kind=K.UNIT, parent=tree["zeimu"].pk))
+    assert "区の組織には組織コードを入力してください。" in response.content.decode()
+    response = admin_client.post(url, _org_post(name="収納係", kind=K.UNIT, code="shuno", parent=tree["zeimu"].pk))
+    assert response.status_code == 302
+    assert Organisation.objects.get(code="shuno").parent == tree["zeimu"]
+    # A department made a unit under its own section: refused (a cycle), nothing changed.
+    change = reverse("admin:contracts_organisation_change", args=[tree["kumin"].pk])
+    response = admin_client.post(change, _org_post(name="区民部", kind=K.UNIT, code="kumin", parent=tree["zeimu"].pk))
+    assert response.status_code == 200
+    assert Organisation.objects.get(code="kumin").kind == K.DEPARTMENT
+
+
+def test_the_administrator_grants_and_revokes_a_scope_in_the_admin(admin_client, world, tree):
+    person = _person("yamamoto", world)
+    url = reverse("admin:contracts_scopegrant_add")
+    response = admin_client.post(url, {"user": person.pk, "role": Role.HR, "unit": tree["kumin"].pk})
+    assert response.status_code == 200 and "担当課の役割は、課又は係に付与してください。" in response.content.decode()
+    response = admin_client.post(url, {"user": person.pk, "role": Role.HR, "unit": tree["zeimu"].pk})
+    assert response.status_code == 302
+    grant = ScopeGrant.objects.get(user=person)
+    assert grant.granted_by == admin_client.superuser and _slugs(person) == ["zeimu-1"]
+    assert AuditEntry.objects.filter(action="contract.scope.granted", object_id=str(grant.pk)).exists()
+    response = admin_client.post(reverse("admin:contracts_scopegrant_changelist"),
+                                 {"action": "revoke", "_selected_action": [grant.pk]})
+    assert response.status_code == 302
+    assert _slugs(person) == []
+    assert AuditEntry.objects.filter(action="contract.scope.revoked", object_id=str(grant.pk)).exists()
