@@ -10,14 +10,15 @@ from .models import Checklist, ChecklistEvent, ChecklistItem, ChecklistSide, Che
 
 class TemplateItemInline(ReadOnlyMixin, admin.TabularInline):
     model = TemplateItem
-    fields = ["position", "key", "text"]
+    fields = ["position", "key", "text", "backing"]
     readonly_fields = fields
     extra = 0
 
 
 @admin.register(ChecklistTemplate)
 class ChecklistTemplateAdmin(ReadOnlyAdmin):
-    list_display = ["version", "title", "created_at", "change_note"]
+    list_display = ["contract_type", "version", "title", "status", "published_at", "change_note"]
+    list_filter = ["contract_type", "status"]
     inlines = [TemplateItemInline]
 
 

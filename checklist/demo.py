@@ -12,6 +12,11 @@
   (資料2-1) 第1版 and the manager acknowledges that version, and both sides confirm the emergency contacts and
   procedure before the work starts.
 
+- The printing type (印刷・封入封緘, made by ``contracttypes.demo``; its contract by ``handover.demo``, which runs
+  before this): the administrator imports ``fixtures/checklist_printing.xlsx`` (30 items) as the type's template
+  and publishes it (dated 1 March 2026), and HR plans that contract's checklist on it, every item ○. Skipped
+  quietly while the type or its contract is not there.
+
 The services take the time from the clock; the rows are moved back to the story's dates afterwards with
 ``queryset.update``, and their audit entries carry the story's times (``audit.services.recorded_at``). The
 attestation is written after the handover demo has run, so the app's own evidence it records is the
@@ -19,13 +24,14 @@ finished year's.
 """
 
 import datetime as dt
+from pathlib import Path
 
 from django.utils import timezone
 
 from audit.services import recorded_at
 from contracts.demo import at
 
-from . import records
+from . import records, versions
 from .models import Checklist, ChecklistEvent, ChecklistItem, ChecklistSide, Confirmation, Mark, Side
 from .selectors import previous_plan
 from .services import item_attest, item_review, latest_template, plan_finalise, plan_save, side_submit
@@ -175,6 +181,46 @@ def _confirmations(contract, world) -> None:
         Confirmation.objects.filter(pk=row.pk).update(recorded_at=at(day, 15))
 
 
+PRINTING_TEMPLATE = Path(__file__).resolve().parent.parent / "fixtures" / "checklist_printing.xlsx"
+PRINTING_PUBLISHED = at(dt.date(2026, 3, 1), 10)
+
+
+def _printing(world) -> None:
+    """The printing type's own template, imported and published by the administrator; its contract planned on it."""
+    from contracts.models import Contract
+    from contracttypes.models import ContractType
+
+    from . import template_import
+    from .models import ChecklistTemplate
+    from .services import template_draft, template_publish
+
+    kind = ContractType.objects.filter(code="printing").first()
+    admin = world.users.get("admin")
+    if kind is None or admin is None:
+        return
+    if not ChecklistTemplate.objects.filter(contract_type=kind, status=ChecklistTemplate.Status.PUBLISHED).exists():
+        read = template_import.read_items(PRINTING_TEMPLATE.read_bytes())
+        with recorded_at(min(PRINTING_PUBLISHED, timezone.now())):
+            draft = template_draft(contract_type=kind, read=read, title="業務委託にかかる個人情報保護対策チェックリスト"
+                                   "（印刷・封入封緘）", note="印刷・封入封緘の委託用に作成", actor=admin)
+            template = template_publish(template=draft, actor=admin)
+        ChecklistTemplate.objects.filter(pk=template.pk).update(
+            published_at=min(PRINTING_PUBLISHED, timezone.now()), created_at=min(PRINTING_PUBLISHED, timezone.now()))
+    hr = world.users.get("hr")
+    for contract in Contract.objects.filter(contract_type=kind).exclude(status=Contract.Status.CLOSED):
+        if Checklist.objects.filter(contract=contract).exists():
+            continue
+        from contracts.permissions import can, people_who_can
+
+        planner = hr if can(hr, contract, "manage") else people_who_can(contract, "manage").order_by("pk").first()
+        if planner is None:
+            continue
+        template = versions.in_force(kind.pk)
+        plan_save(contract=contract, marks={item.key: (Mark.PLANNED, "") for item in template.items.all()},
+                  actor=planner)
+        plan_finalise(contract=contract, actor=planner)
+
+
 def add_to_demo(world) -> None:
     _confirmations(world.contract, world)
     if world.current_contract is not None:
@@ -187,3 +233,4 @@ def add_to_demo(world) -> None:
         # This year's plan starts from last year's finalised one, as the plan form does.
         _finalised_plan(current, hr, lambda template: previous_plan(current) or _seed_marks(template),
                         PLAN_FINALISED[2026])
+    _printing(world)

@@ -92,6 +92,9 @@ def record_lines(row) -> list[str]:
     if row.files:
         lines.append(_("実施状況に添付した資料"))
         lines += _file_lines(row.files)
+    elif row.template_item.needs_files:
+        # No record backs the item (an imported template's 「添付による証明」): its files are the evidence.
+        lines.append(_("添付による証明: 資料はまだ添付されていません"))
     return lines
 
 

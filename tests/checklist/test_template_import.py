@@ -308,3 +308,61 @@ def test_the_checklist_pdf_of_a_printing_contract_prints_its_thirty_items(client
     missing = [item.key for item in read.items if squash(item.text) not in text]
     assert not missing
     assert squash(SEED_TEXTS[2]) not in text  # not the seed's items
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field, value", [
+    ("title", "あ" * 10_000), ("subtitle", "あ" * 10_000), ("change_note", "あ" * 10_000),
+    ("contract_type", "9223372036854775808"), ("title", ""),
+])
+def test_the_import_form_refuses_extreme_values_at_the_field(client, world, admin, field, value):
+    login_verified(client, admin)
+    data = {"contract_type": "", "title": "表題", "subtitle": "", "change_note": "",
+            "file": SimpleUploadedFile("ひな形.xlsx", FIXTURE.read_bytes(), content_type=XLSX_TYPE), field: value}
+    before = (ChecklistTemplate.objects.count(), TemplateItem.objects.count())
+    response = client.post(reverse("checklist:template_import"), data)
+    assert response.status_code == 400
+    assert (ChecklistTemplate.objects.count(), TemplateItem.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_a_wording_too_long_is_refused_at_its_row(client, world, admin):
+    rows = fixture_rows()
+    rows[10] = (*rows[10][:4], "あ" * 10_000, rows[10][5])
+    login_verified(client, admin)
+    response = post_import(client, xlsx(rows))
+    assert response.status_code == 400
+    assert "11行目" in response.content.decode() and "文言が長すぎます" in response.content.decode()
+    assert not ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.DRAFT).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_imports_the_printing_template_and_plans_its_contract_once(world, printing):
+    from types import SimpleNamespace
+
+    from checklist.demo import _printing
+    from checklist.models import Checklist
+
+    admin = make_user("demo_admin", world.ward)
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    demo = SimpleNamespace(users={"admin": admin, "hr": world.hr})
+    contract = printing_contract(world, printing)
+    _printing(demo)
+    _printing(demo)
+    [template] = ChecklistTemplate.objects.filter(contract_type=printing)
+    assert template.is_published and template.items.count() == 30
+    checklist = Checklist.objects.get(contract=contract)
+    assert checklist.template == template and checklist.is_finalised
+    assert checklist.items.filter(mark=Mark.PLANNED).count() == 30
+    assert AuditEntry.objects.filter(action="checklist.template.published").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_skips_the_printing_template_quietly_without_the_type(world):
+    from types import SimpleNamespace
+
+    from checklist.demo import _printing
+
+    _printing(SimpleNamespace(users={"admin": world.hr, "hr": world.hr}))
+    assert not ChecklistTemplate.objects.exclude(contract_type__isnull=True).exists()

@@ -33,6 +33,13 @@ def export(side_name, fmt):
     return kwargs
 
 
+def _seed_template(w):
+    """The default's first version (the seed's)."""
+    from checklist.models import ChecklistTemplate
+
+    return {"pk": ChecklistTemplate.objects.filter(contract_type__isnull=True).order_by("version").first().pk}
+
+
 ROWS = [
     Row("checklist:overview", kwargs=a, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
         contract_object=True),
@@ -148,4 +155,12 @@ ROWS += [
     Row("checklist:request_decide", kwargs=_request(answered=True), get=post_only(**HIDDEN),
         post=statuses(403, hr=DONE, **HIDDEN), contract_object=True,
         data=lambda w: {"decision": "accept"}, happened=audited("checklist.evidence.accepted")),
+    # The templates: an administrator's pages (管理者 or a superuser); no role of the matrix is one, so every
+    # signed-in role gets 403 (tests/checklist/test_template_import.py imports and publishes as an administrator).
+    Row("checklist:template_list", get=statuses(403), post=statuses(405)),
+    Row("checklist:template_import", get=statuses(403), post=statuses(403),
+        data=lambda w: {"title": "表題", "contract_type": ""}),
+    Row("checklist:template_detail", kwargs=_seed_template, get=statuses(403), post=statuses(405)),
+    Row("checklist:template_publish", kwargs=_seed_template, get=post_only(), post=statuses(403),
+        data=lambda w: {"confirm": "on"}),
 ]
