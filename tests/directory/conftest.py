@@ -26,6 +26,8 @@ GROUP_SCOPES = {
     slapd.group_dn("zeimu"): [["hr", "zeimu"]],
     # One pair without the outer list, as interfaces allow; "*" is the whole ward.
     slapd.group_dn("privacy"): ["privacy", "*"],
+    # Mistakes a ward may make: 担当課 on a 部, a unit code nobody has.
+    slapd.group_dn("broken"): [["hr", "somu"], ["auditor", "nosuch"]],
 }
 
 

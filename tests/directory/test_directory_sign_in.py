@@ -231,3 +231,25 @@ def test_a_mistake_in_the_group_scopes_stops_the_start(raw):
 def test_group_dns_are_compared_without_regard_to_case_or_spaces():
     scopes = group_scopes('{"CN=Jinji, OU=Groups,DC=ward,DC=example": [["hr", "jinji"], ["auditor", "*"]]}')
     assert scopes == {"cn=jinji,ou=groups,dc=ward,dc=example": [("hr", "jinji"), ("auditor", None)]}
+
+
+def test_starttls_refused_by_the_directory_is_a_japanese_error_not_a_500(client, tree, directory, settings):
+    # The test's slapd has no certificate: StartTLS fails as it would against a directory set up without TLS.
+    load_kato(directory, ("jinji", ["kato"]))
+    settings.AUTH_LDAP_START_TLS = True
+    response = password_step(client, "kato", KATO_PASSWORD)
+    assert response.status_code == 200
+    assert "区のディレクトリ（LDAP）に接続できないため" in response.content.decode()
+    assert not get_user_model().objects.filter(username="kato").exists()
+
+
+def test_a_placeholder_left_in_the_directory_settings_stops_the_start():
+    with pytest.raises(ImproperlyConfigured, match="LDAP_BIND_PASSWORD"):
+        ldap_settings(directory_environment("ldaps://dc1.ward.local", LDAP_BIND_PASSWORD="CHANGE-ME-directory"))
+
+
+def test_a_mapping_that_cannot_be_held_gives_nothing_and_the_rest_still_applies(client, tree, directory, caplog):
+    load_kato(directory, ("jinji", ["kato"]), ("broken", ["kato"]))
+    kato = sign_in(client, "kato", KATO_PASSWORD)
+    assert directory_grants(kato) == {("hr", "jinji")}
+    assert "'nosuch'" in caplog.text and "'somu'" in caplog.text and "kato" not in caplog.text
