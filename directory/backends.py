@@ -1,5 +1,6 @@
 """django-auth-ldap's backend, as the ward uses it (settings.AUTHENTICATION_BACKENDS when LDAP_SERVER_URI is set).
 
+- Not on the contractor face (core.faces): only the ward face asks the directory.
 - A contractor's account (and a superuser) signs in only locally: its user name and password are never
   sent to the ward's directory, and a directory entry of the same name is refused (``is_local_only``).
 - After the directory accepts the password, the person's groups and name are read and applied
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django_auth_ldap.backend import LDAPBackend, ldap_error
 
 from core.errors import DomainError
+from core.faces import CONTRACTOR, face_of
 
 from .services import directory_sign_in, is_local_only
 
@@ -38,6 +40,10 @@ class DirectoryBackend(LDAPBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         username = kwargs.get(get_user_model().USERNAME_FIELD, username)
         if not username:
+            return None
+        if request is not None and (getattr(request, "app_face", None) or face_of(request)) == CONTRACTOR:
+            # The contractor face is reached from outside the ward's network: nothing typed there goes to the
+            # ward's directory (no password guessing against it, no lockouts of ward accounts from outside).
             return None
         local = get_user_model().objects.filter(username__iexact=str(username).strip()[:150])
         if any(is_local_only(user) for user in local):

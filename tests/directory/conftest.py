@@ -23,7 +23,7 @@ def slapd_server():
 
 GROUP_SCOPES = {
     slapd.group_dn("jinji"): [["hr", "jinji"]],
-    slapd.group_dn("zeimu"): [["hr", "zeimu"]],
+    slapd.group_dn("kaigo"): [["hr", "kaigo"]],
     # One pair without the outer list, as interfaces allow; "*" is the whole ward.
     slapd.group_dn("privacy"): ["privacy", "*"],
     # Mistakes a ward may make: 担当課 on a 部, a unit code nobody has.

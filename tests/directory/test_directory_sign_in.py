@@ -33,22 +33,22 @@ def unit(name, kind, code, parent=None):
 
 @pytest.fixture
 def tree(world):
-    """総務部 → 人事課 and 区民部 → 税務課, two contracts of 人事課 and one of 税務課, and an empty 企画部."""
+    """総務部 → 人事課 and 福祉部 → 介護保険課, two contracts of 人事課 and one of 介護保険課, and an empty 企画部."""
     kind = Organisation.Kind
     somu = unit("総務部", kind.DEPARTMENT, "somu")
     jinji = unit("人事課", kind.WARD_SECTION, "jinji", somu)
-    kumin = unit("区民部", kind.DEPARTMENT, "kumin")
-    zeimu = unit("税務課", kind.WARD_SECTION, "zeimu", kumin)
+    fukushi = unit("福祉部", kind.DEPARTMENT, "fukushi")
+    kaigo = unit("介護保険課", kind.WARD_SECTION, "kaigo", fukushi)
     kikaku = unit("企画部", kind.DEPARTMENT, "kikaku")
-    for section in (jinji, zeimu):
+    for section in (jinji, kaigo):
         ScopeGrant.objects.create(user=world.hr, role="hr", unit=section, granted_at=timezone.now())
     contractor = make_organisation(Organisation.Kind.CONTRACTOR, "印刷株式会社")
     contracts = {
         "jinji": [make_contract(hr=world.hr, ward=jinji, contractor=contractor, title="職員意識調査の分析"),
                   make_contract(hr=world.hr, ward=jinji, contractor=contractor, title="研修受講者名簿の入力")],
-        "zeimu": [make_contract(hr=world.hr, ward=zeimu, contractor=contractor, title="納税通知書の印刷・封入封緘")],
+        "kaigo": [make_contract(hr=world.hr, ward=kaigo, contractor=contractor, title="保険料通知書の印刷・封入封緘")],
     }
-    return {"somu": somu, "jinji": jinji, "kumin": kumin, "zeimu": zeimu, "kikaku": kikaku, "contracts": contracts}
+    return {"somu": somu, "jinji": jinji, "fukushi": fukushi, "kaigo": kaigo, "kikaku": kikaku, "contracts": contracts}
 
 
 def password_step(client, username, password):
@@ -97,7 +97,7 @@ def load_kato(directory, *groups):
 
 
 def test_a_directory_user_of_the_jinji_group_sees_exactly_that_sections_contracts(client, tree, directory):
-    load_kato(directory, ("jinji", ["kato"]), ("zeimu", []))
+    load_kato(directory, ("jinji", ["kato"]), ("kaigo", []))
     kato = sign_in(client, "kato", KATO_PASSWORD)
 
     assert kato.profile.display_name == "加藤 真理" and kato.email == "kato@ward.example"
@@ -107,13 +107,13 @@ def test_a_directory_user_of_the_jinji_group_sees_exactly_that_sections_contract
     assert set(contracts_where(kato, "view")) == set(tree["contracts"]["jinji"])
     page = client.get("/contracts/").content.decode()
     assert "職員意識調査の分析" in page and "研修受講者名簿の入力" in page
-    assert "納税通知書の印刷・封入封緘" not in page and "契約A" not in page
+    assert "保険料通知書の印刷・封入封緘" not in page and "契約A" not in page
     assert client.get(f"/contracts/{tree['contracts']['jinji'][0].slug}/").status_code == 200
-    assert client.get(f"/contracts/{tree['contracts']['zeimu'][0].slug}/").status_code == 404
+    assert client.get(f"/contracts/{tree['contracts']['kaigo'][0].slug}/").status_code == 404
 
 
 def test_a_group_changed_in_the_directory_changes_the_scope_at_the_next_sign_in(client, tree, directory, world):
-    load_kato(directory, ("jinji", ["kato"]), ("zeimu", []))
+    load_kato(directory, ("jinji", ["kato"]), ("kaigo", []))
     kato = sign_in(client, "kato", KATO_PASSWORD)
     first = ScopeGrant.objects.get(user=kato, source="directory")
     # An administrator's grant by hand, which the directory knows nothing of.
@@ -123,26 +123,26 @@ def test_a_group_changed_in_the_directory_changes_the_scope_at_the_next_sign_in(
 
     directory.modify(f"dn: {slapd.group_dn('jinji')}\nchangetype: modify\ndelete: member\n"
                      f"member: {slapd.person_dn('kato')}\n-\nadd: member\nmember: {slapd.ROOT_DN}\n\n"
-                     f"dn: {slapd.group_dn('zeimu')}\nchangetype: modify\nadd: member\n"
+                     f"dn: {slapd.group_dn('kaigo')}\nchangetype: modify\nadd: member\n"
                      f"member: {slapd.person_dn('kato')}\n")
     # Nothing changes until the person signs in again.
     assert directory_grants(kato) == {("hr", "jinji")}
 
     sign_in(client, "kato", KATO_PASSWORD)
-    assert directory_grants(kato) == {("hr", "zeimu")}
+    assert directory_grants(kato) == {("hr", "kaigo")}
     first.refresh_from_db()
     manual.refresh_from_db()
     assert first.revoked_at is not None and manual.revoked_at is None
     kato.profile.refresh_from_db()
-    assert kato.profile.organisation == tree["zeimu"]
-    assert set(contracts_where(kato, "view")) == set(tree["contracts"]["zeimu"])
+    assert kato.profile.organisation == tree["kaigo"]
+    assert set(contracts_where(kato, "view")) == set(tree["contracts"]["kaigo"])
     page = client.get("/contracts/").content.decode()
-    assert "納税通知書の印刷・封入封緘" in page and "職員意識調査の分析" not in page
+    assert "保険料通知書の印刷・封入封緘" in page and "職員意識調査の分析" not in page
     assert client.get(f"/contracts/{tree['contracts']['jinji'][0].slug}/").status_code == 404
     sign_out(client)
 
     # Out of every group: no scope from the directory is left, the manual one still is.
-    directory.modify(f"dn: {slapd.group_dn('zeimu')}\nchangetype: modify\ndelete: member\n"
+    directory.modify(f"dn: {slapd.group_dn('kaigo')}\nchangetype: modify\ndelete: member\n"
                      f"member: {slapd.person_dn('kato')}\n")
     sign_in(client, "kato", KATO_PASSWORD)
     assert directory_grants(kato) == set()
@@ -253,3 +253,17 @@ def test_a_mapping_that_cannot_be_held_gives_nothing_and_the_rest_still_applies(
     kato = sign_in(client, "kato", KATO_PASSWORD)
     assert directory_grants(kato) == {("hr", "jinji")}
     assert "'nosuch'" in caplog.text and "'somu'" in caplog.text and "kato" not in caplog.text
+
+
+def test_the_contractor_face_never_asks_the_directory(client, tree, directory, settings, world):
+    load_kato(directory, ("jinji", ["kato"]))
+    settings.APP_FACE = "contractor"
+    # Down, so that asking it would show on the page: the refusal is the plain one, the directory was not asked.
+    directory.stop()
+    response = password_step(client, "kato", KATO_PASSWORD)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "ユーザー名またはパスワードが正しくありません。" in page and "区のディレクトリ" not in page
+    # The contractor signs in there as ever.
+    response = password_step(client, world.manager.username, PASSWORD)
+    assert response.status_code == 302 and response.url == "/accounts/verify/"
