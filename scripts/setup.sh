@@ -4,12 +4,12 @@
 # suite needs (PostgreSQL server, Chromium for the browser tests, nginx to test the shipped site,
 # LibreOffice Calc to print every XLSX export as a clerk would: tests/core/test_spreadsheet_print.py; OpenLDAP's
 # slapd and its client tools, which tests/directory starts on a socket of its own as the ward's directory).
-# libldap2-dev and libsasl2-dev in every mode: python-ldap (directory sign-in) is built from source in the venv.
+# libldap-dev and libsasl2-dev in every mode: python-ldap (directory sign-in) is built from source in the venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-run}"
-packages=(fonts-morisawa-bizud-gothic fonts-ipaexfont-gothic poppler-utils gettext libldap2-dev libsasl2-dev)
+packages=(fonts-morisawa-bizud-gothic fonts-ipaexfont-gothic poppler-utils gettext libldap-dev libsasl2-dev)
 if [ "$mode" = "test" ]; then
   packages+=(postgresql chromium nginx libreoffice-calc-nogui slapd ldap-utils)
 fi
