@@ -50,6 +50,11 @@ class DirectoryBackend(LDAPBackend):
             return None
         return super().authenticate(request, username=username, password=password)
 
+    def get_user(self, user_id):
+        # As ModelBackend: a session of an account stopped since ends at its next request.
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def get_or_build_user(self, username, ldap_user):
         user, built = super().get_or_build_user(username, ldap_user)
         if not built and is_local_only(user):
@@ -59,7 +64,9 @@ class DirectoryBackend(LDAPBackend):
 
     def authenticate_ldap_user(self, ldap_user, password):
         user = super().authenticate_ldap_user(ldap_user, password)
-        if user is None:
+        if user is None or not user.is_active:
+            # An account an administrator stopped here stays stopped, whatever the directory says (django-auth-ldap
+            # itself never looks at is_active).
             return None
         request = ldap_user._request
         try:

@@ -267,3 +267,18 @@ def test_the_contractor_face_never_asks_the_directory(client, tree, directory, s
     # The contractor signs in there as ever.
     response = password_step(client, world.manager.username, PASSWORD)
     assert response.status_code == 302 and response.url == "/accounts/verify/"
+
+
+def test_an_account_stopped_here_stays_stopped_whatever_the_directory_says(client, tree, directory):
+    load_kato(directory, ("jinji", ["kato"]))
+    kato = sign_in(client, "kato", KATO_PASSWORD)
+    assert client.get("/contracts/").status_code == 200
+    kato.is_active = False
+    kato.save(update_fields=["is_active"])
+    # The open session ends at its next request…
+    assert client.get("/contracts/").status_code == 302
+    # …and the directory's password no longer signs in.
+    response = password_step(client, "kato", KATO_PASSWORD)
+    assert response.status_code == 200
+    assert "ユーザー名またはパスワードが正しくありません。" in response.content.decode()
+    assert directory_grants(kato) == {("hr", "jinji")}
