@@ -8,6 +8,8 @@ from contracts.models import Organisation
 from contracts.permissions import contracts_where, has_contracts_where
 from core.answers import YES, Answer, no
 
+MAX_KEY = 2**31 - 1  # the organisation's key column (an integer on PostgreSQL)
+
 
 def may_view_register(user) -> Answer:
     """The register (委託一覧) and its export: someone who reads at least one contract for audit."""
@@ -23,6 +25,8 @@ def contractor_for(user, pk) -> Organisation:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
+    if not 0 < pk <= MAX_KEY:  # a key past the column finds nothing, as any other unknown key
+        raise Http404
     if not contracts_where(user, "audit").filter(contractor_id=pk).exists():
         raise Http404
     return get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.CONTRACTOR)
