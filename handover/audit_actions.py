@@ -20,6 +20,7 @@ from .models import (
     HandoverLine,
     Item,
     MediumKind,
+    OnlineTransfer,
     StorageRecord,
 )
 
@@ -33,6 +34,8 @@ LABELS = {
     "handover.storage.checked": gettext_lazy("保管状況を定期確認"),
     "handover.ledger.exported": gettext_lazy("管理簿を出力"),
     "handover.reminders.sent": gettext_lazy("受領確認・定期確認の督促メールを送信"),
+    "handover.transfer.sent": gettext_lazy("LGWAN等による送信を記録"),
+    "handover.transfer.acknowledged": gettext_lazy("LGWAN等による送信の受信を確認"),
 }
 
 # Everything about the media, their handovers, storage and ledger is what a clerk calls 受渡し.
@@ -166,6 +169,18 @@ def _exported(payload, context) -> str:
     return sentence
 
 
+def _transfer_sent(payload, context) -> str:
+    return _("%(channel)sで%(recipient)sさんへ送信（%(size)sバイト、SHA-256 %(sha)s…）。送信日時 %(when)s") % {
+        "channel": choice(OnlineTransfer.Channel)(payload.get("channel")),
+        "recipient": context.person(payload.get("recipient")), "size": payload.get("size", ""),
+        "sha": str(payload.get("sha256", ""))[:12], "when": date_text(payload.get("sent_at"))}
+
+
+def _transfer_acknowledged(payload, context) -> str:
+    return _("送信 No.%(number)sの受信を確認（SHA-256 %(sha)s…）") % {
+        "number": payload.get("number", ""), "sha": str(payload.get("sha256", ""))[:12]}
+
+
 def _reminders(payload, context) -> str:
     return _("メール%(mails)s（受領確認待ち %(pending)s、定期確認の期限超過 %(overdue)s）") % {
         "mails": count(payload.get("mails"), _("通")), "pending": count(payload.get("pending_acknowledgements")),
@@ -182,6 +197,8 @@ DETAILS = {
     "handover.storage.checked": _checked,
     "handover.ledger.exported": _exported,
     "handover.reminders.sent": _reminders,
+    "handover.transfer.sent": _transfer_sent,
+    "handover.transfer.acknowledged": _transfer_acknowledged,
 }
 
 
@@ -207,7 +224,12 @@ def _medium_kinds(ids):
     return {str(k.pk): _("記録媒体の種類 %(name)s") % {"name": k.name} for k in MediumKind.objects.filter(pk__in=ids)}
 
 
+def _transfers(ids):
+    return {str(t.pk): _("送信 No.%(number)s") % {"number": t.number} for t in OnlineTransfer.objects.filter(pk__in=ids)}
+
+
 OBJECTS = {
+    "handover.onlinetransfer": _transfers,
     "handover.mediumkind": _medium_kinds,
     "handover.handover": _handovers,
     "handover.item": _items,

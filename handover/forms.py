@@ -11,7 +11,7 @@ from core.dates import wareki_datetime
 from core.widgets import DateInput, DateTimeInput
 
 from . import rules
-from .models import Handover, Item, MediumKind, StorageRecord
+from .models import Handover, Item, MediumKind, OnlineTransfer, StorageRecord
 from .services import SHA256_PATTERN, normalise_sha256
 
 
@@ -196,3 +196,36 @@ class LedgerFilterForm(BoundedFormMixin, forms.Form):
         if "contract" in data:
             data["contract_filter"] = data.pop("contract")
         return {k: v for k, v in data.items() if v}
+
+
+class TransferForm(BoundedFormMixin, forms.Form):
+    """送信の記録: a file sent over LGWAN to an approved designee of the contractor."""
+
+    bounds_model = OnlineTransfer
+    recipient = forms.ModelChoiceField(label=_("受信する者（委託先）"), queryset=None,
+                                       help_text=_("この契約の承認された取扱責任者・取扱者（指定期間内）から選びます。"))
+    sent_at = forms.DateTimeField(label=_("送信日時"), widget=DateTimeInput())
+    channel = forms.ChoiceField(label=_("送信の経路"), choices=OnlineTransfer.Channel.choices)
+    file_name = forms.CharField(label=_("ファイル名"), max_length=255,
+                                help_text=_("例: atena_20260601.zip（暗号化したファイル）"))
+    sha256 = forms.CharField(label="SHA-256", max_length=200, widget=HashInput(),
+                             help_text=_("送信したファイルから計算した64桁の値（certutil -hashfile ファイル名 SHA256）"))
+    size = forms.IntegerField(label=_("サイズ（バイト）"), min_value=1)
+    notes = forms.CharField(label=_("備考"), max_length=300, required=False)
+
+    def __init__(self, *args, recipients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipients
+        self.fields["recipient"].label_from_instance = _recipient_label
+        self.fields["sent_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_sha256(self):
+        value = normalise_sha256(self.cleaned_data.get("sha256", ""))
+        if not SHA256_PATTERN.match(value):
+            raise forms.ValidationError(_("SHA-256は64桁の16進数で入力してください。"))
+        return value
+
+
+class TransferAcknowledgeForm(BoundedFormMixin, forms.Form):
+    confirmed = forms.BooleanField(
+        label=_("ファイルを受け取り、SHA-256が記録の値と一致することを確かめました"), required=False)

@@ -304,3 +304,52 @@ class StorageCheck(models.Model):
 
     def __str__(self):
         return f"{self.item.label} {self.checked_at:%Y-%m-%d}"
+
+
+class OnlineTransfer(models.Model):
+    """送信: the ward sends a file over LGWAN (instead of handing over a medium) to an approved designee of the
+    contractor, who acknowledges receipt. For a contract type that uses online transfer (印刷・封入封緘 …)."""
+
+    class Channel(models.TextChoices):
+        LGWAN_ASP = "lgwan_asp", _("LGWAN-ASP（ファイル転送サービス）")
+        LGWAN_MAIL = "lgwan_mail", _("LGWANメール（添付ファイル）")
+        OTHER = "other", _("その他（備考に記載）")
+
+    contract = models.ForeignKey("contracts.Contract", verbose_name=_("契約"), on_delete=models.PROTECT,
+                                 related_name="online_transfers")
+    number = models.PositiveIntegerField(_("送信番号"))
+    sent_at = models.DateTimeField(_("送信日時"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("送信した者"), on_delete=models.PROTECT,
+                                related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受信する者（委託先）"),
+                                  on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("送信の経路"), max_length=20, choices=Channel.choices, default=Channel.LGWAN_ASP)
+    file_name = models.CharField(_("ファイル名"), max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField(_("サイズ（バイト）"))
+    notes = models.CharField(_("備考"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(_("記録日時"))
+    acknowledged_at = models.DateTimeField(_("受信確認日時"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受信確認者"), null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-sent_at", "-number"]
+        verbose_name = _("送信（LGWAN等）")
+        verbose_name_plural = _("送信（LGWAN等）")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="online_transfer_number_per_contract"),
+        ]
+
+    def __str__(self):
+        return f"送信 No.{self.number}"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def status_badge(self) -> Badge:
+        if self.is_acknowledged:
+            return Badge(_("受信確認済み"), "ok")
+        return Badge(_("受信確認待ち"), "warn")

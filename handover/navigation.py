@@ -25,6 +25,8 @@ def _own_pages(contract) -> list[Link]:
     links = []
     if uses(contract, "media_custody"):  # a type that sends its data online moves no media
         links.append(Link(_("記録媒体等・受渡し"), reverse("handover:items", kwargs={"slug": contract.slug})))
+    if uses(contract, "online_transfer"):
+        links.append(Link(_("送信（LGWAN等）"), reverse("handover:transfers", kwargs={"slug": contract.slug})))
     links.append(Link(_("管理簿"), reverse("handover:ledger", kwargs={"slug": contract.slug})))
     return links
 

@@ -29,7 +29,7 @@ from core.answers import YES, Answer, no
 from core.dates import wareki_datetime
 
 from . import rules
-from .models import Handover, Item
+from .models import Handover, Item, OnlineTransfer
 
 # --- the contract: registering items and recording handovers ------------------------------------
 
@@ -208,6 +208,39 @@ def may_cancel(user, handover: Handover) -> Answer:
     return unless_closed(handover.contract)
 
 
+# --- online transfers (LGWAN instead of media) ------------------------------------------------------
+
+
+def online_transfer_used(contract: Contract) -> Answer:
+    if not uses(contract, "online_transfer"):
+        return no(_("この契約の種類（%(type)s）ではLGWAN等による送信を使いません。") % {"type": contract.contract_type.name},
+                  "no_online_transfer")
+    return YES
+
+
+def may_record_transfer(user, contract: Contract) -> Answer:
+    """Record a file sent over LGWAN to the contractor: the contract's HR, on a type that sends data online."""
+    if not can(user, contract, "manage"):
+        return no(_("送信を記録できるのは、この契約の担当課の職員です。"), "not_hr", forbidden=True)
+    used = online_transfer_used(contract)
+    if not used:
+        return used
+    return unless_closed(contract)
+
+
+def may_acknowledge_transfer(user, transfer: OnlineTransfer) -> Answer:
+    """受信確認: only the named recipient, an approved designee in force (no one acknowledges for another: the
+    file went to that person's own mailbox or folder)."""
+    contract = transfer.contract
+    if user.pk != transfer.recipient_id or not can(user, contract, "receive"):
+        return no(_("受信確認ができるのは、この送信の受信者（承認された取扱責任者・取扱者、指定期間内）です。"),
+                  "not_recipient", forbidden=True)
+    if transfer.is_acknowledged:
+        return no(_("この送信は、すでに%(when)sに受信確認しています。") % {"when": _when(transfer.acknowledged_at)},
+                  "already_acknowledged")
+    return unless_closed(contract)
+
+
 def _when(value) -> str:
     return wareki_datetime(value)
 
@@ -226,6 +259,17 @@ def item_for(user, slug: str, pk: int) -> Item:
         raise Http404 from None
     item.contract = contract
     return item
+
+
+def transfer_for(user, slug: str, pk: int) -> OnlineTransfer:
+    contract = contract_for(user, slug, "view")
+    try:
+        transfer = OnlineTransfer.objects.select_related("sent_by__profile", "recipient__profile",
+                                                         "acknowledged_by__profile").get(pk=pk, contract=contract)
+    except OnlineTransfer.DoesNotExist:
+        raise Http404 from None
+    transfer.contract = contract
+    return transfer
 
 
 def handover_for(user, slug: str, pk: int) -> Handover:

@@ -16,7 +16,7 @@ from core.dashboard import Link, Waiting
 from core.dates import wareki_datetime
 
 from . import permissions, rules
-from .models import Handover, HandoverLine, Item, StorageCheck, StorageRecord
+from .models import Handover, HandoverLine, Item, OnlineTransfer, StorageCheck, StorageRecord
 
 
 def _people(*fields: str) -> list[str]:
@@ -283,12 +283,19 @@ def waiting_handovers(user):
     return rows
 
 
+def transfers_of(contract):
+    return OnlineTransfer.objects.filter(contract=contract).select_related(
+        "sent_by__profile", "recipient__profile", "acknowledged_by__profile").order_by("-sent_at", "-number")
+
+
 def handover_links(user, contract):
     if not user.is_authenticated:
         return []
     links = []
     if uses(contract, "media_custody"):  # a type that sends its data online moves no media
         links.append(Link(_("記録媒体等・受渡し"), reverse("handover:items", kwargs={"slug": contract.slug})))
+    if uses(contract, "online_transfer"):
+        links.append(Link(_("送信（LGWAN等）"), reverse("handover:transfers", kwargs={"slug": contract.slug})))
     links.append(Link(_("管理簿"), reverse("handover:ledger", kwargs={"slug": contract.slug})))
     return links
 

@@ -15,6 +15,9 @@ urlpatterns = [
     path("<slug:slug>/handovers/<int:pk>/", views.handover_detail, name="handover_detail"),
     path("<slug:slug>/handovers/<int:pk>/acknowledge/", views.handover_acknowledge, name="handover_acknowledge"),
     path("<slug:slug>/handovers/<int:pk>/cancel/", views.handover_cancel, name="handover_cancel"),
+    path("<slug:slug>/transfers/", views.transfers, name="transfers"),
+    path("<slug:slug>/transfers/<int:pk>/", views.transfer_detail, name="transfer_detail"),
+    path("<slug:slug>/transfers/<int:pk>/acknowledge/", views.transfer_acknowledge, name="transfer_acknowledge"),
     path("<slug:slug>/ledger/", views.ledger, name="ledger"),
     path("<slug:slug>/ledger.<str:fmt>", views.ledger_export, name="ledger_export"),
 ]

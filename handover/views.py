@@ -22,6 +22,8 @@ from .forms import (
     LedgerFilterForm,
     StorageCheckForm,
     StorageForm,
+    TransferAcknowledgeForm,
+    TransferForm,
 )
 from .models import Handover
 from .permissions import direction_for, handover_for, item_for, may_acknowledge, may_cancel, may_store
@@ -292,3 +294,78 @@ def ledger_all(request):
 @require_safe
 def ledger_all_export(request, fmt):
     return _ledger_export(request, None, fmt)
+
+
+# --- online transfers (LGWAN instead of media) ------------------------------------------------------
+
+
+def _transfers_page(request, contract, *, form=None, status=200):
+    answer = permissions.may_record_transfer(request.user, contract)
+    if form is None and answer:
+        form = TransferForm(recipients=permissions.recipients(contract, Handover.Direction.DELIVERY))
+    return render(request, "handover/transfers.html", {
+        "contract": contract,
+        "transfers": selectors.transfers_of(contract),
+        "used": permissions.online_transfer_used(contract),
+        "may_record": answer,
+        "form": form,
+    }, status=status)
+
+
+@login_required
+@contract_methods("GET", "POST")
+def transfers(request, slug):
+    """送信（LGWAN等）: the files sent to the contractor, and for HR the form to record one."""
+    contract = contract_for(request.user, slug)
+    if request.method != "POST":
+        return _transfers_page(request, contract)
+    answer = permissions.may_record_transfer(request.user, contract).or_403()
+    return form_post(
+        request, TransferForm, allowed=answer,
+        form_kwargs={"recipients": permissions.recipients(contract, Handover.Direction.DELIVERY)},
+        act=lambda form: services.transfer_record(contract=contract, actor=request.user, request=request,
+                                                  **form.cleaned_data),
+        message=lambda transfer: _("送信 No.%(n)s を記録しました。受信者が受信確認をします。") % {"n": transfer.number},
+        done=lambda transfer: redirect("handover:transfer_detail", slug=slug, pk=transfer.pk),
+        page=lambda form, status: _transfers_page(request, contract, form=form, status=status))
+
+
+def _transfer_page(request, transfer, *, form=None, status=200):
+    answer = permissions.may_acknowledge_transfer(request.user, transfer)
+    return render(request, "handover/transfer_detail.html", {
+        "contract": transfer.contract,
+        "transfer": transfer,
+        "may_acknowledge": answer,
+        "form": form or TransferAcknowledgeForm(),
+    }, status=status)
+
+
+@login_required
+@contract_get
+def transfer_detail(request, slug, pk):
+    return _transfer_page(request, permissions.transfer_for(request.user, slug, pk))
+
+
+@login_required
+@contract_post
+def transfer_acknowledge(request, slug, pk):
+    transfer = permissions.transfer_for(request.user, slug, pk)
+    answer = permissions.may_acknowledge_transfer(request.user, transfer).or_403()
+    if not answer:
+        messages.error(request, answer.message)
+        return redirect("handover:transfer_detail", slug=slug, pk=pk)
+
+    def on_error(form, error):
+        if error.code in STATE_REFUSALS:
+            messages.error(request, error.message)
+            return redirect("handover:transfer_detail", slug=slug, pk=pk)
+        return add_to_form(form, error)
+
+    return form_post(
+        request, TransferAcknowledgeForm,
+        act=lambda form: services.transfer_acknowledge(transfer=transfer, actor=request.user, request=request,
+                                                       confirmed=form.cleaned_data["confirmed"]),
+        on_error=on_error,
+        message=_("受信確認をしました。"),
+        done=redirect("handover:transfer_detail", slug=slug, pk=pk),
+        page=lambda form, status: _transfer_page(request, transfer, form=form, status=status))

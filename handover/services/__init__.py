@@ -10,6 +10,7 @@ seed, and writes exactly one audit entry."""
 from .handovers import HashMismatch, handover_acknowledge, handover_cancel, handover_record
 from .items import SHA256_PATTERN, item_register, normalise_sha256
 from .storage import storage_check_record, storage_record
+from .transfers import transfer_acknowledge, transfer_record
 
 __all__ = [
     "SHA256_PATTERN",
@@ -21,4 +22,6 @@ __all__ = [
     "normalise_sha256",
     "storage_check_record",
     "storage_record",
+    "transfer_acknowledge",
+    "transfer_record",
 ]

@@ -45,6 +45,31 @@ def handover(w):
     return {"slug": w.contract.slug, "pk": _delivered(w).pk}
 
 
+def _printing(w):
+    """Contract A made a 印刷・封入封緘 contract (data sent over LGWAN, no media)."""
+    from contracts.models import Contract
+    from contracttypes.demo import ensure_printing_type
+
+    Contract.objects.filter(pk=w.contract.pk).update(contract_type=ensure_printing_type())
+
+
+def printing_a(w):
+    _printing(w)
+    return {"slug": w.contract.slug}
+
+
+def transfer(w):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _printing(w)
+    sent = services.transfer_record(contract=w.contract, actor=w.hr, recipient=w.handler, channel="lgwan_asp",
+                                    sent_at=timezone.now() - dt.timedelta(minutes=10), file_name="atena.zip",
+                                    sha256="ab" * 32, size=1024)
+    return {"slug": w.contract.slug, "pk": sent.pk}
+
+
 HIDDEN = {"outsider": 404, "other": 404}
 VIEWERS = statuses(200, **HIDDEN)
 NOT_HERE = post_only(**HIDDEN)  # POST-only views: 405 to a GET from those who see the contract
@@ -80,6 +105,13 @@ ROWS = [
     # Only the giver (HR here) may cancel.
     Row("handover:handover_cancel", kwargs=handover, get=NOT_HERE, post=statuses(403, hr=DONE, **HIDDEN),
         data=lambda w: {"reason": "記録の誤り"}, contract_object=True, happened=audited("handover.cancelled")),
+    # Online transfers (a type that sends its data over LGWAN): HR records them (an empty form answers 400),
+    # everyone on the contract reads them, only the named recipient (the handler here) acknowledges.
+    Row("handover:transfers", kwargs=printing_a, get=VIEWERS, post=statuses(403, hr=400, **HIDDEN),
+        contract_object=True),
+    Row("handover:transfer_detail", kwargs=transfer, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
+    Row("handover:transfer_acknowledge", kwargs=transfer, get=NOT_HERE, post=statuses(403, handler=DONE, **HIDDEN),
+        data=lambda w: {"confirmed": "on"}, contract_object=True, happened=audited("handover.transfer.acknowledged")),
     Row("handover:ledger", kwargs=a, get=VIEWERS, post=statuses(405, **HIDDEN), contract_object=True),
     Row("handover:ledger_export", kwargs=lambda w: {"slug": w.contract.slug, "fmt": "xlsx"}, get=VIEWERS,
         post=statuses(405, **HIDDEN), contract_object=True),
