@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from contracts import services as contract_services
 from contracts.models import Contract, Designation, Organisation, UserProfile
+from contracts.permissions import may_create_contract
 from contracts.services.organisation import unit_save
 from contracttypes.models import ContractType
 from core.errors import DomainError
@@ -59,6 +60,8 @@ class Kind:
     write: Callable[..., Done]
     field_columns: dict[str, str] = field(default_factory=dict)
     note: object = ""
+    # Whether the person importing may write this kind at all (one message for the file, not one a row).
+    may_write: Callable[[object], str] = lambda actor: ""
 
     @property
     def label(self) -> str:
@@ -281,6 +284,13 @@ def _read_contract(row: dict, context: dict) -> dict:
     return data
 
 
+def _may_create_contracts(actor) -> str:
+    if may_create_contract(actor):
+        return ""
+    return _("委託契約を取り込めるのは、契約を登録できる方（担当課の職員）です。取り込む方のアカウントに担当課の権限を"
+             "付けてから、もう一度アップロードしてください。")
+
+
 def _write_contract(data: dict, *, actor, request) -> Done:
     contract = contract_services.contract_create(actor=actor, request=request, **data)
     return Done("created", contract.display_name)
@@ -300,7 +310,7 @@ CONTRACTS = Kind(
         Column("protection_measures_note", gettext_lazy("区が行う情報保護対策"), required=False),
         Column("recurring", gettext_lazy("次年度以降も同様の委託"), required=False, example="はい"),
     ],
-    read=_read_contract, write=_write_contract,
+    read=_read_contract, write=_write_contract, may_write=_may_create_contracts,
     field_columns={"fiscal_year": "fiscal_year", "ward_section": "ward_section", "contractor": "contractor",
                    "start_date": "start_date", "end_date": "end_date", "contract_type": "contract_type",
                    **{key: key for key, *_rest in CONTRACT_TEXTS}},

@@ -158,6 +158,10 @@ def _write_all(kind: Kind, rows: list[tuple[int, dict]], *, actor, request, outc
 
 def _outcome(kind: Kind, sheet: Sheet, *, actor, request) -> Outcome:
     outcome = Outcome(rows=len(sheet.rows))
+    refusal = kind.may_write(actor)
+    if refusal:
+        outcome.errors.append(RowError(sheet.header_row, "", refusal))
+        return outcome
     found, errors = map_columns(kind, sheet)
     outcome.errors.extend(errors)
     if errors:

@@ -5,7 +5,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from contracts.models import Contract
 from imports.models import ImportRun
-from tests.factories import login_verified
+from tests.factories import login_verified, make_user
 
 from .helpers import CONTRACT_HEADERS, administrator, coded_section, contract_row, csv_bytes, xlsx_bytes
 
@@ -102,3 +102,14 @@ def test_only_an_administrator_imports(client, world):
     login_verified(client, world.hr)
     assert client.get(reverse("imports:index")).status_code == 403
     assert _upload(client, xlsx_bytes(CONTRACT_HEADERS, [contract_row(1)]), "a.xlsx").status_code == 403
+
+
+def test_an_administrator_who_may_not_register_contracts_is_told_once(client, world):
+    from imports.apps import ADMIN_GROUP
+
+    coded_section(world)
+    login_verified(client, make_user("kanri_only", world.ward, groups=[ADMIN_GROUP]))
+    response = _upload(client, xlsx_bytes(CONTRACT_HEADERS, _forty_rows()), "a.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("委託契約を取り込めるのは、契約を登録できる方（担当課の職員）です。") == 1
+    assert "2行目" not in page
