@@ -13,6 +13,7 @@ import logging
 
 import ldap
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_auth_ldap.backend import LDAPBackend, ldap_error
 
@@ -45,8 +46,9 @@ class DirectoryBackend(LDAPBackend):
             # The contractor face is reached from outside the ward's network: nothing typed there goes to the
             # ward's directory (no password guessing against it, no lockouts of ward accounts from outside).
             return None
-        local = get_user_model().objects.filter(username__iexact=str(username).strip()[:150])
-        if any(is_local_only(user) for user in local):
+        local = list(get_user_model().objects.filter(username__iexact=str(username).strip()[:150])[:2])
+        if len(local) > 1 or any(is_local_only(user) for user in local):
+            # Two accounts here differ only in case (which would the directory's be?), or one stays local.
             return None
         return super().authenticate(request, username=username, password=password)
 
@@ -57,10 +59,21 @@ class DirectoryBackend(LDAPBackend):
 
     def get_or_build_user(self, username, ldap_user):
         user, built = super().get_or_build_user(username, ldap_user)
-        if not built and is_local_only(user):
+        created = False
+        if built:
+            # Saved here, in a savepoint of its own: the same new person's first sign-in sent twice at once
+            # finds the account the other request made instead of failing on the unique user name.
+            try:
+                with transaction.atomic():
+                    user.set_unusable_password()
+                    user.save()
+                created = True
+            except IntegrityError:
+                user = get_user_model().objects.get(username__iexact=user.get_username())
+        if not created and is_local_only(user):
             raise ldap_user.AuthenticationFailed("a local account has this user name")
-        ldap_user.directory_created = built
-        return user, built
+        ldap_user.directory_created = created
+        return user, False
 
     def authenticate_ldap_user(self, ldap_user, password):
         user = super().authenticate_ldap_user(ldap_user, password)

@@ -282,3 +282,18 @@ def test_an_account_stopped_here_stays_stopped_whatever_the_directory_says(clien
     assert response.status_code == 200
     assert "ユーザー名またはパスワードが正しくありません。" in response.content.decode()
     assert directory_grants(kato) == {("hr", "jinji")}
+
+
+def test_a_first_sign_in_sent_twice_at_once_finds_the_account_the_other_made(client, tree, directory, monkeypatch):
+    from django_auth_ldap.backend import LDAPBackend
+
+    load_kato(directory, ("jinji", ["kato"]))
+    User = get_user_model()
+    # The other request made the account after this one looked for it and before it saved its own.
+    monkeypatch.setattr(LDAPBackend, "get_or_build_user", lambda self, username, ldap_user: (
+        User(username=username), True))
+    made_by_the_other = User.objects.create_user(username="kato")
+    response = password_step(client, "kato", KATO_PASSWORD)
+    assert response.status_code == 302 and response.url == "/accounts/enrol/"
+    assert User.objects.get(username="kato") == made_by_the_other
+    assert directory_grants(made_by_the_other) == {("hr", "jinji")}
