@@ -10,7 +10,7 @@ from core.dates import fiscal_year_label
 # finished year's end comes last: it builds on all the others. The command lives on the top floor because it
 # seeds every app.
 DEMO_APPS = ["contracts", "environment", "handover", "checklist", "engagement", "incidents", "statusreports",
-             "supervision", "yearend"]
+             "supervision", "yearend", "imports"]
 
 ACCOUNTS = [
     ("sato", "人材育成等担当（区・HR）"),
@@ -19,7 +19,7 @@ ACCOUNTS = [
     ("suzuki", "監査"),
     ("takahashi", "情報システム担当（区の環境の届出）"),
     ("kobayashi", "取扱責任者（別の委託先・別の契約）"),
-    ("admin", "システム管理者（管理画面）"),
+    ("admin", "システム管理者（管理画面・一括取込）"),
 ]
 
 
