@@ -40,3 +40,7 @@ class ChecklistConfig(AppConfig):
         evidence.register_builtin()
         carry_over.register(preview=services.next_year_preview, carry=services.next_year_carry)
         post_migrate.connect(ensure_admin_group, sender=self, dispatch_uid="checklist_admin_group")
+        from core import context_processors
+
+        context_processors.register("checklist_templates", lambda user: bool(permissions.may_import_templates(user)),
+                                    page="checklist:template_list")
