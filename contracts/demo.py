@@ -28,7 +28,7 @@ from django.utils import timezone
 from audit.services import recorded_at
 
 from . import services
-from .models import Contract, ContractStep, Designation, Membership, Organisation, UserProfile
+from .models import Contract, ContractStep, Designation, Membership, Organisation, Role, UserProfile
 from .roles import AUDIT_GROUP, HR_GROUP
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -36,6 +36,24 @@ DEMO_PASSWORD = "demo-passphrase-2025"
 SEED_SLUG = "shinjuku-engagement-2025"
 CURRENT_SLUG = "shinjuku-engagement-2026"  # what contract_copy_to_next_year makes of the seed contract
 OTHER_SLUG = "sample-analysis-2025"
+
+# The ward's organisation as data (部 → 課, by 組織コード), with Shinjuku's names: the seed's section under
+# 総務部, the privacy office (区政情報課) beside it, and a second section (区民部 → 税務課) with its own clerk.
+SEED_SECTION_CODE = "jinzai"
+SECOND_SECTION_CODE = "zeimu"
+SECOND_SECTION_CLERK = "yamamoto"  # 山本, 担当課 of 税務課 (TYPES' 印刷・封入封緘 contract is made by him)
+PRIVACY_OFFICER = "ito"  # 伊藤, 個人情報保護担当, ward-wide (journeys.md)
+TREE = (  # (code, name, kind, parent code)
+    ("somu", "総務部", Organisation.Kind.DEPARTMENT, None),
+    ("kuseijoho", "区政情報課", Organisation.Kind.WARD_SECTION, "somu"),
+    ("kumin", "区民部", Organisation.Kind.DEPARTMENT, None),
+    (SECOND_SECTION_CODE, "税務課", Organisation.Kind.WARD_SECTION, "kumin"),
+)
+SECTION_CONTACTS = {
+    "kuseijoho": {"emergency_contact_name": "区政情報課長", "emergency_contact_email": "kuseijoho@example.lg.jp"},
+    SECOND_SECTION_CODE: {"emergency_contact_name": "税務課長", "emergency_contact_email": "zeimu@example.lg.jp",
+                          "emergency_procedure": "事故等を発見した場合は、直ちに税務課長へ電話で連絡する。"},
+}
 
 SEED_CONTRACT = {
     "title": "新宿区職員エンゲージメント向上等支援に係る業務の委託について",
@@ -256,13 +274,37 @@ def _current_year(seed: Contract, users) -> Contract:
     return contract
 
 
+def _organisation_tree(ward: Organisation, admin) -> dict[str, Organisation]:
+    """総務部 → 人材育成等担当課 (the seed's section, its name unchanged) and 区政情報課; 区民部 → 税務課."""
+    units = {}
+    for code, name, kind, parent in TREE:
+        units[code] = services.unit_save(code=code, name=name, kind=kind, parent=units.get(parent), actor=admin)
+        contact = SECTION_CONTACTS.get(code)
+        if contact and not units[code].emergency_contact_phone:
+            Organisation.objects.filter(pk=units[code].pk).update(
+                address="東京都新宿区歌舞伎町1-4-1", emergency_contact_phone="03-0000-0000", **contact)
+    units[SEED_SECTION_CODE] = services.unit_save(code=SEED_SECTION_CODE, name=ward.name, kind=ward.kind,
+                                                  parent=units["somu"], actor=admin)
+    return units
+
+
+def _scopes(users, ward, units, admin) -> None:
+    """Roles on a part of the ward: 佐藤 担当課 of the seed's section, 山本 担当課 of 税務課, 伊藤 the privacy
+    office and 鈴木 the audit office on the whole ward (鈴木 keeps the contract-by-contract grants too)."""
+    for user, role, unit in ((users["hr"], Role.HR, units[SEED_SECTION_CODE]),
+                             (users["section_clerk"], Role.HR, units[SECOND_SECTION_CODE]),
+                             (users["privacy"], Role.PRIVACY, None),
+                             (users["auditor"], Role.AUDITOR, None)):
+        services.scope_grant(user=user, role=role, unit=unit, actor=admin)
+
+
 def demo_contracts() -> DemoWorld:
     from .roles import ensure_groups
 
     ensure_groups()
     ward, _ = Organisation.objects.update_or_create(
         name="新宿区 総務部人材育成等担当課",
-        defaults={"kind": Organisation.Kind.WARD_SECTION, "address": "東京都新宿区歌舞伎町1-4-1",
+        defaults={"kind": Organisation.Kind.WARD_SECTION, "code": SEED_SECTION_CODE, "address": "東京都新宿区歌舞伎町1-4-1",
                   "emergency_contact_name": "人材育成等担当課長", "emergency_contact_phone": "03-0000-0000",
                   "emergency_contact_email": "jinzai@example.lg.jp",
                   "emergency_procedure": "事故等を発見した場合は、直ちに担当課長へ電話で連絡する。"},
@@ -292,6 +334,11 @@ def demo_contracts() -> DemoWorld:
     if not admin.is_superuser:
         admin.is_superuser = True
         admin.save(update_fields=["is_superuser"])
+    units = _organisation_tree(ward, admin)
+    users["privacy"] = _user(PRIVACY_OFFICER, "伊藤", units["kuseijoho"], email="ito@example.lg.jp")
+    users["section_clerk"] = _user(SECOND_SECTION_CLERK, "山本", units[SECOND_SECTION_CODE],
+                                   email="yamamoto@example.lg.jp")
+    _scopes(users, ward, units, admin)
 
     hr = users["hr"]
     contracts = {}

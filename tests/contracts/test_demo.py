@@ -18,7 +18,7 @@ from yearend.models import CopyRecord, DeletionReport
 pytestmark = pytest.mark.django_db
 
 TOKYO = dt.timezone(dt.timedelta(hours=9))
-DEMO_ACCOUNTS = ["sato", "tanaka", "yamada", "suzuki", "kobayashi", "admin"]  # README, "Demo accounts"
+DEMO_ACCOUNTS = ["sato", "tanaka", "yamada", "suzuki", "kobayashi", "admin", "ito", "yamamoto"]  # README, "Demo accounts"
 
 
 def _seed() -> str:
@@ -167,3 +167,26 @@ def test_the_current_year_stays_inside_its_period_whenever_the_demo_is_run(monke
     assert _within(current, _dates(current))
     waiting = Handover.objects.get(contract=current, status=Handover.Status.IN_TRANSIT)
     assert to_local_date(waiting.handed_at) == dt.date(2027, 3, 31)
+
+
+def test_the_demo_shows_the_wards_tree_and_the_scoped_roles(seeded):
+    from contracts.demo import SECOND_SECTION_CLERK, SECOND_SECTION_CODE
+    from contracts.models import Organisation, ScopeGrant
+    from contracts.permissions import can, contracts_where
+
+    section = Organisation.objects.get(code=SECOND_SECTION_CODE)
+    assert (section.name, section.parent.name) == ("税務課", "区民部")
+    seed = Contract.objects.get(slug=SEED_SLUG)
+    # The seed's section sits under 総務部 with its name (and the contract's printed wording) unchanged.
+    assert (seed.ward_section.name, seed.ward_section.parent.name) == ("新宿区 総務部人材育成等担当課", "総務部")
+    assert seed.department == "総務部人材育成等担当課"
+    grants = {(g.user.username, g.role, g.unit.code if g.unit else None)
+              for g in ScopeGrant.objects.filter(revoked_at__isnull=True).select_related("user", "unit")}
+    assert {("sato", "hr", "jinzai"), ("yamamoto", "hr", "zeimu"), ("ito", "privacy", None),
+            ("suzuki", "auditor", None)} <= grants
+    ito = ScopeGrant.objects.get(user__username="ito").user
+    assert ito.profile.display_name == "伊藤"
+    assert set(contracts_where(ito, "audit")) == set(Contract.objects.all())
+    clerk = ScopeGrant.objects.get(user__username=SECOND_SECTION_CLERK).user
+    assert not can(clerk, seed, "view")
+    assert set(contracts_where(clerk)) == set(Contract.objects.filter(ward_section=section))

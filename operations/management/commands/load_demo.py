@@ -9,16 +9,20 @@ from core.dates import fiscal_year_label
 # Apps that add their own demo data on top of the contracts, in this order (each has demo.add_to_demo(world)). The
 # finished year's end comes last: it builds on all the others. The command lives on the top floor because it
 # seeds every app.
-DEMO_APPS = ["contracts", "environment", "handover", "checklist", "engagement", "incidents", "statusreports",
-             "supervision", "yearend", "imports"]
+DEMO_APPS = ["contracttypes", "contracts", "environment", "handover", "checklist", "engagement", "incidents",
+             "statusreports", "supervision", "yearend", "imports"]
 
 ACCOUNTS = [
-    ("sato", "人材育成等担当（区・HR）"),
+    ("sato", "担当課（区 総務部人材育成等担当課）"),
     ("tanaka", "取扱責任者（委託先 パブリックタレントモビリティ）"),
     ("yamada", "取扱者（同）"),
-    ("suzuki", "監査"),
+    ("suzuki", "監査（区全体）"),
+    ("ito", "個人情報保護担当（区全体）"),
+    ("yamamoto", "担当課（区 区民部税務課）"),
     ("takahashi", "情報システム担当（区の環境の届出）"),
     ("kobayashi", "取扱責任者（別の委託先・別の契約）"),
+    ("nakamura", "取扱責任者（税務課の印刷・封入封緘の委託先 新宿印刷）"),
+    ("ogawa", "取扱者（同。LGWANで届いたデータの受信確認）"),
     ("admin", "システム管理者（管理画面・一括取込）"),
 ]
 
