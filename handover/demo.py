@@ -108,6 +108,10 @@ def add_to_demo(world) -> None:
     seed_finished_year(world, cd_r)
     if world.current_contract is not None:
         seed_current_year(world, cd_r)
+    # The second section's 印刷・封入封緘 contract, its data sent over LGWAN (handover.printing_demo).
+    from .printing_demo import add_printing_contract
+
+    add_printing_contract(world)
 
 
 def seed_finished_year(world, cd_r) -> None:
