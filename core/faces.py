@@ -47,6 +47,8 @@ CONTRACTOR_PAGES = frozenset({
     "handover:handover_create", "handover:handover_detail", "handover:handover_acknowledge", "handover:items",
     "handover:item_detail", "handover:storage_record", "handover:storage_check", "handover:ledger",
     "handover:ledger_export", "handover:ledger_all", "handover:ledger_all_export",
+    # Data sent online instead of on media: the recipient acknowledges the file.
+    "handover:transfers", "handover:transfer_detail", "handover:transfer_acknowledge",
     # Incidents, status reports, inspections.
     "incidents:list", "incidents:report", "incidents:detail", "incidents:revise", "incidents:event_add",
     "statusreports:list", "statusreports:detail", "statusreports:submit", "statusreports:structure_list",
