@@ -99,6 +99,21 @@ def on_contractor_face(view_name: str) -> bool:
     return view_name in CONTRACTOR_PAGES
 
 
+CHECK_ID = "core.W002"
+
+
+def check_hosts_allowed(app_configs=None, **kwargs):
+    """A host named in APP_FACE_BY_HOST but not in ALLOWED_HOSTS never gets its face: Django refuses it first."""
+    from django.conf import settings
+    from django.core.checks import Warning
+    from django.http.request import validate_host
+
+    return [Warning(f"DJANGO_APP_FACE_BY_HOST names {host!r}, which DJANGO_ALLOWED_HOSTS does not allow: requests to it "
+                    "are refused (400) before any face is chosen.", hint="Add the host to DJANGO_ALLOWED_HOSTS.",
+                    id=CHECK_ID)
+            for host in getattr(settings, "APP_FACE_BY_HOST", {}) if not validate_host(host, settings.ALLOWED_HOSTS)]
+
+
 class FaceMiddleware:
     """Sets ``request.app_face``; on the contractor face a page not on it answers 404 before anything else reads
     the request (no session, no database), with the app's usual 404 page. A path that names no page at all goes

@@ -124,3 +124,14 @@ def test_every_page_an_email_links_to_is_on_the_contractor_face():
     linked = {name for text in texts for name in re.findall(r'reverse\(\s*"([a-z_]+:[a-z_]+)"', text)}
     assert {"accounts:welcome_link", "handover:handover_detail", "incidents:detail", "supervision:finding"} <= linked
     assert not sorted(name for name in linked if not faces.on_contractor_face(name))
+
+
+def test_a_host_given_a_face_but_not_allowed_is_warned_about(settings):
+    from django.core.checks import run_checks
+
+    settings.ALLOWED_HOSTS = [WARD_HOST, f".{CONTRACTOR_HOST.split('.', 1)[1]}"]
+    settings.APP_FACE_BY_HOST = {WARD_HOST: faces.WARD, CONTRACTOR_HOST: faces.CONTRACTOR}
+    assert not [w for w in run_checks() if w.id == faces.CHECK_ID]
+    settings.APP_FACE_BY_HOST = {WARD_HOST: faces.WARD, "itaku-jigyosha.example.com": faces.CONTRACTOR}
+    (warning,) = [w for w in run_checks() if w.id == faces.CHECK_ID]
+    assert "itaku-jigyosha.example.com" in warning.msg
