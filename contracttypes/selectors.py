@@ -36,7 +36,8 @@ def steps_for(contract) -> list[FlowStep]:
 
 def step_label(step: FlowStep) -> str:
     """「① text」. The seed's six print exactly as they always have (and in English from the catalogue)."""
-    return gettext(f"{circled(step.number)} {step.text}")
+    label = f"{circled(step.number)} {step.text}"
+    return gettext(label)  # a variable: the words are data, only the seed's are in the catalogue
 
 
 def labels_for(contract) -> dict[int, str]:
