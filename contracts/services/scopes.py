@@ -59,7 +59,7 @@ def scope_grant(*, user, role: str, unit: Organisation | None, actor, source: st
 @transaction.atomic
 def scope_revoke(*, grant: ScopeGrant, actor, request=None) -> ScopeGrant:
     """Take the role away (the row stays, dated, for the record)."""
-    grant = ScopeGrant.objects.select_for_update().select_related("user", "unit").get(pk=grant.pk)
+    grant = ScopeGrant.objects.select_for_update(of=("self",)).select_related("user", "unit").get(pk=grant.pk)
     if grant.revoked_at is not None:
         raise DomainError(_("この役割はすでに取り消されています。"), code="already_revoked")
     grant.revoked_at = timezone.now()
@@ -82,7 +82,7 @@ def scopes_replace(*, user, wanted: list[tuple[str, Organisation | None]],
         if key not in wanted_keys:
             wanted_keys.append(key)
     units = {unit.pk: unit for _role, unit in wanted if unit is not None}
-    held = list(ScopeGrant.objects.select_for_update().filter(user=user, source=source, revoked_at__isnull=True)
+    held = list(ScopeGrant.objects.select_for_update(of=("self",)).filter(user=user, source=source, revoked_at__isnull=True)
                 .select_related("user", "unit"))
     held_keys = {(grant.role, grant.unit_id) for grant in held}
     removed = []
