@@ -9,6 +9,7 @@ which column that is, so the preview shows the row, the column and the service's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = True  # the file must have this column
     example: str = ""
+    instead: str = ""  # a required column the file may go without when it has this one (開始日 → 期間)
 
     def names(self) -> set[str]:
         return {normalise(str(self.header)), *(normalise(a) for a in self.aliases)}
@@ -253,7 +255,34 @@ CONTRACT_TEXTS = [
 ]
 
 
+PERIOD_SEPARATOR = re.compile(r"\s*(?:[～〜~]|から)\s*")
+
+
+def _period(row: dict) -> dict:
+    """開始日 and 終了日 from one 期間 cell (「令和8年6月1日～令和9年3月31日」), when the file has no columns of their own
+    or leaves them blank."""
+    if _cell(row, "start_date").strip() or _cell(row, "end_date").strip() or not _cell(row, "period").strip():
+        return row
+    parts = PERIOD_SEPARATOR.split(_cell(row, "period").strip().removesuffix("まで"))
+    if len(parts) != 2 or not all(parts):
+        raise CellErrors({"period": _("期間は「2026-06-01～2027-03-31」のように、開始日と終了日を「～」でつないで入力して"
+                                      "ください（いま「%(value)s」）。") % {"value": _cell(row, "period")}})
+    return {**row, "start_date": parts[0], "end_date": parts[1]}
+
+
 def _read_contract(row: dict, context: dict) -> dict:
+    from_period = bool(_cell(row, "period").strip()) and not (_cell(row, "start_date").strip()
+                                                              or _cell(row, "end_date").strip())
+    try:
+        return _read_contract_row(_period(row), context)
+    except CellErrors as cells:
+        if from_period:  # the dates were typed in the 期間 cell: their errors are shown there
+            cells.errors = {("period" if key in ("start_date", "end_date") else key): message
+                            for key, message in cells.errors.items()}
+        raise
+
+
+def _read_contract_row(row: dict, context: dict) -> dict:
     readers = {
         "fiscal_year": values.fiscal_year, "ward_section": _section, "contractor": _contractor,
         "start_date": values.date, "end_date": values.date, "contract_type": _contract_type,
@@ -302,10 +331,11 @@ CONTRACTS = Kind(
         Column("fiscal_year", gettext_lazy("年度"), example="令和8年度"),
         Column("ward_section", gettext_lazy("担当課コード"), aliases=("組織コード",), example="soumu-jinji"),
         Column("contractor", gettext_lazy("委託先"), example="株式会社サンプル総研"),
-        Column("start_date", gettext_lazy("開始日"), aliases=("委託の開始時期",), example="2026-06-01"),
-        Column("end_date", gettext_lazy("終了日"), aliases=("委託の期限",), example="2027-03-31"),
+        Column("start_date", gettext_lazy("開始日"), aliases=("委託の開始時期",), example="2026-06-01", instead="period"),
+        Column("end_date", gettext_lazy("終了日"), aliases=("委託の期限",), example="2027-03-31", instead="period"),
         Column("contract_type", gettext_lazy("種類"), aliases=("委託の種類",), required=False),
         *[Column(key, header, aliases, example=example) for key, header, aliases, example in CONTRACT_TEXTS],
+        Column("period", gettext_lazy("期間"), aliases=("委託期間", "契約期間"), required=False),
         Column("period_note", gettext_lazy("期間の備考"), aliases=("開始時期及び期限の備考",), required=False),
         Column("protection_measures_note", gettext_lazy("区が行う情報保護対策"), required=False),
         Column("recurring", gettext_lazy("次年度以降も同様の委託"), required=False, example="はい"),

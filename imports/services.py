@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,7 +79,8 @@ def map_columns(kind: Kind, sheet: Sheet) -> tuple[dict[str, int], list[RowError
         for column in kind.columns:
             if column.key not in found and normalise(header) in column.names():
                 found[column.key] = index
-    missing = [str(c.header) for c in kind.columns if c.required and c.key not in found]
+    missing = [str(c.header) + (_("（または「%(other)s」）") % {"other": kind.column(c.instead).header} if c.instead else "")
+               for c in kind.columns if c.required and c.key not in found and not (c.instead and c.instead in found)]
     errors = []
     if missing:
         errors.append(RowError(sheet.header_row, "、".join(missing),
@@ -151,6 +152,10 @@ def _write_all(kind: Kind, rows: list[tuple[int, dict]], *, actor, request, outc
         except DomainError as error:
             column = kind.field_columns.get(error.field or "", "")
             outcome.errors.append(RowError(number, _header(kind, column), str(error.message)))
+        except IntegrityError:
+            # Someone else registered the same name or code between the check and this row (the savepoint is undone).
+            outcome.errors.append(RowError(number, "", _("同じ名称又はコードのものが、いま別に登録されたため登録できません。"
+                                                         "もう一度アップロードしてください。")))
         except PermissionDenied:
             outcome.errors.append(RowError(number, "", _("この行の登録は、取り込む方の権限ではできません（担当する課の契約か、"
                                                          "登録の権限があるかを確かめてください）。")))

@@ -113,3 +113,58 @@ def test_an_administrator_who_may_not_register_contracts_is_told_once(client, wo
     page = client.get(response["Location"]).content.decode()
     assert page.count("委託契約を取り込めるのは、契約を登録できる方（担当課の職員）です。") == 1
     assert "2行目" not in page
+
+
+def test_a_period_in_one_cell_as_the_wards_register_keeps_it(client, world):
+    coded_section(world)
+    login_verified(client, administrator(world))
+    headers = [h for h in CONTRACT_HEADERS if h not in ("開始日", "終了日")] + ["期間"]
+    rows = [contract_row(1, 期間="令和8年6月1日～令和9年3月31日"), contract_row(2, 期間="2026-10-01～2026-09-30"),
+            contract_row(3, 期間="2026年6月から")]
+    response = _upload(client, xlsx_bytes(headers, rows), "a.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert "<td>2行目</td><td>期間</td>" not in page
+    assert "<tr><td>3行目</td><td>期間</td><td>委託の期限は開始時期より後の日付にしてください。</td></tr>" in page
+    assert "<tr><td>4行目</td><td>期間</td><td>期間は「2026-06-01～2027-03-31」のように" in page
+    response = _upload(client, xlsx_bytes(headers, rows[:1]), "a.xlsx")
+    assert client.post(response["Location"]).status_code == 302
+    contract = Contract.objects.get(title="調査分析業務委託その1")
+    assert (contract.start_date.isoformat(), contract.end_date.isoformat()) == ("2026-06-01", "2027-03-31")
+
+
+def test_without_dates_or_a_period_the_missing_columns_are_named(client, world):
+    coded_section(world)
+    login_verified(client, administrator(world))
+    headers = [h for h in CONTRACT_HEADERS if h not in ("開始日", "終了日")]
+    response = _upload(client, xlsx_bytes(headers, [contract_row(1)]), "a.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert "「開始日（または「期間」）」、「終了日（または「期間」）」" in page
+
+
+def test_a_failure_halfway_through_the_write_rolls_every_row_back(client, world, monkeypatch):
+    """Something changed between the preview and the confirmation: the 20th contract is refused while writing."""
+    from contracts import services as contract_services
+    from core.errors import DomainError
+
+    coded_section(world)
+    login_verified(client, administrator(world))
+    response = _upload(client, xlsx_bytes(CONTRACT_HEADERS, _forty_rows()), "a.xlsx")
+    assert "40件登録し" in client.get(response["Location"]).content.decode()
+    contracts, entries = Contract.objects.count(), AuditEntry.objects.count()
+    create = contract_services.contract_create
+    calls = []
+
+    def create_but_the_twentieth(**kwargs):
+        calls.append(1)
+        if len(calls) == 20:
+            raise DomainError("この課の契約は登録できません。担当する課を選んでください。", field="ward_section")
+        return create(**kwargs)
+
+    monkeypatch.setattr(contract_services, "contract_create", create_but_the_twentieth)
+    refused = client.post(response["Location"])
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "21行目" in page and "担当課コード" in page
+    assert len(calls) == 40  # every row was still checked, so the page lists every problem
+    assert (Contract.objects.count(), AuditEntry.objects.count()) == (contracts, entries)
+    assert not ImportRun.objects.exists()

@@ -20,52 +20,52 @@ def _preview(client, data, name="組織.xlsx"):
 
 def test_a_tree_listed_children_first_is_imported_parents_first_one_audit_entry_per_unit(client, world):
     login_verified(client, administrator(world))
-    rows = [["kumin-zeimu-kazei", "課税係", "係", "kumin-zeimu"], ["kumin-zeimu", "税務課", "課", "kumin"],
-            ["kumin", "区民部", "部", ""]]
+    rows = [["chiiki-bunka-kanko", "観光係", "係", "chiiki-bunka"], ["chiiki-bunka", "文化観光課", "課", "chiiki"],
+            ["chiiki", "地域振興部", "部", ""]]
     seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True)[0]
     url, page = _preview(client, csv_bytes(HEADERS, rows, encoding="cp932"), "組織.csv")
     assert "3件登録し" in page
     assert client.post(url).status_code == 302
-    unit = Organisation.objects.get(code="kumin-zeimu-kazei")
-    assert (unit.kind, unit.parent.code, unit.parent.parent.code) == ("unit", "kumin-zeimu", "kumin")
+    unit = Organisation.objects.get(code="chiiki-bunka-kanko")
+    assert (unit.kind, unit.parent.code, unit.parent.parent.code) == ("unit", "chiiki-bunka", "chiiki")
     assert AuditEntry.objects.filter(seq__gt=seq, action="contract.unit.created").count() == 3
 
 
 def test_a_code_twice_is_refused_at_the_second_row(client, world):
     login_verified(client, administrator(world))
-    rows = [["kumin", "区民部", "部", ""], ["kumin", "区民部（重複）", "部", ""]]
+    rows = [["chiiki", "地域振興部", "部", ""], ["chiiki", "地域振興部（重複）", "部", ""]]
     url, page = _preview(client, xlsx_bytes(HEADERS, rows))
-    assert "3行目" in page and "組織コード「kumin」が2行目と重複しています。" in page
+    assert "3行目" in page and "組織コード「chiiki」が2行目と重複しています。" in page
     assert client.post(url).status_code == 400
-    assert not Organisation.objects.filter(code="kumin").exists()
+    assert not Organisation.objects.filter(code="chiiki").exists()
 
 
 def test_a_unit_under_an_unknown_parent_is_refused_at_its_parent_column(client, world):
     login_verified(client, administrator(world))
-    rows = [["kumin", "区民部", "部", ""], ["kumin-zeimu", "税務課", "課", "kumn"]]
+    rows = [["chiiki", "地域振興部", "部", ""], ["chiiki-bunka", "文化観光課", "課", "chiki"]]
     url, page = _preview(client, xlsx_bytes(HEADERS, rows))
-    assert "3行目" in page and "上位組織コード「kumn」の組織がありません" in page
+    assert "3行目" in page and "上位組織コード「chiki」の組織がありません" in page
     assert client.post(url).status_code == 400
-    assert not Organisation.objects.filter(code__in=["kumin", "kumin-zeimu"]).exists()
+    assert not Organisation.objects.filter(code__in=["chiiki", "chiiki-bunka"]).exists()
 
 
 def test_a_section_under_a_section_is_refused_with_the_services_words(client, world):
     login_verified(client, administrator(world))
-    rows = [["kumin", "区民部", "部", ""], ["zeimu", "税務課", "課", "kumin"], ["kazei", "課税課", "課", "zeimu"],
+    rows = [["chiiki", "地域振興部", "部", ""], ["bunka", "文化観光課", "課", "chiiki"], ["sports", "スポーツ課", "課", "bunka"],
             ["x", "謎", "班", ""]]
     url, page = _preview(client, xlsx_bytes(HEADERS, rows))
     assert "4行目" in page and "課の上位組織には部を指定してください。" in page
     assert "5行目" in page and "種別は「部」「課」「係」のいずれかを入力してください（いま「班」）。" in page
     assert client.post(url).status_code == 400
-    assert not Organisation.objects.filter(code__in=["kumin", "zeimu", "kazei"]).exists()
+    assert not Organisation.objects.filter(code__in=["chiiki", "bunka", "sports"]).exists()
 
 
 def test_an_existing_unit_is_updated_by_its_code(client, world):
     admin = administrator(world)
     login_verified(client, admin)
-    url, page = _preview(client, xlsx_bytes(HEADERS, [["kumin", "区民部", "部", ""]]))
+    url, page = _preview(client, xlsx_bytes(HEADERS, [["chiiki", "地域振興部", "部", ""]]))
     client.post(url)
-    url, page = _preview(client, xlsx_bytes(HEADERS, [["kumin", "地域振興部", "部", ""]]))
+    url, page = _preview(client, xlsx_bytes(HEADERS, [["chiiki", "地域文化部", "部", ""]]))
     assert "1件更新します" in page
     client.post(url)
-    assert Organisation.objects.get(code="kumin").name == "地域振興部"
+    assert Organisation.objects.get(code="chiiki").name == "地域文化部"
