@@ -713,6 +713,11 @@ def template_publish(*, template: ChecklistTemplate, actor, request=None) -> Che
     template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
     if template.is_published:
         raise DomainError(_("この版はすでに公開されています。"))
+    newer = ChecklistTemplate.objects.filter(
+        status=ChecklistTemplate.Status.PUBLISHED, version__gt=template.version,
+        **({"contract_type_id": template.contract_type_id} if template.contract_type_id else {"contract_type__isnull": True}))
+    if newer.exists():
+        raise DomainError(_("この下書きより新しい版が公開されています。もう一度 Excel から取り込んでください。"))
     template.status = ChecklistTemplate.Status.PUBLISHED
     template.published_at = timezone.now()
     template.save(update_fields=["status", "published_at"])

@@ -366,3 +366,21 @@ def test_the_demo_skips_the_printing_template_quietly_without_the_type(world):
 
     _printing(SimpleNamespace(users={"admin": world.hr, "hr": world.hr}))
     assert not ChecklistTemplate.objects.exclude(contract_type__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_overtaken_by_a_newer_published_version_is_not_published(client, world, admin):
+    login_verified(client, admin)
+    assert post_import(client, FIXTURE.read_bytes()).status_code == 302
+    draft = ChecklistTemplate.objects.get(status=ChecklistTemplate.Status.DRAFT)
+    assert draft.version == 2
+    newer = services.template_new_version(base=ChecklistTemplate.objects.get(version=1, contract_type=None),
+                                          texts={"ward.operational.05": "全体の業務フローを作成し、委託先と共有する（改）。"},
+                                          note="文言の整理", actor=world.hr)
+    assert newer.version == 3
+    response = client.post(reverse("checklist:template_publish", args=[draft.pk]), {"confirm": "on"})
+    assert response.status_code == 400
+    assert "新しい版が公開されています" in response.content.decode()
+    draft.refresh_from_db()
+    assert not draft.is_published
+    assert services.latest_template() == newer
