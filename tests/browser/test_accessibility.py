@@ -404,3 +404,35 @@ def test_the_mapping_page_selects_and_checkboxes_are_at_least_24_px(new_page, si
         if box["width"] < 24 or box["height"] < 24:
             small.append(f"{control.get_attribute('name')}: {box['width']:.0f}×{box['height']:.0f}")
     assert not small, small
+
+
+def test_the_import_pages_have_no_wcag_21_violation_for_an_administrator(new_page, sign_in, tmp_path):
+    """The bulk import (imports/) is an administrator's, whom no role of the matrix is: its pages are scanned here,
+    the upload page, a preview listing row errors and a preview of a valid file, at both widths."""
+    from contracts.models import Organisation
+    from tests.imports.helpers import CONTRACT_HEADERS, administrator, contract_row, xlsx_bytes
+
+    world = make_world()
+    Organisation.objects.filter(pk=world.ward.pk).update(code="jinji")
+    page = sign_in(new_page(), administrator(world))
+    page.context.add_init_script(path=str(AXE_FILE_PATH))
+    problems = []
+
+    def scan(where):
+        for width, viewport in WIDTHS.items():
+            page.set_viewport_size(viewport)
+            problems.extend(f"{violation} — {where} at {width}" for violation in _violations(page))
+
+    page.goto(reverse("imports:index"))
+    scan("imports:index")
+    for name, rows in (("errors", [contract_row(1, 年度="20260"), contract_row(2, 終了日="2026-01-01")]),
+                       ("valid", [contract_row(1), contract_row(2)])):
+        path = tmp_path / f"{name}.xlsx"
+        path.write_bytes(xlsx_bytes(CONTRACT_HEADERS, rows))
+        page.goto(reverse("imports:index"))
+        page.get_by_label("委託契約").check()
+        page.get_by_label("ファイル").set_input_files(str(path))
+        page.get_by_role("button", name="アップロードして確かめる").click()
+        page.get_by_role("heading", level=1, name="取込の確認: 委託契約").wait_for()
+        scan(f"imports:preview ({name})")
+    assert not problems, "\n".join(problems)
