@@ -123,3 +123,47 @@ def test_an_administrator_imports_the_printing_template_and_its_contract_prints_
     missing = [item.key for item in items if squash(item.text) not in flat]
     assert not missing, missing
     assert "業務委託にかかる個人情報保護対策チェックリスト（印刷・封入封緘）" in flat
+
+
+def test_the_template_pages_pass_axe_at_desktop_and_phone_width(new_page, sign_in):
+    """The axe walk (test_accessibility.py) scans the matrix's roles, none of which is an administrator: the
+    template pages are scanned here, in each of their states (the list, the import with row errors and its
+    preview, a draft with its publish form, a published version), at 1280 and 390 px."""
+    from tests.browser.test_accessibility import WIDTHS
+
+    ensure_template()
+    world = make_world()
+    printing = ContractType.objects.get_or_create(code="printing", defaults={"name": "印刷・封入封緘"})[0]
+    admin = make_user("kanri", world.ward, display_name="管理 太郎")
+    admin.groups.add(Group.objects.get_or_create(name="管理者")[0])
+    from checklist.apps import ensure_admin_group
+
+    ensure_admin_group()
+    read = template_import.read_items(FIXTURE.read_bytes())
+    draft = services.template_draft(contract_type=printing, read=read, title="印刷・封入封緘", actor=admin)
+    rows = fixture_rows()
+    rows[5] = (*rows[5][:5], "ward.operational.99")
+    bad = xlsx(rows)
+    page = sign_in(new_page(viewport=WIDTHS["desktop"]), admin)
+    page.context.add_init_script(path=str(AXE_FILE_PATH))
+    problems = []
+
+    def scan(where):
+        for width, viewport in WIDTHS.items():
+            page.set_viewport_size(viewport)
+            problems.extend(f"{v} — {where} at {width}" for v in _violations(page))
+
+    page.goto(reverse("checklist:template_list"))
+    scan("list")
+    page.goto(reverse("checklist:template_detail", args=[draft.pk]))
+    scan("draft")
+    page.goto(reverse("checklist:template_detail", args=[ChecklistTemplate.objects.get(version=1, contract_type=None).pk]))
+    scan("published")
+    page.goto(reverse("checklist:template_import"))
+    scan("import")
+    page.get_by_label("ひな形の Excel ファイル（.xlsx）").set_input_files(
+        files=[{"name": "ひな形.xlsx", "mimeType": "application/octet-stream", "buffer": bad}])
+    page.get_by_role("button", name="読み取って確かめる").click()
+    page.locator("#row-errors").wait_for()
+    scan("import with row errors")
+    assert not problems, "\n".join(problems)
