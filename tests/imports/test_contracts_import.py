@@ -168,3 +168,25 @@ def test_a_failure_halfway_through_the_write_rolls_every_row_back(client, world,
     assert len(calls) == 40  # every row was still checked, so the page lists every problem
     assert (Contract.objects.count(), AuditEntry.objects.count()) == (contracts, entries)
     assert not ImportRun.objects.exists()
+
+
+def test_a_section_clerk_imports_only_their_sections_contracts(client, world):
+    """A 担当課 clerk who also holds the 管理者 group: a row for another section is refused at 担当課コード."""
+    from contracts.services.organisation import unit_save
+    from contracts.services.scopes import scope_grant
+    from imports.apps import ADMIN_GROUP
+
+    department = unit_save(code="imp-bu", name="取込テスト部", kind="department", parent=None, actor=world.hr)
+    mine = unit_save(code="imp-mine", name="取込テスト課", kind="ward_section", parent=department, actor=world.hr)
+    unit_save(code="imp-other", name="取込よその課", kind="ward_section", parent=department, actor=world.hr)
+    clerk = make_user("imp_clerk", mine, groups=[ADMIN_GROUP])
+    scope_grant(user=clerk, role="hr", unit=mine, actor=world.hr)
+    login_verified(client, clerk)
+    rows = [contract_row(1, 担当課コード="imp-mine"), contract_row(2, 担当課コード="imp-other")]
+    response = _upload(client, xlsx_bytes(CONTRACT_HEADERS, rows), "a.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert "<tr><td>3行目</td><td>担当課コード</td><td>この課の契約は登録できません。" in page
+    assert "<td>2行目</td><td>担当課コード</td>" not in page
+    response = _upload(client, xlsx_bytes(CONTRACT_HEADERS, rows[:1]), "a.xlsx")
+    assert client.post(response["Location"]).status_code == 302
+    assert Contract.objects.get(title="調査分析業務委託その1").ward_section == mine
