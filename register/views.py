@@ -1,6 +1,7 @@
 """The register (委託一覧), its XLSX and the council's annual summary, and a contractor's page."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,6 +16,8 @@ from . import exports, selectors
 from .attention import attention_for
 from .forms import RegisterFilterForm
 from .permissions import contractor_for, may_view_register
+
+PAGE_SIZE = 100
 
 
 def _filters_text(form, filters: dict) -> str:
@@ -49,10 +52,13 @@ def _register(request):
 def register_list(request):
     may_view_register(request.user).or_403()
     form, valid, filters, rows, summary = _register(request)
-    query = request.GET.urlencode() if valid else ""
+    query = request.GET.copy()
+    query.pop("page", None)
+    # The totals count every contract the filters chose; the table shows them a page at a time.
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "register/list.html", {
-        "form": form, "rows": rows, "totals": selectors.totals_of(rows), "summary": summary, "valid": valid,
-        "query": query, "filtered": bool(filters),
+        "form": form, "rows": rows, "page": page, "totals": selectors.totals_of(rows), "summary": summary,
+        "valid": valid, "query": query.urlencode() if valid else "", "filtered": bool(filters),
     }, status=200 if valid else 400)
 
 
@@ -64,7 +70,7 @@ def register_export(request):
     if not valid:
         # A filter out of its range is shown with its message, never dropped by exporting every contract.
         return render(request, "register/list.html", {
-            "form": form, "rows": [], "totals": selectors.totals_of([]), "summary": None, "valid": False,
+            "form": form, "rows": [], "page": None, "totals": selectors.totals_of([]), "summary": None, "valid": False,
             "query": "", "filtered": True}, status=400)
     filters_text = _filters_text(form, filters)
     filename, content_type, content = exports.register_xlsx(rows, filters_text=filters_text, summary=summary)

@@ -7,6 +7,8 @@ import datetime as dt
 from contracts import services as contract_services
 from contracts.models import Contract
 from incidents import services as incident_services
+from statusreports import services as statusreport_services
+from statusreports.models import StatusReport
 from supervision import services as supervision_services
 from tests.environment.helpers import accepted, certificate, filled
 from tests.factories import make_contract
@@ -37,6 +39,16 @@ def busy_ward(world, cd_r, clock) -> dict:
     cancelled = supervision_services.inspection_plan(contract=world.other_contract, actor=world.hr,
                                                      planned_on=dt.date(2026, 2, 10), method="on_site", place="本社")
     supervision_services.inspection_cancel(inspection=cancelled, actor=world.hr, reason="日程を改める")
+
+    # Status reports: A's first written and with the ward (not overdue), the rest missing; B none scheduled, one
+    # requested and left unanswered.
+    statusreport_services.scheduled_reports_sync(contract=world.contract)
+    first = StatusReport.objects.filter(contract=world.contract).order_by("due_on").first()
+    statusreport_services.report_submit(report=first, actor=world.manager, text="5月分: 異常なし")
+    statusreport_services.schedule_set(contract=world.other_contract, actor=world.hr, kind="none",
+                                       reason="年度末の報告書で足りるため")
+    statusreport_services.report_request(contract=world.other_contract, actor=world.hr, due_on=dt.date(2025, 7, 1),
+                                         request_text="保管状況を報告してください")
 
     profile_a = accepted(world)
     certificate(world, profile_a, kind="isms", number="IS 1", valid_until=dt.date(2026, 5, 20))   # within 30 days

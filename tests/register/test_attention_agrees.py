@@ -43,7 +43,8 @@ def test_the_ward_is_as_the_helpers_made_it(ward):
     assert [cert.number for cert in attention[b.pk].certificates] == ["IS 2"]
     assert attention[draft.pk].certificates_expiring == 1  # B's contractor
     assert attention[a.pk].past_end and not attention[c.pk].past_end
-    assert attention[a.pk].reports_overdue == 10 and attention[c.pk].reports_overdue == 0
+    assert attention[a.pk].reports_overdue == 9 and attention[c.pk].reports_overdue == 0
+    assert attention[b.pk].reports_overdue == 1  # the request; no schedule
     assert not any(vars(attention[draft.pk])[name] for name in (
         "inspections_overdue", "reports_overdue", "media_not_back", "open_incidents", "past_end"))
 

@@ -53,9 +53,9 @@ def test_filters_by_contractor_year_and_state(world, client_as):
 
 
 def test_filters_by_department_and_section(world, client_as):
-    department = Organisation.objects.create(name="総務部", kind=Organisation.Kind.DEPARTMENT, code="somu")
+    department = Organisation.objects.create(name="総務部", kind=Organisation.Kind.DEPARTMENT, code="reg-somu")
     Organisation.objects.filter(pk=world.ward.pk).update(parent=department)
-    other_department = Organisation.objects.create(name="区民部", kind=Organisation.Kind.DEPARTMENT, code="kumin")
+    other_department = Organisation.objects.create(name="保健部", kind=Organisation.Kind.DEPARTMENT, code="reg-hoken")
     client = client_as(world.auditor)
     assert sorted(titles(client.get(URL, {"department": department.pk}))) == ["契約A", "契約B"]
     assert titles(client.get(URL, {"department": other_department.pk})) == []
