@@ -1,4 +1,4 @@
-.PHONY: run test check setup lint bench loadtest probe
+.PHONY: run test check setup lint bench loadtest loadtest-two probe
 
 run:            ## set everything up and serve the demo on http://127.0.0.1:8000
 	bash scripts/run.sh
@@ -17,6 +17,9 @@ lint:
 
 loadtest:       ## 50 people for 60 s against gunicorn and a throwaway PostgreSQL; prints one "load:" line
 	@bash scripts/loadtest.sh
+
+loadtest-two:   ## 100 people over 500 contracts, two gunicorn behind the shipped nginx site; one "load:" line
+	@LOADTEST_SERVERS=2 bash scripts/loadtest.sh
 
 probe:          ## each role attacks the demo on loopback (leaks, 5xx, CSRF); prints one "probe:" line
 	@bash scripts/setup.sh run >&2

@@ -14,6 +14,15 @@ fails a login, so no lockout. Then, with a few seconds between clicks as people 
 - auditors (10): the dashboard, the ledgers, the audit trail and the downloads list, exports of the ledger
   (XLSX) and of a checklist (XLSX, now and then PDF), a contract's ward-side checklist.
 
+In the ward's register (build_world.py --sections, the two-server mode) the HR staff are the sections'
+clerks (担当課, on their section's contracts), the auditors give way to the privacy office (個人情報保護担当,
+ward-wide): the register (委託一覧) and its exports, a contract's audit trail, its checklist, and the
+contractor's 誓約書 and 研修記録 read back; and the contractor's people also attach their 誓約書 and
+研修記録 (evidence files, stored encrypted in the shared file store). Each such upload's SHA-256 and the
+app server that took it (nginx's X-Loadtest-Upstream header, added by the load test's own nginx.conf, not the
+shipped site) go to the summary, for loadtest/across.py to read back through the other server. How many
+people of each kind come is the world's count of accounts of that kind.
+
 Every request is checked: a page must answer 200 and a form that changes something 302 (a refusal is an
 error: these people keep the rules). Traffic goes to the --host given, which scripts/loadtest.sh keeps on
 127.0.0.1. The statistics start once everyone has arrived (--reset-stats); the sign-ins before that are
@@ -22,22 +31,32 @@ to LOADTEST_SUMMARY for loadtest/report.py.
 """
 
 import hashlib
-import hmac
 import json
 import os
 import random
 import re
-import struct
+import sys
 import time
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from loadtest.totp import totp  # noqa: E402
+
 WORLD = json.loads(open(os.environ["LOADTEST_WORLD"], encoding="utf-8").read())
 ACCOUNTS = {role: list(users) for role, users in WORLD["users"].items()}
 TOKYO = ZoneInfo("Asia/Tokyo")
+# Behind nginx (the two-server mode): the site's name in Host (and the Referer a browser sends, which Django's
+# CSRF check asks of an HTTPS form), and the test certificate to trust.
+HOST_HEADER = os.environ.get("LOADTEST_HOST_HEADER", "")
+# The contractor's people come to the contractor face's host name where nginx has that site.
+CONTRACTOR_HOST = os.environ.get("LOADTEST_CONTRACTOR_HOST", "") or HOST_HEADER
+CA_FILE = os.environ.get("LOADTEST_CA", "")
+UPSTREAM_HEADER = "X-Loadtest-Upstream"
 
 WAITING_ACK = re.compile(r'<a href="(/handover/[\w-]+/handovers/\d+/)">(?:返却の)?受領確認をしてください')
 ITEM_LINK = re.compile(r'href="(/handover/([\w-]+)/items/(\d+)/)"')
@@ -45,14 +64,10 @@ CHOICE = re.compile(r'name="items" value="(\d+)"')
 RECIPIENT = re.compile(r'<option value="(\d+)"')
 HASH_FIELD = re.compile(r'name="sha256_(\d+)"')
 ATTEST_FIELD = re.compile(r'name="item-(\d+)-attestation"')
-
-
-def totp(key_hex: str, at: float | None = None) -> str:
-    """RFC 6238 as django-otp computes it by default: HMAC-SHA1, 30-second steps from 0, six digits."""
-    counter = int((at or time.time()) // 30)
-    digest = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+UPLOAD_FORM = re.compile(r'<form method="post" action="(/files/\d+/\d+/upload/)"[^>]*>(.*?)</form>', re.S)
+SLOT = re.compile(r'name="slot" value="([^"]*)"')
+FILE_LINK = re.compile(r'href="(/files/\d+/)"')
+XLSX_LINK = re.compile(r'href="(/register/[^"]*\.xlsx[^"]*|/register/[^"]*export[^"]*)"')
 
 
 class Person(HttpUser):
@@ -64,12 +79,36 @@ class Person(HttpUser):
         if not ACCOUNTS[self.role]:
             raise StopUser()
         self.account = ACCOUNTS[self.role].pop()
+        if HOST_HEADER:
+            host = CONTRACTOR_HOST if self.role in ("manager", "handler") else HOST_HEADER
+            self.client.headers.update({"Host": host, "Referer": f"https://{host}/"})
+            self.client.verify = CA_FILE or True
         self.contracts = self.account["contracts"]
         self.stored: list[tuple[str, str]] = []  # items this person locked up: (slug, item pk)
         self.page("/accounts/login/", name="/accounts/login/")
         self.submit("/accounts/login/", {"username": self.account["username"], "password": WORLD["password"]},
                     expect="/accounts/verify/")
-        self.submit("/accounts/verify/", {"token": totp(self.account["key"])}, expect="/")
+        self.verify_code()
+
+    def verify_code(self) -> None:
+        """Type the code the device shows. A code is good for its 30 s step and the one after: when the answer
+        comes later than that (a machine under more load than it can take), the person types the next code,
+        as anyone would; it is counted (LATE_CODES), and a second refusal is an error."""
+        for attempt in (1, 2):
+            sent = time.time()
+            data = {"token": totp(self.account["key"]), "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
+            with self.client.post("/accounts/verify/", data=data, name="/accounts/verify/", catch_response=True,
+                                  allow_redirects=False) as response:
+                if response.status_code == 302 and response.headers.get("Location") == "/":
+                    self.page("/", name="/")
+                    return
+                if attempt == 1 and response.status_code == 200 and time.time() - sent > 30:
+                    response.success()
+                    LATE_CODES.append(time.time() - sent)
+                    time.sleep(30 - time.time() % 30 + 1)  # the next code, not the one just refused
+                    continue
+                response.failure(f"{response.status_code} for /accounts/verify/ ({time.time() - sent:.0f} s)")
+                return
 
     # --- requests, checked as a person would notice ---------------------------------------------
 
@@ -85,12 +124,14 @@ class Person(HttpUser):
             if response.status_code != 200 or "attachment" not in response.headers.get("Content-Disposition", ""):
                 response.failure(f"{response.status_code}, no file, for {url}")
 
-    def submit(self, url: str, data: dict, *, name: str | None = None, expect: str | None = None) -> str | None:
+    def submit(self, url: str, data: dict, *, name: str | None = None, expect: str | None = None,
+               files: dict | None = None) -> str | None:
         """POST a form as the page would; a refusal (400 with the reason on the page) is an error."""
         data = {**data, "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
-        with self.client.post(url, data=data, name=name or url, catch_response=True,
+        with self.client.post(url, data=data, files=files, name=name or url, catch_response=True,
                               allow_redirects=False) as response:
             location = response.headers.get("Location", "")
+            self.upstream = response.headers.get(UPSTREAM_HEADER, "")
             if response.status_code != 302 or (expect is not None and location != expect):
                 reason = re.search(r'class="error[^"]*"[^>]*>(.*?)</', response.text or "", re.S)
                 response.failure(f"{response.status_code} for {url}: {reason.group(1).strip() if reason else ''}")
@@ -129,16 +170,41 @@ class Person(HttpUser):
     def dashboard(self) -> str:
         return self.page("/", name="/")
 
+    def records(self, slug: str) -> str:
+        return self.page(f"/files/contract/{slug}/records/", name="/files/contract/[slug]/records/")
+
+    def attach_file(self):
+        """Attach a 誓約書 or a 研修記録 (a small PDF, different every time) through a form the records page
+        offers this person; note its SHA-256 and the app server that took it."""
+        slug = self.contract()
+        forms = UPLOAD_FORM.findall(self.records(slug))
+        if not forms:
+            return
+        action, body = random.choice(forms)
+        slot = SLOT.search(body)
+        data = b"%PDF-1.4\n%" + os.urandom(random.randint(2_000, 60_000)) + b"\n%%EOF\n"
+        if self.submit(action, {"slot": slot.group(1) if slot else "", "next": f"/files/contract/{slug}/records/"},
+                       files={"file": ("誓約書.pdf", data, "application/pdf")},
+                       name="/files/[ct]/[pk]/upload/") is not None:
+            UPLOADS.append({"sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+                            "upstream": self.upstream, "user": self.account["username"]})
+
+    def read_file(self) -> None:
+        """Open a contract's records and download one of its files, if it has any."""
+        links = FILE_LINK.findall(self.records(self.contract()))
+        if links:
+            self.download(random.choice(links), name="/files/[pk]/")
+
 
 def _pattern(url: str) -> str:
     """A URL as the statistics group it: /handover/load-01/handovers/7/ -> /handover/[slug]/handovers/[pk]/."""
     url = re.sub(r"load-\d+", "[slug]", url.split("?", 1)[0].split("#", 1)[0])
+    url = re.sub(r"^/files/\d+/\d+/", "/files/[ct]/[pk]/", url)
     return re.sub(r"/side/(ward|contractor)/", "/side/[side]/", re.sub(r"/\d+/", "/[pk]/", url))
 
 
 class HR(Person):
     role = "hr"
-    fixed_count = 10
 
     @task(3)
     def deliver(self):
@@ -209,10 +275,14 @@ class Contractor(Person):
     def ledger(self):
         self.page(f"/handover/{self.contract()}/ledger/", name="/handover/[slug]/ledger/")
 
+    @task(2)
+    def evidence(self):
+        if "sections" in WORLD:  # the ward's register: the contractor's people keep their 誓約書 here
+            self.attach_file()
+
 
 class Manager(Contractor):
     role = "manager"
-    fixed_count = 10
 
     @task(1)
     def attest_contractor_side(self):
@@ -226,12 +296,10 @@ class Manager(Contractor):
 
 class Handler(Contractor):
     role = "handler"
-    fixed_count = 20
 
 
 class Auditor(Person):
     role = "auditor"
-    fixed_count = 10
 
     @task(2)
     def dashboard_and_ledgers(self):
@@ -261,6 +329,47 @@ class Auditor(Person):
         self.download(f"/checklist/{self.contract()}/export/both.{fmt}", name=f"/checklist/[slug]/export/both.{fmt}")
 
 
+class Privacy(Person):
+    """The privacy office (個人情報保護担当), ward-wide: the register of every contract, and any contract's
+    trail, checklist and files."""
+
+    role = "privacy"
+
+    @task(3)
+    def register(self):
+        if not WORLD.get("register"):
+            self.dashboard()  # no register in this version (see the summary's "register")
+            return
+        page = self.page("/register/", name="/register/")
+        exports = XLSX_LINK.findall(page)
+        if exports and random.random() < 0.3:
+            link = random.choice(exports).replace("&amp;", "&")
+            self.download(link, name=_pattern(link))
+
+    @task(1)
+    def dashboard_page(self):
+        self.dashboard()
+
+    @task(1)
+    def audit_trail(self):
+        self.page(f"/audit/?contract={self.contract()}", name="/audit/?contract=[slug]")
+
+    @task(1)
+    def checklist(self):
+        self.page(f"/checklist/{self.contract()}/side/ward/", name="/checklist/[slug]/side/[side]/")
+
+    @task(2)
+    def files(self):
+        self.read_file()
+
+
+# As many people of each kind as the world has accounts of it; a kind it has none of does not come.
+for _kind in (HR, Manager, Handler, Auditor, Privacy):
+    _kind.fixed_count = len(ACCOUNTS.get(_kind.role, []))
+    _kind.abstract = not _kind.fixed_count
+del _kind  # not a user class of its own to Locust
+
+
 def attest(person: Person, side: str) -> None:
     """Attest two to four items of one side as in place, with a note, through the side's one form."""
     slug = person.contract()
@@ -281,6 +390,10 @@ PEAK = {"users": 0}
 SIGN_INS: list[float] = []
 # Every failure of the whole run, arrival included (the reset clears Locust's own list).
 FAILURES: dict[str, int] = {}
+# Every evidence file attached during the run, arrival included: SHA-256, size, the app server that took it.
+UPLOADS: list[dict] = []
+# Sign-ins whose code had expired by the time the server read it (seconds the answer took).
+LATE_CODES: list[float] = []
 
 
 @events.request.add_listener
@@ -311,7 +424,7 @@ def _write_summary(environment, **kwargs):
                    "requests": total.num_requests, "errors": sum(FAILURES.values()),
                    "p50": total.get_response_time_percentile(0.5), "p95": total.get_response_time_percentile(0.95),
                    "started": total.start_time, "last": total.last_request_timestamp,
-                   "errors_by_kind": FAILURES, "by_name": by_name,
+                   "errors_by_kind": FAILURES, "by_name": by_name, "uploads": UPLOADS, "late_codes": LATE_CODES,
                    "sign_ins": {"requests": len(SIGN_INS), "p50": _percentile(SIGN_INS, 0.5),
                                 "p95": _percentile(SIGN_INS, 0.95)}}, f, ensure_ascii=False)
 
