@@ -230,6 +230,18 @@ def _contract_records_with_files(w):
     return {"slug": w.contract.slug}
 
 
+def _transfer_acknowledged(w):
+    """A 印刷・封入封緘 contract's data sent over LGWAN and acknowledged by the handler."""
+    from handover import services
+    from handover.models import OnlineTransfer
+    from tests.matrix.handover import transfer
+
+    kwargs = transfer(w)
+    services.transfer_acknowledge(transfer=OnlineTransfer.objects.get(pk=kwargs["pk"]), actor=w.handler,
+                                  confirmed=True)
+    return kwargs
+
+
 HIDDEN = {"outsider": 404, "other": 404}
 # States the matrix never builds, with the roles that see them.
 EXTRA_ROWS = [
@@ -247,6 +259,7 @@ EXTRA_ROWS = [
     Row("checklist:request_detail", kwargs=_evidence_answered_with_a_file, get=statuses(200, **HIDDEN), post={}),
     Row("contracts:subcontractor", kwargs=_subcontractor_refused, get=statuses(200, **HIDDEN), post={}),
     Row("attachments:contract_records", kwargs=_contract_records_with_files, get=statuses(200, **HIDDEN), post={}),
+    Row("handover:transfer_detail", kwargs=_transfer_acknowledged, get=statuses(200, **HIDDEN), post={}),
 ]
 # GETs that send HR on to a page with a message (a flash): the page it lands on is scanned.
 FLASHING = {"contracts:start", "yearend:reopen"}
@@ -435,4 +448,26 @@ def test_the_import_pages_have_no_wcag_21_violation_for_an_administrator(new_pag
         page.get_by_role("button", name="アップロードして確かめる").click()
         page.get_by_role("heading", level=1, name="取込の確認: 委託契約").wait_for()
         scan(f"imports:preview ({name})")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_online_transfer_pages_have_no_wcag_21_violation(new_page, sign_in):
+    """The transfers of a 印刷・封入封緘 contract: HR's list with its form, and the handler's acknowledgement
+    page with its box, at both widths (the full walk above scans them for every role too)."""
+    from handover.models import OnlineTransfer
+    from tests.matrix.handover import transfer
+
+    ensure_template()
+    world = make_world()
+    kwargs = transfer(world)
+    problems = []
+    for user, url in ((world.hr, reverse("handover:transfers", kwargs={"slug": kwargs["slug"]})),
+                      (world.handler, reverse("handover:transfer_detail", kwargs=kwargs))):
+        page = sign_in(new_page(), user)
+        page.context.add_init_script(path=str(AXE_FILE_PATH))
+        page.goto(url)
+        for width, viewport in WIDTHS.items():
+            page.set_viewport_size(viewport)
+            problems.extend(f"{violation} — {url} at {width}" for violation in _violations(page))
+    assert OnlineTransfer.objects.filter(acknowledged_at__isnull=True).count() == 1
     assert not problems, "\n".join(problems)
