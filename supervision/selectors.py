@@ -75,7 +75,9 @@ def item_labels(contract: Contract) -> dict[str, str]:
 
 def side_of(item_key: str) -> str:
     """The checklist side an item key belongs to ("ward", "contractor"), or "" for none."""
-    side = (item_key or "").split(".", 1)[0]
+    # "<side>.<section>.<nn>", or with a template's prefix ("printing.ward.operational.01").
+    parts = (item_key or "").split(".")
+    side = parts[-3] if len(parts) >= 3 else parts[0]
     return side if side in ("ward", "contractor") else ""
 
 

@@ -384,3 +384,13 @@ def test_a_draft_overtaken_by_a_newer_published_version_is_not_published(client,
     draft.refresh_from_db()
     assert not draft.is_published
     assert services.latest_template() == newer
+
+
+def test_an_imported_key_names_its_side_for_the_inspections_and_the_audit_trail():
+    from checklist.audit_actions import item_label
+    from supervision.selectors import side_of
+
+    assert side_of("printing.ward.operational.01") == "ward"
+    assert side_of("printing.contractor.system.06") == "contractor"
+    assert side_of("contractor.operational.09") == "contractor"
+    assert item_label("printing.contractor.operational.08") == item_label("contractor.operational.08") != ""
