@@ -394,3 +394,30 @@ def test_an_imported_key_names_its_side_for_the_inspections_and_the_audit_trail(
     assert side_of("printing.contractor.system.06") == "contractor"
     assert side_of("contractor.operational.09") == "contractor"
     assert item_label("printing.contractor.operational.08") == item_label("contractor.operational.08") != ""
+
+
+def test_a_broken_workbook_is_refused_in_japanese_not_with_an_error_page():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook><<not xml")
+    with pytest.raises(DomainError) as refused:
+        template_import.read_items(out.getvalue())
+    assert "Excel のファイルとして読み取れませんでした" in refused.value.message and refused.value.field == "file"
+
+
+def test_a_cell_far_away_does_not_make_the_reader_walk_a_million_rows():
+    import time
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in fixture_rows():
+        sheet.append(list(row))
+    sheet["XFD1048576"] = "x"
+    out = io.BytesIO()
+    workbook.save(out)
+    started = time.monotonic()
+    with pytest.raises(DomainError) as refused:
+        template_import.read_items(out.getvalue())
+    assert "行が多すぎます" in refused.value.message
+    assert time.monotonic() - started < 10
