@@ -10,7 +10,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contracts import services
-from contracts.models import Contract, Designation, Organisation, UserProfile
+from contracts.models import Contract, Designation, Organisation, Role, UserProfile
 from contracts.roles import AUDIT_GROUP, HR_GROUP, ensure_groups
 
 PASSWORD = "correct horse battery staple"
@@ -67,10 +67,16 @@ class World:
     auditor: object
     other_manager: object
     outsider: object
+    # Roles held on a part of the organisation (ScopeGrant), not on a contract: the privacy office ward-wide
+    # (個人情報保護担当) and the clerk of another section (担当課 of 税務課, which owns neither contract).
+    other_section: Organisation
+    privacy: object
+    section_other: object
 
     def user(self, role: str):
         return {"hr": self.hr, "manager": self.manager, "handler": self.handler, "auditor": self.auditor,
-                "other": self.other_manager, "outsider": self.outsider, "anon": None}[role]
+                "other": self.other_manager, "outsider": self.outsider, "privacy": self.privacy,
+                "section_other": self.section_other, "anon": None}[role]
 
 
 def make_world() -> World:
@@ -91,8 +97,15 @@ def make_world() -> World:
     designate(contract, manager, Designation.Kind.MANAGER, actor=hr)
     designate(contract, handler, Designation.Kind.HANDLER, actor=hr)
     designate(other_contract, other_manager, Designation.Kind.MANAGER, actor=hr)
+    department = Organisation.objects.create(name="区民部", kind=Organisation.Kind.DEPARTMENT, code="kumin")
+    other_section = Organisation.objects.create(name="新宿区 区民部税務課", kind=Organisation.Kind.WARD_SECTION,
+                                                code="zeimu", parent=department)
+    privacy = make_user("privacy", ward, display_name="伊藤 直子")
+    section_other = make_user("section_other", other_section, display_name="山本 健太")
+    services.scope_grant(user=privacy, role=Role.PRIVACY, unit=None, actor=hr)
+    services.scope_grant(user=section_other, role=Role.HR, unit=other_section, actor=hr)
     return World(ward, contractor, other_contractor, contract, other_contract, hr, manager, handler, auditor,
-                 other_manager, outsider)
+                 other_manager, outsider, other_section=other_section, privacy=privacy, section_other=section_other)
 
 
 def login_verified(client, user):

@@ -13,7 +13,7 @@ from contracts.models import Organisation, Role, ScopeGrant
 from contracts.permissions import can, contracts_where, people_who_can, roles_in_force, roles_remembered
 from contracts.scopes import scope_q, units_under
 from core.errors import DomainError
-from tests.factories import make_contract, make_organisation, make_user
+from tests.factories import make_contract, make_user
 
 pytestmark = pytest.mark.django_db
 K = Organisation.Kind
@@ -21,15 +21,17 @@ K = Organisation.Kind
 
 @pytest.fixture
 def tree(world):
-    """総務部 → 人事課 (the world's section) → 研修係; 区民部 → 税務課; 福祉部 → 福祉課, with a contract in each."""
+    """総務部 → the world's section → 研修係; 区民部 → 税務課 (the world's); 福祉部 → 福祉課, with a contract in
+    each."""
     actor = world.hr
     somu = services.unit_save(code="somu", name="総務部", kind=K.DEPARTMENT, parent=None, actor=actor)
     # The world's section joins the tree under its department.
     world.ward.code, world.ward.parent = "jinji", somu
     world.ward.save()
     kenshu = services.unit_save(code="kenshu", name="研修係", kind=K.UNIT, parent=world.ward, actor=actor)
-    kumin = services.unit_save(code="kumin", name="区民部", kind=K.DEPARTMENT, parent=None, actor=actor)
-    zeimu = services.unit_save(code="zeimu", name="税務課", kind=K.WARD_SECTION, parent=kumin, actor=actor)
+    # The world's other section (区民部 → 税務課, whose clerk is the world's section_other).
+    zeimu = world.other_section
+    kumin = zeimu.parent
     fukushi_bu = services.unit_save(code="fukushi", name="福祉部", kind=K.DEPARTMENT, parent=None, actor=actor)
     fukushi = services.unit_save(code="fukushika", name="福祉課", kind=K.WARD_SECTION, parent=fukushi_bu, actor=actor)
     contractor = world.contractor
@@ -45,6 +47,7 @@ def tree(world):
 
 
 def _person(username, world, **kwargs):
+    # Nobody of the world: a person holding nothing but what the test gives them.
     return make_user(username, world.ward, display_name=username, **kwargs)
 
 
@@ -74,6 +77,8 @@ def test_section_staff_see_and_manage_only_their_section(world, tree, client_as)
     assert client.get(reverse("contracts:detail", kwargs={"slug": "fukushi-1"})).status_code == 404
     listed = client.get(reverse("contracts:list")).content.decode()
     assert "税務課の契約" in listed and "契約A" not in listed and "福祉課の契約" not in listed
+    # The world's own clerk of that section too.
+    assert _slugs(world.section_other) == ["zeimu-1"]
     assert clerk in people_who_can(zeimu, "manage") and clerk not in people_who_can(world.contract, "view")
 
 
@@ -112,8 +117,8 @@ def test_a_revoked_grant_opens_nothing(world, tree, client_as):
     services.scope_revoke(grant=grant, actor=world.hr)
     assert _slugs(person) == []
     assert client.get(reverse("contracts:detail", kwargs={"slug": "zeimu-1"})).status_code == 404
-    assert list(AuditEntry.objects.filter(action__startswith="contract.scope.").values_list("action", flat=True)
-                .order_by("seq")) == ["contract.scope.granted", "contract.scope.revoked"]
+    assert list(AuditEntry.objects.filter(action__startswith="contract.scope.", object_id=str(grant.pk))
+                .values_list("action", flat=True).order_by("seq")) == ["contract.scope.granted", "contract.scope.revoked"]
 
 
 def test_a_membership_still_works_beside_the_scopes(world, tree, client_as):
@@ -185,7 +190,7 @@ def test_unit_save_keeps_the_tree_in_shape(world, tree):
         services.unit_save(code="x3", name="上のある部", kind=K.DEPARTMENT, parent=tree["kumin"], actor=actor)
     assert "空欄" in refused.value.message
     with pytest.raises(DomainError) as refused:
-        services.unit_save(code="x4", name="税務課", kind=K.WARD_SECTION, parent=tree["kumin"], actor=actor)
+        services.unit_save(code="x4", name="福祉課", kind=K.WARD_SECTION, parent=tree["kumin"], actor=actor)
     assert refused.value.field == "name"
     with pytest.raises(DomainError) as refused:
         services.unit_save(code="", name="名無し", kind=K.DEPARTMENT, parent=None, actor=actor)
@@ -193,14 +198,15 @@ def test_unit_save_keeps_the_tree_in_shape(world, tree):
     # A department cannot become a section while sections hang from it.
     with pytest.raises(DomainError) as refused:
         services.unit_save(code="kumin", name="区民部", kind=K.WARD_SECTION, parent=tree["somu"], actor=actor)
+    # (区民部 has 税務課 below it.)
     assert refused.value.field == "kind"
     assert not Organisation.objects.filter(code__startswith="x").exists()
     # Update by code: the section moves to another department, one audit entry.
     before = AuditEntry.objects.filter(action="contract.unit.changed").count()
-    moved = services.unit_save(code="zeimu", name="税務課", kind=K.WARD_SECTION, parent=tree["fukushi_bu"],
-                               actor=actor)
+    name = tree["zeimu"].name
+    moved = services.unit_save(code="zeimu", name=name, kind=K.WARD_SECTION, parent=tree["fukushi_bu"], actor=actor)
     assert moved.pk == tree["zeimu"].pk and moved.parent == tree["fukushi_bu"]
-    services.unit_save(code="zeimu", name="税務課", kind=K.WARD_SECTION, parent=tree["fukushi_bu"], actor=actor)
+    services.unit_save(code="zeimu", name=name, kind=K.WARD_SECTION, parent=tree["fukushi_bu"], actor=actor)
     assert AuditEntry.objects.filter(action="contract.unit.changed").count() == before + 1
 
 
@@ -230,7 +236,7 @@ def test_a_section_clerk_registers_contracts_in_their_sections_only(world, tree,
     page = client.get(reverse("contracts:create"))
     assert page.status_code == 200
     offered = {choice[1] for choice in page.context["form"].fields["ward_section"].choices if choice[0]}
-    assert offered == {"税務課"}
+    assert offered == {"新宿区 区民部税務課"}
     # Another section, posted by hand: refused at the field, nothing written.
     response = client.post(reverse("contracts:create"), _contract_post(world, tree["fukushi"]))
     assert response.status_code == 200 and response.context["form"].errors["ward_section"]
@@ -249,7 +255,7 @@ def test_hr_without_a_scope_keeps_every_section(world, tree, client_as):
     """The group's HR from before the scopes (no 担当課 grant) is offered every section, as before."""
     page = client_as(world.hr).get(reverse("contracts:create"))
     offered = {choice[1] for choice in page.context["form"].fields["ward_section"].choices if choice[0]}
-    assert {"税務課", "福祉課", world.ward.name} <= offered
+    assert {"新宿区 区民部税務課", "福祉課", world.ward.name} <= offered
 
 
 def _org_post(**values):
@@ -272,7 +278,8 @@ def test_the_administrator_keeps_the_tree_in_the_admin(admin_client, world, tree
     assert Organisation.objects.get(code="shuno").parent == tree["zeimu"]
     # A department made a unit under its own section: refused (a cycle), nothing changed.
     change = reverse("admin:contracts_organisation_change", args=[tree["kumin"].pk])
-    response = admin_client.post(change, _org_post(name="区民部", kind=K.UNIT, code="kumin", parent=tree["zeimu"].pk))
+    response = admin_client.post(change, _org_post(name="区民部", kind=K.UNIT, code=tree["kumin"].code,
+                                                   parent=tree["zeimu"].pk))
     assert response.status_code == 200
     assert Organisation.objects.get(code="kumin").kind == K.DEPARTMENT
 

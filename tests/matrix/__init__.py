@@ -4,7 +4,10 @@ Each app keeps its rows in ``tests/matrix/<app>.py`` as ``ROWS = [Row(...), ...]
 ``tests/test_permission_matrix.py`` walks every URL pattern and fails for one without a row.
 
 Roles: anon (not signed in), outsider (a ward person on no contract), hr, manager and handler
-(approved designees of contract A), auditor, other (the manager of contract B, another contractor).
+(approved designees of contract A), auditor, other (the manager of contract B, another contractor),
+privacy (the privacy office, 個人情報保護担当 on the whole ward: a ScopeGrant, no membership) and section_other
+(担当課 of another section, 税務課, through a ScopeGrant: it owns neither contract). Unless a row says otherwise,
+``statuses`` gives privacy the auditor's status and section_other the outsider's.
 
 A redirect after a POST says what became of the action, because a success and a refusal with a message
 both answer 302: ``DONE`` (it happened), ``REFUSED`` (it did not, and the page it leads to says why),
@@ -39,14 +42,20 @@ REFUSED = Effect(302, "REFUSED", happened=False)
 REDIRECT = Effect(302, "REDIRECT", happened=False)
 LOGIN = Effect(302, "LOGIN", happened=False)  # anonymous requests are sent to the login page
 
-ROLES = ("anon", "outsider", "hr", "manager", "handler", "auditor", "other")
+ROLES = ("anon", "outsider", "hr", "manager", "handler", "auditor", "other", "privacy", "section_other")
+# A scoped role expects what another role does unless a row names it.
+DERIVED = {"privacy": "auditor", "section_other": "outsider"}
 
 
 def statuses(default: int, **overrides: int) -> dict[str, int]:
-    """Expected status for every role: ``default`` unless overridden; anon always goes to login."""
+    """Expected status for every role: ``default`` unless overridden; anon always goes to login; privacy as the
+    auditor and section_other as the outsider unless overridden themselves."""
     result = {role: default for role in ROLES}
     result["anon"] = LOGIN
     result.update(overrides)
+    for role, like in DERIVED.items():
+        if role not in overrides:
+            result[role] = result[like]
     return result
 
 

@@ -54,7 +54,7 @@ HIDDEN = {"outsider": 404, "other": 404}
 
 ROWS = [
     Row("contracts:list", get=statuses(200), post=statuses(405)),
-    Row("contracts:create", get=statuses(403, hr=200), post=statuses(403, hr=200)),
+    Row("contracts:create", get=statuses(403, hr=200, section_other=200), post=statuses(403, hr=200, section_other=200)),
     Row("contracts:detail", kwargs=a, get=statuses(200, **HIDDEN), post=statuses(405, **HIDDEN),
         contract_object=True),
     Row("contracts:edit", kwargs=a, get=statuses(403, hr=200, **HIDDEN), post=statuses(403, hr=200, **HIDDEN),

@@ -47,8 +47,10 @@ ROWS = [
         happened=audited("environment.profile.started")),
     Row("environment:ward", get=statuses(200, outsider=404, **CONTRACTORS),
         post=statuses(405, outsider=404, **CONTRACTORS)),
-    Row("environment:ward_start", kwargs=with_keeper, get=statuses(405, **CONTRACTORS),
-        post=statuses(403, outsider=DONE, **CONTRACTORS), happened=audited("environment.profile.started")),
+    # Only the outsider is made the ward's keeper here; the other section's clerk is not one (404, as on the page).
+    Row("environment:ward_start", kwargs=with_keeper, get=statuses(405, section_other=404, **CONTRACTORS),
+        post=statuses(403, outsider=DONE, section_other=404, **CONTRACTORS),
+        happened=audited("environment.profile.started")),
     Row("environment:profile", kwargs=draft, get=READERS, post=statuses(405, **HIDDEN), contract_object=True),
     Row("environment:edit", kwargs=draft, get=MANAGER_PAGE, post=MANAGER_ONLY, data=lambda w: answers(),
         contract_object=True, happened=audited("environment.profile.saved")),
