@@ -6,9 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contracttypes.models import default_contract_type
 from core.badges import Badge
 from core.dates import fiscal_year_label
-from contracttypes.models import default_contract_type
 from core.review import Action, Flow, Reviewed, State
 
 
