@@ -19,15 +19,20 @@ CONTRACTOR_FIELDS = ("address", "emergency_contact_name", "emergency_contact_pho
 
 @transaction.atomic
 def contractor_save(*, name: str, actor, request=None, **fields) -> tuple[Organisation, str]:
-    """A contractor (委託事業者) by its name: created, or its address and emergency contacts updated. A name held by
-    a section or a subcontractor is refused (names are unique across every organisation)."""
+    """A contractor (委託事業者) by its name: created, or the particulars given (address, emergency contacts) updated;
+    those not given (None) are left as they are. A name held by a section or a subcontractor is refused (names are
+    unique across every organisation)."""
     may_run_import(actor).or_403().require()
     name = (name or "").strip()
     if not name:
         raise DomainError(_("名称を入力してください。"), field="name")
-    fields = {key: (fields.get(key) or "").strip() for key in CONTRACTOR_FIELDS}
+    unknown = set(fields) - set(CONTRACTOR_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    # Only the particulars given are set: an import without a column (or with a blank cell) keeps what is there.
+    fields = {key: (value or "").strip() for key, value in fields.items() if value is not None}
     bounds.check_values(Organisation, name=name, **fields)
-    if fields["emergency_contact_email"]:
+    if fields.get("emergency_contact_email"):
         try:
             validate_email(fields["emergency_contact_email"])
         except ValidationError:

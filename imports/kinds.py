@@ -165,7 +165,8 @@ UNITS = Kind(
 # --- 委託事業者 ------------------------------------------------------------------------------------------
 
 def _read_contractor(row: dict, context: dict) -> dict:
-    return _read_each(row, {
+    """The particulars in the file; a column the file lacks, or a blank cell, leaves a contractor's own as it is."""
+    data = _read_each(row, {
         "name": _text(Organisation, "name"),
         "address": _text(Organisation, "address", required=False),
         "emergency_contact_name": _text(Organisation, "emergency_contact_name", required=False),
@@ -173,6 +174,7 @@ def _read_contractor(row: dict, context: dict) -> dict:
         "emergency_contact_email": _text(Organisation, "emergency_contact_email", required=False),
         "emergency_procedure": _text(Organisation, "emergency_procedure", required=False),
     })
+    return {key: value for key, value in data.items() if key == "name" or value}
 
 
 def _write_contractor(data: dict, *, actor, request) -> Done:
@@ -194,7 +196,8 @@ CONTRACTORS = Kind(
     read=_read_contractor, write=_write_contractor,
     field_columns={name: name for name in ("name", "address", "emergency_contact_name", "emergency_contact_phone",
                                             "emergency_contact_email", "emergency_procedure")},
-    note=gettext_lazy("名称が登録済みの委託事業者は、所在地と緊急連絡先を更新します。"),
+    note=gettext_lazy("名称が登録済みの委託事業者は、所在地と緊急連絡先のうち、ファイルに書かれているものを更新します"
+                      "（空欄の項目は登録済みの内容のままです）。"),
 )
 
 
