@@ -299,3 +299,20 @@ def test_the_administrator_grants_and_revokes_a_scope_in_the_admin(admin_client,
     assert response.status_code == 302
     assert _slugs(person) == []
     assert AuditEntry.objects.filter(action="contract.scope.revoked", object_id=str(grant.pk)).exists()
+
+
+def test_a_department_scoped_office_exports_only_its_departments_ledgers(world, tree, client_as):
+    """The privacy office of 区民部 exports the ledger of 税務課's contract; another department's is not there."""
+    person = _person("kumin_privacy", world)
+    services.scope_grant(user=person, role=Role.PRIVACY, unit=tree["kumin"], actor=world.hr)
+    client = client_as(person)
+    mine = client.get(reverse("handover:ledger_export", kwargs={"slug": "zeimu-1", "fmt": "xlsx"}))
+    assert mine.status_code == 200 and mine["Content-Disposition"].startswith("attachment")
+    for slug in ("contract-a", "fukushi-1"):
+        assert client.get(reverse("handover:ledger_export", kwargs={"slug": slug, "fmt": "xlsx"})).status_code == 404
+    # And the audit office of the whole ward exports every one.
+    office = _person("audit_office", world)
+    services.scope_grant(user=office, role=Role.AUDITOR, unit=None, actor=world.hr)
+    client = client_as(office)
+    for slug in ("contract-a", "zeimu-1", "fukushi-1"):
+        assert client.get(reverse("handover:ledger_export", kwargs={"slug": slug, "fmt": "xlsx"})).status_code == 200
