@@ -65,6 +65,9 @@ def _steps_not_done(contract: Contract) -> list[Blocker]:
 
 
 def _report_not_accepted(contract: Contract) -> list[Blocker]:
+    # Only a flow that has the report (the seed's ④ and ⑤ follow it) waits for it; a 印刷・封入封緘 flow has none.
+    if not {FlowStep.Follows.REPORT, FlowStep.Follows.RETURNED} & set(following_steps(contract).values()):
+        return []
     latest = latest_report(contract)
     if latest is not None and latest.is_accepted:
         return []

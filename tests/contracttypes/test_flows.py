@@ -126,3 +126,13 @@ def test_the_council_submission_of_a_printing_contract_draws_its_four_steps(prin
     assert positions == sorted(positions)
     assert "委託の種類:印刷・封入封緘" in text
     assert "Logoフォーム" not in text
+
+
+def test_closing_a_printing_contract_asks_for_its_own_steps_and_not_for_the_survey_report(world, printing):
+    from contracts.closing import closing_blockers
+
+    texts = [b.text for b in closing_blockers(printing)]
+    assert any("未了の工程があります: ①、②、③、④" in t for t in texts), texts
+    assert not any("報告書（個人情報なし）" in t for t in texts), texts
+    seed_texts = [b.text for b in closing_blockers(world.contract)]
+    assert any("報告書（個人情報なし）が受理されていません" in t for t in seed_texts)
