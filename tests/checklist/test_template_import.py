@@ -421,3 +421,15 @@ def test_a_cell_far_away_does_not_make_the_reader_walk_a_million_rows():
         template_import.read_items(out.getvalue())
     assert "行が多すぎます" in refused.value.message
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.django_db
+def test_the_council_submission_of_a_printing_contract_prints_its_thirty_items(client, world, printing_plan):
+    from tests.checklist.test_exports import pdf_text
+
+    login_verified(client, world.hr)
+    response = client.get(reverse("yearend:council_submission", args=[printing_plan.slug]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = squash(pdf_text(response.content))
+    read = template_import.read_items(FIXTURE.read_bytes())
+    assert not [item.key for item in read.items if squash(item.text) not in text]
