@@ -40,6 +40,7 @@ NOT_PAGES = {
     "audit:export", "audit:downloads_export", "checklist:export", "yearend:council_submission",
     "yearend:report_file", "engagement:package_download", "yearend:deletion_pdf", "handover:ledger_all_export",
     "handover:ledger_export", "operations:healthz", "yearend:copies_export", "attachments:download", "supervision:pdf",
+    "register:export",
 }
 
 
@@ -242,6 +243,22 @@ def _transfer_acknowledged(w):
     return kwargs
 
 
+def _register_with_attention(w):
+    """Contract A with an inspection past its planned day and an open incident due to the Commission: the register
+    shows its counts, the nearest deadline and the totals."""
+    from django.utils import timezone
+
+    from incidents import services as incident_services
+    from supervision import services as supervision_services
+
+    supervision_services.inspection_plan(contract=w.contract, actor=w.hr, planned_on=dt.date(2026, 1, 15),
+                                         method="on_site", place="委託先 本社")
+    incident_services.incident_report(contract=w.contract, actor=w.hr, kind="loss", other_data=True,
+                                      discovered_at=timezone.now() - dt.timedelta(hours=2), affected_count=1500,
+                                      description="名簿の一部が見当たらない")
+    return {}
+
+
 HIDDEN = {"outsider": 404, "other": 404}
 # States the matrix never builds, with the roles that see them.
 EXTRA_ROWS = [
@@ -260,6 +277,7 @@ EXTRA_ROWS = [
     Row("contracts:subcontractor", kwargs=_subcontractor_refused, get=statuses(200, **HIDDEN), post={}),
     Row("attachments:contract_records", kwargs=_contract_records_with_files, get=statuses(200, **HIDDEN), post={}),
     Row("handover:transfer_detail", kwargs=_transfer_acknowledged, get=statuses(200, **HIDDEN), post={}),
+    Row("register:list", kwargs=_register_with_attention, get=statuses(403, hr=200, auditor=200), post={}),
 ]
 # GETs that send HR on to a page with a message (a flash): the page it lands on is scanned.
 FLASHING = {"contracts:start", "yearend:reopen"}
@@ -470,4 +488,22 @@ def test_the_online_transfer_pages_have_no_wcag_21_violation(new_page, sign_in):
             page.set_viewport_size(viewport)
             problems.extend(f"{violation} — {url} at {width}" for violation in _violations(page))
     assert OnlineTransfer.objects.filter(acknowledged_at__isnull=True).count() == 1
+    assert not problems, "\n".join(problems)
+
+
+def test_the_register_and_a_contractors_page_have_no_wcag_21_violation(new_page, sign_in):
+    """The privacy office's register with counts, deadlines, totals and the annual summary, a bad filter's error,
+    and a contractor's page, at both widths (the full walk above scans them for every role too)."""
+    ensure_template()
+    world = make_world()
+    _register_with_attention(world)
+    problems = []
+    page = sign_in(new_page(), world.privacy)
+    page.context.add_init_script(path=str(AXE_FILE_PATH))
+    for url in (reverse("register:list"), reverse("register:list") + "?fiscal_year=20260&state=x",
+                reverse("register:contractor", kwargs={"pk": world.contractor.pk})):
+        page.goto(url)
+        for width, viewport in WIDTHS.items():
+            page.set_viewport_size(viewport)
+            problems.extend(f"{violation} — {url} at {width}" for violation in _violations(page))
     assert not problems, "\n".join(problems)
