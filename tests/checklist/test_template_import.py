@@ -433,3 +433,22 @@ def test_the_council_submission_of_a_printing_contract_prints_its_thirty_items(c
     text = squash(pdf_text(response.content))
     read = template_import.read_items(FIXTURE.read_bytes())
     assert not [item.key for item in read.items if squash(item.text) not in text]
+
+
+@pytest.mark.django_db
+def test_saving_the_whole_side_refuses_an_attestation_with_files_item_without_a_file(world, printing_plan):
+    from attachments.services import attach
+
+    items = {i.template_item.key: i for i in ChecklistItem.objects.filter(checklist__contract=printing_plan)
+             .select_related("template_item")}
+    needs, backed = items["printing.contractor.operational.07"], items["printing.contractor.operational.06"]
+    entries = {needs.pk: (ChecklistItem.Attestation.IN_PLACE, "工程ごとに照合", ""),
+               backed.pk: (ChecklistItem.Attestation.IN_PLACE, "管理簿に記載", "")}
+    with pytest.raises(services.ItemErrors) as refused:
+        services.side_attest(contract=printing_plan, side="contractor", entries=entries, actor=world.other_manager)
+    assert list(refused.value.errors) == [needs.pk] and refused.value.errors[needs.pk].field == "attestation"
+    assert not ChecklistItem.objects.filter(pk__in=[needs.pk, backed.pk]).exclude(
+        attestation=ChecklistItem.Attestation.BLANK).exists()
+    attach(target=needs, upload=SimpleUploadedFile("照合表.pdf", PDF), actor=world.other_manager, slot="attestation")
+    saved = services.side_attest(contract=printing_plan, side="contractor", entries=entries, actor=world.other_manager)
+    assert {i.pk for i in saved} == {needs.pk, backed.pk}
