@@ -72,3 +72,12 @@ def test_a_sheet_declaring_a_cell_at_the_far_corner_is_read_within_its_bounds():
     wb.save(buffer)
     sheet = reading.read_sheet(buffer.getvalue(), "a.xlsx")
     assert sheet.headers == ["件名"] and sheet.rows == [["A"]] and sheet.numbers == [2]
+
+
+def test_too_many_rows_are_refused_with_the_limit(client, world, monkeypatch):
+    monkeypatch.setattr(reading, "MAX_ROWS", 5)
+    login_verified(client, administrator(world))
+    data = xlsx_bytes(CONTRACT_HEADERS, [contract_row(n) for n in range(6)])
+    response = client.post(reverse("imports:index"), {"kind": "contracts", "file": SimpleUploadedFile("a.xlsx", data)})
+    assert response.status_code == 400
+    assert "行数が多すぎます（上限5行）。ファイルを分けて取り込んでください。" in response.content.decode()
