@@ -13,7 +13,7 @@ from contracttypes.models import ContractType
 from core.errors import DomainError
 from core.posting import form_post
 
-from . import services, template_import
+from . import services, template_import, versions
 from .forms import TemplateImportForm, TemplatePublishForm
 from .models import ChecklistTemplate, Section, Side
 from .permissions import may_import_templates
@@ -29,17 +29,13 @@ def template_list(request):
     may_import_templates(request.user).or_403()
     templates = list(ChecklistTemplate.objects.select_related("contract_type", "created_by__profile")
                      .order_by("contract_type__name", "-version"))
-    in_force = {}
-    for contract_type in [None, *_types()]:
-        from .versions import in_force as version_in_force
-
-        current = version_in_force(contract_type.pk if contract_type else None)
-        in_force[contract_type.pk if contract_type else None] = current.pk if current else None
     groups = []
     for contract_type in [None, *_types()]:
         key = contract_type.pk if contract_type else None
-        rows = [t for t in templates if t.contract_type_id == key]
-        groups.append({"type": contract_type, "rows": rows, "in_force": in_force.get(key)})
+        current = versions.in_force(key)
+        groups.append({"type": contract_type, "rows": [t for t in templates if t.contract_type_id == key],
+                       # The version a plan made now would start on, when it is the type's own (else the default's).
+                       "in_force": current.pk if current is not None and current.contract_type_id == key else None})
     return render(request, "checklist/template_list.html", {"groups": groups})
 
 
