@@ -10,6 +10,7 @@ from audit.formatting import person_name
 from audit.services import audit_log
 from contracts.permissions import contract_for, contract_get, contract_methods, contract_post
 from contracts.selectors import contracts_for
+from contracttypes.parts import uses
 from core.errors import DomainError, add_to_form
 from core.posting import form_post
 
@@ -246,6 +247,8 @@ def _ledger_page(request, contract, status=200):
     return render(request, "handover/ledger.html", {
         "contract": contract, "form": form, "page": page, "query": query.urlencode(),
         "rows": [(h, exports.ledger_row(h)) for h in page], "rules": RULES,
+        # A contract whose data goes over LGWAN lists its transfers too (no query for any other contract).
+        "transfers": selectors.transfers_of(contract) if contract and uses(contract, "online_transfer") else None,
     }, status=status)
 
 

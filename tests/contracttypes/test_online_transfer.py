@@ -109,3 +109,12 @@ def test_the_pages_record_and_acknowledge(world, staffed, client_as):
     # the contract's menu offers the transfers, not the media
     menu = client_as(world.hr).get(reverse("contracts:detail", args=[staffed.slug])).content.decode()
     assert url in menu
+
+
+def test_the_contracts_ledger_lists_its_transfers(world, staffed, client_as):
+    transfer = _send(world, staffed)
+    services.transfer_acknowledge(transfer=transfer, actor=world.handler, confirmed=True)
+    page = client_as(world.manager).get(reverse("handover:ledger", args=[staffed.slug])).content.decode()
+    assert "送信（LGWAN等）" in page and "atena_20250601.zip（524288 バイト）" in page and "山田 美咲" in page
+    seed = client_as(world.hr).get(reverse("handover:ledger", args=[world.contract.slug])).content.decode()
+    assert "送信（LGWAN等）" not in seed
