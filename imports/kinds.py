@@ -9,6 +9,7 @@ which column that is, so the preview shows the row, the column and the service's
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from contracts.models import Contract, Designation, Organisation, UserProfile
 from contracts.permissions import may_create_contract
 from contracts.services.organisation import unit_save
 from contracttypes.models import ContractType
+from core.dates import fiscal_year_label, wareki
 from core.errors import DomainError
 
 from . import values
@@ -298,6 +300,13 @@ def _read_contract_row(row: dict, context: dict) -> dict:
     errors = {}
     if data["end_date"] < data["start_date"]:
         errors["end_date"] = _("委託の期限は開始時期より後の日付にしてください。")
+    first, last = dt.date(data["fiscal_year"], 4, 1), dt.date(data["fiscal_year"] + 1, 3, 31)
+    if not first <= data["start_date"] <= last:
+        # A slip in one of the two (2062 for 2026, or last year's row copied): the contract starts in its year.
+        errors["start_date"] = _("開始日（%(start)s）が%(year)s（%(first)s～%(last)s）に入っていません。年度か開始日を"
+                                 "確かめてください。") % {"start": wareki(data["start_date"]),
+                                                    "year": fiscal_year_label(data["fiscal_year"]),
+                                                    "first": wareki(first), "last": wareki(last)}
     if not data["protection_measures_note"]:
         data["protection_measures_note"] = Contract._meta.get_field("protection_measures_note").default
     if data["contract_type"] is None:

@@ -190,3 +190,14 @@ def test_a_section_clerk_imports_only_their_sections_contracts(client, world):
     response = _upload(client, xlsx_bytes(CONTRACT_HEADERS, rows[:1]), "a.xlsx")
     assert client.post(response["Location"]).status_code == 302
     assert Contract.objects.get(title="調査分析業務委託その1").ward_section == mine
+
+
+def test_a_start_date_outside_its_fiscal_year_is_a_slip(client, world):
+    coded_section(world)
+    login_verified(client, administrator(world))
+    rows = [contract_row(1, 開始日="2062-06-01", 終了日="2063-03-31"), contract_row(2, 年度="令和7年度")]
+    response = _upload(client, xlsx_bytes(CONTRACT_HEADERS, rows), "a.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert ("<tr><td>2行目</td><td>開始日</td><td>開始日（令和44年6月1日）が令和8年度（令和8年4月1日～令和9年3月31日）に"
+            "入っていません。") in page
+    assert "<tr><td>3行目</td><td>開始日</td><td>開始日（令和8年6月1日）が令和7年度" in page
