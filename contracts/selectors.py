@@ -46,15 +46,15 @@ def members_of(contract: Contract):
 
 def ward_people():
     return get_user_model().objects.filter(
-        is_active=True, profile__organisation__kind=Organisation.Kind.WARD_SECTION
+        is_active=True, profile__organisation__kind__in=Organisation.WARD_KINDS
     ).select_related("profile").order_by("username")
 
 
 def is_ward_staff(user) -> bool:
-    """A person of the ward's section: the footer's 「庁内ネットワーク内でのみ」 is true for them only (the
-    contractor uses the app from outside)."""
+    """A person of the ward (a 部, 課 or 係 of its organisation): the footer's 「庁内ネットワーク内でのみ」 is true
+    for them only (the contractor uses the app from outside)."""
     profile = getattr(user, "profile", None)
-    return getattr(getattr(profile, "organisation", None), "kind", None) == Organisation.Kind.WARD_SECTION
+    return getattr(getattr(profile, "organisation", None), "kind", None) in Organisation.WARD_KINDS
 
 
 def receiving_organisations(contract: Contract):

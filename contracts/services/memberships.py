@@ -21,7 +21,7 @@ def membership_grant(*, contract: Contract, user, role: str, actor, request=None
     if role not in (Role.HR, Role.AUDITOR):
         raise DomainError(_("委託先の取扱責任者・取扱者は、取扱者指定の承認によって登録してください。"), field="role")
     profile = getattr(user, "profile", None)
-    if profile is None or profile.organisation.kind != Organisation.Kind.WARD_SECTION:
+    if profile is None or profile.organisation.kind not in Organisation.WARD_KINDS:
         raise DomainError(_("区の職員のみ登録できます。"), field="user")
     if Membership.objects.filter(contract=contract, user=user, role=role, revoked_at__isnull=True).exists():
         raise DomainError(_("この方はすでにこの役割で登録されています。"), field="user")

@@ -116,7 +116,12 @@ def test_the_seed_contract_is_created_word_for_word_by_load_demo():
     assert contract.contractor.name == "パブリックタレントモビリティ株式会社"
     assert contract.recording_media == "電磁的記録(CD-R等)"
     assert contract.start_date == dt.date(2025, 5, 1) and contract.end_date == dt.date(2026, 3, 31)
-    assert Contract.objects.count() == 3  # the seed contract, its FY2026 copy, the other contractor's
+    # The seed contract, its FY2026 copy and the other contractor's in the seed's section; the second section's
+    # printing contract (its own type) beside them.
+    from contracts.demo import SECOND_SECTION_CODE
+
+    assert Contract.objects.exclude(ward_section__code=SECOND_SECTION_CODE).count() == 3
+    assert Contract.objects.count() == 4
 
 
 def test_the_manager_sees_the_people_waiting_for_the_wards_approval(client_as, world):
