@@ -43,6 +43,7 @@ def test_a_printing_contract_has_its_types_four_steps_on_its_page(world, printin
     for label in PRINTING_LABELS:
         assert label in page
     assert "LoGoフォーム" not in page and "⑤" not in page
+    assert "委託の種類: 印刷・封入封緘" in page
 
 
 def test_a_printing_contracts_steps_are_all_completed_by_hand_and_audited_by_their_words(world, printing,
