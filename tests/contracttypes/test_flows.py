@@ -137,3 +137,9 @@ def test_closing_a_printing_contract_asks_for_its_own_steps_and_not_for_the_surv
     assert not any("報告書（個人情報なし）" in t for t in texts), texts
     seed_texts = [b.text for b in closing_blockers(world.contract)]
     assert any("報告書（個人情報なし）が受理されていません" in t for t in seed_texts)
+
+
+def test_the_copy_into_the_next_year_keeps_the_type_and_its_steps(world, printing):
+    copy = services.contract_copy_to_next_year(contract=printing, actor=world.hr)
+    assert copy.contract_type.code == "printing"
+    assert [row.step for row in copy.steps.order_by("step")] == [1, 2, 3, 4]
