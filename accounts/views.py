@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import PasswordChangeView
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core import faces
 from core.errors import add_to_form
 from core.posting import form_post, posted
 
@@ -40,6 +42,12 @@ def login_view(request):
         user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return render(request, "accounts/locked_out.html", status=429)
+        if user is not None and faces.refuses_sign_in(request, user):
+            # A ward account on the contractor face reads and counts as a wrong password (the lockout included):
+            # the face confirms no ward password.
+            user_login_failed.send(sender=__name__, credentials={"username": form.cleaned_data["username"]},
+                                   request=request)
+            user = None
         if user is None:
             # A backend that could not decide (the ward's directory unreachable) says why on the request.
             form.add_error(None, getattr(request, "sign_in_refusal", None)

@@ -9,7 +9,7 @@ class ContractsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate, post_save
 
         from audit import scope
-        from core import context_processors, dashboard
+        from core import context_processors, dashboard, faces
 
         from . import evidence, permissions, roles, selectors
         from .models import Contract, Designation, Membership, Organisation, ScopeGrant
@@ -28,5 +28,7 @@ class ContractsConfig(AppConfig):
                        audits_any=lambda user: permissions.has_contracts_where(user, "contracts.audit_contract"),
                        with_slug=lambda slug: Contract.objects.filter(slug=slug).first())
         context_processors.register("ward_staff", selectors.is_ward_staff)
+        # The contractor face (core.faces) signs in none of the ward's own people.
+        faces.register_ward_person(selectors.is_ward_staff)
         # チェックリスト 運用上の対策3, from the subcontracting records (the supervision adds the inspections).
         evidence.register_providers()

@@ -99,6 +99,24 @@ def on_contractor_face(view_name: str) -> bool:
     return view_name in CONTRACTOR_PAGES
 
 
+# Who is the ward's own (contracts registers its answer in its AppConfig.ready): on the contractor face they do not
+# sign in, nor does an administrator (accounts.views.login_view), so no ward account is usable from outside.
+_ward_people: list = []
+
+
+def register_ward_person(question) -> None:
+    """``question(user) -> bool``: whether ``user`` is one of the ward's own people."""
+    if question not in _ward_people:
+        _ward_people.append(question)
+
+
+def refuses_sign_in(request, user) -> bool:
+    """On the contractor face, the ward's people and administrators are refused at sign-in (as a wrong password)."""
+    if getattr(request, "app_face", WARD) != CONTRACTOR:
+        return False
+    return bool(user.is_staff or user.is_superuser or any(question(user) for question in _ward_people))
+
+
 CHECK_ID = "core.W002"
 
 

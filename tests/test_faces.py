@@ -135,3 +135,34 @@ def test_a_host_given_a_face_but_not_allowed_is_warned_about(settings):
     settings.APP_FACE_BY_HOST = {WARD_HOST: faces.WARD, "itaku-jigyosha.example.com": faces.CONTRACTOR}
     (warning,) = [w for w in run_checks() if w.id == faces.CHECK_ID]
     assert "itaku-jigyosha.example.com" in warning.msg
+
+
+@pytest.mark.django_db
+def test_on_the_contractor_face_the_wards_people_and_administrators_do_not_sign_in(two_hosts, world):
+    from axes.models import AccessAttempt
+
+    from tests.factories import PASSWORD, make_user
+
+    admin = make_user("kanri", world.other_contractor)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+
+    def sign_in(user, host):
+        client = Client(HTTP_HOST=host)
+        response = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+        return client, response
+
+    for user in (world.hr, world.auditor, world.outsider, admin):
+        client, response = sign_in(user, CONTRACTOR_HOST)
+        assert response.status_code == 200, user.username
+        assert "ユーザー名またはパスワードが正しくありません。" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+        # Counted as a failure, as a wrong password is: the face tells nobody the password was right.
+        assert AccessAttempt.objects.get(username=user.username).failures_since_start == 1
+        assert sign_in(user, WARD_HOST)[1].status_code == 302
+    for user in (world.manager, world.handler):
+        client, response = sign_in(user, CONTRACTOR_HOST)
+        assert response.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
+    page = Client(HTTP_HOST=CONTRACTOR_HOST).get(reverse("accounts:login")).content.decode()
+    assert "区の職員の方は、庁内の端末から区のアドレスで開いてください。" in page
+    assert "区の職員の方は" not in Client(HTTP_HOST=WARD_HOST).get(reverse("accounts:login")).content.decode()
