@@ -152,17 +152,27 @@ def contract_start(request, slug):
         page="contracts/start.html", context={"contract": contract, "warning": warning})
 
 
-def _labelled(contract, rows) -> list[ContractStep]:
-    """The contract's step rows with their type's words (``label``) and how each is completed (``follows``)."""
+def _labelled(contract, rows, only: int | None = None) -> list[ContractStep]:
+    """The contract's steps in its type's order, with their words (``label``) and how each is completed
+    (``follows``). A step an administrator added to the type after the contract was made has no row yet: it is
+    shown 未了 (its row is made when it is completed); a step taken out of the type is not shown."""
     labels, following = labels_for(contract), following_steps(contract)
-    rows = [row for row in rows if row.step in labels]
-    for row in rows:
-        row.label, row.follows = labels[row.step], following.get(row.step, "")
-    return rows
+    by_step = {row.step: row for row in rows}
+    shown = []
+    for number, label in labels.items():
+        if only is not None and number != only:
+            continue
+        row = by_step.get(number)
+        if row is None:
+            row = ContractStep(contract=contract, step=number)
+            row.history = []
+        row.label, row.follows = label, following.get(number, "")
+        shown.append(row)
+    return shown
 
 
 def _step_row(contract, step: int) -> ContractStep:
-    rows = _labelled(contract, selectors.steps_with_history(contract).filter(step=step))
+    rows = _labelled(contract, selectors.steps_with_history(contract).filter(step=step), only=step)
     if not rows:
         raise Http404
     return rows[0]

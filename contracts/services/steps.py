@@ -36,6 +36,8 @@ def _step_for_update(contract: Contract, step: int) -> tuple[Contract, ContractS
     if step in following:
         # The seed's ④–⑥ follow the report, the returns and the measures (yearend.report.sync_steps).
         raise DomainError(follows_records_message(following), code="follows_records")
+    # A step added to the type after the contract was made gets its row when it is first recorded.
+    ContractStep.objects.get_or_create(contract=contract, step=step)
     return contract, ContractStep.objects.select_for_update().get(contract=contract, step=step)
 
 

@@ -143,3 +143,13 @@ def test_the_copy_into_the_next_year_keeps_the_type_and_its_steps(world, printin
     copy = services.contract_copy_to_next_year(contract=printing, actor=world.hr)
     assert copy.contract_type.code == "printing"
     assert [row.step for row in copy.steps.order_by("step")] == [1, 2, 3, 4]
+
+
+def test_a_step_added_to_the_type_later_shows_on_its_contracts_and_can_be_completed(world, printing, client_as):
+    FlowStep.objects.create(contract_type=printing.contract_type, number=5, text="請求書の受領", actor="ward")
+    client = client_as(world.hr)
+    page = client.get(reverse("contracts:detail", args=[printing.slug])).content.decode()
+    assert "⑤ 請求書の受領" in page
+    response = client.post(reverse("contracts:step_complete", args=[printing.slug, 5]),
+                           {"completed_at": "2025-06-02T10:00", "note": ""})
+    assert response.status_code == 302 and printing.steps.get(step=5).is_done
