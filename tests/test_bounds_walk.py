@@ -276,9 +276,16 @@ def _closed(w):
     Contract.objects.filter(pk=w.contract.pk).update(status=Contract.Status.CLOSED)
 
 
+def _printing(w):
+    """Contract A made a 印刷・封入封緘 contract (data sent over LGWAN): HR's form to record a transfer."""
+    from tests.matrix.handover import _printing
+
+    _printing(w)
+
+
 # Besides the world as built with each row's objects, the states that show the other forms of a
 # contract's pages. A form shown only in a state none of these makes is reported by the test.
-STATES = [_busy_contract, _side_submitted, _closed]
+STATES = [_busy_contract, _side_submitted, _closed, _printing]
 CONTRACT_PAGE_ARGUMENTS = ({"slug"}, {"slug", "side"})
 
 
