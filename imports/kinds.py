@@ -417,10 +417,20 @@ def _read_designation(row: dict, context: dict) -> dict:
     except CellErrors as cells:
         errors.update(cells.errors)
         data = {}
-    try:
-        data["user"] = _person(_cell(row, "user"), contract)
-    except values.CellError as error:
-        errors["user"] = error.message
+    new_name, new_email = _cell(row, "new_name").strip(), _cell(row, "new_email").strip()
+    if _cell(row, "user").strip() or not (new_name or new_email):
+        try:
+            data["user"] = _person(_cell(row, "user"), contract)
+        except values.CellError as error:
+            errors["user"] = error.message
+        if new_name or new_email:
+            errors["new_name"] = _("登録済みの方と新しい方の両方が書かれています。どちらか一方にしてください。")
+    elif not new_name:
+        errors["new_name"] = _("新しい方の氏名を入力してください。")
+    elif not new_email:
+        errors["new_email"] = _("新しい方のメールアドレスを入力してください。")
+    else:
+        data.update(display_name=new_name, email=new_email)
     if not errors and data["valid_from"] and data["valid_until"] and data["valid_until"] < data["valid_from"]:
         errors["valid_until"] = _("指定期間の終了は開始より後の日付にしてください。")
     if errors:
@@ -430,7 +440,11 @@ def _read_designation(row: dict, context: dict) -> dict:
 
 
 def _write_designation(data: dict, *, actor, request) -> Done:
-    designation = contract_services.designation_report(actor=actor, request=request, **data)
+    if "user" in data:
+        designation = contract_services.designation_report(actor=actor, request=request, **data)
+    else:
+        # A person without an account: made now, closed until the ward approves (then the enrolment link goes out).
+        designation = contract_services.designation_report_new_person(actor=actor, request=request, **data)
     return Done("created", _("%(contract)s の%(kind)s %(person)s（報告済み・承認待ち）") % {
         "contract": designation.contract.display_name, "kind": designation.get_kind_display(),
         "person": _person_label(designation.user)})
@@ -453,12 +467,15 @@ DESIGNATIONS = Kind(
         Column("valid_until", gettext_lazy("指定期間（終了）"), aliases=("期間（終了）", "終了日"), required=False,
                example="2027-03-31"),
         Column("duties", gettext_lazy("担当業務"), required=False, example="集計・分析"),
+        Column("new_name", gettext_lazy("新しい方の氏名"), required=False),
+        Column("new_email", gettext_lazy("新しい方のメールアドレス"), required=False),
     ],
     read=_read_designation, write=_write_designation,
     field_columns={"user": "user", "kind": "kind", "valid_from": "valid_from", "valid_until": "valid_until",
-                   "duties": "duties", "organisation": "user"},
+                   "duties": "duties", "organisation": "user", "display_name": "new_name", "email": "new_email"},
     note=gettext_lazy("指定は「報告済み」として登録され、各契約の画面で担当課が承認します。指定できるのは、委託先又は"
-                      "区が承認した再委託先に所属し、利用者として登録済みの方です。"),
+                      "区が承認した再委託先に所属する方です。まだ利用者でない方は「氏名・ログイン名・メール」を空欄にして"
+                      "「新しい方の氏名」「新しい方のメールアドレス」を書くと、承認されたときに利用開始の案内が届きます。"),
 )
 
 

@@ -73,3 +73,21 @@ def test_designations_are_reported_for_the_ward_to_approve(client, world):
     assert client.post(url).status_code == 302
     designation = Designation.objects.get(user=analyst)
     assert (designation.status, designation.kind, designation.contract) == ("reported", "handler", world.contract)
+
+
+def test_a_person_without_an_account_is_reported_as_new(client, world):
+    admin = administrator(world)
+    membership_grant(contract=world.contract, user=admin, role="hr", actor=world.hr)
+    login_verified(client, admin)
+    headers = [*DESIGNATION_HEADERS, "新しい方の氏名", "新しい方のメールアドレス"]
+    rows = [[world.contract.slug, "", "取扱者", "", "", "新人 花子", "hanako@contractor-a.example.jp"],
+            [world.contract.slug, "", "取扱者", "", "", "名前 だけ", ""],
+            [world.contract.slug, world.handler.username, "取扱者", "", "", "両方 書いた", "both@example.jp"]]
+    url, page = _preview(client, "designations", xlsx_bytes(headers, rows))
+    assert "<tr><td>3行目</td><td>新しい方のメールアドレス</td><td>新しい方のメールアドレスを入力してください。" in page
+    assert "<tr><td>4行目</td><td>新しい方の氏名</td><td>登録済みの方と新しい方の両方が書かれています。" in page
+    url, page = _preview(client, "designations", xlsx_bytes(headers, rows[:1]))
+    assert "新人 花子（報告済み・承認待ち）" in page
+    assert client.post(url).status_code == 302
+    designation = Designation.objects.get(user__email="hanako@contractor-a.example.jp")
+    assert designation.new_account and not designation.user.is_active and designation.status == "reported"
