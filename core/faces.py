@@ -145,10 +145,13 @@ class FaceMiddleware:
 
         request.app_face = face_of(request)
         if request.app_face == CONTRACTOR:
-            try:
-                match = resolve(request.path_info)
-            except Resolver404:
-                match = None
-            if match is not None and not on_contractor_face(match.view_name):
-                raise Http404("not on the contractor face")
+            # The path as asked, and as CommonMiddleware would redirect it with a slash appended (/admin → /admin/).
+            for path in (request.path_info, request.path_info + "/"):
+                try:
+                    match = resolve(path)
+                except Resolver404:
+                    continue
+                if not on_contractor_face(match.view_name):
+                    raise Http404("not on the contractor face")
+                break
         return self.get_response(request)

@@ -53,7 +53,8 @@ def test_the_host_name_picks_the_face_and_an_unknown_host_falls_to_app_face(two_
 @pytest.mark.django_db
 def test_the_admin_and_the_survey_upload_are_404_on_the_contractor_face(two_hosts, admin_client, world, client_as):
     on_contractor = {"HTTP_HOST": CONTRACTOR_HOST}
-    for url in (reverse("admin:index"), reverse("admin:auth_user_changelist"), "/admin/login/", "/admin/no-such/"):
+    for url in (reverse("admin:index"), reverse("admin:auth_user_changelist"), "/admin/login/", "/admin/no-such/",
+                "/admin", "/admin/auth/user"):
         response = admin_client.get(url, **on_contractor)
         assert response.status_code == 404, url
         assert "ページが見つかりません" in response.content.decode()
