@@ -287,6 +287,10 @@ def _read_contract(row: dict, context: dict) -> dict:
         raise
 
 
+REQUIRED_CONTRACT_KEYS = {"fiscal_year", "ward_section", "contractor", "start_date", "end_date",
+                          *(key for key, *_rest in CONTRACT_TEXTS)}
+
+
 def _read_contract_row(row: dict, context: dict) -> dict:
     readers = {
         "fiscal_year": values.fiscal_year, "ward_section": _section, "contractor": _contractor,
@@ -307,16 +311,36 @@ def _read_contract_row(row: dict, context: dict) -> dict:
                                  "確かめてください。") % {"start": wareki(data["start_date"]),
                                                     "year": fiscal_year_label(data["fiscal_year"]),
                                                     "first": wareki(first), "last": wareki(last)}
-    if not data["protection_measures_note"]:
-        data["protection_measures_note"] = Contract._meta.get_field("protection_measures_note").default
-    if data["contract_type"] is None:
-        del data["contract_type"]
+    existing = None
+    slug = normalise(_cell(row, "slug"))
+    if slug:
+        existing = Contract.objects.filter(slug=slug).first()
+        earlier = context.setdefault("slugs", {}).get(slug)
+        if existing is None:
+            errors["slug"] = _("識別子「%(slug)s」の契約がありません。新しく登録する契約は、識別子を空欄にしてください。") % {
+                "slug": slug}
+        elif earlier:
+            errors["slug"] = _("%(row)s行目と同じ契約（識別子が同じ）です。") % {"row": earlier}
+        context["slugs"].setdefault(slug, context["row"])
+    if existing is not None:
+        # An update: what the file leaves blank stays as it is (an optional column, a type not given).
+        data = {key: value for key, value in data.items()
+                if key in row and (_cell(row, key).strip() or key in REQUIRED_CONTRACT_KEYS)}
+        data["contract"] = existing
+    else:
+        if not data["protection_measures_note"]:
+            data["protection_measures_note"] = Contract._meta.get_field("protection_measures_note").default
+        if data["contract_type"] is None:
+            del data["contract_type"]
     same = (data["fiscal_year"], data["title"], data["ward_section"].pk, data["contractor"].pk)
     earlier = context.setdefault("contracts", {}).get(same)
+    others = Contract.objects.filter(fiscal_year=same[0], title=same[1], ward_section=data["ward_section"],
+                                     contractor=data["contractor"])
+    if existing is not None:
+        others = others.exclude(pk=existing.pk)
     if earlier:
         errors["title"] = _("%(row)s行目と同じ契約（年度・件名・担当課・委託先が同じ）です。") % {"row": earlier}
-    elif Contract.objects.filter(fiscal_year=same[0], title=same[1], ward_section=data["ward_section"],
-                                 contractor=data["contractor"]).exists():
+    elif others.exists():
         errors["title"] = _("同じ年度・件名・担当課・委託先の契約がすでに登録されています。")
     else:
         context["contracts"][same] = context["row"]
@@ -333,8 +357,13 @@ def _may_create_contracts(actor) -> str:
 
 
 def _write_contract(data: dict, *, actor, request) -> Done:
-    contract = contract_services.contract_create(actor=actor, request=request, **data)
-    return Done("created", contract.display_name)
+    existing = data.pop("contract", None)
+    if existing is None:
+        contract = contract_services.contract_create(actor=actor, request=request, **data)
+        return Done("created", contract.display_name)
+    changed = any(getattr(existing, key) != value for key, value in data.items())
+    contract = contract_services.contract_update(contract=existing, actor=actor, request=request, **data)
+    return Done("updated" if changed else "unchanged", contract.display_name)
 
 
 CONTRACTS = Kind(
@@ -351,13 +380,15 @@ CONTRACTS = Kind(
         Column("period_note", gettext_lazy("期間の備考"), aliases=("開始時期及び期限の備考",), required=False),
         Column("protection_measures_note", gettext_lazy("区が行う情報保護対策"), required=False),
         Column("recurring", gettext_lazy("次年度以降も同様の委託"), required=False, example="はい"),
+        Column("slug", gettext_lazy("識別子（更新する契約のみ）"), aliases=("識別子", "契約の識別子"), required=False),
     ],
     read=_read_contract, write=_write_contract, may_write=_may_create_contracts,
     field_columns={"fiscal_year": "fiscal_year", "ward_section": "ward_section", "contractor": "contractor",
                    "start_date": "start_date", "end_date": "end_date", "contract_type": "contract_type",
                    **{key: key for key, *_rest in CONTRACT_TEXTS}},
-    note=gettext_lazy("契約はすべて新しく登録され（準備中）、取り込んだ方がその契約の担当課の職員になります。"
-                      "種類が空欄の行は既定の種類になります。"),
+    note=gettext_lazy("識別子が空欄の行は新しい契約として登録され（準備中）、取り込んだ方がその契約の担当課の職員になります。"
+                      "種類が空欄の行は既定の種類になります。識別子を書いた行は、その契約を書かれた内容に更新します"
+                      "（空欄の任意の項目は登録済みの内容のままです）。"),
 )
 
 

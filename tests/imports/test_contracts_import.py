@@ -201,3 +201,29 @@ def test_a_start_date_outside_its_fiscal_year_is_a_slip(client, world):
     assert ("<tr><td>2行目</td><td>開始日</td><td>開始日（令和44年6月1日）が令和8年度（令和8年4月1日～令和9年3月31日）に"
             "入っていません。") in page
     assert "<tr><td>3行目</td><td>開始日</td><td>開始日（令和8年6月1日）が令和7年度" in page
+
+
+def test_a_row_with_its_identifier_updates_that_contract(client, world):
+    coded_section(world)
+    admin = administrator(world)
+    login_verified(client, admin)
+    headers = [*CONTRACT_HEADERS, "次年度以降も同様の委託", "識別子（更新する契約のみ）"]
+    response = _upload(client, xlsx_bytes(headers, [contract_row(1, 次年度以降も同様の委託="はい")]), "a.xlsx")
+    client.post(response["Location"])
+    contract = Contract.objects.get(title="調査分析業務委託その1")
+    assert contract.recurring
+    seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True)[0]
+    rows = [contract_row(1, 記録媒体="DVD-R", 識別子="") | {"識別子（更新する契約のみ）": contract.slug},
+            contract_row(9) | {"識別子（更新する契約のみ）": "2026-nothere"},
+            contract_row(1) | {"識別子（更新する契約のみ）": contract.slug}]
+    response = _upload(client, xlsx_bytes(headers, rows), "b.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert "<tr><td>3行目</td><td>識別子（更新する契約のみ）</td><td>識別子「2026-nothere」の契約がありません。" in page
+    assert "<tr><td>4行目</td><td>識別子（更新する契約のみ）</td><td>2行目と同じ契約（識別子が同じ）です。" in page
+    response = _upload(client, xlsx_bytes(headers, rows[:1]), "b.xlsx")
+    assert "0件登録し、1件更新します" in client.get(response["Location"]).content.decode()
+    assert client.post(response["Location"]).status_code == 302
+    contract.refresh_from_db()
+    assert (contract.recording_media, contract.recurring) == ("DVD-R", True)  # the blank 次年度… kept
+    assert list(AuditEntry.objects.filter(seq__gt=seq).values_list("action", flat=True)) == [
+        "contract.updated", "imports.run.completed"]
