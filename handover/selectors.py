@@ -288,6 +288,18 @@ def transfers_of(contract):
         "sent_by__profile", "recipient__profile", "acknowledged_by__profile").order_by("-sent_at", "-number")
 
 
+def waiting_transfers(user):
+    """Dashboard rows: the recipient of a file sent over LGWAN acknowledges its receipt (one query)."""
+    if not user.is_authenticated:
+        return []
+    pending = OnlineTransfer.objects.filter(
+        recipient=user, acknowledged_at__isnull=True, contract__in=contracts_where(user, "receive"),
+    ).exclude(contract__status=Contract.Status.CLOSED).select_related("contract").order_by("sent_at")
+    return [Waiting(title=_("送信 No.%(n)s（%(file)s）の受信確認をしてください") % {"n": t.number, "file": t.file_name},
+                    url=reverse("handover:transfer_detail", kwargs={"slug": t.contract.slug, "pk": t.pk}),
+                    contract=t.contract, since=t.sent_at, since_label=_("送信")) for t in pending]
+
+
 def handover_links(user, contract):
     if not user.is_authenticated:
         return []

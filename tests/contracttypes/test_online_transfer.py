@@ -118,3 +118,13 @@ def test_the_contracts_ledger_lists_its_transfers(world, staffed, client_as):
     assert "送信（LGWAN等）" in page and "atena_20250601.zip（524288 バイト）" in page and "山田 美咲" in page
     seed = client_as(world.hr).get(reverse("handover:ledger", args=[world.contract.slug])).content.decode()
     assert "送信（LGWAN等）" not in seed
+
+
+def test_the_recipient_finds_the_transfer_to_acknowledge_on_her_dashboard(world, staffed, client_as):
+    transfer = _send(world, staffed)
+    page = client_as(world.handler).get("/").content.decode()
+    assert "送信 No.1（atena_20250601.zip）の受信確認をしてください" in page
+    assert reverse("handover:transfer_detail", args=[staffed.slug, transfer.pk]) in page
+    assert "受信確認をしてください" not in client_as(world.manager).get("/").content.decode()
+    services.transfer_acknowledge(transfer=transfer, actor=world.handler, confirmed=True)
+    assert "受信確認をしてください" not in client_as(world.handler).get("/").content.decode()
