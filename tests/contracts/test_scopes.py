@@ -316,3 +316,23 @@ def test_a_department_scoped_office_exports_only_its_departments_ledgers(world, 
     client = client_as(office)
     for slug in ("contract-a", "zeimu-1", "fukushi-1"):
         assert client.get(reverse("handover:ledger_export", kwargs={"slug": slug, "fmt": "xlsx"})).status_code == 200
+
+
+def test_the_list_costs_the_same_queries_however_many_contracts_the_scope_holds(world, tree, client_as):
+    """The privacy office's list asks its roles once, whatever the number of contracts in its scope."""
+    person = _person("ward_privacy", world)
+    services.scope_grant(user=person, role=Role.PRIVACY, unit=None, actor=world.hr)
+    client = client_as(person)
+    url = reverse("contracts:list")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(6):
+        make_contract(hr=world.hr, ward=tree["fukushi"], contractor=world.contractor, slug=f"more-{n}",
+                      title=f"追加の契約{n}")
+    assert queries() == before
+    assert "追加の契約5" in client.get(url).content.decode()
