@@ -23,7 +23,7 @@ def period_text(contract) -> str:
 
 def register_row(row: Row) -> list:
     contract = row.contract
-    return [fiscal_year_label(contract.fiscal_year), contract.ward_section.name, contract.title,
+    return [fiscal_year_label(contract.fiscal_year), row.section, contract.title,
             contract.contractor.name, period_text(contract), contract.recording_media, contract.subject_count,
             str(contract.state_label)]
 

@@ -75,6 +75,15 @@ def department_of(section: Organisation | None) -> Organisation | None:
     return None
 
 
+def section_label(unit: Organisation | None) -> str:
+    """The owning section as the ward writes it in 担当課: the 課, and a 係 after its 課 (「人事課 人材育成等担当」)."""
+    if unit is None:
+        return ""
+    if unit.kind == Organisation.Kind.UNIT and unit.parent is not None:
+        return f"{unit.parent.name} {unit.name}"
+    return unit.name
+
+
 @dataclass
 class Row:
     contract: Contract
@@ -83,6 +92,10 @@ class Row:
     @property
     def department(self):
         return department_of(self.contract.ward_section)
+
+    @property
+    def section(self) -> str:
+        return section_label(self.contract.ward_section)
 
 
 @dataclass

@@ -88,3 +88,20 @@ def test_a_contractor_of_another_scope_is_not_a_choice(world, client_as):
     response = client_as(world.auditor).get(URL, {"contractor": stranger.pk})
     assert response.status_code == 400
     assert "無関係株式会社" not in response.content.decode()
+
+
+def test_a_contract_owned_by_a_unit_names_its_section_then_the_unit(world, client_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    department = Organisation.objects.create(name="総務部", kind=Organisation.Kind.DEPARTMENT, code="reg-somu")
+    section = Organisation.objects.create(name="人事課", kind=Organisation.Kind.WARD_SECTION, code="reg-jinji",
+                                          parent=department)
+    Organisation.objects.filter(pk=world.ward.pk).update(kind=Organisation.Kind.UNIT, parent=section)
+    client = client_as(world.auditor)
+    page = client.get(URL).content.decode()
+    assert f"総務部<br>人事課 {world.ward.name}" in page
+    ws = load_workbook(io.BytesIO(client.get(reverse("register:export")).content)).worksheets[0]
+    assert {ws.cell(row=r, column=2).value for r in (6, 7)} == {f"人事課 {world.ward.name}"}
+    assert sorted(titles(client.get(URL, {"section": section.pk}))) == ["契約A", "契約B"]
