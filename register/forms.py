@@ -30,6 +30,7 @@ class RegisterFilterForm(BoundedFormMixin, forms.Form):
     contract_type = forms.ModelChoiceField(label=_("委託の種類"), queryset=ContractType.objects.all(), required=False,
                                            empty_label=_("すべて"))
     state = forms.ChoiceField(label=_("状態"), required=False, choices=[("", _("すべて")), *State.CHOICES])
+    needs_attention = forms.BooleanField(label=_("対応が必要な契約だけ"), required=False)
 
     def __init__(self, *args, years=(), contractor_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,4 +43,4 @@ class RegisterFilterForm(BoundedFormMixin, forms.Form):
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():
             return {}
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", False)}

@@ -28,6 +28,9 @@ def _filters_text(form, filters: dict) -> str:
             shown = dict(field.choices).get(value, value)
         elif name == "state":
             shown = dict(field.choices).get(value, value)
+        elif name == "needs_attention":
+            parts.append(str(field.label))
+            continue
         else:
             shown = str(value)
         parts.append(f"{field.label}={shown}")
@@ -42,6 +45,8 @@ def _register(request):
     filters = form.filters()
     chosen = selectors.filtered(contracts, filters)
     rows = selectors.register_rows(chosen) if valid else []
+    if filters.get("needs_attention"):
+        rows = [row for row in rows if row.attention.any]
     year = filters.get("fiscal_year") or selectors.current_fiscal_year()
     summary = selectors.council_summary(chosen, year) if valid else None
     return form, valid, filters, rows, summary

@@ -105,3 +105,20 @@ def test_a_contract_owned_by_a_unit_names_its_section_then_the_unit(world, clien
     ws = load_workbook(io.BytesIO(client.get(reverse("register:export")).content)).worksheets[0]
     assert {ws.cell(row=r, column=2).value for r in (6, 7)} == {f"人事課 {world.ward.name}"}
     assert sorted(titles(client.get(URL, {"section": section.pk}))) == ["契約A", "契約B"]
+
+
+def test_only_the_contracts_needing_attention(world, client_as):
+    import datetime as dt
+
+    from contracts.services import contract_create
+    from tests.register.helpers import _fields
+
+    current = contract_create(actor=world.hr, slug="far-ahead", ward_section=world.ward, contractor=world.contractor,
+                              **{**_fields(), "title": "来年度の契約", "fiscal_year": 2099,
+                                 "start_date": dt.date(2099, 4, 1), "end_date": dt.date(2100, 3, 31)})
+    client = client_as(world.hr)
+    assert "来年度の契約" in titles(client.get(URL))
+    response = client.get(URL, {"needs_attention": "on"})
+    assert sorted(titles(response)) == ["契約A", "契約B"]  # both past their end and not closed
+    assert response.context["totals"].contracts == 2
+    assert current.pk not in {row.contract.pk for row in response.context["rows"]}
