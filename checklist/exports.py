@@ -238,7 +238,9 @@ def checklist_xlsx(contract, side: str) -> tuple[str, str, bytes]:
                     item.note if planned else "", item.evidence if planned else "",
                     display_name(item.attested_by) if planned else "",
                     item.attested_at if planned and item.attested_at else None,  # a real date (core.spreadsheet)
-                    ((_("【要確認】") if item.flagged else "") + item.app_evidence) if planned else "",
+                    # No record backs an imported template's 「添付による証明」 item: the column says so.
+                    (_("添付による証明") if row.template_item.needs_files
+                     else (_("【要確認】") if item.flagged else "") + item.app_evidence) if planned else "",
                     item.get_review_display() if planned else "",
                     display_name(item.reviewed_by) if planned and item.reviewed_at else "",
                     to_local_date(item.reviewed_at) if planned and item.reviewed_at else None,

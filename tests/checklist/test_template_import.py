@@ -452,3 +452,16 @@ def test_saving_the_whole_side_refuses_an_attestation_with_files_item_without_a_
     attach(target=needs, upload=SimpleUploadedFile("照合表.pdf", PDF), actor=world.other_manager, slot="attestation")
     saved = services.side_attest(contract=printing_plan, side="contractor", entries=entries, actor=world.other_manager)
     assert {i.pk for i in saved} == {needs.pk, backed.pk}
+
+
+@pytest.mark.django_db
+def test_the_checklist_xlsx_of_a_printing_contract_holds_its_thirty_items(client, world, printing_plan):
+    login_verified(client, world.hr)
+    response = client.get(reverse("checklist:export", args=[printing_plan.slug, "both", "xlsx"]))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    cells = squash(" ".join(str(value) for sheet in workbook.worksheets
+                            for row in sheet.iter_rows(values_only=True) for value in row if value))
+    read = template_import.read_items(FIXTURE.read_bytes())
+    assert not [item.key for item in read.items if squash(item.text) not in cells]
+    assert "添付による証明" in cells
