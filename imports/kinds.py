@@ -138,8 +138,9 @@ def _write_unit(data: dict, *, actor, request) -> Done:
     if data["parent"]:
         parent = Organisation.objects.filter(code=data["parent"]).first()
         if parent is None:
-            raise DomainError(_("上位組織コード「%(code)s」の組織がありません（このファイルの中にも、登録済みの組織にも）。")
-                              % {"code": data["parent"]}, field="parent")
+            # Unknown codes were refused before any row was written: this parent is in the file, on a refused row.
+            raise DomainError(_("上位組織コード「%(code)s」の行を登録できないため、この組織も登録できません。その行の誤りを"
+                                "直してください。") % {"code": data["parent"]}, field="parent")
     before = Organisation.objects.filter(code=data["code"]).values_list("name", "kind", "parent_id").first()
     unit = unit_save(code=data["code"], name=data["name"], kind=data["kind"], parent=parent, actor=actor,
                      request=request)

@@ -130,7 +130,8 @@ def _arrange_units(kind: Kind, rows: list[tuple[int, dict]], errors: list[RowErr
         for number, row in ready:
             ordered.append((number, row))
             placed.add(normalise(row.get("code", "")))
-        waiting = [(n, r) for n, r in waiting if (n, r) not in ready]
+        done = {number for number, _row in ready}
+        waiting = [(n, r) for n, r in waiting if n not in done]
     return ordered
 
 

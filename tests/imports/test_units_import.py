@@ -69,3 +69,11 @@ def test_an_existing_unit_is_updated_by_its_code(client, world):
     assert "1件更新します" in page
     client.post(url)
     assert Organisation.objects.get(code="chiiki").name == "地域文化部"
+
+
+def test_a_child_of_a_refused_row_says_its_parents_row_is_wrong(client, world):
+    login_verified(client, administrator(world))
+    rows = [["chiiki", "地域振興部", "部署", ""], ["bunka", "文化観光課", "課", "chiiki"]]
+    url, page = _preview(client, xlsx_bytes(HEADERS, rows))
+    assert "<tr><td>2行目</td><td>種別</td>" in page
+    assert "<tr><td>3行目</td><td>上位組織コード</td><td>上位組織コード「chiiki」の行を登録できないため" in page
