@@ -25,4 +25,4 @@ class ImportsConfig(AppConfig):
         from . import permissions
 
         post_migrate.connect(grant_import_to_administrators, sender=self)
-        context_processors.register("imports", lambda user: bool(permissions.may_run_import(user)))
+        context_processors.register("imports", lambda user: bool(permissions.may_run_import(user)), page="imports:index")
