@@ -29,17 +29,12 @@ from django.utils import timezone
 from contracts.models import Contract
 from environment.models import EnvironmentProfile
 from environment.selectors import expiring_certificates
-from handover.models import Handover, Item
 from incidents.assessment import assess_many
 from incidents.models import Incident
 from incidents.selectors import SHORT
 from statusreports.selectors import overdue_counts
 from supervision.models import Inspection
-from yearend.models import DeletionReport
-
-# Items the closing blocker counts as back: at the ward (never handed over, or returned) or destroyed/erased
-# under an accepted deletion report (``Item.is_at_ward``, ``Item.State.DISPOSED``).
-BACK_STATES = (Item.State.PREPARED, Item.State.RETURNED, Item.State.DISPOSED)
+from yearend.closing import deletion_report_missing, items_not_back
 
 
 @dataclass
@@ -87,21 +82,13 @@ def reports_overdue(contracts, today: dt.date) -> dict[int, int]:
 def media_not_back(contracts) -> dict[int, int]:
     """Items not back at the ward (nor destroyed under an accepted deletion report), per contract past its end
     and not closed (yearend's closing blocker, which the contract page shows once the period is over)."""
-    ids = [c.pk for c in contracts if c.is_past_end]
-    rows = (Item.objects.filter(contract_id__in=ids).exclude(state__in=BACK_STATES)
-            .values("contract_id").annotate(n=Count("pk")).order_by())
-    return {row["contract_id"]: row["n"] for row in rows}
+    return items_not_back([c.pk for c in contracts if c.is_past_end])
 
 
 def deletion_not_accepted(contracts) -> set[int]:
     """Contracts past their end and not closed on which data went out and no deletion report was accepted
     (yearend's closing blocker 「消去報告書が受理されていません」)."""
-    ids = [c.pk for c in contracts if c.is_past_end]
-    went_out = set(Handover.objects.filter(contract_id__in=ids, direction=Handover.Direction.DELIVERY,
-                                           status=Handover.Status.ACKNOWLEDGED).values_list("contract_id", flat=True))
-    accepted = set(DeletionReport.objects.filter(contract_id__in=ids, status=DeletionReport.Status.ACCEPTED)
-                   .values_list("contract_id", flat=True))
-    return went_out - accepted
+    return deletion_report_missing([c.pk for c in contracts if c.is_past_end])
 
 
 def open_incidents(contracts) -> dict[int, list]:

@@ -13,6 +13,7 @@ purge, with counts, to the audit trail. Reopening needs a reason and is audited.
 """
 
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,9 +30,10 @@ from core.dashboard import Waiting
 from core.errors import DomainError
 from engagement.models import SurveyLinkKey
 from engagement.services import contract_survey_data_purge
-from handover.models import Item
+from handover.models import Handover, Item
 from incidents.selectors import open_incidents
 
+from .models import DeletionReport
 from .permissions import BLOCKED, blocked_message, may_close, may_reopen
 from .selectors import accepted_report, copies_to_cover, data_went_out, latest_report, open_report
 
@@ -76,9 +78,31 @@ def _report_not_accepted(contract: Contract) -> list[Blocker]:
                     reverse("yearend:report", kwargs={"slug": contract.slug}))]
 
 
+# An item is back when it is at the ward (never handed over, or returned: ``Item.is_at_ward``) or was destroyed or
+# erased under an accepted deletion report.
+BACK_STATES = (Item.State.PREPARED, Item.State.RETURNED, Item.State.DISPOSED)
+
+
+def items_not_back(contract_ids) -> dict[int, int]:
+    """{contract id: how many of its items are not back} in one query: what :func:`_items_not_back` lists, for many
+    contracts at once (the register of every contract of the ward)."""
+    rows = (Item.objects.filter(contract_id__in=contract_ids).exclude(state__in=BACK_STATES)
+            .values("contract_id").annotate(n=Count("pk")).order_by())
+    return {row["contract_id"]: row["n"] for row in rows}
+
+
+def deletion_report_missing(contract_ids) -> set[int]:
+    """The contracts on which data went out (a delivery acknowledged) and no deletion report has been accepted, in
+    two queries: the first blocker of :func:`_copies_not_accounted_for`, for many contracts at once."""
+    went_out = set(Handover.objects.filter(contract_id__in=contract_ids, direction=Handover.Direction.DELIVERY,
+                                           status=Handover.Status.ACKNOWLEDGED).values_list("contract_id", flat=True))
+    accepted = set(DeletionReport.objects.filter(contract_id__in=contract_ids, status=DeletionReport.Status.ACCEPTED)
+                   .values_list("contract_id", flat=True))
+    return went_out - accepted
+
+
 def _items_not_back(contract: Contract) -> list[Blocker]:
-    out = [item for item in Item.objects.filter(contract=contract).order_by("label")
-           if not item.is_at_ward and item.state != Item.State.DISPOSED]
+    out = list(Item.objects.filter(contract=contract).exclude(state__in=BACK_STATES).order_by("label"))
     names = [f"{item.label}（{item.get_state_display()}）" for item in out]
     if not names:
         return []
