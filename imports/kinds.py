@@ -210,9 +210,12 @@ def _section(text: str) -> Organisation:
     code = normalise(text)
     if not code:
         raise values.CellError(_("入力してください（空欄です）。"))
-    section = Organisation.objects.filter(code=code).first()
+    # By its code, or by its name as a ward's own list writes it (names are unique across organisations).
+    section = Organisation.objects.filter(code=code).first() or Organisation.objects.filter(
+        name=(text or "").strip(), kind__in=Organisation.WARD_KINDS).first()
     if section is None:
-        raise values.CellError(_("組織コード「%(code)s」の組織がありません。先に組織を取り込んでください。") % {"code": code})
+        raise values.CellError(_("組織コード「%(code)s」の組織がありません（名称としても見つかりません）。先に組織を取り込んで"
+                                 "ください。") % {"code": code})
     if section.kind not in (Organisation.Kind.WARD_SECTION, Organisation.Kind.UNIT):
         raise values.CellError(_("「%(name)s」は%(kind)sです。契約を持つ課または係の組織コードを入力してください。")
                                % {"name": section.name, "kind": section.get_kind_display()})
@@ -371,7 +374,7 @@ CONTRACTS = Kind(
     key=ImportKind.CONTRACTS,
     columns=[
         Column("fiscal_year", gettext_lazy("年度"), example="令和8年度"),
-        Column("ward_section", gettext_lazy("担当課コード"), aliases=("組織コード",), example="soumu-jinji"),
+        Column("ward_section", gettext_lazy("担当課コード"), aliases=("組織コード", "担当課"), example="soumu-jinji"),
         Column("contractor", gettext_lazy("委託先"), example="株式会社サンプル総研"),
         Column("start_date", gettext_lazy("開始日"), aliases=("委託の開始時期",), example="2026-06-01", instead="period"),
         Column("end_date", gettext_lazy("終了日"), aliases=("委託の期限",), example="2027-03-31", instead="period"),

@@ -227,3 +227,14 @@ def test_a_row_with_its_identifier_updates_that_contract(client, world):
     assert (contract.recording_media, contract.recurring) == ("DVD-R", True)  # the blank 次年度… kept
     assert list(AuditEntry.objects.filter(seq__gt=seq).values_list("action", flat=True)) == [
         "contract.updated", "imports.run.completed"]
+
+
+def test_the_section_may_be_named_as_the_wards_list_names_it(client, world):
+    coded_section(world)
+    login_verified(client, administrator(world))
+    headers = ["担当課" if h == "担当課コード" else h for h in CONTRACT_HEADERS]
+    rows = [contract_row(1) | {"担当課": world.ward.name}, contract_row(2) | {"担当課": "存在しない課"}]
+    response = _upload(client, xlsx_bytes(headers, rows), "a.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert "<td>2行目</td><td>担当課コード</td>" not in page
+    assert "<tr><td>3行目</td><td>担当課コード</td><td>組織コード「存在しない課」の組織がありません（名称としても見つかりません）。" in page
