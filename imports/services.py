@@ -64,12 +64,35 @@ class ImportRefused(DomainError):
         self.outcome = outcome
 
 
+# How many rows below the first the header row may be (a title, a date, a blank line and a note above the table).
+HEADER_SEARCH = 10
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def _header(kind: Kind, key: str) -> str:
     return str(kind.column(key).header) if key in {c.key for c in kind.columns} else ""
+
+
+def _matches(kind: Kind, headers) -> int:
+    names = set().union(*(c.names() for c in kind.columns))
+    return sum(1 for header in headers if normalise(header) in names)
+
+
+def locate_header(kind: Kind, sheet: Sheet) -> Sheet:
+    """A ward's Excel often has a title and a date above its table (「令和8年度 委託契約一覧」): the header row is the
+    first of the top rows that names the most of the kind's columns, and the rows above it are left out."""
+    candidates = [(sheet.header_row, sheet.headers, 0)]
+    candidates += [(number, row, index + 1) for index, (number, row) in enumerate(zip(sheet.numbers[:HEADER_SEARCH],
+                                                                                   sheet.rows[:HEADER_SEARCH], strict=True))]
+    best = max(candidates, key=lambda candidate: (_matches(kind, candidate[1]), -candidate[2]))
+    number, headers, skip = best
+    if skip == 0 or not _matches(kind, headers):
+        return sheet
+    return Sheet(headers=[normalise(h) for h in headers], rows=sheet.rows[skip:], numbers=sheet.numbers[skip:],
+                 header_row=number, source=sheet.source)
 
 
 def map_columns(kind: Kind, sheet: Sheet) -> tuple[dict[str, int], list[RowError]]:
@@ -167,6 +190,12 @@ def _outcome(kind: Kind, sheet: Sheet, *, actor, request) -> Outcome:
     refusal = kind.may_write(actor)
     if refusal:
         outcome.errors.append(RowError(sheet.header_row, "", refusal))
+        return outcome
+    sheet = locate_header(kind, sheet)
+    outcome.rows = len(sheet.rows)
+    if not sheet.rows:
+        outcome.errors.append(RowError(sheet.header_row, "", _("見出しの行（%(row)s行目）だけで、データの行がありません。")
+                                       % {"row": sheet.header_row}))
         return outcome
     found, errors = map_columns(kind, sheet)
     outcome.errors.extend(errors)

@@ -238,3 +238,26 @@ def test_the_section_may_be_named_as_the_wards_list_names_it(client, world):
     page = client.get(response["Location"]).content.decode()
     assert "<td>2行目</td><td>担当課コード</td>" not in page
     assert "<tr><td>3行目</td><td>担当課コード</td><td>組織コード「存在しない課」の組織がありません（名称としても見つかりません）。" in page
+
+
+def test_a_title_above_the_table_is_passed_over_and_rows_keep_their_excel_numbers(client, world):
+    coded_section(world)
+    login_verified(client, administrator(world))
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["令和8年度 委託契約一覧"])
+    ws.append(["令和8年5月1日現在", None, None, "人事課"])
+    ws.append([])
+    ws.append(CONTRACT_HEADERS)
+    for row in (contract_row(1), contract_row(2, 終了日="2026-01-01")):
+        ws.append([row[h] for h in CONTRACT_HEADERS])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = _upload(client, buffer.getvalue(), "一覧.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert "<tr><td>6行目</td><td>終了日</td><td>委託の期限は開始時期より後の日付にしてください。</td></tr>" in page
+    assert "<tr><td>5行目</td><td>登録</td>" in page
