@@ -507,3 +507,53 @@ def test_the_register_and_a_contractors_page_have_no_wcag_21_violation(new_page,
             page.set_viewport_size(viewport)
             problems.extend(f"{violation} — {url} at {width}" for violation in _violations(page))
     assert not problems, "\n".join(problems)
+
+
+def test_the_checklist_template_pages_have_no_wcag_21_violation_for_an_administrator(new_page, sign_in):
+    """The walk above scans the matrix's roles, none of which is an administrator (管理者): the checklist's
+    template pages are scanned here, in each of their states (the list, the import with row errors and its
+    preview, a draft with its publish form, a published version), at 1280 and 390 px."""
+    from django.contrib.auth.models import Group
+
+    from checklist import services, template_import
+    from checklist.apps import ensure_admin_group
+    from checklist.models import ChecklistTemplate
+    from contracttypes.models import ContractType
+    from tests.browser.test_template_import_journey import FIXTURE
+    from tests.checklist.test_template_import import fixture_rows, xlsx
+    from tests.factories import make_user
+
+    ensure_template()
+    world = make_world()
+    printing = ContractType.objects.get_or_create(code="printing", defaults={"name": "印刷・封入封緘"})[0]
+    admin = make_user("kanri", world.ward, display_name="管理 太郎")
+    admin.groups.add(Group.objects.get_or_create(name="管理者")[0])
+    ensure_admin_group()
+    read = template_import.read_items(FIXTURE.read_bytes())
+    draft = services.template_draft(contract_type=printing, read=read, title="印刷・封入封緘", actor=admin)
+    rows = fixture_rows()
+    rows[5] = (*rows[5][:5], "ward.operational.99")
+    bad = xlsx(rows)
+    page = sign_in(new_page(viewport=WIDTHS["desktop"]), admin)
+    page.context.add_init_script(path=str(AXE_FILE_PATH))
+    problems = []
+
+    def scan(where):
+        for width, viewport in WIDTHS.items():
+            page.set_viewport_size(viewport)
+            problems.extend(f"{v} — {where} at {width}" for v in _violations(page))
+
+    page.goto(reverse("checklist:template_list"))
+    scan("list")
+    page.goto(reverse("checklist:template_detail", args=[draft.pk]))
+    scan("draft")
+    page.goto(reverse("checklist:template_detail", args=[ChecklistTemplate.objects.get(version=1, contract_type=None).pk]))
+    scan("published")
+    page.goto(reverse("checklist:template_import"))
+    scan("import")
+    page.get_by_label("ひな形の Excel ファイル（.xlsx）").set_input_files(
+        files=[{"name": "ひな形.xlsx", "mimeType": "application/octet-stream", "buffer": bad}])
+    page.get_by_role("button", name="読み取って確かめる").click()
+    page.locator("#row-errors").wait_for()
+    scan("import with row errors")
+    assert not problems, "\n".join(problems)
