@@ -673,6 +673,9 @@ def template_draft(*, contract_type, read, title: str, subtitle: str = "", note:
     base = _base_for(contract_type)
     if base is None:
         raise _no_template()
+    # Two administrators importing at once: both lock the version the new one follows, so the second waits and
+    # then takes the next number (the unique version per type would otherwise refuse it).
+    base = ChecklistTemplate.objects.select_for_update().get(pk=base.pk)
     drafts = ChecklistTemplate.objects.select_for_update().filter(
         status=ChecklistTemplate.Status.DRAFT,
         **({"contract_type": contract_type} if contract_type is not None else {"contract_type__isnull": True}))
