@@ -14,7 +14,7 @@ The two-server mode adds ``--world world.json --servers 127.0.0.1:P1,127.0.0.1:P
 file attached during the run is read back through the other server (loadtest/across.py), and the line says
 
     load: 2 servers behind nginx, <U> users, <S> s, <N> requests, <E> errors, p50 <ms> ms, p95 <ms> ms,
-          /register/ p95 <ms> ms, <C> contracts in <K> sections, audit chain OK, files across servers OK (n/n)
+          /register/ n=<n> p95 <ms> ms, <C> contracts in <K> sections, audit chain OK, files across servers OK (n/n)
 """
 
 import argparse
@@ -90,7 +90,7 @@ def main() -> int:
         print(f"error x{count}: {kind}", file=sys.stderr)
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
-    if summary["errors"] or problems or os.environ.get("LOADTEST_VERBOSE"):
+    if summary["errors"] or problems or os.environ.get("LOADTEST_VERBOSE") or options.world:
         print("slowest (p95): " + "; ".join(f"{method} {name} n={n} p50={p50} p95={p95} max={peak:.0f}"
                                             for method, name, n, _e, p50, p95, peak in summary["by_name"][:8]),
               file=sys.stderr)
@@ -99,8 +99,11 @@ def main() -> int:
               f"{summary['errors']} errors, p50 {summary['p50']:.0f} ms, p95 {summary['p95']:.0f} ms, {chain}")
         return 0 if not summary["errors"] and not problems else 1
     register = next((row for row in summary["by_name"] if row[0] == "GET" and row[1] == "/register/"), None)
-    register_text = (f"/register/ p95 {register[5]:.0f} ms" if register
-                     else "no /register/ in this version (its task skipped)")
+    if not world.get("register"):
+        register_text = "no /register/ in this version (its task skipped)"
+    else:
+        register_text = (f"/register/ n={register[2]} p95 {register[5]:.0f} ms" if register and register[2]
+                         else "/register/ not opened in the measured time")
     sections = Contract.objects.values("ward_section").distinct().count()
     print(f"load: {len(servers)} servers behind nginx, {summary['users']} users, {options.seconds} s, "
           f"{summary['requests']} requests, {summary['errors']} errors, p50 {summary['p50']:.0f} ms, "

@@ -20,7 +20,7 @@
 # --sections); afterwards every file attached during the run is read back through the other server
 # (loadtest/across.py). The people arrive one a second (LOADTEST_SPAWN_RATE). Its line:
 #   load: 2 servers behind nginx, <U> users, <S> s, <N> requests, <E> errors, p50 <ms> ms, p95 <ms> ms,
-#         /register/ p95 <ms> ms, 500 contracts in 20 sections, audit chain OK, files across servers OK (n/n)
+#         /register/ n=<n> p95 <ms> ms, 500 contracts in 20 sections, audit chain OK, files across servers OK (n/n)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
