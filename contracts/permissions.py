@@ -18,7 +18,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.http import Http404, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,9 +132,8 @@ class _Held:
         return q | Q(ward_section_id__in=sorted(sections)) if sections else q
 
 
-def _read_grants(user) -> list[tuple[str, frozenset[int] | None]]:
-    """The person's active grants with the sections each reaches (two queries; one when they hold none)."""
-    grants = list(active_grants(user).values_list("role", "unit_id"))
+def _sections_reached(grants: list[tuple[str, int | None]]) -> list[tuple[str, frozenset[int] | None]]:
+    """(role, unit) grants with the sections each unit's subtree holds (one query; none for ward-wide ones)."""
     units = {unit for _role, unit in grants if unit is not None}
     below: dict[int, set[int]] = {unit: {unit} for unit in units}
     if units:
@@ -149,19 +148,31 @@ def _read_grants(user) -> list[tuple[str, frozenset[int] | None]]:
     return [(role, None if unit is None else frozenset(below[unit])) for role, unit in grants]
 
 
+_MEMBERSHIP, _GRANT = 0, 1
+
+
 def _remembered_roles(user) -> _Held | None:
-    """The person's roles in force today, read once in the request's scope; None outside a scope or inside a
-    transaction the request opened since (a service's own)."""
+    """The person's roles in force today, read once in the request's scope (memberships and grants in one query,
+    and one more for the sections of a grant on a unit); None outside a scope or inside a transaction the request
+    opened since (a service's own)."""
     scope = _remembered.get()
     if scope is None or len(connection.atomic_blocks) > scope["depth"]:
         return None
     key = (user.pk, timezone.localdate())
     if key not in scope["roles"]:
         roles: dict[int, set[str]] = {}
-        for contract_id, role in memberships_in_force().filter(user=user).values_list("contract_id", "role"):
-            roles.setdefault(contract_id, set()).add(role)
+        grants: list[tuple[str, int | None]] = []
+        members = (memberships_in_force().filter(user=user).order_by()
+                   .annotate(held_through=Value(_MEMBERSHIP)).values_list("contract_id", "role", "held_through"))
+        held = (active_grants(user).order_by().annotate(held_through=Value(_GRANT))
+                .values_list("unit_id", "role", "held_through"))
+        for ref, role, source in members.union(held, all=True):
+            if source == _GRANT:
+                grants.append((role, ref))
+            else:
+                roles.setdefault(ref, set()).add(role)
         scope["roles"][key] = _Held({contract_id: frozenset(found) for contract_id, found in roles.items()},
-                                    _read_grants(user))
+                                    _sections_reached(grants))
     return scope["roles"][key]
 
 
@@ -172,14 +183,15 @@ def scoped_roles(user, contract: Contract) -> frozenset[str]:
 
 def roles_in_force(user, contract: Contract, *, day=None) -> frozenset[str]:
     """The person's roles on the contract today: their memberships in force and their scoped roles whose unit
-    holds the contract's section (two queries, or none when the request has read them)."""
+    holds the contract's section (one query, or none when the request has read them)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     remembered = _remembered_roles(user) if day is None else None
     if remembered is not None:
         return remembered.roles(contract.pk, contract.ward_section_id)
-    held = frozenset(memberships_in_force(day).filter(contract=contract, user=user).values_list("role", flat=True))
-    return held | scoped_roles(user, contract)
+    members = memberships_in_force(day).filter(contract=contract, user=user).order_by().values_list("role")
+    scoped = _grants_on(contract.ward_section_id, user).order_by().values_list("role")
+    return frozenset(role for (role,) in members.union(scoped))
 
 
 def _roles(user, contract: Contract) -> frozenset[str]:
