@@ -50,3 +50,9 @@ def test_ms_ito_filters_the_register_and_downloads_it(new_page, sign_in):
     assert rows[0] == ["年度", "担当課", "件名", "委託先", "期間", "記録媒体", "対象者数", "状態"]
     assert [r[2] for r in rows[1:]] == ["契約A"]
     assert wb.worksheets[1].title == "年次集計"
+
+    # On a phone the table becomes one card per contract, and the page never scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert table.locator("tbody tr td[data-label='状態']").first.is_visible()

@@ -122,3 +122,15 @@ def test_only_the_contracts_needing_attention(world, client_as):
     assert sorted(titles(response)) == ["契約A", "契約B"]  # both past their end and not closed
     assert response.context["totals"].contracts == 2
     assert current.pk not in {row.contract.pk for row in response.context["rows"]}
+
+
+def test_filters_by_contract_type(world, client_as):
+    from contracttypes.models import ContractType
+
+    printing = ContractType.objects.create(code="reg-printing", name="印刷・封入封緘（一覧のテスト）")
+    Contract.objects.filter(pk=world.other_contract.pk).update(contract_type=printing)
+    client = client_as(world.auditor)
+    assert titles(client.get(URL, {"contract_type": printing.pk})) == ["契約B"]
+    survey = Contract.objects.get(pk=world.contract.pk).contract_type
+    assert titles(client.get(URL, {"contract_type": survey.pk})) == ["契約A"]
+    assert "印刷・封入封緘（一覧のテスト）" in client.get(URL).content.decode()  # the type column
