@@ -153,3 +153,11 @@ def test_a_step_added_to_the_type_later_shows_on_its_contracts_and_can_be_comple
     response = client.post(reverse("contracts:step_complete", args=[printing.slug, 5]),
                            {"completed_at": "2025-06-02T10:00", "note": ""})
     assert response.status_code == 302 and printing.steps.get(step=5).is_done
+
+
+def test_the_survey_pages_of_a_printing_contract_say_the_export_is_not_used_and_offer_no_upload(world, printing,
+                                                                                             client_as):
+    client = client_as(world.hr)
+    page = client.get(reverse("engagement:index", args=[printing.slug])).content.decode()
+    assert "この契約の種類（印刷・封入封緘）では調査データの書き出しを使いません。" in page
+    assert 'type="file"' not in page
