@@ -12,7 +12,8 @@ What it does, in order (details of every problem on stderr; exit 1 if L, E or C 
 3. Cross-contract and id-guessing: every URL anyone found is asked for by every other person, and every URL
    with a number in its path also with nearby and absurd numbers (±1..±5, 0, 99999999999999999999).
    A LEAK is a 200 that shows someone a contract they have no role on. The truth comes from the database
-   (the roles in force, contracts.permissions.memberships_in_force): the URL names that contract's slug, or
+   (the roles in force, contracts.permissions.memberships_in_force, and the contracts of the sections under the
+   unit of each ScopeGrant in force): the URL names that contract's slug, or
    the body (HTML, text, or the XML inside an XLSX) holds its slug, its name with its fiscal year
    (Contract.display_name), its title (when no contract of theirs shares it) or its contractor's name (when
    no contract of theirs has that contractor). The admin site is the superuser's, so it is not judged there.
@@ -173,12 +174,24 @@ def read_truth(env: dict) -> Truth:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from contracts.models import Contract
+    from contracts.models import SCOPED_ROLES, Contract, ScopeGrant
     from contracts.permissions import memberships_in_force
+    from contracts.scopes import units_under
 
     allowed = defaultdict(set)
     for username, slug in memberships_in_force().values_list("user__username", "contract__slug"):
         allowed[username].add(slug)
+    # A role held on a part of the organisation (ScopeGrant, not revoked) reaches every contract whose owning
+    # section lies in that unit's subtree; a grant without a unit, every contract of the ward.
+    sections = {}
+    for username, unit in ScopeGrant.objects.filter(revoked_at__isnull=True, role__in=SCOPED_ROLES,
+                                                    user__is_active=True).values_list("user__username", "unit_id"):
+        contracts = Contract.objects.all()
+        if unit is not None:
+            if unit not in sections:
+                sections[unit] = units_under(unit)
+            contracts = contracts.filter(ward_section_id__in=sections[unit])
+        allowed[username].update(contracts.values_list("slug", flat=True))
     markers = {}
     for contract in Contract.objects.select_related("contractor"):
         markers[contract.slug] = [("slug", contract.slug), ("name and year", str(contract.display_name)),
