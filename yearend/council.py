@@ -183,6 +183,7 @@ class FlowRow:
     label: str
     lane: str        # "ward", "contractor" or "both"
     arrow: str = ""  # "right" (区 → 委託先), "left" (委託先 → 区) or ""
+    follows_on: bool = False  # the step before was on the same side: a line joins the two boxes
 
 
 def flow_rows(contract: Contract) -> list[FlowRow]:
@@ -194,7 +195,8 @@ def flow_rows(contract: Contract) -> list[FlowRow]:
             arrow = "right"
         elif previous == FlowStep.Actor.CONTRACTOR and step.actor == FlowStep.Actor.WARD:
             arrow = "left"
-        rows.append(FlowRow(label=step_label(step), lane=step.actor, arrow=arrow))
+        rows.append(FlowRow(label=step_label(step), lane=step.actor, arrow=arrow,
+                            follows_on=previous == step.actor and step.actor != FlowStep.Actor.BOTH))
         previous = step.actor
     return rows
 
@@ -281,8 +283,10 @@ table.drawn col.lane { width: 76mm; }
 table.drawn col.gap { width: 34mm; }
 table.drawn th { border: 1pt solid #000; padding: 2mm; text-align: center; font-size: 10pt; }
 table.drawn td { padding: 0; vertical-align: middle; border: 0; }
-table.drawn .stepbox { border: 0.8pt solid #000; border-radius: 2mm; padding: 2mm; line-height: 1.4;
-                       min-height: 9mm; }
+table.drawn .stepbox { position: relative; border: 0.8pt solid #000; border-radius: 2mm; padding: 2mm;
+                       line-height: 1.4; min-height: 9mm; }
+table.drawn .stepbox.joined::before { content: ""; position: absolute; left: 50%; top: -2.7mm; height: 2.5mm;
+                                      border-left: 1pt solid #000; }
 table.drawn .arrow { position: relative; height: 4mm; margin: 0 2mm; }
 table.drawn .arrow .shaft { position: absolute; left: 0; right: 0; top: 1.6mm; border-top: 1pt solid #000; }
 table.drawn .arrow .head { position: absolute; top: 0; width: 0; height: 0; border: 0 solid transparent; }
