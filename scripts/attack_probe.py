@@ -151,6 +151,9 @@ def stop_server(server: subprocess.Popen | None) -> None:
         server.wait(timeout=15)
 
 
+CONTRACT_FORM = re.compile(r"^/contracts/(?:new|[^/?]+/edit)/(?:\?|$)")
+
+
 @dataclass
 class Truth:
     """Who has a role on which contract, and what names each contract on a page."""
@@ -462,6 +465,10 @@ class Probe:
             # The superuser's messages can come from the admin site (「組織「…」を変更しました」) and are shown on
             # whatever page it opens next.
             text = re.sub(r'<ul class="messages".*?</ul>', "", text, flags=re.S)
+        if CONTRACT_FORM.match(path):
+            # The contract's form offers the ward's companies to choose the contractor from: a list of the ward's
+            # contractors, which names no contract.
+            text = re.sub(r'<select[^>]*\bname="contractor".*?</select>', "", text, flags=re.S)
         if not text:
             return
         mine = self.truth.allowed.get(user, set())
