@@ -29,7 +29,7 @@ def register_row(row: Row) -> list:
 
 
 def summary_rows(summary: Summary) -> list[list]:
-    people = _("%(n)s人") % {"n": f"{summary.people:,}"}
+    people = _("%(n)s人") % {"n": summary.people_display}
     if summary.people_not_numeric:
         people += _("（ほかに数で書かれていない契約 %(n)s件）") % {"n": summary.people_not_numeric}
     return [

@@ -169,6 +169,10 @@ class Summary:
     incidents_open: int = 0
     inspections_done: int = 0
 
+    @property
+    def people_display(self) -> str:
+        return f"{self.people:,}"
+
 
 def council_summary(contracts, fiscal_year: int) -> Summary:
     """The figures of one fiscal year for the council's annual report, over ``contracts`` (scoped and filtered):

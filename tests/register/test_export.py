@@ -91,7 +91,7 @@ def test_the_council_summary_is_recomputed_from_the_records(ward, world, client_
     text = re.sub(r"<[^>]+>", " ", summary)
     assert "令和7年度" in text
     assert f"{expected['contracts']}件" in text
-    assert f"{expected['people']}人" in text and f"ほかに数で書かれていない契約 {expected['other']}件" in text
+    assert f"{expected['people']:,}人" in text and f"ほかに数で書かれていない契約 {expected['other']}件" in text
     assert f"{expected['media']}点" in text
     assert f"{expected['incidents']}件（うち対応中 {expected['open']}件）" in text
 
