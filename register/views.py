@@ -4,11 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from audit.services import audit_log
-from contracts.models import Contract
 from environment.models import Certificate, EnvironmentProfile
 from incidents.models import Incident
 
@@ -105,5 +103,4 @@ def contractor_detail(request, pk):
         "contracts": [(c, attention[c.pk]) for c in contracts],
         "incidents": [(i, open_ones.get(i.pk)) for i in incidents],
         "certificates": [(c, c.pk in expiring) for c in certificates],
-        "closed_status": Contract.Status.CLOSED, "title": _("委託先"),
     })
