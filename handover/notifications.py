@@ -4,7 +4,6 @@ Mails carry the contract, the ledger numbers and the items' labels, never person
 link to the page where the person acts.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -70,13 +69,11 @@ def collect_reminders(now=None) -> dict[int, Reminder]:
         add(handover.recipient, "handovers", handover)
         add(handover.giver, "handovers", handover)
 
-    hr_by_contract = defaultdict(list)
     overdue = list(selectors.overdue_storage_checks(now=now))
-    for membership in selectors.hr_memberships([item.contract_id for item in overdue]):
-        hr_by_contract[membership.contract_id].append(membership.user)
+    hr_by_contract = selectors.hr_people([item.contract_id for item in overdue])
     for item in overdue:
         add(item.holder, "items", item)
-        for user in hr_by_contract[item.contract_id]:
+        for user in hr_by_contract.get(item.contract_id, []):
             add(user, "items", item)
     return reminders
 

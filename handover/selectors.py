@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contracts.models import Contract, Membership, Role
-from contracts.permissions import contracts_where
+from contracts.models import Contract
+from contracts.permissions import contracts_where, people_who_can
 from contracts.selectors import contracts_for, display_name
 from contracttypes.parts import uses
 from core.dashboard import Link, Waiting
@@ -220,9 +220,11 @@ def notices_to_hand_over(*, contracts):
     return rows
 
 
-def hr_memberships(contract_ids):
-    return Membership.objects.filter(contract_id__in=set(contract_ids), role=Role.HR,
-                                     revoked_at__isnull=True).select_related("user__profile")
+def hr_people(contract_ids) -> dict[int, list]:
+    """The contracts' 担当課 now, by contract: whoever may manage it (a membership, or a ScopeGrant on its
+    section), as contracts.permissions.people_who_can answers (one query a contract; the daily reminders only)."""
+    return {contract.pk: list(people_who_can(contract, "manage").select_related("profile").order_by("pk"))
+            for contract in Contract.objects.filter(pk__in=set(contract_ids))}
 
 
 def _labels(handover: Handover) -> str:
