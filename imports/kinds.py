@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -45,7 +46,10 @@ class Column:
     instead: str = ""  # a required column the file may go without when it has this one (開始日 → 期間)
 
     def names(self) -> set[str]:
-        return {normalise(str(self.header)), *(normalise(a) for a in self.aliases)}
+        """The header in Japanese (the ward's own Excel) and in the language of the page (the template it gave)."""
+        with translation.override("ja"):
+            japanese = normalise(str(self.header))
+        return {japanese, normalise(str(self.header)), *(normalise(a) for a in self.aliases)}
 
 
 @dataclass
