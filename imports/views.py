@@ -56,7 +56,7 @@ def index(request):
         request, UploadForm, files=True, allowed=answer, act=act,
         done=lambda digest: redirect("imports:preview", digest=digest),
         page="imports/index.html",
-        context={"kinds": list(KINDS.values()), "runs": ImportRun.objects.select_related("imported_by")[:20]})
+        context={"kinds": list(KINDS.values()), "runs": ImportRun.objects.select_related("imported_by__profile")[:20]})
 
 
 @login_required
