@@ -7,11 +7,17 @@
   (``directory.services.directory_sign_in``): a group taken away in the directory is a scope gone now.
 - The directory unreachable, or a sign-in refused for a reason of its own, puts a Japanese message on the
   request (``request.sign_in_refusal``) that the login page shows instead of "wrong password".
+- The directory matches user names loosely (LDAP folds full-width letters and case, and drops some invisible
+  characters): the name typed is NFKC-normalised, and the account is the one named by the directory's own value
+  of the user name attribute, never a new account for a variant of it (which would enrol a second factor of
+  its own with only the password).
 """
 
 import logging
+import unicodedata
 
 import ldap
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -42,6 +48,7 @@ class DirectoryBackend(LDAPBackend):
         username = kwargs.get(get_user_model().USERNAME_FIELD, username)
         if not username:
             return None
+        username = unicodedata.normalize("NFKC", str(username)).strip()
         if request is not None and (getattr(request, "app_face", None) or face_of(request)) == CONTRACTOR:
             # The contractor face is reached from outside the ward's network: nothing typed there goes to the
             # ward's directory (no password guessing against it, no lockouts of ward accounts from outside).
@@ -58,7 +65,13 @@ class DirectoryBackend(LDAPBackend):
         return user if user is not None and user.is_active else None
 
     def get_or_build_user(self, username, ldap_user):
-        user, built = super().get_or_build_user(username, ldap_user)
+        attr = getattr(settings, "DIRECTORY_USER_ATTR", "uid")
+        names = {str(value).lower(): str(value) for value in ldap_user.attrs.get(attr, [])}
+        if username.lower() not in names:
+            # The directory found the person by a variant of their name (「ｋａｔｏ」, 「ka\u00adto」 for kato):
+            # refused, as a wrong password, rather than made into an account of its own.
+            raise ldap_user.AuthenticationFailed("the user name differs from the directory's")
+        user, built = super().get_or_build_user(names[username.lower()], ldap_user)
         created = False
         if built:
             # Saved here, in a savepoint of its own: the same new person's first sign-in sent twice at once

@@ -142,7 +142,10 @@ def ldap_settings(environ) -> dict:
         "AUTH_LDAP_USER_SEARCH": LDAPSearch(user_base, ldap.SCOPE_SUBTREE, user_filter),
         "AUTH_LDAP_GROUP_SEARCH": LDAPSearch(group_base, ldap.SCOPE_SUBTREE, f"(objectClass={group_class})"),
         "AUTH_LDAP_GROUP_TYPE": group_type,
-        "AUTH_LDAP_USER_ATTRLIST": [display_attr, mail_attr],
+        # The user name attribute too: the account is the directory's name for the person, not what was typed
+        # (directory.backends).
+        "AUTH_LDAP_USER_ATTRLIST": [display_attr, mail_attr, user_attr],
+        "DIRECTORY_USER_ATTR": user_attr,
         # The person's name and address are copied by directory.services at each sign-in, not by
         # django-auth-ldap's attribute map (which logs the person's DN when one is missing).
         "AUTH_LDAP_USER_ATTR_MAP": {},

@@ -297,3 +297,22 @@ def test_a_first_sign_in_sent_twice_at_once_finds_the_account_the_other_made(cli
     assert response.status_code == 302 and response.url == "/accounts/enrol/"
     assert User.objects.get(username="kato") == made_by_the_other
     assert directory_grants(made_by_the_other) == {("hr", "jinji")}
+
+
+def test_a_user_name_the_directory_matches_loosely_never_makes_a_second_account(client, tree, directory):
+    """The directory compares user names as LDAP does (full-width letters folded, case ignored): 「ｋａｔｏ」 finds
+    kato there. Here it must be the same account, with its second factor, never a new one that enrols a device of
+    its own with only kato's password."""
+    load_kato(directory, ("jinji", ["kato"]))
+    kato = sign_in(client, "kato", KATO_PASSWORD)
+    sign_out(client)
+    for typed in ("ｋａｔｏ", "ＫＡＴＯ", "KATO", "ka\u00adto"):
+        client.cookies.clear()
+        response = password_step(client, typed, KATO_PASSWORD)
+        assert response.status_code in (200, 302), typed
+        if response.status_code == 302:
+            assert response.url == "/accounts/verify/", typed  # kato's own device asked for, no enrolment
+    # Every account the sign-ins could have made: all but the test world's own people.
+    made = get_user_model().objects.exclude(username__in=["hr", "auditor", "outsider", "manager_a", "handler_a",
+                                                         "manager_b", "privacy", "section_other"])
+    assert [user.pk for user in made] == [kato.pk]
