@@ -45,6 +45,8 @@ def _register(request):
     rows = selectors.register_rows(chosen) if valid else []
     if filters.get("needs_attention"):
         rows = [row for row in rows if row.attention.any]
+        # The summary counts the contracts the table shows (the export's summary sheet says it is filtered so).
+        chosen = chosen.filter(pk__in=[row.contract.pk for row in rows])
     year = filters.get("fiscal_year") or selectors.current_fiscal_year()
     summary = selectors.council_summary(chosen, year) if valid else None
     return form, valid, filters, rows, summary
