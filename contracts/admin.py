@@ -28,7 +28,7 @@ from .models import (
 from .roles import GROUP_PERMISSIONS
 from .scopes import label as unit_label
 from .services.organisation import check_unit
-from .services.scopes import check_scope, scope_grant, scope_revoke
+from .services.scopes import check_holder, check_scope, scope_grant, scope_revoke
 
 
 class OrganisationForm(forms.ModelForm):
@@ -78,11 +78,13 @@ class ScopeGrantForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("role"):
-            try:
+        try:
+            if data.get("role"):
                 check_scope(data["role"], data.get("unit"))
-            except DomainError as error:
-                raise ValidationError({error.field or None: error.message}) from None
+            if data.get("user"):
+                check_holder(data["user"])
+        except DomainError as error:
+            raise ValidationError({error.field or None: error.message}) from None
         return data
 
 

@@ -33,6 +33,14 @@ def check_scope(role: str, unit: Organisation | None) -> None:
                       % {"role": Role(role).label}, field="unit")
 
 
+def check_holder(user) -> None:
+    """The ward's people only, as for a membership (membership_grant): a contractor's people hold roles only
+    through designations on one contract."""
+    profile = getattr(user, "profile", None)
+    if profile is None or profile.organisation.kind not in Organisation.WARD_KINDS:
+        raise DomainError(_("区の職員のみ登録できます。"), field="user")
+
+
 def _payload(grant: ScopeGrant) -> dict:
     return {"user": grant.user.get_username(), "role": grant.role,
             "unit": grant.unit.code or grant.unit.name if grant.unit_id else "", "source": grant.source}
@@ -44,6 +52,7 @@ def scope_grant(*, user, role: str, unit: Organisation | None, actor, source: st
     """Give ``user`` the role ``role`` on ``unit``'s contracts (None: the whole ward). Granting what the person
     already holds (same role, unit and source) changes nothing and returns the grant in force."""
     check_scope(role, unit)
+    check_holder(user)
     if source not in ScopeGrant.Source.values:
         raise DomainError(_("付与の根拠が正しくありません。"), field="source")
     existing = ScopeGrant.objects.filter(user=user, role=role, unit=unit, source=source,
