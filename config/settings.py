@@ -143,6 +143,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # On the contractor face, a session of the ward's people (or an administrator's) counts for nothing, as their
+    # sign-in there does not.
+    "core.faces.WardSessionOffContractorFaceMiddleware",
     # Each person's roles on their contracts read once per request, however many questions a page asks.
     "contracts.middleware.RolesPerRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -155,3 +155,21 @@ class FaceMiddleware:
                     raise Http404("not on the contractor face")
                 break
         return self.get_response(request)
+
+
+class WardSessionOffContractorFaceMiddleware:
+    """On the contractor face, a session of the ward's people or of an administrator counts for nothing (after
+    AuthenticationMiddleware), as their password there (``refuses_sign_in``): a ward session cookie taken outside
+    the ward's network opens no page; the person is anonymous there, and the session stays for the ward face."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if getattr(request, "app_face", WARD) == CONTRACTOR:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and refuses_sign_in(request, user):
+                from django.contrib.auth.models import AnonymousUser
+
+                request.user = AnonymousUser()
+        return self.get_response(request)

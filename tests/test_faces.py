@@ -66,8 +66,10 @@ def test_the_admin_and_the_survey_upload_are_404_on_the_contractor_face(two_host
     assert response.status_code == 404
     assert [t.name for t in response.templates][:1] == ["404.html"]
     assert hr.post(upload, {}, **on_contractor).status_code == 404
-    # The contractor's own pages on the same contract are there.
-    assert hr.get(reverse("contracts:detail", kwargs={"slug": world.contract.slug}), **on_contractor).status_code == 200
+    # The contractor's own pages on the same contract are there, for the contractor's people (a ward session
+    # counts for nothing on this face: tests/test_faces_sessions.py).
+    detail = reverse("contracts:detail", kwargs={"slug": world.contract.slug})
+    assert client_as(world.manager).get(detail, **on_contractor).status_code == 200
 
 
 @pytest.mark.django_db
@@ -97,7 +99,8 @@ def test_the_menu_on_the_contractor_face_offers_only_what_is_on_it(two_hosts, wo
     ward = hr.get(reverse("core:dashboard"), HTTP_HOST=WARD_HOST)
     assert reverse("audit:log") in _nav_links(ward)
     assert "庁内ネットワーク内でのみ利用できます" in ward.content.decode()
-    contractor = hr.get(reverse("core:dashboard"), HTTP_HOST=CONTRACTOR_HOST)
+    assert hr.get(reverse("core:dashboard"), HTTP_HOST=CONTRACTOR_HOST).status_code == 302  # no ward session there
+    contractor = client_as(world.manager).get(reverse("core:dashboard"), HTTP_HOST=CONTRACTOR_HOST)
     assert contractor.status_code == 200
     links = _nav_links(contractor)
     assert reverse("contracts:list") in links and reverse("audit:log") not in links

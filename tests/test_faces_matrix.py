@@ -2,12 +2,14 @@
 
 Every row of tests/matrix is asked again with ``APP_FACE="contractor"``: a page not on the contractor face answers
 404 to every role, GET and POST, and nothing happens; a page on it answers every role exactly as on the ward face
-(the ward's own test, tests/test_permission_matrix.py, run again), and what it shows a contractor's people (its
+(the ward's own test, tests/test_permission_matrix.py, run again), but the ward's people as someone not signed in
+(their session counts for nothing there), and what it shows a contractor's people (its
 links, its forms, where a redirect sends them) stays on the face. The list itself is checked against the matrix:
 a page the matrix opens to a contractor's manager or handler must be on the face, and the face lists nothing a
 contractor never opens.
 """
 
+import dataclasses
 import re
 from html import unescape
 from urllib.parse import urlparse
@@ -36,6 +38,9 @@ ROWS = ward_matrix.ROWS
 ON_FACE = [row for row in ROWS if faces.on_contractor_face(row.name)]
 OFF_FACE = [row for row in ROWS if not faces.on_contractor_face(row.name)]
 CONTRACTOR_ROLES = ("manager", "handler", "other")
+# The ward's people: on the contractor face their session counts for nothing (core.faces, as their sign-in there),
+# so each page answers them as it answers someone not signed in.
+WARD_SIDE = tuple(role for role in ROLES if role not in ("anon", *CONTRACTOR_ROLES))
 # On the face though no row of the matrix opens them to a contractor's people, and why.
 ON_FACE_WITHOUT_A_ROW_OPENING_IT = {
     # The matrix's sessions have their second factor already: these pages only send them on.
@@ -146,8 +151,11 @@ def test_a_page_on_the_contractor_face_answers_as_on_the_ward_face(client, matri
         return response
 
     client.request = recorded
+    row, kwargs = row_objects
+    on_face = dataclasses.replace(row, get={**row.get, **{r: row.get["anon"] for r in WARD_SIDE}},
+                                  post={**row.post, **{r: row.post["anon"] for r in WARD_SIDE}})
     with override_settings(APP_FACE=faces.CONTRACTOR):
-        ward_matrix.test_permission_matrix(client, matrix_world, row_objects, role, method)
+        ward_matrix.test_permission_matrix(client, matrix_world, (on_face, kwargs), role, method)
     if role not in ("anon", *CONTRACTOR_ROLES):
         return
     (response,) = responses
