@@ -3,8 +3,9 @@
 ``ward.system.06`` ID・パスワードやアドレス情報による運用により、第三者による個人情報の盗用、改ざん、成りすましを
 防止する: every active account of the contract's people (an active membership, the person's account active)
 signs in with a password and a confirmed TOTP device (django-otp); met False naming how many have none.
-Registered in ``AccountsConfig.ready``. The contract's memberships are read through the relation the contracts
-app declares on the user (``memberships``), without importing the floor above.
+The contract's people are its members and those holding a role on its section's part of the organisation
+(ScopeGrant). Registered in ``AccountsConfig.ready``. Both are read through the relations the contracts app
+declares on the user (``memberships``, ``scope_grants``), without importing the floor above.
 """
 
 from django.contrib.auth import get_user_model
@@ -18,7 +19,15 @@ from core.evidence import Evidence
 
 def second_factor_evidence(contract) -> Evidence:
     User = get_user_model()
-    people = User.objects.filter(memberships__contract_id=contract.pk, memberships__revoked_at__isnull=True)
+    section = contract.ward_section_id
+    members = User.objects.filter(memberships__contract_id=contract.pk, memberships__revoked_at__isnull=True)
+    # And the ward's people holding a role on the part of the organisation the contract's section lies in (the
+    # section, the 課 or 部 above it, or the whole ward), through the relation the contracts app declares.
+    scoped = User.objects.filter(Q(scope_grants__unit__isnull=True) | Q(scope_grants__unit_id=section)
+                                 | Q(scope_grants__unit__children__pk=section)
+                                 | Q(scope_grants__unit__children__children__pk=section),
+                                 scope_grants__pk__isnull=False, scope_grants__revoked_at__isnull=True)
+    people = User.objects.filter(Q(pk__in=members.values("pk")) | Q(pk__in=scoped.values("pk")))
     confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     # One query for the three counts (the checklist page asks every provider at once).
     counts = User.objects.filter(is_active=True, pk__in=people.values("pk")).aggregate(

@@ -26,8 +26,9 @@ def only(world, key):
 
 def test_s06_counts_the_contracts_people_without_a_confirmed_totp_device(world):
     evidence = only(world, "ward.system.06")
-    # HR, the auditor, the manager and the handler of contract A; not contract B's manager.
-    assert evidence.met is True and "利用者 4名全員" in evidence.summary
+    # HR, the auditor, the manager and the handler of contract A, and the ward-wide privacy office (ScopeGrant);
+    # not contract B's manager nor 税務課's clerk.
+    assert evidence.met is True and "利用者 5名全員" in evidence.summary
     TOTPDevice.objects.filter(user=world.handler).update(confirmed=False)
     evidence = only(world, "ward.system.06")
     assert evidence.met is False
