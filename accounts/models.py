@@ -77,3 +77,19 @@ class AttemptCount(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.address} {self.minute:%Y-%m-%d %H:%M} ×{self.count}"
+
+
+class DirectoryAccount(models.Model):
+    """An account whose password the ward's directory checks (directory sign-in): it has no password here,
+    and ward system item 06 counts its password as the directory's, not as missing."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directory_account")
+    first_signed_in_at = models.DateTimeField(_("ディレクトリでの初回ログイン"))
+    last_signed_in_at = models.DateTimeField(_("ディレクトリでの最終ログイン"))
+
+    class Meta:
+        verbose_name = _("ディレクトリのアカウント")
+        verbose_name_plural = _("ディレクトリのアカウント")
+
+    def __str__(self):
+        return str(self.user)

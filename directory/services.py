@@ -9,8 +9,10 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import DirectoryAccount
 from audit.services import audit_log
 from contracts.models import Designation, Organisation, UserProfile
 from contracts.services.scopes import check_scope, scopes_replace
@@ -122,6 +124,10 @@ def directory_sign_in(*, user, created: bool, attrs, group_dns, request=None) ->
             profile.organisation = unit
             profile.display_name = display_name or profile.display_name
             profile.save(update_fields=["organisation", "display_name"])
+        now = timezone.now()
+        marked = DirectoryAccount.objects.filter(user=user).update(last_signed_in_at=now)
+        if not marked:
+            DirectoryAccount.objects.create(user=user, first_signed_in_at=now, last_signed_in_at=now)
         added, removed = scopes_replace(user=user, wanted=wanted, source="directory", request=request)
         audit_log(action="directory.signed_in", actor=user, obj=user, request=request, payload={
             "created": created, "unit_changed": unit_changed, "scopes": len(wanted),

@@ -316,3 +316,27 @@ def test_a_user_name_the_directory_matches_loosely_never_makes_a_second_account(
     made = get_user_model().objects.exclude(username__in=["hr", "auditor", "outsider", "manager_a", "handler_a",
                                                          "manager_b", "privacy", "section_other"])
     assert [user.pk for user in made] == [kato.pk]
+
+
+def test_ward_item_06_counts_a_directory_persons_password_as_the_directorys(client, tree, directory):
+    """Ward system item 06 (パスワードと TOTP): a person who signs in through the directory has no password here;
+    the item names it as checked by the directory, and a local account with no password still turns it unmet."""
+    from accounts.evidence import second_factor_evidence
+    from tests.factories import make_user
+
+    load_kato(directory, ("jinji", ["kato"]))
+    kato = sign_in(client, "kato", KATO_PASSWORD)
+    assert kato.directory_account.first_signed_in_at is not None
+    contract = tree["contracts"]["jinji"][0]
+    evidence = second_factor_evidence(contract)
+    assert evidence.met is True, evidence.summary
+    assert "うち 1名は区のディレクトリで確認" in evidence.summary
+
+    local = make_user("nopassword", tree["jinji"])
+    local.set_unusable_password()
+    local.save(update_fields=["password"])
+    from contracts.models import Role
+    from contracts.services import scope_grant
+    scope_grant(user=local, role=Role.HR, unit=tree["jinji"], actor=kato)
+    evidence = second_factor_evidence(contract)
+    assert evidence.met is False and "パスワード未設定 1名" in evidence.summary
