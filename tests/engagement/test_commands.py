@@ -187,6 +187,25 @@ def test_survey_package_needs_an_hr_member_and_a_known_contract(world, files):
     with pytest.raises(CommandError, match="No contract"):
         call_command("survey_package", "--contract", "nope", "--file", str(files / "answers.csv"),
                      "--out", str(files / "disc"))
-    with pytest.raises(CommandError, match="not an HR member"):
+    with pytest.raises(CommandError, match="is not HR"):
         call_command("survey_package", "--contract", "contract-a", "--file", str(files / "answers.csv"),
                      "--user", world.manager.username, "--out", str(files / "disc"))
+
+
+def test_survey_package_takes_a_section_clerk_who_is_hr_through_the_section(world, files):
+    """A 担当課 clerk holding the role on the contract's section (no membership of the contract) registers the
+    items as the pages would let them; a clerk of another section is refused."""
+    from contracts.models import Role
+    from contracts.services import scope_grant
+    from tests.factories import make_user
+
+    clerk = make_user("section-clerk", world.contract.ward_section)
+    scope_grant(user=clerk, role=Role.HR, unit=world.contract.ward_section, actor=world.hr)
+    code, out, _err = run("survey_package", "--contract", "contract-a", "--file", str(files / "answers.csv"),
+                          "--master", str(files / "master.csv"), "--quasi", "所属", "--quasi", "性別",
+                          "--user", "section-clerk", "--out", str(files / "disc"))
+    assert code == 0, out
+    assert Item.objects.get(contract=world.contract, label="CD-2025-001").created_by == clerk
+    with pytest.raises(CommandError, match="is not HR"):
+        call_command("survey_package", "--contract", "contract-a", "--file", str(files / "answers.csv"),
+                     "--user", world.section_other.username, "--out", str(files / "disc"))

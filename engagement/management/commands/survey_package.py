@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from contracts.models import Contract, Membership, Role
+from contracts.models import Contract
+from contracts.permissions import people_who_can
 from core.errors import DomainError
 from core.private_files import private_directory, write_private
 from engagement import risk
@@ -137,18 +138,18 @@ class Command(BaseCommand):
             raise CommandError(f"No contract with slug {slug!r}.") from None
 
     def _actor(self, contract: Contract, username: str | None):
-        members = Membership.objects.filter(contract=contract, role=Role.HR, revoked_at__isnull=True) \
-            .select_related("user")
+        # Whoever manages the contract now: a member, or a 担当課 clerk through their section (ScopeGrant);
+        # the one answer of contracts.permissions, as the pages ask it.
+        people = sorted(people_who_can(contract, "manage"), key=lambda person: person.username)
         if username:
-            member = members.filter(user__username=username).first()
-            if member is None:
-                raise CommandError(f"{username!r} is not an HR member of {contract.slug}.")
-            return member.user
-        people = list(members)
+            person = next((person for person in people if person.username == username), None)
+            if person is None:
+                raise CommandError(f"{username!r} is not HR (担当課) of {contract.slug}.")
+            return person
         if len(people) != 1:
             raise CommandError("Name the HR member who registers the items with --user "
-                               f"({len(people)} HR members on {contract.slug}).")
-        return people[0].user
+                               f"({len(people)} HR people on {contract.slug}).")
+        return people[0]
 
     def _next_label(self, contract: Contract) -> str:
         used = set(Item.objects.filter(contract=contract).values_list("label", flat=True))
