@@ -235,6 +235,13 @@ class RoleGroupAdmin(AuditedReadsMixin, AuditedAdminMixin, GroupAdmin):
 class StepInline(ReadOnlyMixin, admin.TabularInline):
     model = ContractStep
     extra = 0
+    fields = ["step_label", "completed_at", "completed_by", "note"]
+    readonly_fields = ["step_label"]
+
+    @admin.display(description=gettext_lazy("工程"))
+    def step_label(self, obj):
+        # The words of the contract's type, not the seed's six for every type.
+        return str(obj)
 
 
 @admin.register(Contract)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracttypes.models import default_contract_type
+from contracttypes.selectors import label_of
 from core.badges import Badge
 from core.dates import fiscal_year_label
 from core.review import Action, Flow, Reviewed, State
@@ -186,10 +187,11 @@ REPORT_STEPS = (Contract.Step.REPORT_WRITTEN, Contract.Step.RETURNED, Contract.S
 
 
 class ContractStep(models.Model):
-    """Progress of one of the six steps of 資料2-1 on one contract."""
+    """Progress of one step of the contract's flow (its type's FlowSteps; the seed's six of 資料2-1) on one
+    contract. ``step`` is the step's number; its words are the type's."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="steps")
-    step = models.PositiveSmallIntegerField(_("工程"), choices=Contract.Step.choices)
+    step = models.PositiveSmallIntegerField(_("工程"))
     completed_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -203,7 +205,8 @@ class ContractStep(models.Model):
         verbose_name_plural = _("工程の進捗")
 
     def __str__(self):
-        return self.get_step_display()
+        # 「① text」 as the contract's type names the step (the seed's exactly as before).
+        return label_of(self.contract, self.step)
 
     @property
     def is_done(self) -> bool:

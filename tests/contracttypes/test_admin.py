@@ -85,3 +85,16 @@ def test_making_another_type_the_default_hands_the_mark_on(admin_client):
     response = admin_client.post(ADD, _data(FOUR, is_default=True))
     assert response.status_code == 302
     assert list(ContractType.objects.filter(is_default=True).values_list("code", flat=True)) == ["printing"]
+
+
+def test_the_contract_in_the_admin_names_its_steps_as_its_type_does(admin_client, printing, world):
+    """The admin's contract page lists the progress rows in the words of the contract's own type; the seed's
+    contract still reads ①–⑥ of 資料2-1."""
+    page = admin_client.get(reverse("admin:contracts_contract_change", args=[printing.pk])).content.decode()
+    kind_steps = [f"{n} {text}" for n, text in zip("①②③④", (s.text for s in printing.contract_type.steps.all()),
+                                                    strict=True)]
+    for label in kind_steps:
+        assert label in page
+    assert "LoGoフォーム" not in page
+    seed = admin_client.get(reverse("admin:contracts_contract_change", args=[world.contract.pk])).content.decode()
+    assert "① LoGoフォームでフォーマットを作成し、全庁へ通知文の送付" in seed
