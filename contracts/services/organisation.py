@@ -39,6 +39,16 @@ def check_unit(*, unit: Organisation | None, kind: str, parent: Organisation | N
             below = {Kind.DEPARTMENT: Kind.WARD_SECTION, Kind.WARD_SECTION: Kind.UNIT}.get(kind)
             if unit.children.exclude(kind=below).exists() if below else unit.children.exists():
                 raise DomainError(_("下位の組織があるため、種別を変更できません。"), field="kind")
+            # A role held on the unit was granted for what it was (担当課 on a 課 or 係; the privacy and audit
+            # offices on a 部): a 課 turned 部 would hand its clerks every 課 later placed under it.
+            from .scopes import ROLE_UNIT_KINDS
+
+            held = set(unit.scope_grants.filter(revoked_at__isnull=True).values_list("role", flat=True))
+            if any(kind not in ROLE_UNIT_KINDS.get(role, ()) for role in held):
+                raise DomainError(_("この組織に付与されている役割はこの種別では持てないため、種別を変更できません。"
+                                    "先に役割を取り消してください。"), field="kind")
+            if kind == Kind.DEPARTMENT and unit.owned_contracts.exists():
+                raise DomainError(_("この組織を担当課とする契約があるため、部には変更できません。"), field="kind")
 
 
 def _payload(unit: Organisation, fields) -> dict:

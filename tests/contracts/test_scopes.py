@@ -336,3 +336,23 @@ def test_the_list_costs_the_same_queries_however_many_contracts_the_scope_holds(
                       title=f"追加の契約{n}")
     assert queries() == before
     assert "追加の契約5" in client.get(url).content.decode()
+
+
+def test_a_unit_keeps_its_kind_while_roles_or_contracts_rest_on_it(world, tree):
+    """A 課 whose clerks hold 担当課 on it does not become a 部 (its clerks would reach every 課 later placed
+    under it), nor does a 課 that owns contracts; a 課 with neither may."""
+    actor = world.hr
+    with pytest.raises(DomainError) as refused:
+        services.unit_save(code="fukushika", name=tree["fukushi"].name, kind=K.DEPARTMENT, parent=None, actor=actor)
+    assert refused.value.field == "kind" and "契約" in refused.value.message
+    kaigo = services.unit_save(code="kaigo", name="介護保険課", kind=K.WARD_SECTION, parent=tree["fukushi_bu"],
+                               actor=actor)
+    grant = services.scope_grant(user=_person("kaigo-clerk", world), role=Role.HR, unit=kaigo, actor=actor)
+    with pytest.raises(DomainError) as refused:
+        services.unit_save(code="kaigo", name=kaigo.name, kind=K.DEPARTMENT, parent=None, actor=actor)
+    assert refused.value.field == "kind" and "役割" in refused.value.message
+    kaigo.refresh_from_db()
+    assert kaigo.kind == K.WARD_SECTION
+    services.scope_revoke(grant=grant, actor=actor)
+    assert services.unit_save(code="kaigo", name=kaigo.name, kind=K.DEPARTMENT, parent=None,
+                              actor=actor).kind == K.DEPARTMENT
