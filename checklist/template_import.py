@@ -225,6 +225,11 @@ def read_items(data: bytes) -> ReadResult:
         elif backing not in known:
             err("backing", _("裏付けのキー「%(key)s」はアプリの記録にありません。記録のキーか「添付による証明」を書いてください。")
                 % {"key": backing[:60]})
+        elif side and not backing.startswith(f"{side}."):
+            # A record of the other side answers for that side's item, not for this one.
+            err("backing", _("裏付けのキー「%(key)s」は%(other)sの項目の記録です。%(side)sの項目には%(side)sの記録のキーか「添付による証明」を書いてください。")
+                % {"key": backing, "other": SIDE_NAMES[Side.CONTRACTOR if side == Side.WARD else Side.WARD],
+                   "side": SIDE_NAMES[side]})
         if side and section and number is not None:
             slot = (side, section, number)
             if slot in seen_numbers:

@@ -103,6 +103,20 @@ def test_each_kind_of_row_error_is_named_by_row_and_column():
     assert not read.valid
 
 
+def test_an_item_cannot_be_backed_by_a_record_of_the_other_side():
+    rows = fixture_rows()
+    ward = next(i for i, row in enumerate(rows) if row[1] == "区" and row[5] and row[5] != template_import.ATTESTATION)
+    contractor = next(i for i, row in enumerate(rows)
+                      if row[1] == "事業者" and row[5] and row[5] != template_import.ATTESTATION)
+    rows[ward] = (*rows[ward][:5], "contractor.operational.03")
+    rows[contractor] = (*rows[contractor][:5], "ward.system.06")
+    read = template_import.read_items(xlsx(rows))
+    assert {(e.row, e.column) for e in read.errors} == {(ward + 1, "裏付け"), (contractor + 1, "裏付け")}
+    messages = {e.row: e.message for e in read.errors}
+    assert "事業者の項目の記録" in messages[ward + 1] and "区の項目の記録" in messages[contractor + 1]
+    assert not read.valid
+
+
 @pytest.mark.parametrize("data, words", [
     (b"key,text\nprinting.1,x\n", "Excel のファイル（.xlsx）ではありません"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "古い形式"),
