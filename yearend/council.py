@@ -12,12 +12,14 @@ so its download is audited but is not one of the personal-data downloads.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from checklist.fixture import iter_items, read_fixture
 from checklist.models import Side
 from checklist.selectors import mark_symbol, side_views
 from contracts.models import Contract
@@ -61,6 +63,20 @@ FLOW_MEASURES = {
     "ward.system.02": (gettext_lazy("ネットワーク機器やサーバの制限"),),
     **{f"contractor.system.{n}": words for n, words in _SYSTEM_MEASURES.items()},
 }
+
+
+@cache
+def _seed_texts() -> dict[str, str]:
+    return {item["key"]: item["text"] for _side, _section, _n, _p, item in iter_items(read_fixture())}
+
+
+def _measure_words(template_item) -> tuple:
+    """資料2-1's short words for a seed control, only while the item says what the seed's does: a later version
+    (or another type's template) that gives the key other wording is listed in its own words."""
+    key, text = template_item.key, template_item.text
+    if key in FLOW_MEASURES and _seed_texts().get(key) == text:
+        return FLOW_MEASURES[key]
+    return (text,)
 
 
 @dataclass
@@ -108,7 +124,7 @@ def _checklists(contract):
                     text = f"{text}\n" + _("理由: %(reason)s") % {"reason": item.mark_reason}
                 rows.append(ChecklistRow(mark=mark_symbol(item), text=text))
                 if item is not None and item.is_planned and row.template_item.section == "system":
-                    words = FLOW_MEASURES.get(row.template_item.key, (row.template_item.text,))
+                    words = _measure_words(row.template_item)
                     measures[view.side].extend(str(w) for w in words)
             table.sections.append((f"{view.heading} {section.heading}", rows))
         tables.append(table)
