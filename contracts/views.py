@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import services as accounts_services
-from contracttypes.selectors import following_steps, labels_for, numbers_text
+from contracttypes.selectors import following_steps, labels_for
 from core.dashboard import contract_links, waiting_for
 from core.errors import DomainError
 from core.posting import form_post
@@ -47,6 +47,7 @@ from .permissions import (
     may_start_contract,
     membership_for,
 )
+from .services.steps import follows_records_text
 
 
 @login_required
@@ -191,8 +192,7 @@ def _back_to_steps(slug, step):
 def _follows_records(request, contract):
     """The steps that follow the records (the seed's ④–⑥) are never ticked by hand: they follow the report,
     the returns and the measures."""
-    messages.info(request, _("工程%(steps)sは、報告書・対応策と記録媒体等の返却・消去報告書の記録に従って完了になります。")
-                  % {"steps": numbers_text(following_steps(contract))})
+    messages.info(request, follows_records_text(following_steps(contract)))
     return redirect("yearend:report", slug=contract.slug)
 
 

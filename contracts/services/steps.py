@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
+from contracttypes.models import FlowStep
 from contracttypes.selectors import circled, following_steps, is_seed_flow, label_of, numbers_text, steps_for
 from core import bounds
 from core.dates import fiscal_year_label, wareki, wareki_datetime
@@ -47,11 +48,20 @@ def _audited_step(contract: Contract, step: int):
     return step if is_seed_flow(contract) else label_of(contract, step)
 
 
+def follows_records_text(following: dict[int, str]) -> str:
+    """「工程④〜⑥は、…の記録に従って完了になります。」: the seed's words where the steps follow all three records
+    (the report, the returns, the measures), else each step named with the one record its type says it follows."""
+    if set(following.values()) == set(FlowStep.Follows.values) - {FlowStep.Follows.HAND}:
+        return _("工程%(steps)sは、報告書・対応策と記録媒体等の返却・消去報告書の記録に従って完了になります。") % {
+            "steps": numbers_text(following)}
+    what = "、".join(f"{circled(n)} {FlowStep.Follows(follows).label}" for n, follows in sorted(following.items()))
+    return _("工程%(steps)sは、記録に従って完了になります（%(what)s）。") % {"steps": numbers_text(following),
+                                                                     "what": what}
+
+
 def follows_records_message(following: dict[int, str]) -> str:
     """The refusal of a step that follows the records, naming the steps as the seed's words did (「工程④〜⑥」)."""
-    names = numbers_text(following)
-    return _("工程%(steps)sは、報告書・対応策と記録媒体等の返却・消去報告書の記録に従って完了になります。"
-             "「報告書・対応策」の画面で記録してください。") % {"steps": names}
+    return follows_records_text(following) + _("「報告書・対応策」の画面で記録してください。")
 
 
 def _fiscal_year_start(contract: Contract) -> dt.datetime:
