@@ -30,7 +30,7 @@ from core.dashboard import Waiting
 from core.errors import DomainError
 from engagement.models import SurveyLinkKey
 from engagement.services import contract_survey_data_purge
-from handover.models import Handover, Item
+from handover.models import Handover, Item, OnlineTransfer
 from incidents.selectors import open_incidents
 
 from .models import DeletionReport
@@ -92,10 +92,13 @@ def items_not_back(contract_ids) -> dict[int, int]:
 
 
 def deletion_report_missing(contract_ids) -> set[int]:
-    """The contracts on which data went out (a delivery acknowledged) and no deletion report has been accepted, in
-    two queries: the first blocker of :func:`_copies_not_accounted_for`, for many contracts at once."""
+    """The contracts on which data went out (a delivery or an online transfer acknowledged) and no deletion report
+    has been accepted, in three queries: the first blocker of :func:`_copies_not_accounted_for`, for many contracts at once."""
     went_out = set(Handover.objects.filter(contract_id__in=contract_ids, direction=Handover.Direction.DELIVERY,
                                            status=Handover.Status.ACKNOWLEDGED).values_list("contract_id", flat=True))
+    # Data sent online (LGWAN) and acknowledged went out as surely as a disc did (selectors.data_went_out).
+    went_out |= set(OnlineTransfer.objects.filter(contract_id__in=contract_ids, acknowledged_at__isnull=False)
+                    .values_list("contract_id", flat=True))
     accepted = set(DeletionReport.objects.filter(contract_id__in=contract_ids, status=DeletionReport.Status.ACCEPTED)
                    .values_list("contract_id", flat=True))
     return went_out - accepted

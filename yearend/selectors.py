@@ -7,7 +7,7 @@ They live apart from the services so that the rules can ask them and the service
 from django.db.models import F, Min
 
 from contracts.models import Contract
-from handover.models import Handover, Item
+from handover.models import Handover, Item, OnlineTransfer
 
 from .models import ContractReport, CopyRecord, DeletionLine, DeletionReport
 
@@ -80,6 +80,8 @@ def held_items(contract: Contract) -> list[Item]:
 
 
 def data_went_out(contract: Contract) -> bool:
-    """The contractor has received something of this contract (a delivery acknowledged)."""
-    return Handover.objects.filter(contract=contract, direction=Handover.Direction.DELIVERY,
-                                   status=Handover.Status.ACKNOWLEDGED).exists()
+    """The contractor has received something of this contract: a delivery of media acknowledged, or data sent
+    online (LGWAN) whose receipt was acknowledged."""
+    return (Handover.objects.filter(contract=contract, direction=Handover.Direction.DELIVERY,
+                                    status=Handover.Status.ACKNOWLEDGED).exists()
+            or OnlineTransfer.objects.filter(contract=contract, acknowledged_at__isnull=False).exists())

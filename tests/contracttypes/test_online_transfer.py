@@ -128,3 +128,18 @@ def test_the_recipient_finds_the_transfer_to_acknowledge_on_her_dashboard(world,
     assert "受信確認をしてください" not in client_as(world.manager).get("/").content.decode()
     services.transfer_acknowledge(transfer=transfer, actor=world.handler, confirmed=True)
     assert "受信確認をしてください" not in client_as(world.handler).get("/").content.decode()
+
+
+def test_data_sent_online_needs_an_accepted_deletion_report_before_closing(world, staffed):
+    """Data that went out over LGWAN went out as surely as a disc: once its receipt is acknowledged, the contract
+    asks for the contractor's deletion report (消去報告書) before it closes, and the register counts it missing."""
+    from contracts.closing import closing_blockers
+    from yearend.closing import deletion_report_missing
+    from yearend.selectors import data_went_out
+
+    transfer = _send(world, staffed)
+    assert not data_went_out(staffed) and deletion_report_missing([staffed.pk]) == set()
+    services.transfer_acknowledge(transfer=transfer, actor=world.handler, confirmed=True)
+    assert data_went_out(staffed)
+    assert deletion_report_missing([staffed.pk]) == {staffed.pk}
+    assert any("消去報告書" in blocker.text for blocker in closing_blockers(staffed))
