@@ -33,9 +33,16 @@ from engagement.services import contract_survey_data_purge
 from handover.models import Handover, Item, OnlineTransfer
 from incidents.selectors import open_incidents
 
-from .models import DeletionReport
+from .models import DeletionReport, transfer_label
 from .permissions import BLOCKED, blocked_message, may_close, may_reopen
-from .selectors import accepted_report, copies_to_cover, data_went_out, latest_report, open_report
+from .selectors import (
+    accepted_report,
+    copies_to_cover,
+    data_went_out,
+    latest_report,
+    open_report,
+    transfers_to_cover,
+)
 
 LISTED = 3  # names shown per line before 「ほかn件」
 # The steps that follow the report and the returns (the seed's ④ and ⑤) have blockers of their own; the steps
@@ -121,11 +128,17 @@ def _copies_not_accounted_for(contract: Contract) -> list[Blocker]:
         current = open_report(contract)
         state = current.get_status_display() if current is not None else _("未作成")
         return [Blocker(_("消去報告書が受理されていません（%(state)s）") % {"state": state}, url)]
+    blockers = []
     copies = copies_to_cover(contract)
-    if not copies:
-        return []
-    return [Blocker(_("受理された消去報告書にない複製があります: %(copies)s")
-                    % {"copies": _listing([_("複製 No.%(n)s") % {"n": copy.number} for copy in copies])}, url)]
+    if copies:
+        blockers.append(Blocker(_("受理された消去報告書にない複製があります: %(copies)s")
+                                % {"copies": _listing([_("複製 No.%(n)s") % {"n": copy.number} for copy in copies])},
+                                url))
+    transfers = transfers_to_cover(contract)
+    if transfers:
+        blockers.append(Blocker(_("受理された消去報告書にない、送信されたデータがあります: %(transfers)s")
+                                % {"transfers": _listing([transfer_label(transfer) for transfer in transfers])}, url))
+    return blockers
 
 
 def _checklists_not_locked(contract: Contract) -> list[Blocker]:

@@ -37,14 +37,14 @@ from core.dashboard import Link, Waiting
 from core.dates import wareki, wareki_datetime
 from core.errors import DomainError
 from core.pdf import PDF_CONTENT_TYPE, render_pdf
-from handover.models import Handover, Item
+from handover.models import Handover, Item, OnlineTransfer
 from handover.selectors import Event
 
 from .copies import copy_holder, copy_label
-from .models import CopyRecord, DeletionLine, DeletionReport
+from .models import CopyRecord, DeletionLine, DeletionReport, transfer_label
 from .permissions import may_decide_deletion_report, may_edit_deletion_report, may_file_deletion_report
 from .report import sync_steps
-from .selectors import copies_to_cover, covered_copy_ids, held_items, lines_of
+from .selectors import copies_to_cover, covered_copy_ids, held_items, lines_of, transfers_to_cover
 
 Method = DeletionLine.Method
 LISTED = 5
@@ -72,10 +72,11 @@ def items_on_their_way(contract: Contract) -> list[Item]:
 class Target:
     """Something a line accounts for: a registered copy or an item at the contractor."""
 
-    key: str          # "copy:12" or "item:7", what a form posts
+    key: str          # "copy:12", "item:7" or "transfer:3", what a form posts
     label: str
     copy: CopyRecord | None = None
     item: Item | None = None
+    transfer: OnlineTransfer | None = None
 
 
 def held_by(copy: CopyRecord | None = None, item: Item | None = None) -> str:
@@ -89,7 +90,9 @@ def _labelled(label: str, holder: str) -> str:
     return _("%(label)s（保管: %(holder)s）") % {"label": label, "holder": holder} if holder else label
 
 
-def _target(copy: CopyRecord | None = None, item: Item | None = None) -> Target:
+def _target(copy: CopyRecord | None = None, item: Item | None = None, transfer: OnlineTransfer | None = None) -> Target:
+    if transfer is not None:
+        return Target(f"transfer:{transfer.pk}", transfer_label(transfer), transfer=transfer)
     if copy is not None:
         return Target(f"copy:{copy.pk}", _labelled(copy_label(copy), held_by(copy=copy)), copy=copy)
     return Target(f"item:{item.pk}", _labelled(f"{item.kind_label} {item.label}", held_by(item=item)), item=item)
@@ -99,6 +102,8 @@ def line_label(line: DeletionLine) -> str:
     """The line's target, with the chain 委託先 → 再委託先 when a subcontractor holds it."""
     if line.copy_id:
         return _labelled(copy_label(line.copy), held_by(copy=line.copy))
+    if line.transfer_id:
+        return transfer_label(line.transfer)
     return _labelled(f"{line.item.kind_label} {line.item.label}", held_by(item=line.item))
 
 
@@ -107,8 +112,11 @@ def missing_targets(report: DeletionReport) -> list[Target]:
     lines = list(report.lines.all())
     copies = {line.copy_id for line in lines if line.copy_id}
     items = {line.item_id for line in lines if line.item_id}
+    transfers = {line.transfer_id for line in lines if line.transfer_id}
     return ([_target(copy=copy) for copy in copies_to_cover(report.contract) if copy.pk not in copies]
-            + [_target(item=item) for item in held_items(report.contract) if item.pk not in items])
+            + [_target(item=item) for item in held_items(report.contract) if item.pk not in items]
+            + [_target(transfer=transfer) for transfer in transfers_to_cover(report.contract)
+               if transfer.pk not in transfers])
 
 
 def stale_lines(report: DeletionReport, lines=None) -> list[DeletionLine]:
@@ -116,13 +124,18 @@ def stale_lines(report: DeletionReport, lines=None) -> list[DeletionLine]:
     accepted report), a copy an accepted report covers already."""
     covered = covered_copy_ids(report.contract)
     lines = lines if lines is not None else lines_of(report)
+    transfers = ({transfer.pk for transfer in transfers_to_cover(report.contract)}
+                 if any(line.transfer_id for line in lines) else set())
     return [line for line in lines
             if (line.item_id and line.item.state != Item.State.AT_CONTRACTOR)
-            or (line.copy_id and line.copy_id in covered)]
+            or (line.copy_id and line.copy_id in covered)
+            or (line.transfer_id and line.transfer_id not in transfers)]
 
 
 def destroy_only_reason(line: DeletionLine) -> str | None:
     """Why only 破壊 (Destroy) is possible for what the line accounts for, or None."""
+    if line.transfer_id:
+        return None  # a received file on the contractor's own equipment: cleared or purged as any data
     if line.copy_id:
         copy = line.copy
         if copy.is_destroy_only and copy.medium_kind_id is None:
@@ -157,6 +170,8 @@ def _earliest_day(line: DeletionLine) -> dt.date:
     """The first day the deletion could have happened: when the copy was made, or the item arrived."""
     if line.copy_id:
         return timezone.localtime(line.copy.made_at).date()
+    if line.transfer_id:
+        return timezone.localtime(line.transfer.acknowledged_at or line.transfer.sent_at).date()
     arrived = line.item.handover_lines.filter(
         handover__direction=Handover.Direction.DELIVERY, handover__status=Handover.Status.ACKNOWLEDGED).aggregate(
         first=Min("handover__acknowledged_at"))["first"]
@@ -185,8 +200,10 @@ def deletion_report_create(*, contract: Contract, actor, request=None) -> Deleti
     report = DeletionReport.objects.create(contract=contract, number=number, created_at=timezone.now(),
                                            created_by=actor)
     targets = [_target(copy=copy) for copy in copies_to_cover(contract)] + \
-        [_target(item=item) for item in held_items(contract)]
-    DeletionLine.objects.bulk_create([DeletionLine(report=report, copy=t.copy, item=t.item) for t in targets])
+        [_target(item=item) for item in held_items(contract)] + \
+        [_target(transfer=transfer) for transfer in transfers_to_cover(contract)]
+    DeletionLine.objects.bulk_create([DeletionLine(report=report, copy=t.copy, item=t.item, transfer=t.transfer)
+                                      for t in targets])
     audit_log(action="handover.deletion.created", actor=actor, contract=contract, obj=report, request=request,
               payload={"number": number, "lines": [t.label for t in targets]})
     return report
@@ -200,7 +217,7 @@ def deletion_line_add(*, report: DeletionReport, actor, target: str, request=Non
     chosen = {t.key: t for t in missing_targets(report)}.get(target or "")
     if chosen is None:
         raise DomainError(_("行を追加する複製・記録媒体等を選んでください（すでに行があるものは選べません）。"), field="target")
-    line = DeletionLine.objects.create(report=report, copy=chosen.copy, item=chosen.item)
+    line = DeletionLine.objects.create(report=report, copy=chosen.copy, item=chosen.item, transfer=chosen.transfer)
     audit_log(action="handover.deletion.line_added", actor=actor, contract=report.contract, obj=report,
               request=request, payload={"number": report.number, "line": chosen.label})
     return line
@@ -211,7 +228,8 @@ def deletion_line_remove(*, line: DeletionLine, actor, request=None) -> None:
     """Remove a line that accounts for nothing any more (an item returned instead of destroyed)."""
     report = _report_for_update(line.report)
     may_edit_deletion_report(actor, report).require()
-    line = DeletionLine.objects.select_related("copy__medium_kind", "item__medium_kind").get(pk=line.pk, report=report)
+    line = DeletionLine.objects.select_related("copy__medium_kind", "item__medium_kind", "transfer").get(
+        pk=line.pk, report=report)
     label = line_label(line)
     line.delete()
     audit_log(action="handover.deletion.line_removed", actor=actor, contract=report.contract, obj=report,

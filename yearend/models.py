@@ -194,6 +194,9 @@ class DeletionLine(models.Model):
                              related_name="deletion_lines")
     item = models.ForeignKey("handover.Item", verbose_name=_("記録媒体等"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="deletion_lines")
+    # Data received online (LGWAN) instead of on a medium: the received file the contractor holds.
+    transfer = models.ForeignKey("handover.OnlineTransfer", verbose_name=_("送信されたデータ"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="deletion_lines")
     method_type = models.CharField(_("方式"), max_length=10, choices=Method.choices, blank=True)
     method = models.CharField(_("方法"), max_length=200, blank=True)
     tool = models.CharField(_("使用したツール・機器"), max_length=100, blank=True)
@@ -219,10 +222,13 @@ class DeletionLine(models.Model):
         verbose_name = _("消去報告書の行")
         verbose_name_plural = _("消去報告書の行")
         constraints = [
-            models.CheckConstraint(condition=models.Q(copy__isnull=True, item__isnull=False)
-                                   | models.Q(copy__isnull=False, item__isnull=True), name="deletion_line_one_target"),
+            models.CheckConstraint(condition=models.Q(copy__isnull=True, item__isnull=False, transfer__isnull=True)
+                                   | models.Q(copy__isnull=False, item__isnull=True, transfer__isnull=True)
+                                   | models.Q(copy__isnull=True, item__isnull=True, transfer__isnull=False),
+                                   name="deletion_line_one_target"),
             models.UniqueConstraint(fields=["report", "copy"], name="deletion_line_copy_once"),
             models.UniqueConstraint(fields=["report", "item"], name="deletion_line_item_once"),
+            models.UniqueConstraint(fields=["report", "transfer"], name="deletion_line_transfer_once"),
         ]
 
     def __str__(self):
@@ -232,6 +238,8 @@ class DeletionLine(models.Model):
     def target_label(self) -> str:
         if self.copy_id:
             return str(self.copy)
+        if self.transfer_id:
+            return transfer_label(self.transfer)
         return f"{self.item.kind_label} {self.item.label}"
 
     @property
@@ -245,3 +253,8 @@ class DeletionLine(models.Model):
     @property
     def corrected_since_return(self) -> bool:
         return bool(self.returned_at and self.updated_at and self.updated_at > self.returned_at)
+
+
+def transfer_label(transfer) -> str:
+    """「送信 No.1 atena.zip（令和…）」: the data received online, as a deletion line names it."""
+    return _("送信 No.%(number)s %(name)s") % {"number": transfer.number, "name": transfer.file_name}

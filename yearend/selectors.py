@@ -55,7 +55,7 @@ def lines_of(report: DeletionReport):
     return (report.lines.select_related("copy__medium_kind", "copy__source", "copy__subcontractor__organisation",
                                         "copy__contract__contractor", "item__medium_kind",
                                         "item__holder__profile__organisation", "item__contract__contractor",
-                                        "performer__profile", "verifier__profile")
+                                        "transfer", "performer__profile", "verifier__profile")
             .order_by(F("copy_id").asc(nulls_first=True), "item__label", "copy__number", "pk"))
 
 
@@ -63,6 +63,15 @@ def covered_copy_ids(contract: Contract) -> set[int]:
     """The copies an accepted deletion report accounts for."""
     return set(DeletionLine.objects.filter(report__contract=contract, report__status=DeletionReport.Status.ACCEPTED,
                                            copy__isnull=False).values_list("copy_id", flat=True))
+
+
+def transfers_to_cover(contract: Contract) -> list[OnlineTransfer]:
+    """Data received online (acknowledged) that no accepted deletion report accounts for yet: the contractor holds
+    the received file until it reports its deletion."""
+    covered = set(DeletionLine.objects.filter(report__contract=contract, report__status=DeletionReport.Status.ACCEPTED,
+                                              transfer__isnull=False).values_list("transfer_id", flat=True))
+    return [transfer for transfer in OnlineTransfer.objects.filter(contract=contract, acknowledged_at__isnull=False)
+            .order_by("number") if transfer.pk not in covered]
 
 
 def copies_to_cover(contract: Contract) -> list[CopyRecord]:

@@ -143,3 +143,33 @@ def test_data_sent_online_needs_an_accepted_deletion_report_before_closing(world
     assert data_went_out(staffed)
     assert deletion_report_missing([staffed.pk]) == {staffed.pk}
     assert any("消去報告書" in blocker.text for blocker in closing_blockers(staffed))
+
+
+def test_the_deletion_report_has_a_line_for_the_data_sent_online(world, staffed, client_as):
+    """The contractor's deletion report lists the received file as a line of its own; once HR accepts the report
+    with it, nothing blocks closing on its account and its PDF names it."""
+    import subprocess
+
+    from contracts.closing import closing_blockers
+    from tests.year_end import fill
+    from yearend import deletion
+    from yearend.closing import deletion_report_missing
+
+    transfer = _send(world, staffed)
+    services.transfer_acknowledge(transfer=transfer, actor=world.handler, confirmed=True)
+    report = deletion.deletion_report_create(contract=staffed, actor=world.manager)
+    [line] = list(report.lines.all())
+    assert line.transfer == transfer and deletion.line_label(line) == "送信 No.1 atena_20250601.zip"
+    with pytest.raises(DomainError):
+        deletion.deletion_report_submit(report=report, actor=world.manager)  # the line is not filled in yet
+    page = client_as(world.manager).get(reverse("yearend:deletion_detail",
+                                                kwargs={"slug": staffed.slug, "pk": report.pk}))
+    assert page.status_code == 200 and "送信 No.1 atena_20250601.zip" in page.content.decode()
+    fill(line, world)
+    deletion.deletion_report_submit(report=report, actor=world.manager)
+    deletion.deletion_report_accept(report=report, actor=world.hr)
+    assert deletion_report_missing([staffed.pk]) == set()
+    assert not any("送信" in blocker.text or "消去報告書" in blocker.text for blocker in closing_blockers(staffed))
+    _name, _type, pdf = deletion.deletion_report_pdf(report)
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    assert "atena_20250601.zip" in text.decode()
