@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract
 from contracts.permissions import can, contract_for, unless_closed
-from contracttypes.parts import uses
+from contracttypes.parts import used
 from core.answers import YES, Answer, no
 from handover.models import Item
 
@@ -28,10 +28,7 @@ def may_see_survey(user, contract: Contract) -> Answer:
 
 def survey_export_used(contract: Contract) -> Answer:
     """Whether the contract's type uses the survey export at all (the seed's survey analysis does)."""
-    if not uses(contract, "survey_export"):
-        return no(_("この契約の種類（%(type)s）では調査データの書き出しを使いません。") % {"type": contract.contract_type.name},
-                  "no_survey_export")
-    return YES
+    return used(contract, "survey_export")
 
 
 def may_work(user, contract: Contract) -> Answer:

@@ -24,7 +24,7 @@ from contracts import subcontracting
 from contracts.models import Contract
 from contracts.permissions import can, closed_answer, contract_for, people_who_can, unless_closed
 from contracts.selectors import display_name
-from contracttypes.parts import uses
+from contracttypes.parts import used
 from core.answers import YES, Answer, no
 from core.dates import wareki_datetime
 
@@ -36,10 +36,7 @@ from .models import Handover, Item, OnlineTransfer
 
 def media_custody_used(contract: Contract) -> Answer:
     """Whether the contract's type moves media at all (a type that sends its data online does not)."""
-    if not uses(contract, "media_custody"):
-        return no(_("この契約の種類（%(type)s）では記録媒体等の受渡し・保管を使いません。") % {"type": contract.contract_type.name},
-                  "no_media_custody")
-    return YES
+    return used(contract, "media_custody")
 
 
 def may_register(user, contract: Contract) -> Answer:
@@ -212,10 +209,7 @@ def may_cancel(user, handover: Handover) -> Answer:
 
 
 def online_transfer_used(contract: Contract) -> Answer:
-    if not uses(contract, "online_transfer"):
-        return no(_("この契約の種類（%(type)s）ではLGWAN等による送信を使いません。") % {"type": contract.contract_type.name},
-                  "no_online_transfer")
-    return YES
+    return used(contract, "online_transfer")
 
 
 def may_record_transfer(user, contract: Contract) -> Answer:
