@@ -181,11 +181,6 @@ class Contract(models.Model):
         return Badge(self.state_label, "warn" if self.is_past_end else "")
 
 
-# ④–⑥ follow the year's-end records (the report, the returns, the measures: ``yearend.report.sync_steps``), never
-# a click; ①–③ are completed by hand.
-REPORT_STEPS = (Contract.Step.REPORT_WRITTEN, Contract.Step.RETURNED, Contract.Step.MEASURES)
-
-
 class ContractStep(models.Model):
     """Progress of one step of the contract's flow (its type's FlowSteps; the seed's six of 資料2-1) on one
     contract. ``step`` is the step's number; its words are the type's."""

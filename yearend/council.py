@@ -32,7 +32,7 @@ from core.pdf import PDF_CONTENT_TYPE, render_pdf
 from .permissions import may_export_council_submission
 
 # 資料2-1's own words for the six steps, as the council read them (「Logoフォーム」, the number joined to
-# the text); the contract page names the same steps with Contract.Step.
+# the text); the contract page names the same steps from the type (contracttypes.selectors).
 FLOW_STEPS = {
     1: gettext_lazy("①Logoフォームでフォーマットを作成し、全庁へ通知文の送付"),
     2: gettext_lazy("②Logoフォームで各自回答"),
